@@ -1,0 +1,322 @@
+"""Screening campaigns: structures x substitutions x temperatures as Dask tasks.
+
+Each candidate is one task on a Dask cluster (a ``distributed.LocalCluster``
+by default, any scheduler by address). The client stores every result in the
+results store the moment it arrives (``kind="campaign"``, key = hash of the
+task's inputs, ``group_id`` = the campaign), so a campaign that is interrupted
+resumes by skipping the keys already done, and a task whose worker dies is
+run again (Dask ``retries``). A bad candidate (unreadable file, impossible
+substitution, a melting structure) is stored as failed and the rest go on.
+The summary fits Arrhenius laws per material and places the candidates on the
+sigma_RT-Ea map of the literature dataset.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, SsbkitError
+from ..store import input_key, open_store
+
+__all__ = [
+    "Candidate",
+    "CampaignResult",
+    "build_candidates",
+    "md_task",
+    "run_campaign",
+    "summary_table",
+    "arrhenius_summary",
+    "sigma_ea_map",
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One task: a structure file, a substitution (list of moves) and a temperature.
+
+    ``settings`` are passed to the task (MD time, time step, supercell size, ...).
+    """
+
+    name: str
+    structure: str
+    substitution: str = "host"
+    moves: tuple[tuple[str, str | None, int], ...] = ()
+    temperature_K: float | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["moves"] = [list(m) for m in self.moves]
+        return d
+
+
+def build_candidates(
+    structures: Mapping[str, str | Path],
+    temperatures_k: Sequence[float],
+    *,
+    substitutions: Mapping[str, Sequence[tuple[str, str | None, int]]] | None = None,
+    include_host: bool = True,
+    settings: Mapping[str, Any] | None = None,
+) -> list[Candidate]:
+    """The cross product structures x (host + substitutions) x temperatures."""
+    if not structures:
+        raise InputError("a campaign needs at least one structure")
+    if not temperatures_k:
+        raise InputError("a campaign needs at least one temperature")
+    subs: list[tuple[str, tuple]] = [("host", ())] if include_host else []
+    for label, moves in (substitutions or {}).items():
+        subs.append((label, tuple((str(h), None if n in (None, "") else str(n), int(c)) for h, n, c in moves)))
+    out = []
+    for (sname, path), (label, moves), t in itertools.product(structures.items(), subs, temperatures_k):
+        out.append(Candidate(f"{sname}/{label}/{float(t):g}K", str(path), label, moves, float(t), dict(settings or {})))
+    return out
+
+
+def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
+    """Default task: order, substitute (lowest energy), supercell, MD at T, diffusion analysis.
+
+    Settings (``candidate["settings"]``): ``calculator`` ("chgnet"), ``device``,
+    ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2),
+    ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"), ``out_dir``, ``seed``.
+    """
+    from .calculators import load_calculator
+    from .diffusion import analyse_diffusion
+    from .md import run_md
+    from .structures import make_supercell, order_structure, read_structure
+    from .substitutions import enumerate_substitutions, rank_substitutions
+    from .trajectory import read_trajectory
+
+    st = dict(candidate.get("settings") or {})
+    calc = load_calculator(st.get("calculator", "chgnet"), device=st.get("device", "auto"))
+    s = read_structure(candidate["structure"])
+    n_cfg = int(st.get("n_configs", 5))
+    seed = int(st.get("seed", 0))
+    s = make_supercell(s, min_length_A=float(st.get("min_length_A", 10.0)))
+    if not s.is_ordered:
+        s = order_structure(s, calculator=calc, n_candidates=n_cfg, seed=seed).structure
+    if candidate.get("moves"):
+        cands = enumerate_substitutions(s, candidate["moves"], max_candidates=n_cfg, seed=seed)
+        s = rank_substitutions(cands, calc)[0].structure
+    out_dir = Path(st.get("out_dir", "campaign")) / candidate["name"].replace("/", "_")
+    run = run_md(s, temperature_k=candidate["temperature_K"], time_ps=float(st.get("time_ps", 50.0)),
+                 calculator=calc, out_dir=out_dir, timestep_fs=float(st.get("timestep_fs", 2.0)),
+                 equilibration_ps=float(st.get("equilibration_ps", 2.0)), seed=seed)
+    species = st.get("species", "Li")
+    res = analyse_diffusion(read_trajectory(run.trajectory), species, temperature_k=run.temperature_K)
+    return {
+        "formula": s.composition.reduced_formula, "n_atoms": len(s), "temperature_K": run.temperature_K,
+        "mean_temperature_K": run.mean_temperature_K, "trajectory": run.trajectory,
+        "converged": bool(res.converged), "reasons": list(res.reasons),
+        "D_cm2_per_s": res.d_cm2_per_s, "D_err_cm2_per_s": res.d_err_cm2_per_s,
+        "sigma_S_per_cm": res.sigma_S_per_cm, "sigma_err_S_per_cm": res.sigma_err_S_per_cm,
+    }
+
+
+def _guarded(task: Callable, cand: dict) -> dict:
+    """Run ``task``; a user-input problem becomes a stored failure instead of a retry."""
+    try:
+        return {"ok": True, "outputs": task(cand)}
+    except SsbkitError as exc:
+        return {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """Counts of one call of :func:`run_campaign` (the results are in the store)."""
+
+    group_id: str
+    n_candidates: int
+    n_skipped: int
+    n_ok: int
+    n_failed: int
+    store_url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_campaign(
+    candidates: Sequence[Candidate | Mapping[str, Any]],
+    *,
+    group_id: str,
+    task: Callable[[dict], dict] = md_task,
+    address: str | None = None,
+    n_workers: int | None = None,
+    threads_per_worker: int = 1,
+    processes: bool = True,
+    retries: int = 2,
+    store_url: str | None = None,
+    progress: bool = True,
+    on_result: Callable[[str, dict], None] | None = None,
+    retry_failed: bool = False,
+) -> CampaignResult:
+    """Run the candidates as Dask tasks, storing each result as soon as it arrives.
+
+    Parameters
+    ----------
+    candidates
+        :class:`Candidate` objects (or their dicts).
+    group_id
+        Campaign name: results are stored under it and a rerun skips the keys done.
+    task
+        ``task(candidate_dict) -> dict`` of JSON-ready outputs (default :func:`md_task`).
+    address
+        Scheduler address (``tcp://host:8786``); None starts a ``LocalCluster``
+        with ``n_workers`` x ``threads_per_worker`` (``processes=False``: threads).
+    retries
+        Times a task is run again after an unexpected error or a dead worker.
+    on_result
+        Called as ``on_result(key, record_dict)`` after each stored result.
+    retry_failed
+        Run again the candidates stored as failed (by default only those never stored run).
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    if not group_id:
+        raise InputError("group_id must name the campaign")
+    store = open_store(store_url)
+    cands = [c.to_dict() if isinstance(c, Candidate) else dict(c) for c in candidates]
+    tname = f"{getattr(task, '__module__', '')}.{getattr(task, '__qualname__', repr(task))}"
+    keyed = {}
+    for c in cands:
+        keyed.setdefault(input_key({"task": tname, "candidate": c}), c)
+    done = store.done_keys(group_id)
+    if not retry_failed:
+        done |= {r.key for r in store.list(kind="campaign", group_id=group_id, limit=1_000_000) if r.key}
+    todo = {k: c for k, c in keyed.items() if k not in done}
+    n_ok = n_failed = 0
+    cluster = None
+    client = None
+    bar = None
+    try:
+        if todo:
+            if address:
+                client = Client(address)
+            else:
+                cluster = LocalCluster(n_workers=n_workers or 1, threads_per_worker=threads_per_worker,
+                                       processes=processes, dashboard_address=None)
+                client = Client(cluster)
+            futures = {client.submit(_guarded, task, c, key=f"ssbkit-{k}", retries=retries, pure=False): k
+                       for k, c in todo.items()}
+            if progress:
+                from rich.progress import Progress
+
+                bar = Progress(transient=True)
+                bar.start()
+                pid = bar.add_task(f"campaign {group_id}", total=len(futures))
+            for fut in as_completed(futures):
+                k = futures[fut]
+                c = todo[k]
+                try:
+                    res = fut.result()
+                except Exception as exc:  # after the retries: a bug or a worker that kept dying
+                    res = {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
+                status = "ok" if res["ok"] else "failed"
+                store.record(kind="campaign", name=c.get("name", k), inputs=c, outputs=res.get("outputs"),
+                             status=status, message=res.get("message", ""), key=k, group_id=group_id)
+                n_ok += status == "ok"
+                n_failed += status != "ok"
+                if bar is not None:
+                    bar.update(pid, advance=1)
+                if on_result is not None:
+                    on_result(k, {"status": status, **res})
+    finally:
+        if bar is not None:
+            bar.stop()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return CampaignResult(group_id, len(keyed), len(keyed) - len(todo), n_ok, n_failed, store.url)
+
+
+def summary_table(group_id: str, *, store_url: str | None = None):
+    """One row per stored task of the campaign (newest record per key), as a DataFrame."""
+    import pandas as pd
+
+    store = open_store(store_url)
+    rows, seen = [], set()
+    for r in store.list(kind="campaign", group_id=group_id, limit=1_000_000):
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        out = r.outputs or {}
+        rows.append({
+            "name": r.name, "structure": Path(r.inputs.get("structure", "")).stem,
+            "substitution": r.inputs.get("substitution", ""), "temperature_K": r.inputs.get("temperature_K"),
+            "status": r.status, "message": r.message, "converged": out.get("converged"),
+            "D_cm2_per_s": out.get("D_cm2_per_s"), "sigma_S_per_cm": out.get("sigma_S_per_cm"),
+            "sigma_err_S_per_cm": out.get("sigma_err_S_per_cm"), "key": r.key,
+        })
+    cols = ["name", "structure", "substitution", "temperature_K", "status", "message", "converged",
+            "D_cm2_per_s", "sigma_S_per_cm", "sigma_err_S_per_cm", "key"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["structure", "substitution", "temperature_K"],
+                                                        ignore_index=True)
+
+
+def arrhenius_summary(table, *, t_room_k: float = 300.0):
+    """Per (structure, substitution): Arrhenius fit (sigma T form) of the converged sigma(T).
+
+    Returns a DataFrame with ``Ea_eV``, its 95 % interval, ``sigma_RT_S_per_cm``
+    (extrapolated to ``t_room_k``) and its interval; rows with fewer than two
+    converged temperatures carry NaN and a note.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..transport import fit_arrhenius
+
+    rows = []
+    for (st, sub), g in table.groupby(["structure", "substitution"], sort=True):
+        ok = g[(g["status"] == "ok") & g["sigma_S_per_cm"].notna()]
+        row = {"structure": st, "substitution": sub, "n_temperatures": len(ok), "Ea_eV": np.nan,
+               "Ea_lo_eV": np.nan, "Ea_hi_eV": np.nan, "sigma_RT_S_per_cm": np.nan,
+               "sigma_RT_lo_S_per_cm": np.nan, "sigma_RT_hi_S_per_cm": np.nan, "note": ""}
+        if len(ok) < 2:
+            row["note"] = "fewer than two converged temperatures"
+        else:
+            err = ok["sigma_err_S_per_cm"].astype(float).to_numpy()
+            fit = fit_arrhenius(ok["temperature_K"].astype(float).to_numpy(),
+                                ok["sigma_S_per_cm"].astype(float).to_numpy(),
+                                y_err=err if np.all(np.isfinite(err) & (err > 0)) else None, form="sigmaT")
+            y, lo, hi = fit.predict_interval(np.array([t_room_k]), 0.95)
+            row.update(Ea_eV=fit.ea_ev, Ea_lo_eV=fit.ea_ci_ev[0], Ea_hi_eV=fit.ea_ci_ev[1],
+                       sigma_RT_S_per_cm=float(np.ravel(y)[0]), sigma_RT_lo_S_per_cm=float(np.ravel(lo)[0]),
+                       sigma_RT_hi_S_per_cm=float(np.ravel(hi)[0]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sigma_ea_map(summary, *, dataset=None):
+    """Figure: sigma_RT against Ea of the candidates over the literature dataset (grey)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if dataset is None:
+        from ..materials import load_dataset
+
+        dataset = load_dataset()
+    fig, ax = plt.subplots(figsize=(5.5, 4.0))
+    lit = dataset[dataset["sigma_S_per_cm"].notna() & dataset["Ea_eV"].notna()]
+    if "sigma_T_C" in lit:
+        lit = lit[lit["sigma_T_C"].isna() | lit["sigma_T_C"].between(15, 35)]
+    ax.scatter(lit["Ea_eV"], lit["sigma_S_per_cm"], s=14, c="0.7", label="literature (ssbkit dataset)")
+    ok = summary[np.isfinite(summary["Ea_eV"].astype(float))]
+    for _, r in ok.iterrows():
+        yerr = [[r["sigma_RT_S_per_cm"] - r["sigma_RT_lo_S_per_cm"]], [r["sigma_RT_hi_S_per_cm"] - r["sigma_RT_S_per_cm"]]]
+        xerr = [[r["Ea_eV"] - r["Ea_lo_eV"]], [r["Ea_hi_eV"] - r["Ea_eV"]]]
+        ax.errorbar([r["Ea_eV"]], [r["sigma_RT_S_per_cm"]], xerr=xerr, yerr=yerr, fmt="o",
+                    label=f"{r['structure']} {r['substitution']}")
+    ax.set_yscale("log")
+    ax.set_xlabel("activation energy Ea (eV)")
+    ax.set_ylabel("sigma at room temperature (S/cm)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,263 @@
+"""``ssbkit md``: molecular dynamics, stability, glasses and campaigns from the command line.
+
+Commands: ``run STRUCTURE --temperatures 600,800 --time-ps 20``, ``stability
+TARGET``, ``glass --composition 75Li2S-25P2S5``, ``units STRUCTURE`` and
+``campaign CAMPAIGN.toml``; each has ``--json`` (one JSON document on stdout).
+Bad input raises :class:`~ssbkit.errors.InputError` (the ``ssbkit`` entry point
+prints ``error: ...`` and exits with code 2). torch, ASE and CHGNet load inside
+the commands only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+
+from ..errors import InputError
+
+__all__ = ["app"]
+
+app = typer.Typer(name="md", help="Atomistic: MD for transport, stability, glasses, campaigns.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+def _jsonable(obj):
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _echo_json(obj) -> None:
+    typer.echo(json.dumps(_jsonable(obj), indent=2))
+
+
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        vals = [float(v) for v in text.replace(";", ",").split(",") if v.strip()]
+    except ValueError:
+        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from None
+    if not vals:
+        raise InputError(f"{what} is empty")
+    return vals
+
+
+@app.command("run")
+def run_cmd(
+    structure: Path = typer.Argument(..., help="Structure file (CIF, POSCAR, ...)."),
+    temperatures: str = typer.Option(..., "--temperatures", "-T", help="Temperatures in K, comma-separated: 600,800,1000."),
+    time_ps: float = typer.Option(..., "--time-ps", help="Production time per temperature, ps."),
+    calculator: str = typer.Option("chgnet", "--calculator", help="Potential: chgnet (bundled), chgnet-r2scan, emt."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    timestep_fs: float = typer.Option(2.0, "--timestep-fs", help="MD time step, fs."),
+    equilibration_ps: float = typer.Option(1.0, "--equilibration-ps", help="Equilibration before production, ps."),
+    frame_interval_fs: float = typer.Option(100.0, "--frame-interval-fs", help="Time between saved frames, fs."),
+    thermostat: str = typer.Option("bussi", "--thermostat", help="bussi, langevin, nose-hoover or nve."),
+    min_length_A: float = typer.Option(10.0, "--min-length-A", help="Supercell: every width >= this, Angstrom."),
+    species: str = typer.Option("Li", "--species", help="Mobile ion for the diffusion analysis."),
+    analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the diffusion analysis after MD."),
+    seed: int = typer.Option(0, "--seed"),
+    out: Path = typer.Option(Path("md-out"), "--out", "-o", help="Folder of trajectories and checkpoints."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Relax nothing, order if needed, then NVT MD at each temperature (resumes from checkpoints)."""
+    from .md import run_temperatures
+    from .structures import make_supercell, order_structure, read_structure
+
+    temps = _floats(temperatures, "--temperatures")
+    s = make_supercell(read_structure(structure), min_length_A=min_length_A)
+    notes = []
+    if not s.is_ordered:
+        s = order_structure(s, calculator=calculator, seed=seed).structure
+        notes.append("partial occupancies ordered (lowest of 5 random orderings)")
+    runs = run_temperatures(s, temps, time_ps=time_ps, out_dir=out, calculator=calculator, device=device,
+                            timestep_fs=timestep_fs, equilibration_ps=equilibration_ps,
+                            frame_interval_fs=frame_interval_fs, thermostat=thermostat,
+                            mobile_species=(species,), seed=seed, progress=not as_json)
+    doc = {"structure": str(structure), "formula": s.composition.reduced_formula, "n_atoms": len(s),
+           "runs": [r.to_dict() for r in runs], "notes": notes}
+    if analyse:
+        from .workflow import transport_from_trajectories
+
+        doc["transport"] = transport_from_trajectories([r.trajectory for r in runs], temps, species=species)
+    if as_json:
+        _echo_json(doc)
+        return
+    for r in runs:
+        typer.echo(f"{r.temperature_K:7.1f} K  {r.n_frames} frames  <T> = {r.mean_temperature_K:.0f} K  "
+                   f"{r.atom_steps_per_s:.0f} atom-steps/s  {r.trajectory}")
+    for row in doc.get("transport", {}).get("temperatures", []):
+        s_ = row.get("sigma_S_per_cm")
+        typer.echo(f"{row['temperature_K']:7.1f} K  sigma = {s_:.3g} S/cm" if s_ else
+                   f"{row['temperature_K']:7.1f} K  no D: {'; '.join(row['reasons'])}")
+
+
+@app.command("stability")
+def stability_cmd(
+    target: str = typer.Argument(..., help="Candidate: a structure file, or a name/formula in --energies."),
+    competing: list[Path] = typer.Option(None, "--competing", "-c", help="Structure file of a competing phase (repeat)."),
+    energies: Path = typer.Option(None, "--energies", help="CSV of name,formula,energy_eV (total energies) instead of structures."),
+    open_element: str = typer.Option("Li", "--open-element", help="Mobile ion open to the electrode."),
+    calculator: str = typer.Option("chgnet", "--calculator"),
+    relax: bool = typer.Option(True, "--relax/--no-relax", help="Relax every structure with the potential first."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential."""
+    from .stability import compute_entries, electrochemical_window, energy_above_hull, make_entry
+
+    if energies is not None:
+        import pandas as pd
+
+        if not energies.is_file():
+            raise InputError(f"{energies}: no such file")
+        df = pd.read_csv(energies)
+        need = {"formula", "energy_eV"}
+        if need - set(df.columns):
+            raise InputError(f"{energies}: needs columns formula, energy_eV (and name); has {list(df.columns)}")
+        names = df["name"].astype(str) if "name" in df else df["formula"].astype(str)
+        entries = [make_entry(f, e, name=n) for n, f, e in zip(names, df["formula"], df["energy_eV"], strict=True)]
+        hit = [e for e in entries if e.name == target or e.composition.reduced_formula == target]
+        if not hit:
+            from ..errors import did_you_mean
+
+            raise InputError(f"{target!r} is not a row of {energies}" + did_you_mean(target, [e.name for e in entries]))
+        tgt = hit[0]
+        others = [e for e in entries if e is not tgt]
+    else:
+        if not competing:
+            raise InputError("give the competing phases: --competing FILE (repeat) or --energies CSV")
+        tgt = compute_entries({Path(target).stem: target}, calculator=calculator, relax=relax)[0]
+        others = compute_entries({p.stem: p for p in competing}, calculator=calculator, relax=relax)
+    hull = energy_above_hull(tgt, others)
+    win = electrochemical_window(tgt, others, open_element=open_element)
+    doc = {"hull": hull.to_dict(), "window": win.to_dict()}
+    if as_json:
+        _echo_json(doc)
+        return
+    typer.echo(f"{tgt.name}: E above hull = {1000 * hull.e_above_hull_eV_per_atom:.1f} meV/atom "
+               f"({'stable' if hull.stable else 'decomposes to ' + ', '.join(hull.decomposition)})")
+    ox = "none found" if win.oxidation_V is None else f"{win.oxidation_V:.2f} V"
+    red = "n/a" if win.reduction_V is None else f"{win.reduction_V:.2f} V"
+    typer.echo(f"window vs {open_element}/{open_element}+: {red} to {ox}")
+    typer.echo(f"  reduced to: {', '.join(win.products_reduction) or '-'}; oxidised to: {', '.join(win.products_oxidation) or '-'}")
+
+
+@app.command("glass")
+def glass_cmd(
+    composition: str = typer.Option(..., "--composition", help="75Li2S-25P2S5, a formula, or a structure file."),
+    atoms: int = typer.Option(96, "--atoms", help="Approximate number of atoms (whole formula units)."),
+    density: float = typer.Option(1.9, "--density-g-cm3", help="Density of the random packing, g/cm3."),
+    t_melt: float = typer.Option(1500.0, "--t-melt-k", help="Melt temperature, K."),
+    melt_ps: float = typer.Option(5.0, "--melt-ps"),
+    quench_rate: float = typer.Option(100.0, "--quench-rate-K-per-ps"),
+    anneal_ps: float = typer.Option(2.0, "--anneal-ps"),
+    calculator: str = typer.Option("chgnet", "--calculator"),
+    device: str = typer.Option("auto", "--device"),
+    seed: int = typer.Option(0, "--seed"),
+    out: Path = typer.Option(Path("glass-out"), "--out", "-o"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Melt-quench MD to an amorphous structure, then count its thiophosphate units."""
+    from .glass import melt_quench
+
+    src: object = composition
+    if not Path(composition).is_file():
+        from ..materials import parse_composition
+
+        red = parse_composition(composition).reduced_composition
+        if any(abs(a - round(a)) > 1e-6 for a in red.values()):
+            raise InputError(f"--composition {composition!r} does not reduce to whole atoms ({red.formula})")
+        src = red * max(1, round(atoms / red.num_atoms))
+    res = melt_quench(src, density_g_cm3=density, calculator=calculator, device=device, out_dir=out,
+                      t_melt_k=t_melt, melt_ps=melt_ps, quench_rate_K_per_ps=quench_rate, anneal_ps=anneal_ps,
+                      seed=seed, progress=not as_json)
+    if as_json:
+        _echo_json(res.to_dict())
+        return
+    typer.echo(f"{res.formula}: {res.n_atoms} atoms, {res.density_g_cm3:.2f} g/cm3 -> {res.final_structure}")
+    if res.units:
+        u = res.units
+        typer.echo(f"P in PS4 {u['fraction_ortho']:.2f}, P2S7 {u['fraction_pyro']:.2f}, "
+                   f"P2S6 {u['fraction_hypo']:.2f}, other {u['fraction_other']:.2f}; bridging S {u['bridging_S']}")
+
+
+@app.command("units")
+def units_cmd(
+    structure: Path = typer.Argument(..., help="Structure or trajectory file (last frame is used)."),
+    p_s_cutoff: float = typer.Option(2.5, "--p-s-cutoff-A", help="P-S bond cutoff, Angstrom."),
+    p_p_cutoff: float = typer.Option(2.5, "--p-p-cutoff-A", help="P-P bond cutoff, Angstrom."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Thiophosphate units (ortho PS4, pyro P2S7, hypo P2S6) and bridging S of a structure."""
+    from .glass import structural_units
+
+    if not structure.is_file():
+        raise InputError(f"{structure}: no such file")
+    try:
+        from ase.io import read
+
+        obj = read(str(structure), index=-1)
+    except Exception:
+        from .structures import read_structure
+
+        obj = read_structure(structure)
+    u = structural_units(obj, p_s_cutoff_A=p_s_cutoff, p_p_cutoff_A=p_p_cutoff)
+    if as_json:
+        _echo_json(u.to_dict())
+        return
+    for k, v in u.to_dict().items():
+        typer.echo(f"{k:16s} {v}")
+
+
+@app.command("campaign")
+def campaign_cmd(
+    config: Path = typer.Argument(..., help="Campaign TOML: group, structures, temperatures_K, [substitutions], [settings]."),
+    address: str = typer.Option(None, "--address", help="Dask scheduler address (default: a local cluster)."),
+    workers: int = typer.Option(1, "--workers", help="Workers of the local cluster."),
+    retries: int = typer.Option(2, "--retries", help="Reruns of a task whose worker died."),
+    db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Screen structures x substitutions x temperatures on Dask; resumable; stores every result."""
+    import tomllib
+
+    from .campaign import arrhenius_summary, build_candidates, run_campaign, summary_table
+
+    if not config.is_file():
+        raise InputError(f"{config}: no such campaign file")
+    try:
+        cfg = tomllib.loads(config.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{config}: not valid TOML ({exc})") from None
+    for k in ("group", "structures", "temperatures_K"):
+        if k not in cfg:
+            raise InputError(f"{config}: missing key {k!r} (needs group, structures, temperatures_K)")
+    base = config.parent
+    structs = {n: str((base / p) if not Path(p).is_absolute() else p) for n, p in cfg["structures"].items()}
+    settings = dict(cfg.get("settings", {}))
+    settings.setdefault("out_dir", str(base / f"campaign-{cfg['group']}"))
+    cands = build_candidates(structs, cfg["temperatures_K"], substitutions=cfg.get("substitutions"),
+                             include_host=cfg.get("include_host", True), settings=settings)
+    res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers, retries=retries,
+                       store_url=db, progress=not as_json)
+    table = summary_table(str(cfg["group"]), store_url=db)
+    summ = arrhenius_summary(table)
+    doc = {"campaign": res.to_dict(), "tasks": table.to_dict(orient="records"),
+           "summary": summ.to_dict(orient="records")}
+    if as_json:
+        _echo_json(doc)
+        return
+    typer.echo(f"{res.n_ok} ok, {res.n_failed} failed, {res.n_skipped} already done (store {res.store_url})")
+    typer.echo(summ.to_string(index=False))

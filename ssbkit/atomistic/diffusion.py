@@ -1,0 +1,480 @@
+"""Mean-squared displacement, diffusion coefficients with honest uncertainties, and a convergence verdict.
+
+Tracer MSD (averaged over atoms and every time origin) and collective (charge)
+MSD, MSD_sigma(t) = <|sum_i dr_i(t)|^2> / N. The diffusion coefficient is
+D = MSD / (2 d t) in the diffusive regime (science.md section 5), taken from
+the slope of a straight line MSD = a + 2 d D t fitted by generalised least
+squares. Points of an MSD curve are strongly correlated (the same
+displacements enter many lags and overlapping origins), so the ordinary
+least-squares standard error badly understates the uncertainty. The
+covariance used here has the analytic shape of a random walk averaged over
+overlapping time origins (the approach of kinisi: McCluskey et al., J. Chem.
+Theory Comput. 20 (2024) 7131; Bullerjahn, von Bülow & Hummer, J. Chem. Phys.
+153 (2020) 024116), scaled by the variance of the squared displacements
+measured at each lag, so heavy-tailed (hopping) displacements are accounted for.
+Independent time blocks give a cross-check.
+
+A diffusion coefficient is reported only when the trajectory shows a
+diffusive regime: atoms have moved at least one hop length, enough hops
+happened, the MSD grows linearly (log-log slope ~ 1), there are several
+independent time windows, and D is resolved from zero. Otherwise the result
+says why and carries no D.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from scipy import linalg, stats
+
+from ..errors import InputError, require_positive
+from .trajectory import Trajectory, species_indices
+
+__all__ = [
+    "MSDFit",
+    "DiffusionResult",
+    "tracer_msd",
+    "collective_msd",
+    "msd_covariance",
+    "fit_msd",
+    "hop_length_A",
+    "analyse_diffusion",
+    "ION_CHARGE",
+]
+
+A2_PER_PS_TO_CM2_PER_S = 1e-4  # 1 Å^2/ps = 1e-16 cm^2 / 1e-12 s
+ION_CHARGE = {"Li": 1, "Na": 1, "K": 1, "Ag": 1, "Cu": 1, "H": 1, "Mg": 2, "Ca": 2, "Zn": 2, "F": -1, "Cl": -1, "O": -2}
+REFERENCES = (
+    "science.md section 5: D = MSD/(2 d t); sigma = n q^2 D / (k_B T H_R)",
+    "A. R. McCluskey et al., J. Chem. Theory Comput. 20 (2024) 7131 (kinisi: MSD covariance)",
+    "J. T. Bullerjahn, S. von Bülow, G. Hummer, J. Chem. Phys. 153 (2020) 024116",
+)
+_MAX_FIT_POINTS = 32
+
+
+@dataclass(frozen=True)
+class MSDFit:
+    """Straight line MSD = intercept + slope t over a time window; D = slope / (2 d)."""
+
+    slope_A2_per_ps: float
+    slope_se_A2_per_ps: float
+    intercept_A2: float
+    intercept_se_A2: float
+    t_start_ps: float
+    t_end_ps: float
+    n_points: int
+    dimension: int
+    method: str
+
+    @property
+    def d_cm2_per_s(self) -> float:
+        return self.slope_A2_per_ps / (2 * self.dimension) * A2_PER_PS_TO_CM2_PER_S
+
+    @property
+    def d_se_cm2_per_s(self) -> float:
+        return self.slope_se_A2_per_ps / (2 * self.dimension) * A2_PER_PS_TO_CM2_PER_S
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"d_cm2_per_s": self.d_cm2_per_s, "d_se_cm2_per_s": self.d_se_cm2_per_s}
+
+
+@dataclass(frozen=True, eq=False)
+class DiffusionResult:
+    """Diffusion analysis of one species in one trajectory (all D in cm^2/s).
+
+    ``d_cm2_per_s`` (and everything derived from it) is None unless
+    ``converged``; ``reasons`` says what failed. ``tracer_fit`` is kept for
+    diagnosis either way; it is not a diffusion coefficient when not converged.
+    """
+
+    species: str
+    n_atoms: int
+    temperature_K: float | None
+    frame_interval_ps: float
+    duration_ps: float
+    dimension: int
+    converged: bool
+    reasons: tuple[str, ...]
+    d_cm2_per_s: float | None
+    d_err_cm2_per_s: float | None
+    d_ci_cm2_per_s: tuple[float, float] | None
+    level: float
+    d_sigma_cm2_per_s: float | None
+    d_sigma_err_cm2_per_s: float | None
+    haven_ratio: float | None
+    haven_ratio_err: float | None
+    number_density_per_cm3: float
+    sigma_S_per_cm: float | None
+    sigma_err_S_per_cm: float | None
+    sigma_collective_S_per_cm: float | None
+    sigma_collective_err_S_per_cm: float | None
+    checks: dict
+    tracer_fit: MSDFit | None
+    collective_fit: MSDFit | None
+    time_ps: np.ndarray = field(repr=False)
+    msd_A2: np.ndarray = field(repr=False)
+    msd_collective_A2: np.ndarray = field(repr=False)
+    warnings: tuple[str, ...] = ()
+    references: tuple[str, ...] = REFERENCES
+
+    def to_dict(self, *, curves: bool = False) -> dict:
+        """JSON-ready dict; ``curves=True`` adds the MSD curves."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("time_ps", "msd_A2", "msd_collective_A2")}
+        out["tracer_fit"] = self.tracer_fit.to_dict() if self.tracer_fit else None
+        out["collective_fit"] = self.collective_fit.to_dict() if self.collective_fit else None
+        for k in ("reasons", "warnings", "references", "d_ci_cm2_per_s"):
+            out[k] = list(out[k]) if out[k] is not None else None
+        if curves:
+            out["time_ps"] = self.time_ps.tolist()
+            out["msd_A2"] = self.msd_A2.tolist()
+            out["msd_collective_A2"] = self.msd_collective_A2.tolist()
+        return out
+
+
+def tracer_msd(displacements_A: np.ndarray) -> np.ndarray:
+    """Tracer MSD at every lag, averaged over atoms and all time origins (FFT, O(T log T)), Å^2.
+
+    ``displacements_A`` has shape ``(n_frames, n_atoms, n_dim)``; element k of the
+    result is the MSD at a lag of k frames.
+    """
+    x = np.asarray(displacements_A, dtype=float)
+    t = x.shape[0]
+    flat = x.reshape(t, -1)
+    f = np.fft.rfft(flat, n=2 * t, axis=0)
+    acf = np.fft.irfft(f * np.conj(f), n=2 * t, axis=0)[:t].sum(axis=1)
+    sq = (flat**2).sum(axis=1)
+    q = 2.0 * sq.sum()
+    s1 = np.empty(t)
+    for m in range(t):  # running sum, cheap
+        if m:
+            q -= sq[m - 1] + sq[t - m]
+        s1[m] = q
+    counts = t - np.arange(t)
+    return (s1 - 2.0 * acf) / counts / x.shape[1]
+
+
+def collective_msd(displacements_A: np.ndarray) -> np.ndarray:
+    """Collective (charge) MSD <|sum_i dr_i(t)|^2> / N at every lag, Å^2."""
+    x = np.asarray(displacements_A, dtype=float)
+    return tracer_msd(x.sum(axis=1, keepdims=True)) / x.shape[1]
+
+
+def _overlap_sums(n_steps: int, lags: np.ndarray) -> np.ndarray:
+    """S(n, m) = sum over origin pairs of (steps shared by the windows)^2 for lags n, m."""
+    k = len(lags)
+    s = np.empty((k, k))
+    for i, n in enumerate(lags):
+        d = np.arange(-lags.max() + 1, n)  # offsets b - a at which the windows share steps
+        m = lags[:, None]
+        overlap = np.clip(np.minimum(n, d + m) - np.maximum(0, d), 0, None)
+        count = np.clip(np.minimum(n_steps - n, n_steps - m - d) - np.maximum(0, -d) + 1, 0, None)
+        s[i] = (count * overlap.astype(float) ** 2).sum(axis=1)
+    return s
+
+
+def _lag_moments(x: np.ndarray, lags: np.ndarray, norm: float):
+    """Mean and variance of the squared displacement (over atoms and origins) at each lag."""
+    mean = np.empty(len(lags))
+    var = np.empty(len(lags))
+    for i, n in enumerate(lags):
+        r2 = ((x[n:] - x[:-n]) ** 2).sum(axis=2) / norm
+        mean[i] = r2.mean()
+        var[i] = r2.var(ddof=1) if r2.size > 1 else 2.0 * mean[i] ** 2 / x.shape[2]
+    return mean, var
+
+
+def msd_covariance(
+    displacements_A: np.ndarray, lags, *, collective: bool = False, line: tuple[float, float] | None = None
+):
+    """MSD at ``lags`` (frames) and the covariance matrix of those values, Å^2 and Å^4.
+
+    Covariance of the all-origin MSD estimator of N independent random walks
+    with Gaussian increments (Isserlis theorem):
+    Cov(M_n, M_m) = 2 d s^4 S(n, m) / (N c_n c_m), where c_n = T - n is the
+    number of origins, S(n, m) the sum over origin pairs of the squared
+    number of shared steps, and s^2 the per-step variance per axis. Written
+    per lag as Var(r_n^2) S(n, m) / (N c_n c_m n m) with the Gaussian
+    Var(r_n^2) = 2 MSD_n^2 / d multiplied by a non-Gaussian factor
+    g_n = alpha + beta / n fitted to the measured variances (hopping ions have
+    heavy tails at short lags). ``line = (intercept_A2, slope_A2_per_ps_per_frame)``
+    gives a smooth MSD model for the variances (avoids weighting the data by
+    their own noise); without it the measured MSD is used.
+    """
+    parts = _covariance_parts(displacements_A, np.asarray(lags, dtype=int), collective)
+    return parts[0], _covariance(parts, line)
+
+
+def _covariance_parts(displacements_A, lags: np.ndarray, collective: bool):
+    """What the covariance needs that does not depend on the fitted line (computed once per fit)."""
+    x = np.asarray(displacements_A, dtype=float)
+    norm = 1.0
+    if collective:
+        norm = float(x.shape[1])
+        x = x.sum(axis=1, keepdims=True)
+    n_steps, n_atoms, dim = x.shape[0] - 1, x.shape[1], x.shape[2]
+    mean, var = _lag_moments(x, lags, norm)
+    ratio = var * dim / (2.0 * np.maximum(mean, 1e-300) ** 2)
+    design = np.column_stack([np.ones(len(lags)), 1.0 / lags])
+    coef = np.linalg.lstsq(design, ratio, rcond=None)[0] if len(lags) > 2 else np.array([ratio.mean(), 0.0])
+    g = np.clip(design @ coef, 0.5, None)
+    return mean, g, _overlap_sums(n_steps, lags), lags, n_steps, n_atoms, dim
+
+
+def _covariance(parts, line):
+    mean, g, s, lags, n_steps, n_atoms, dim = parts
+    model = mean if line is None else np.maximum(line[0] + line[1] * lags, 1e-3 * np.abs(mean).max())
+    origins = n_steps - lags + 1.0
+    w = np.sqrt(g * 2.0 * model**2 / dim) / (origins * lags)
+    return s * np.outer(w, w) / n_atoms
+
+
+def _gls_line(t: np.ndarray, y: np.ndarray, cov: np.ndarray):
+    """Generalised least squares y = a + b t; returns (a, b) and their covariance."""
+    scale = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(scale, scale)
+    jitter = 1e-9
+    while True:
+        try:
+            factor = linalg.cho_factor(corr + jitter * np.eye(len(t)), lower=True)
+            break
+        except linalg.LinAlgError:
+            jitter *= 10
+    design = np.column_stack([np.ones_like(t), t]) / scale[:, None]
+    info = design.T @ linalg.cho_solve(factor, design)
+    bcov = np.linalg.inv(info)
+    beta = bcov @ (design.T @ linalg.cho_solve(factor, y / scale))
+    return beta, bcov
+
+
+def _ols_line(t: np.ndarray, y: np.ndarray):
+    """Ordinary least squares with the textbook (naive) standard errors, which ignore correlation."""
+    res = stats.linregress(t, y)
+    cov = np.diag([res.intercept_stderr**2, res.stderr**2])
+    return np.array([res.intercept, res.slope]), cov
+
+
+def _fit_lags(n_frames: int, dt: float, t_start_ps: float, t_end_ps: float) -> np.ndarray:
+    lo = max(1, int(math.ceil(t_start_ps / dt - 1e-9)))
+    hi = min(n_frames - 2, int(math.floor(t_end_ps / dt + 1e-9)))
+    if hi < lo:
+        return np.array([], dtype=int)
+    lags = np.arange(lo, hi + 1)
+    if lags.size > _MAX_FIT_POINTS:
+        lags = np.unique(np.round(np.linspace(lo, hi, _MAX_FIT_POINTS)).astype(int))
+    return lags
+
+
+def fit_msd(
+    displacements_A: np.ndarray,
+    frame_interval_ps: float,
+    *,
+    t_start_ps: float,
+    t_end_ps: float,
+    collective: bool = False,
+    method: str = "gls",
+) -> MSDFit | None:
+    """Fit MSD = a + 2 d D t over [t_start, t_end] (ps); None when fewer than 3 lags fall in the window.
+
+    ``method="gls"`` uses :func:`msd_covariance` (honest errors); ``"ols"`` is
+    the naive fit, kept to show how it under-covers.
+    """
+    x = np.asarray(displacements_A, dtype=float)
+    lags = _fit_lags(x.shape[0], frame_interval_ps, t_start_ps, t_end_ps)
+    if lags.size < 3:
+        return None
+    t = lags * frame_interval_ps
+    if method not in ("gls", "ols"):
+        raise InputError(f"fit method '{method}' is not one of 'gls', 'ols'")
+    parts = _covariance_parts(x, lags, collective)
+    y = parts[0]
+    beta, bcov = _ols_line(t, y)
+    if method == "gls":
+        for _ in range(3):  # iterate: the covariance follows the fitted line, not the noisy points
+            cov = _covariance(parts, (beta[0], beta[1] * frame_interval_ps))
+            beta, bcov = _gls_line(t, y, cov)
+    return MSDFit(
+        slope_A2_per_ps=float(beta[1]),
+        slope_se_A2_per_ps=float(math.sqrt(bcov[1, 1])),
+        intercept_A2=float(beta[0]),
+        intercept_se_A2=float(math.sqrt(bcov[0, 0])),
+        t_start_ps=float(t[0]),
+        t_end_ps=float(t[-1]),
+        n_points=int(lags.size),
+        dimension=x.shape[2],
+        method=method,
+    )
+
+
+def hop_length_A(traj: Trajectory, species: str) -> float:
+    """Median nearest-neighbour distance between atoms of ``species`` in frame 0 (minimum image), Å."""
+    idx = species_indices(traj, species)
+    if idx.size < 2:
+        raise InputError(f"only one {species} atom: give the hop length")
+    cell = traj.cells_A[0]
+    frac = traj.positions0_A[idx] @ np.linalg.inv(cell)
+    images = np.array([[i, j, k] for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)], dtype=float)
+    nearest = np.empty(idx.size)
+    for start in range(0, idx.size, 64):
+        df = frac[None, :, :] - frac[start : start + 64, None, :]
+        df -= np.round(df)
+        cart = (df[:, :, None, :] + images[None, None]) @ cell
+        dist = np.linalg.norm(cart, axis=-1).min(axis=2)
+        dist[np.arange(dist.shape[0]), np.arange(start, start + dist.shape[0])] = np.inf
+        nearest[start : start + 64] = dist.min(axis=1)
+    return float(np.median(nearest))
+
+
+def _block_d(x: np.ndarray, dt: float, n_blocks: int, f0: float, f1: float):
+    """D (Å^2/ps per 2d) from independent consecutive time blocks: mean and standard error."""
+    size = x.shape[0] // n_blocks
+    vals = []
+    for b in range(n_blocks):
+        blk = x[b * size : (b + 1) * size]
+        dur = (size - 1) * dt
+        fit = fit_msd(blk - blk[0], dt, t_start_ps=f0 * dur, t_end_ps=f1 * dur)
+        if fit is not None:
+            vals.append(fit.d_cm2_per_s)
+    if len(vals) < 2:
+        return None, None
+    return float(np.mean(vals)), float(np.std(vals, ddof=1) / math.sqrt(len(vals)))
+
+
+def analyse_diffusion(
+    traj: Trajectory,
+    species: str,
+    *,
+    temperature_k: float | None = None,
+    t_start_ps: float | None = None,
+    t_end_ps: float | None = None,
+    axes: str = "xyz",
+    hop_length: float | None = None,
+    min_events: float = 20.0,
+    level: float = 0.95,
+    remove_drift: bool = True,
+    charge: int | None = None,
+    n_blocks: int = 4,
+) -> DiffusionResult:
+    """Tracer and collective diffusion of one species, Haven ratio, Nernst–Einstein conductivity.
+
+    Parameters
+    ----------
+    traj
+        Unwrapped trajectory (:func:`ssbkit.atomistic.trajectory.read_trajectory`).
+    species
+        Element symbol of the mobile ion, e.g. ``"Li"``.
+    temperature_k
+        Temperature of the run, K (needed for the conductivity).
+    t_start_ps, t_end_ps
+        Fit window; default 10 % to 50 % of the run (half the run keeps at
+        least two independent windows).
+    axes
+        Cartesian axes used; d = len(axes) in D = MSD / (2 d t).
+    hop_length
+        Hop length, Å; default the median nearest-neighbour distance of the species.
+    min_events
+        Fewest hops (N * MSD(run) / hop^2) accepted as a diffusive sample.
+    level
+        Confidence level of the interval on D.
+    remove_drift
+        Subtract the mass-weighted drift of the other atoms (the framework).
+    charge
+        Charge number of the ion; default from :data:`ION_CHARGE`.
+    n_blocks
+        Independent time blocks for the block-average cross-check.
+
+    Returns
+    -------
+    DiffusionResult
+        D = slope / (2 d) (science.md section 5); sigma = n q^2 D / (k_B T H_R)
+        with H_R = 1 from the tracer D and from D_sigma for the collective one.
+    """
+    from ..transport import nernst_einstein_conductivity
+
+    idx = species_indices(traj, species)
+    if not axes or set(axes) - set("xyz") or len(set(axes)) != len(axes):
+        raise InputError(f"axes must be a subset of 'xyz', got {axes!r}")
+    ax = ["xyz".index(a) for a in axes]
+    dt, dur = traj.frame_interval_ps, traj.duration_ps
+    t0 = 0.1 * dur if t_start_ps is None else require_positive("fit start (ps)", t_start_ps)
+    t1 = 0.5 * dur if t_end_ps is None else require_positive("fit end (ps)", t_end_ps)
+    if t1 <= t0 or t1 > dur:
+        raise InputError(f"fit window {t0:g}-{t1:g} ps must be increasing and within the {dur:g} ps run")
+    disp = traj.displacements_A
+    others = np.setdiff1d(np.arange(traj.n_atoms), idx)
+    warnings = list(traj.warnings)
+    if remove_drift and others.size:
+        m = traj.masses_amu[others] if traj.masses_amu is not None else np.ones(others.size)
+        disp = disp - np.einsum("tnj,n->tj", disp[:, others], m / m.sum())[:, None, :]
+    x = disp[:, idx][:, :, ax]
+    dim = len(ax)
+    time = np.arange(traj.n_frames) * dt
+    msd, msd_c = tracer_msd(x), collective_msd(x)
+    fit = fit_msd(x, dt, t_start_ps=t0, t_end_ps=t1)
+    fit_c = fit_msd(x, dt, t_start_ps=t0, t_end_ps=t1, collective=True)
+    hop = hop_length if hop_length is not None else hop_length_A(traj, species)
+    z = float(stats.norm.ppf(0.5 + level / 2))
+
+    reasons: list[str] = []
+    checks: dict = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": dur / t1}
+    if fit is None:
+        reasons.append(f"fewer than 3 saved frames in the fit window {t0:g}-{t1:g} ps")
+    else:
+        k1 = int(round(fit.t_end_ps / dt))
+        k0 = int(round(fit.t_start_ps / dt))
+        rms = math.sqrt(max(msd[k1], 0.0))
+        slope_ll = float(np.polyfit(np.log(time[k0 : k1 + 1]), np.log(np.maximum(msd[k0 : k1 + 1], 1e-300)), 1)[0])
+        events = len(idx) * max(fit.slope_A2_per_ps, 0.0) * dur / hop**2
+        checks |= {"rms_displacement_A": rms, "loglog_slope": slope_ll, "n_events": events}
+        if rms < hop:
+            reasons.append(f"rms displacement {rms:.2g} Å at {fit.t_end_ps:g} ps is below one hop ({hop:.2g} Å)")
+        if events < min_events:
+            reasons.append(f"about {events:.0f} hops in the run, fewer than {min_events:g}")
+        if not 0.7 <= slope_ll <= 1.3:
+            reasons.append(f"MSD is not linear in the fit window (log-log slope {slope_ll:.2f}, want ~1)")
+        if dur / t1 < 2 - 1e-9:
+            reasons.append(f"fit window ends at {t1:g} ps, more than half of the {dur:g} ps run")
+        if fit.slope_A2_per_ps - z * fit.slope_se_A2_per_ps <= 0:
+            reasons.append("D is not resolved from zero within its interval")
+        bm, bse = _block_d(x, dt, n_blocks, t0 / dur, t1 / dur)
+        checks |= {"block_d_cm2_per_s": bm, "block_d_err_cm2_per_s": bse}
+        if bm is not None and abs(bm - fit.d_cm2_per_s) > 3 * math.hypot(bse, fit.d_se_cm2_per_s):
+            warnings.append("D from independent time blocks disagrees with the whole run: is the run equilibrated?")
+    converged = not reasons
+    if traj.kinetic_temperature_K is not None and temperature_k is not None:
+        t_kin = float(np.mean(traj.kinetic_temperature_K[traj.n_frames // 2 :]))
+        checks["kinetic_temperature_K"] = t_kin
+        if abs(t_kin - temperature_k) > 0.2 * temperature_k:
+            warnings.append(f"kinetic temperature {t_kin:.0f} K (second half) differs from the given {temperature_k:g} K")
+    n_cm3 = len(idx) / (traj.mean_volume_A3 * 1e-24)
+    q = charge if charge is not None else ION_CHARGE.get(species)
+    res: dict = dict.fromkeys(
+        ["d_cm2_per_s", "d_err_cm2_per_s", "d_ci_cm2_per_s", "d_sigma_cm2_per_s", "d_sigma_err_cm2_per_s",
+         "haven_ratio", "haven_ratio_err", "sigma_S_per_cm", "sigma_err_S_per_cm",
+         "sigma_collective_S_per_cm", "sigma_collective_err_S_per_cm"]
+    )
+    if converged:
+        d, de = fit.d_cm2_per_s, fit.d_se_cm2_per_s
+        res |= {"d_cm2_per_s": d, "d_err_cm2_per_s": de, "d_ci_cm2_per_s": (d - z * de, d + z * de)}
+        if fit_c is not None:
+            res |= {"d_sigma_cm2_per_s": fit_c.d_cm2_per_s, "d_sigma_err_cm2_per_s": fit_c.d_se_cm2_per_s}
+            if fit_c.slope_A2_per_ps - z * fit_c.slope_se_A2_per_ps > 0:
+                h = d / fit_c.d_cm2_per_s
+                res |= {"haven_ratio": h, "haven_ratio_err": h * math.hypot(de / d, fit_c.d_se_cm2_per_s / fit_c.d_cm2_per_s)}
+            else:
+                warnings.append("collective (charge) diffusivity not resolved from zero: no Haven ratio")
+        if temperature_k is not None and q is not None:
+            unit = nernst_einstein_conductivity(1e-4, n_cm3 * 1e6, temperature_k, charge=q) / 100.0  # S/cm per cm^2/s
+            res |= {"sigma_S_per_cm": unit * d, "sigma_err_S_per_cm": unit * de}
+            if res["d_sigma_cm2_per_s"] is not None:
+                res |= {"sigma_collective_S_per_cm": unit * res["d_sigma_cm2_per_s"],
+                        "sigma_collective_err_S_per_cm": unit * res["d_sigma_err_cm2_per_s"]}
+        elif q is None:
+            warnings.append(f"no default charge for {species}: pass charge= for the conductivity")
+    return DiffusionResult(
+        species=species, n_atoms=len(idx), temperature_K=temperature_k, frame_interval_ps=dt, duration_ps=dur,
+        dimension=dim, converged=converged, reasons=tuple(reasons), level=level,
+        number_density_per_cm3=n_cm3, checks=checks, tracer_fit=fit, collective_fit=fit_c,
+        time_ps=time, msd_A2=msd, msd_collective_A2=msd_c, warnings=tuple(warnings), **res,
+    )

@@ -1,0 +1,314 @@
+"""Glass models: melt-quench MD from a random packing, structural units, radial distribution.
+
+Amorphous xLi2S-(100-x)P2S5 (and other systems) is made the way MD studies
+make it: atoms packed at random in a cubic box at the target density, melted,
+cooled in steps at a set rate and annealed (science.md section 5). The
+structure is then described by its thiophosphate units, counted from P-S and
+P-P bonds: ortho PS4(3-) (isolated tetrahedron), pyro P2S7(4-) (two tetrahedra
+sharing one bridging S), hypo P2S6(4-) (two PS3 groups joined by a P-P bond),
+as in Raman/NMR studies of Li2S-P2S5 glasses (lecture: Li7P3S11 holds PS4 and
+P2S7); and by partial radial distribution functions g_ab(r).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError, require_positive
+
+__all__ = [
+    "StructuralUnits",
+    "GlassRun",
+    "li2s_p2s5_composition",
+    "random_packing",
+    "structural_units",
+    "partial_rdf",
+    "coordination_number",
+    "melt_quench",
+]
+
+_AMU_G = 1.66053906660e-24
+
+
+def li2s_p2s5_composition(x_li2s_mol_percent: float, *, min_atoms: int = 0):
+    """Integer composition of xLi2S-(100-x)P2S5 with at least ``min_atoms`` atoms.
+
+    Per 100 mol: Li 2x, P 2(100 - x), S x + 5(100 - x); reduced by the greatest
+    common divisor and multiplied up to ``min_atoms``. 75 gives Li3PS4, 70 Li7P3S11.
+    """
+    from pymatgen.core import Composition
+
+    x = float(x_li2s_mol_percent)
+    if not 0.0 < x < 100.0:
+        raise InputError(f"Li2S mol% must lie strictly between 0 and 100, got {x_li2s_mol_percent!r}")
+    xi = round(x * 10)
+    counts = np.array([2 * xi, 2 * (1000 - xi), xi + 5 * (1000 - xi)], dtype=int)
+    counts //= np.gcd.reduce(counts)
+    mult = max(1, math.ceil(min_atoms / counts.sum()))
+    return Composition({"Li": int(counts[0] * mult), "P": int(counts[1] * mult), "S": int(counts[2] * mult)})
+
+
+def random_packing(composition, *, density_g_cm3: float, min_distance_A: float = 1.8, seed: int = 0,
+                   max_attempts: int = 20000):
+    """Atoms of ``composition`` placed at random in a cubic box at ``density_g_cm3``.
+
+    Each atom is tried at uniform random positions until it lies at least
+    ``min_distance_A`` from every other (minimum image).
+
+    Raises
+    ------
+    InputError
+        If the atoms do not fit at that density and minimum distance.
+    """
+    from pymatgen.core import Composition, Lattice, Structure
+
+    require_positive("density_g_cm3", density_g_cm3)
+    comp = Composition(composition)
+    species = [el.symbol for el, n in comp.items() for _ in range(int(round(n)))]
+    mass_g = sum(el.atomic_mass for el, n in comp.items() for _ in range(int(round(n)))) * _AMU_G
+    a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(species))
+    pos = np.empty((0, 3))
+    for _k in order:
+        for _ in range(max_attempts):
+            p = rng.random(3) * a
+            d = pos - p
+            d -= a * np.round(d / a)
+            if len(pos) == 0 or np.min(np.einsum("ij,ij->i", d, d)) >= min_distance_A**2:
+                pos = np.vstack([pos, p])
+                break
+        else:
+            raise InputError(
+                f"cannot pack {len(species)} atoms at {density_g_cm3} g/cm3 with {min_distance_A} A between "
+                "atoms: lower min_distance_A or the density"
+            )
+    return Structure(Lattice.cubic(a), [species[k] for k in order], pos, coords_are_cartesian=True)
+
+
+@dataclass(frozen=True)
+class StructuralUnits:
+    """Thiophosphate units of a structure.
+
+    ``fraction_*`` are fractions of P atoms in each unit (what Raman and
+    31P NMR report); ``bridging_S`` counts S bonded to two P, ``free_S`` S bonded
+    to none (S2- ions).
+    """
+
+    n_P: int
+    n_S: int
+    ortho_PS4: int
+    pyro_P2S7: int
+    hypo_P2S6: int
+    other_units: int
+    fraction_ortho: float
+    fraction_pyro: float
+    fraction_hypo: float
+    fraction_other: float
+    bridging_S: int
+    terminal_S: int
+    free_S: int
+    p_s_cutoff_A: float
+    p_p_cutoff_A: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cutoff_A: float = 2.5,
+                     p_p_cutoff_A: float = 2.5) -> StructuralUnits:
+    """Count ortho (PS4), pyro (P2S7) and hypo (P2S6) units, bridging and free S.
+
+    P atoms are joined into a unit when they share a bridging S or are bonded
+    to each other; a single P with four S is ortho, two P sharing one S (no
+    P-P bond) pyro, two P with a P-P bond and no shared S hypo; everything else
+    (chains, edge sharing, under-coordinated P) is ``other``.
+    """
+    from ase.neighborlist import neighbor_list
+
+    from .structures import to_atoms
+
+    atoms = to_atoms(structure)
+    sym = np.array(atoms.get_chemical_symbols())
+    ip = np.flatnonzero(sym == former)
+    is_ = np.flatnonzero(sym == anion)
+    if len(ip) == 0:
+        raise InputError(f"the structure holds no {former} atoms (formula {atoms.get_chemical_formula()})")
+    cut = {(former, anion): p_s_cutoff_A, (former, former): p_p_cutoff_A}
+    i, j = neighbor_list("ij", atoms, cut)
+    ps = [(a, b) for a, b in zip(i, j, strict=True) if sym[a] == former and sym[b] == anion]
+    pp = {(a, b) for a, b in zip(i, j, strict=True) if sym[a] == former and sym[b] == former and a != b}
+    p_of_s: dict[int, set[int]] = {s: set() for s in is_}
+    s_of_p: dict[int, set[int]] = {p: set() for p in ip}
+    for p, s in ps:
+        p_of_s[s].add(p)
+        s_of_p[p].add(s)
+    parent = {p: p for p in ip}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ps_set in p_of_s.values():
+        lst = sorted(ps_set)
+        for q in lst[1:]:
+            parent[find(q)] = find(lst[0])
+    for a, b in pp:
+        parent[find(a)] = find(b)
+    comps: dict[int, list[int]] = {}
+    for p in ip:
+        comps.setdefault(find(p), []).append(p)
+    n_ortho = n_pyro = n_hypo = n_other = 0
+    p_other = 0
+    for members in comps.values():
+        shared = {s for s in is_ if len(p_of_s[s] & set(members)) >= 2}
+        bonded = any((a, b) in pp for a in members for b in members)
+        if len(members) == 1 and len(s_of_p[members[0]]) == 4:
+            n_ortho += 1
+        elif len(members) == 2 and not bonded and len(shared) == 1 and all(len(s_of_p[m]) == 4 for m in members):
+            n_pyro += 1
+        elif len(members) == 2 and bonded and not shared and all(len(s_of_p[m]) == 3 for m in members):
+            n_hypo += 1
+        else:
+            n_other += 1
+            p_other += len(members)
+    n_p = len(ip)
+    nb = [len(p_of_s[s]) for s in is_]
+    return StructuralUnits(
+        n_P=n_p, n_S=len(is_), ortho_PS4=n_ortho, pyro_P2S7=n_pyro, hypo_P2S6=n_hypo, other_units=n_other,
+        fraction_ortho=n_ortho / n_p, fraction_pyro=2 * n_pyro / n_p, fraction_hypo=2 * n_hypo / n_p,
+        fraction_other=p_other / n_p, bridging_S=sum(1 for n in nb if n >= 2),
+        terminal_S=sum(1 for n in nb if n == 1), free_S=sum(1 for n in nb if n == 0),
+        p_s_cutoff_A=p_s_cutoff_A, p_p_cutoff_A=p_p_cutoff_A,
+    )
+
+
+def partial_rdf(frames, pair: tuple[str, str], *, r_max_A: float = 6.0, n_bins: int = 120):
+    """Partial radial distribution function g_ab(r) averaged over frames.
+
+    g_ab(r) = V / (N_a N_b') x n_ab(r) / (4 pi r^2 dr), with n_ab the number of
+    ordered a-b pairs at distance r (periodic images included) and N_b' = N_b - 1
+    when a = b. Returns ``(r_A, g)`` at bin centres.
+    """
+    from ase.neighborlist import neighbor_list
+
+    from .structures import to_atoms
+
+    if hasattr(frames, "get_positions") or not isinstance(frames, list | tuple):
+        frames = [frames]
+    edges = np.linspace(0.0, r_max_A, n_bins + 1)
+    hist = np.zeros(n_bins)
+    norm = 0.0
+    a, b = pair
+    for f in frames:
+        at = to_atoms(f)
+        sym = np.array(at.get_chemical_symbols())
+        na, nb = int((sym == a).sum()), int((sym == b).sum())
+        if na == 0 or nb == 0:
+            raise InputError(f"pair {a}-{b}: the structure holds {na} {a} and {nb} {b} atoms")
+        i, j, d = neighbor_list("ijd", at, r_max_A)
+        sel = (sym[i] == a) & (sym[j] == b)
+        hist += np.histogram(d[sel], bins=edges)[0]
+        norm += na * (nb - 1 if a == b else nb) / at.get_volume()
+    shell = 4.0 / 3.0 * np.pi * (edges[1:] ** 3 - edges[:-1] ** 3)
+    return 0.5 * (edges[1:] + edges[:-1]), hist / (shell * norm)
+
+
+def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> float:
+    """Mean number of b around a within ``r_cut_A``: 4 pi rho_b integral_0^rc r^2 g(r) dr."""
+    r, g = np.asarray(r_A), np.asarray(g)
+    dr = r[1] - r[0]
+    m = r <= r_cut_A
+    return float(4 * np.pi * density_b_per_A3 * np.sum(r[m] ** 2 * g[m]) * dr)
+
+
+@dataclass(frozen=True)
+class GlassRun:
+    """A melt-quench run: final structure file, the stages run and the structural units."""
+
+    formula: str
+    density_g_cm3: float
+    n_atoms: int
+    final_structure: str
+    stages: tuple[dict[str, Any], ...]
+    units: dict[str, Any] | None
+    references: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stages"], d["references"] = list(self.stages), list(self.references)
+        return d
+
+
+def melt_quench(
+    composition_or_structure,
+    *,
+    density_g_cm3: float | None = None,
+    calculator: Any = "chgnet",
+    device: str | None = "auto",
+    out_dir: str | Path = "glass",
+    t_melt_k: float = 1500.0,
+    melt_ps: float = 5.0,
+    t_final_k: float = 300.0,
+    quench_rate_K_per_ps: float = 100.0,
+    quench_step_k: float = 100.0,
+    anneal_ps: float = 2.0,
+    timestep_fs: float = 2.0,
+    seed: int = 0,
+    progress: bool = False,
+) -> GlassRun:
+    """Melt-quench MD: random packing (or a given structure) melted, cooled in steps, annealed.
+
+    Each stage is an NVT run of :func:`ssbkit.atomistic.md.run_md` with its own
+    trajectory and checkpoint in ``out_dir``, so an interrupted quench resumes.
+    The melting guard is off (the liquid is wanted); the blow-up guards stay on.
+    """
+    from ase.io import read, write
+    from pymatgen.core import Composition, Structure
+
+    from .calculators import load_calculator
+    from .md import Guards, run_md
+    from .structures import to_structure
+
+    require_positive("quench_rate_K_per_ps", quench_rate_K_per_ps)
+    if t_final_k >= t_melt_k:
+        raise InputError(f"t_final_k ({t_final_k}) must be below t_melt_k ({t_melt_k})")
+    if isinstance(composition_or_structure, str | Composition) and not Path(str(composition_or_structure)).is_file():
+        if density_g_cm3 is None:
+            raise InputError("give density_g_cm3 to pack a composition at random")
+        s = random_packing(composition_or_structure, density_g_cm3=density_g_cm3, seed=seed)
+    else:
+        s = to_structure(composition_or_structure)
+    s = s if isinstance(s, Structure) else to_structure(s)
+    calc = load_calculator(calculator, device=device)
+    out = Path(out_dir)
+    guards = Guards(melt_rmsd_A=None, max_temperature_factor=3.0)
+    temps = [t_melt_k]
+    t = t_melt_k - quench_step_k
+    while t > t_final_k + 1e-9:
+        temps.append(t)
+        t -= quench_step_k
+    plan = [(t_melt_k, melt_ps)] + [(tt, quench_step_k / quench_rate_K_per_ps) for tt in temps[1:]]
+    plan.append((t_final_k, anneal_ps))
+    stages = []
+    current = s
+    for k, (tk, ps) in enumerate(plan):
+        run = run_md(current, temperature_k=tk, time_ps=ps, calculator=calc, out_dir=out,
+                     timestep_fs=timestep_fs, equilibration_ps=0.0, guards=guards, seed=seed + k,
+                     label=f"stage{k:02d}_{tk:g}K", progress=progress)
+        stages.append({"temperature_K": tk, "time_ps": ps, "trajectory": run.trajectory,
+                       "mean_temperature_K": run.mean_temperature_K})
+        current = read(run.checkpoint)
+    final = out / "glass_final.cif"
+    write(final, current)
+    units = structural_units(current).to_dict() if "P" in current.get_chemical_symbols() else None
+    dens = float(sum(current.get_masses()) * _AMU_G / (current.get_volume() * 1e-24))
+    return GlassRun(current.get_chemical_formula(), dens, len(current), str(final), tuple(stages), units,
+                    tuple(getattr(run, "references", ())))

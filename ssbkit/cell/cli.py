@@ -1,0 +1,233 @@
+"""``ssbkit cell``: stack energy, rate capability and cycling data from the command line.
+
+Commands: ``energy DESIGN.toml``, ``rate DESIGN.toml``, ``cycling FILE``,
+``materials``; each has ``--json`` (one JSON document on stdout) and, where it
+draws, ``--figures DIR``. Bad input raises :class:`~ssbkit.errors.InputError`
+(the ``ssbkit`` entry point prints ``error: ...`` and exits with code 2).
+PyBaMM is imported only by ``rate --model p2d``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+
+from ..errors import InputError
+
+__all__ = ["app"]
+
+app = typer.Typer(name="cell", help="Cells: stack energy, rate capability, cycling data.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+def _jsonable(obj):
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _echo_json(obj) -> None:
+    typer.echo(json.dumps(_jsonable(obj), indent=2))
+
+
+def _save(fig, folder: Path | None, name: str) -> str | None:
+    if folder is None:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    fig.savefig(path, dpi=130, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return str(path)
+
+
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        vals = [float(x) for x in text.replace(";", ",").split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from None
+    if not vals:
+        raise InputError(f"{what} is empty")
+    return vals
+
+
+@app.command()
+def energy(
+    design: Path = typer.Argument(..., help="Design TOML ([cathode] [separator] [anode] [current_collectors] [cell])."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the breakdown figure."),
+) -> None:
+    """Areal capacity, N/P ratio, Wh/kg and Wh/L of a stack with a breakdown by component."""
+    from .design import load_design
+    from .energy import compare_to_targets, stack_energy
+
+    d = load_design(design)
+    e = stack_energy(d)
+    out = {"design": d.to_dict(), "energy": e.to_dict(), "targets": compare_to_targets(e)}
+    if figures is not None:
+        from .plots import energy_breakdown_figure
+
+        out["figures"] = [_save(energy_breakdown_figure(e), figures, "energy_breakdown.png")]
+    if as_json:
+        _echo_json(out)
+        return
+    typer.echo(f"{d.cathode.active_material} | separator {d.separator.thickness_um:g} um | {d.anode.material}")
+    typer.echo(f"  areal capacity {e.areal_capacity_mAh_cm2:.3f} mAh/cm2 (N/P {e.np_ratio:.2f}), "
+               f"{e.voltage_avg_V:.2f} V average")
+    typer.echo(f"  {e.specific_energy_Wh_per_kg:.0f} Wh/kg, {e.energy_density_Wh_per_L:.0f} Wh/L "
+               f"(stack {e.areal_mass_mg_cm2:.1f} mg/cm2, {e.thickness_um:.0f} um); couple "
+               f"{e.couple_specific_energy_Wh_per_kg:.0f} Wh/kg")
+    for k, v in e.mass_breakdown_mg_cm2.items():
+        typer.echo(f"    {k:24s} {v:8.2f} mg/cm2  {100 * v / e.areal_mass_mg_cm2:5.1f} %")
+
+
+@app.command()
+def rate(
+    design: Path = typer.Argument(..., help="Design TOML; [cell] needs sigma_se_S_per_cm."),
+    model: str = typer.Option("reaction-zone", "--model", help="'reaction-zone' (fast) or 'p2d' (PyBaMM)."),
+    c_rates: str = typer.Option("0.1,0.2,0.5,1,2,5", "--c-rates", help="Comma-separated C-rates."),
+    temperature_c: list[float] = typer.Option(None, "--temperature-c",
+                                              help="Temperature(s), degC (repeat); needs ea_eV in [cell] away from the design's own."),
+    sigma_se: float = typer.Option(None, "--sigma-se-S-per-cm", help="Override the electrolyte conductivity, S/cm."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
+) -> None:
+    """Capacity vs C-rate from the reaction-zone model (R-19) or the PyBaMM solid-state model."""
+    import numpy as np
+
+    from .design import load_design
+    from .rate import design_sigma_at, p2d_rate
+    from .reaction_zone import rate_capability
+
+    if model not in ("reaction-zone", "p2d"):
+        raise InputError(f"--model must be 'reaction-zone' or 'p2d', got {model!r}")
+    rates = _floats(c_rates, "--c-rates")
+    d = load_design(design)
+    temps = list(temperature_c) if temperature_c else [d.temperature_c]
+    if sigma_se is not None:
+        if not sigma_se > 0:
+            raise InputError(f"--sigma-se-S-per-cm must be > 0, got {sigma_se}")
+        if len(temps) > 1:
+            raise InputError("--sigma-se-S-per-cm fixes sigma at one temperature; give one --temperature-c")
+        sigmas = np.array([sigma_se])
+    else:
+        sigmas = design_sigma_at(d, temps)
+    runs = []
+    curves = {}
+    for t, s in zip(temps, sigmas, strict=True):
+        if model == "reaction-zone":
+            r = rate_capability(d, rates, sigma_se_S_per_cm=float(s))
+            runs.append({"temperature_c": t, **r.to_dict()})
+            curves[f"{t:g} degC"] = (r.c_rates, r.capacity_mAh_per_g)
+        else:
+            res = p2d_rate(d, rates, sigma_se_S_per_cm=float(s), temperature_c=t)
+            runs.append({"temperature_c": t, "sigma_se_S_per_cm": float(s),
+                         "results": [x.to_dict() for x in res]})
+            curves[f"{t:g} degC"] = ([x.c_rate for x in res], [x.final_capacity_mAh_per_g for x in res])
+            if figures is not None:
+                from .plots import discharge_curves_figure
+
+                _save(discharge_curves_figure(res), figures, f"discharge_{t:g}C.png")
+    out = {"model": model, "design": str(design), "runs": runs}
+    if figures is not None:
+        from .plots import rate_figure
+
+        out["figures"] = [_save(rate_figure(curves), figures, f"rate_{model}.png")]
+    if as_json:
+        _echo_json(out)
+        return
+    for (label, (c, q)), run in zip(curves.items(), runs, strict=True):
+        typer.echo(f"{model}, {label}:")
+        for ci, qi in zip(c, q, strict=True):
+            typer.echo(f"  {ci:6g}C  {qi:8.1f} mAh/g")
+        for x in run.get("results", []):
+            if not x["converged"]:
+                typer.echo(f"  warning: {x['message']}")
+
+
+@app.command()
+def cycling(
+    file: Path = typer.Argument(..., help="Cycler export: BioLogic .mpt, Neware, Arbin, Maccor or CSV."),
+    fmt: str = typer.Option("auto", "--format", help="auto, biologic, neware, arbin, maccor, csv"),
+    mass_mg: float = typer.Option(None, "--mass-mg", help="Active-material mass, mg (for mAh/g)."),
+    area_cm2: float = typer.Option(None, "--area-cm2", help="Electrode area, cm2 (for mAh/cm2)."),
+    nominal_mah: float = typer.Option(None, "--nominal-mah", help="Nominal capacity, mAh (for C-rates)."),
+    design: Path = typer.Option(None, "--design", help="Design TOML: gives mass, area and nominal capacity."),
+    ce_convention: str = typer.Option("discharge/charge", "--ce-convention",
+                                      help="'discharge/charge' or 'charge/discharge' (anode half-cells)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
+) -> None:
+    """Per-cycle capacities, coulombic efficiency, retention, cycles to 80 % and dQ/dV."""
+    from .cycling import dqdv, read_cycler_file, summarize_cycles
+
+    if design is not None:
+        from .design import load_design
+
+        d = load_design(design)
+        area_cm2 = area_cm2 or d.area_cm2
+        mass_mg = mass_mg or d.cathode.loading_mg_cm2 * d.area_cm2
+        if nominal_mah is None:
+            nominal_mah = d.cathode.areal_capacity_mAh_cm2() * d.area_cm2
+    data = read_cycler_file(file, format=fmt)
+    if mass_mg is None and nominal_mah is None and "mass_mg" not in data.metadata:
+        raise InputError("give --mass-mg, --nominal-mah or --design: ssbkit assumes no nominal capacity")
+    s = summarize_cycles(data, mass_mg=mass_mg, area_cm2=area_cm2, nominal_mAh=nominal_mah,
+                         ce_convention=ce_convention)
+    out = {"file": str(file), "format": data.format, "points": len(data), "summary": s.to_dict()}
+    if figures is not None:
+        from .plots import cycling_figure, dqdv_figure
+
+        paths = [_save(cycling_figure(s), figures, "cycling.png")]
+        curves = {}
+        for c in s.cycle[:3]:
+            try:
+                curves[f"cycle {int(c)} discharge"] = dqdv(data, int(c), "discharge")
+            except InputError:
+                continue
+        if curves:
+            paths.append(_save(dqdv_figure(curves), figures, "dqdv.png"))
+        out["figures"] = paths
+    if as_json:
+        _echo_json(out)
+        return
+    unit = "mAh/g" if s.discharge_mAh_per_g is not None else "mAh"
+    qd = s.discharge_mAh_per_g if s.discharge_mAh_per_g is not None else s.discharge_mAh
+    qc = s.charge_mAh_per_g if s.charge_mAh_per_g is not None else s.charge_mAh
+    typer.echo(f"{file} ({data.format}, {len(data)} points)")
+    typer.echo(f"  cycle  charge ({unit})  discharge ({unit})  CE (%)  retention (%)")
+    for k, c in enumerate(s.cycle):
+        typer.echo(f"  {int(c):5d}  {qc[k]:14.2f}  {qd[k]:17.2f}  {100 * s.coulombic_efficiency[k]:6.2f}"
+                   f"  {100 * s.retention[k]:8.1f}")
+    typer.echo(f"  cycles to 80 %: {s.cycles_to_80pct if s.cycles_to_80pct is not None else 'not reached'}")
+
+
+@app.command()
+def materials(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """The bundled active materials with capacities, densities, voltages and references."""
+    from .active_materials import get_active_material, list_active_materials
+
+    mats = [get_active_material(n) for n in list_active_materials()]
+    if as_json:
+        _echo_json([m.to_dict() for m in mats])
+        return
+    for m in mats:
+        typer.echo(f"{m.name:8s} {m.capacity_theoretical_mAh_per_g:7.1f} / {m.capacity_practical_mAh_per_g:6.0f} mAh/g"
+                   f"  {m.density_g_per_cm3:5.2f} g/cm3  {m.voltage_avg_V:4.2f} V vs Li")

@@ -1,0 +1,459 @@
+"""Stack design: cathode composite, solid-electrolyte separator, anode, current collectors.
+
+Every layer is resolved at construction into volume fractions, thickness and
+active loading, so the rest of the package reads numbers, not options:
+
+- mass to solid volume fractions: v_i = (w_i / rho_i) / sum_j (w_j / rho_j);
+- volume fraction in the layer: phi_i = (1 - porosity) v_i;
+- active loading: m_act = L phi_act rho_act (L thickness).
+
+Give a composite either its thickness or its active loading (mg/cm2), with the
+porosity; with both thickness and loading the porosity follows, and with all
+three they must agree. A design file (TOML) has the tables ``[cathode]`` (the
+keys of docs/architecture.md), ``[separator]``, ``[anode]``,
+``[current_collectors]`` and ``[cell]``; see :func:`load_design`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import FileFormatError, InputError, did_you_mean, require_fraction, require_positive
+from .active_materials import get_active_material
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_DENSITIES_G_CM3",
+    "COLLECTOR_DENSITIES_G_CM3",
+    "CathodeComposite",
+    "Separator",
+    "Anode",
+    "CurrentCollectors",
+    "StackDesign",
+    "make_composite",
+    "make_anode",
+    "design_from_dict",
+    "load_design",
+    "cell_ocv_window_V",
+    "check_cutoffs",
+]
+
+COMPONENTS = ("active", "electrolyte", "carbon", "binder")
+FRACTION_TOL = 1e-3
+LOADING_TOL = 0.03
+
+#: Default densities (g/cm3) of the inactive components, with their source.
+COMPONENT_DENSITIES_G_CM3: dict[str, tuple[float, str]] = {
+    "electrolyte": (1.90, "Li2S-P2S5 glass / glass-ceramic and argyrodites, typical 1.6-2.0 g/cm3"),
+    "carbon": (1.90, "acetylene black / carbon black true density, typical 1.8-2.0 g/cm3"),
+    "binder": (1.78, "PVDF (CRC Handbook)"),
+}
+#: Current-collector metals (g/cm3), CRC Handbook of Chemistry and Physics.
+COLLECTOR_DENSITIES_G_CM3: dict[str, float] = {
+    "Al": 2.70, "Cu": 8.96, "Ni": 8.90, "stainless steel": 7.90, "Ti": 4.51, "none": 0.0,
+}
+
+
+@dataclass(frozen=True)
+class CathodeComposite:
+    """A composite electrode layer (the cathode; composite anodes use the same record).
+
+    Attributes
+    ----------
+    active_material
+        Name known to :func:`ssbkit.cell.get_active_material`.
+    volume_fractions, mass_fractions
+        Of the solids (sum to 1), keys ``active, electrolyte, carbon, binder``.
+    densities_g_cm3
+        Density used for each component.
+    porosity
+        Void volume fraction of the layer.
+    thickness_um, loading_mg_cm2
+        Layer thickness and active-material loading.
+    """
+
+    active_material: str
+    volume_fractions: Mapping[str, float]
+    mass_fractions: Mapping[str, float]
+    densities_g_cm3: Mapping[str, float]
+    porosity: float
+    thickness_um: float
+    loading_mg_cm2: float
+    active_particle_diameter_um: float | None = None
+
+    def phi(self, component: str) -> float:
+        """Volume fraction of ``component`` in the whole layer (voids included)."""
+        return (1.0 - self.porosity) * self.volume_fractions.get(component, 0.0)
+
+    @property
+    def eps_se(self) -> float:
+        """Volume fraction of solid electrolyte in the layer (eps of R-17/R-18)."""
+        return self.phi("electrolyte")
+
+    def areal_masses_mg_cm2(self) -> dict[str, float]:
+        """Mass per area of each component, mg/cm2."""
+        l_cm = self.thickness_um * 1e-4
+        return {c: l_cm * self.phi(c) * self.densities_g_cm3[c] * 1e3 for c in self.volume_fractions}
+
+    def areal_capacity_mAh_cm2(self) -> float:
+        """Practical areal capacity: loading x practical specific capacity."""
+        mat = get_active_material(self.active_material)
+        return self.loading_mg_cm2 * 1e-3 * mat.capacity_practical_mAh_per_g
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["eps_se"] = self.eps_se
+        d["areal_capacity_mAh_cm2"] = self.areal_capacity_mAh_cm2()
+        return d
+
+
+@dataclass(frozen=True)
+class Separator:
+    """Solid-electrolyte separator layer."""
+
+    thickness_um: float
+    porosity: float = 0.1
+    density_g_cm3: float = COMPONENT_DENSITIES_G_CM3["electrolyte"][0]
+
+    def areal_mass_mg_cm2(self) -> float:
+        return self.thickness_um * 1e-4 * (1.0 - self.porosity) * self.density_g_cm3 * 1e3
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Anode:
+    """Anode: a metal/alloy foil (Li, Li-In) or a composite (graphite, Si, LTO ...).
+
+    ``layer`` holds thickness, fractions and loading; a foil is a dense
+    single-component layer (``volume_fractions = {"active": 1}``, porosity 0).
+    """
+
+    material: str
+    kind: str
+    layer: CathodeComposite
+
+    @property
+    def thickness_um(self) -> float:
+        return self.layer.thickness_um
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"material": self.material, "kind": self.kind, "layer": self.layer.to_dict()}
+
+
+@dataclass(frozen=True)
+class CurrentCollectors:
+    """Current-collector foils (thickness 0 leaves one out, as in a pressed lab cell)."""
+
+    positive: str = "Al"
+    positive_thickness_um: float = 12.0
+    negative: str = "Cu"
+    negative_thickness_um: float = 8.0
+
+    def areal_masses_mg_cm2(self) -> dict[str, float]:
+        return {
+            "positive collector": self.positive_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.positive] * 1e3,
+            "negative collector": self.negative_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.negative] * 1e3,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StackDesign:
+    """One cell stack: cathode | separator | anode between current collectors.
+
+    ``sigma_se_S_per_cm`` (the electrolyte's ionic conductivity at
+    ``temperature_c``) and the tortuosities feed the rate models; ``None``
+    tortuosity means Bruggeman, tau = eps^-0.5 (R-18).
+    """
+
+    cathode: CathodeComposite
+    separator: Separator
+    anode: Anode
+    collectors: CurrentCollectors = field(default_factory=CurrentCollectors)
+    area_cm2: float = 1.0
+    cutoff_low_V: float | None = None
+    cutoff_high_V: float | None = None
+    sigma_se_S_per_cm: float | None = None
+    tortuosity_cathode: float | None = None
+    tortuosity_anode: float | None = None
+    temperature_c: float = 25.0
+    ea_eV: float | None = None
+    name: str = "stack"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in (
+            "name", "area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm",
+            "tortuosity_cathode", "tortuosity_anode", "temperature_c", "ea_eV")}
+        d.update(cathode=self.cathode.to_dict(), separator=self.separator.to_dict(),
+                 anode=self.anode.to_dict(), collectors=self.collectors.to_dict())
+        return d
+
+
+def _fractions(name: str, fr: Mapping[str, Any]) -> dict[str, float]:
+    if not isinstance(fr, Mapping) or not fr:
+        raise InputError(f"{name} must be a table like {{ active = 0.7, electrolyte = 0.3 }}")
+    out = {}
+    for k, v in fr.items():
+        if k not in COMPONENTS:
+            raise InputError(f"{name}: unknown component {k!r}{did_you_mean(k, COMPONENTS)}")
+        out[k] = require_fraction(f"{name}.{k}", v)
+    total = sum(out.values())
+    if abs(total - 1.0) > FRACTION_TOL:
+        raise InputError(f"{name} must sum to 1, got {total:.4g} ({out})")
+    if out.get("active", 0.0) <= 0:
+        raise InputError(f"{name}.active must be > 0")
+    return {k: v / total for k, v in out.items()}
+
+
+def make_composite(
+    active_material: str,
+    *,
+    mass_fractions: Mapping[str, float] | None = None,
+    volume_fractions: Mapping[str, float] | None = None,
+    densities_g_cm3: Mapping[str, float] | None = None,
+    porosity: float | None = None,
+    thickness_um: float | None = None,
+    loading_mg_cm2: float | None = None,
+    active_particle_diameter_um: float | None = None,
+    where: str = "cathode",
+) -> CathodeComposite:
+    """Resolve a composite layer from fractions, porosity and thickness or loading.
+
+    Parameters
+    ----------
+    active_material
+        Active-material name (unknown names raise with the closest suggestion).
+    mass_fractions, volume_fractions
+        Exactly one: fractions of the solids (``active, electrolyte, carbon, binder``).
+    densities_g_cm3
+        Overrides per component (``active`` defaults to the material's density).
+    porosity
+        Void fraction (0 to < 1). Derived from thickness and loading when omitted.
+    thickness_um, loading_mg_cm2
+        At least one. With all three of porosity, thickness and loading they
+        must agree within 3 %.
+    where
+        Name of the table, for messages.
+    """
+    mat = get_active_material(active_material)
+    if (mass_fractions is None) == (volume_fractions is None):
+        raise InputError(f"[{where}] give exactly one of mass_fractions or volume_fractions")
+    dens: dict[str, float] = {"active": mat.density_g_per_cm3}
+    dens.update({c: v for c, (v, _) in COMPONENT_DENSITIES_G_CM3.items()})
+    for k, v in (densities_g_cm3 or {}).items():
+        key = "active" if k in (mat.name, *mat.aliases) else k
+        if key not in COMPONENTS:
+            raise InputError(f"[{where}] densities_g_cm3: unknown component {k!r}{did_you_mean(k, COMPONENTS)}")
+        dens[key] = require_positive(f"[{where}] densities_g_cm3.{k}", v)
+    if mass_fractions is not None:
+        w = _fractions(f"[{where}] mass_fractions", mass_fractions)
+        vol = {c: w[c] / dens[c] for c in w}
+        s = sum(vol.values())
+        vf = {c: vol[c] / s for c in w}
+    else:
+        vf = _fractions(f"[{where}] volume_fractions", volume_fractions)
+    s = sum(vf[c] * dens[c] for c in vf)
+    mf = {c: vf[c] * dens[c] / s for c in vf}
+    dens = {c: dens[c] for c in vf}
+    if thickness_um is None and loading_mg_cm2 is None:
+        raise InputError(f"[{where}] give thickness_um or loading_mg_cm2")
+    if porosity is not None:
+        porosity = require_fraction(f"[{where}] porosity", porosity)
+        if porosity >= 0.95:
+            raise InputError(f"[{where}] porosity must be < 0.95, got {porosity}")
+    # active mass per cm2 per um of thickness at zero porosity
+    per_um = 1e-4 * vf["active"] * dens["active"] * 1e3
+    if thickness_um is not None:
+        thickness_um = require_positive(f"[{where}] thickness_um", thickness_um)
+    if loading_mg_cm2 is not None:
+        loading_mg_cm2 = require_positive(f"[{where}] loading_mg_cm2", loading_mg_cm2)
+    if thickness_um is not None and loading_mg_cm2 is not None:
+        implied = 1.0 - loading_mg_cm2 / (thickness_um * per_um)
+        if porosity is None:
+            if not 0.0 <= implied < 0.95:
+                raise InputError(
+                    f"[{where}] loading_mg_cm2 = {loading_mg_cm2:g} and thickness_um = {thickness_um:g} "
+                    f"imply porosity {implied:.3f}; it must lie in [0, 0.95)")
+            porosity = implied
+        elif abs(implied - porosity) > LOADING_TOL:
+            raise InputError(
+                f"[{where}] loading_mg_cm2 = {loading_mg_cm2:g} is inconsistent with thickness_um = "
+                f"{thickness_um:g} and porosity = {porosity:g} (they imply porosity {implied:.3f}, "
+                f"or loading {thickness_um * per_um * (1 - porosity):.4g} mg/cm2)")
+    if porosity is None:
+        raise InputError(f"[{where}] give porosity (composites with SE typically hold 0.10-0.20)")
+    if thickness_um is None:
+        thickness_um = loading_mg_cm2 / (per_um * (1.0 - porosity))
+    elif loading_mg_cm2 is None:
+        loading_mg_cm2 = thickness_um * per_um * (1.0 - porosity)
+    return CathodeComposite(
+        active_material=mat.name, volume_fractions=vf, mass_fractions=mf, densities_g_cm3=dens,
+        porosity=float(porosity), thickness_um=float(thickness_um), loading_mg_cm2=float(loading_mg_cm2),
+        active_particle_diameter_um=active_particle_diameter_um,
+    )
+
+
+_FOILS = ("Li", "Li-In")
+
+
+def make_anode(
+    material: str,
+    cathode: CathodeComposite,
+    *,
+    thickness_um: float | None = None,
+    loading_mg_cm2: float | None = None,
+    np_ratio: float | None = None,
+    excess: float | None = None,
+    **composite: Any,
+) -> Anode:
+    """Resolve the anode: a Li or Li-In foil, or a composite (graphite, Si, LTO ...).
+
+    Exactly one of ``thickness_um``, ``loading_mg_cm2``, ``np_ratio`` (anode /
+    cathode areal capacity) or ``excess`` (= np_ratio - 1; Li metal with 100 %
+    excess has ``excess = 1``) sizes it. Composites also take the keys of
+    :func:`make_composite` (fractions, porosity, densities).
+    """
+    mat = get_active_material(material)
+    given = {k: v for k, v in (("thickness_um", thickness_um), ("loading_mg_cm2", loading_mg_cm2),
+                               ("np_ratio", np_ratio), ("excess", excess)) if v is not None}
+    if len(given) != 1:
+        raise InputError(f"[anode] give exactly one of thickness_um, loading_mg_cm2, np_ratio, excess (got {sorted(given) or 'none'})")
+    if excess is not None:
+        if float(excess) < 0:
+            raise InputError(f"[anode] excess must be >= 0 (N/P = 1 + excess), got {excess}")
+        np_ratio = 1.0 + float(excess)
+    if np_ratio is not None:
+        np_ratio = require_positive("[anode] np_ratio", np_ratio)
+        q_c = cathode.areal_capacity_mAh_cm2()
+        loading_mg_cm2 = np_ratio * q_c / mat.capacity_practical_mAh_per_g * 1e3
+    if mat.name in _FOILS:
+        if composite:
+            raise InputError(f"[anode] {mat.name} is a foil; keys {sorted(composite)} apply to composites only")
+        layer = make_composite(mat.name, volume_fractions={"active": 1.0}, porosity=0.0,
+                               thickness_um=thickness_um, loading_mg_cm2=loading_mg_cm2, where="anode")
+        return Anode(material=mat.name, kind="foil", layer=layer)
+    if "porosity" not in composite and "mass_fractions" not in composite and "volume_fractions" not in composite:
+        raise InputError(f"[anode] composite {mat.name} needs mass_fractions or volume_fractions and porosity")
+    layer = make_composite(mat.name, thickness_um=thickness_um, loading_mg_cm2=loading_mg_cm2,
+                           where="anode", **composite)
+    return Anode(material=mat.name, kind="composite", layer=layer)
+
+
+_TABLE_KEYS = {
+    "cathode": {"active_material", "mass_fractions", "volume_fractions", "densities_g_cm3", "porosity",
+                "thickness_um", "loading_mg_cm2", "active_particle_diameter_um",
+                "electrolyte_particle_diameter_um", "carbon_particle_diameter_um", "microstructure",
+                "enabled"},
+    "separator": {"thickness_um", "porosity", "density_g_cm3", "enabled"},
+    "anode": {"material", "thickness_um", "loading_mg_cm2", "np_ratio", "excess", "mass_fractions",
+              "volume_fractions", "densities_g_cm3", "porosity", "enabled"},
+    "current_collectors": {"positive", "positive_thickness_um", "negative", "negative_thickness_um"},
+    "cell": {"name", "area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm", "tortuosity_cathode",
+             "tortuosity_anode", "temperature_c", "ea_eV", "c_rates", "temperatures_c", "model", "enabled"},
+}
+
+
+def _check_keys(table: str, d: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(d, Mapping):
+        raise InputError(f"[{table}] must be a table")
+    for k in d:
+        if k not in _TABLE_KEYS[table]:
+            raise InputError(f"[{table}] unknown key {k!r}{did_you_mean(k, _TABLE_KEYS[table])}")
+    return dict(d)
+
+
+def design_from_dict(d: Mapping[str, Any]) -> StackDesign:
+    """Build and validate a :class:`StackDesign` from the tables of a design file."""
+    for t in d:
+        if t not in _TABLE_KEYS and not t.startswith("_") and t not in ("study", "electrolyte"):
+            raise InputError(f"unknown table [{t}]{did_you_mean(t, _TABLE_KEYS)}")
+    for t in ("cathode", "separator", "anode"):
+        if t not in d:
+            raise InputError(f"design needs a [{t}] table")
+    cat = _check_keys("cathode", d["cathode"])
+    if "active_material" not in cat:
+        raise InputError("[cathode] needs active_material")
+    cathode = make_composite(
+        cat["active_material"], mass_fractions=cat.get("mass_fractions"),
+        volume_fractions=cat.get("volume_fractions"), densities_g_cm3=cat.get("densities_g_cm3"),
+        porosity=cat.get("porosity"), thickness_um=cat.get("thickness_um"),
+        loading_mg_cm2=cat.get("loading_mg_cm2"),
+        active_particle_diameter_um=cat.get("active_particle_diameter_um"), where="cathode")
+    sep = _check_keys("separator", d["separator"])
+    sep.pop("enabled", None)
+    if "thickness_um" not in sep:
+        raise InputError("[separator] needs thickness_um")
+    separator = Separator(
+        thickness_um=require_positive("[separator] thickness_um", sep["thickness_um"]),
+        porosity=require_fraction("[separator] porosity", sep.get("porosity", 0.1)),
+        density_g_cm3=require_positive("[separator] density_g_cm3", sep.get(
+            "density_g_cm3", cathode.densities_g_cm3.get("electrolyte", COMPONENT_DENSITIES_G_CM3["electrolyte"][0]))))
+    an = _check_keys("anode", d["anode"])
+    an.pop("enabled", None)
+    if "material" not in an:
+        raise InputError("[anode] needs material (e.g. 'Li', 'Li-In', 'graphite')")
+    anode = make_anode(an.pop("material"), cathode, **an)
+    cc = _check_keys("current_collectors", d.get("current_collectors", {}))
+    for side in ("positive", "negative"):
+        if side in cc and cc[side] not in COLLECTOR_DENSITIES_G_CM3:
+            raise InputError(f"[current_collectors] unknown {side} metal {cc[side]!r}"
+                             f"{did_you_mean(cc[side], COLLECTOR_DENSITIES_G_CM3)}")
+        key = f"{side}_thickness_um"
+        if key in cc and float(cc[key]) < 0:
+            raise InputError(f"[current_collectors] {key} must be >= 0")
+    collectors = CurrentCollectors(**cc)
+    cell = _check_keys("cell", d.get("cell", {}))
+    for k in ("c_rates", "temperatures_c", "model", "enabled"):
+        cell.pop(k, None)
+    for k in ("area_cm2", "sigma_se_S_per_cm", "tortuosity_cathode", "tortuosity_anode"):
+        if cell.get(k) is not None:
+            cell[k] = require_positive(f"[cell] {k}", cell[k])
+    design = StackDesign(cathode=cathode, separator=separator, anode=anode, collectors=collectors, **cell)
+    check_cutoffs(design)
+    return design
+
+
+def cell_ocv_window_V(design: StackDesign) -> tuple[float, float, float]:
+    """(min, average, max) open-circuit cell voltage over the materials' windows."""
+    c = get_active_material(design.cathode.active_material)
+    a = get_active_material(design.anode.material)
+    c_lo, c_hi = c.ocv_window_V()
+    a_lo, a_hi = a.ocv_window_V()
+    return c_lo - a_hi, c.voltage_avg_V - a.voltage_avg_V, c_hi - a_lo
+
+
+def check_cutoffs(design: StackDesign) -> None:
+    """Raise :class:`InputError` when the cut-off voltages miss the cell's OCV window."""
+    lo, avg, hi = cell_ocv_window_V(design)
+    if avg <= 0:
+        raise InputError(f"{design.cathode.active_material} | {design.anode.material} has no positive "
+                         f"cell voltage (average {avg:.2f} V); swap the electrodes?")
+    if design.cutoff_low_V is not None and not 0.0 <= design.cutoff_low_V < avg:
+        raise InputError(f"[cell] cutoff_low_V = {design.cutoff_low_V} V lies outside the OCV window: "
+                         f"must be >= 0 and below the average cell OCV {avg:.2f} V (window {lo:.2f}-{hi:.2f} V)")
+    if design.cutoff_high_V is not None and design.cutoff_high_V <= avg:
+        raise InputError(f"[cell] cutoff_high_V = {design.cutoff_high_V} V lies outside the OCV window: "
+                         f"must be above the average cell OCV {avg:.2f} V (window {lo:.2f}-{hi:.2f} V)")
+
+
+def load_design(path: str | Path) -> StackDesign:
+    """Read a design TOML file (tables ``[cathode] [separator] [anode] [current_collectors] [cell]``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"design file {str(p)!r} does not exist")
+    try:
+        d = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f"{p}: not valid TOML ({exc})") from None
+    try:
+        return design_from_dict(d)
+    except InputError as exc:
+        raise InputError(f"{p}: {exc}") from None

@@ -1,0 +1,145 @@
+"""Figures of the cell layer (matplotlib imported inside each function).
+
+Each function returns a matplotlib ``Figure``; the caller saves it or passes
+it to :func:`ssbkit.study.section.figure_to_html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "energy_breakdown_figure",
+    "rate_figure",
+    "rate_map_figure",
+    "discharge_curves_figure",
+    "cycling_figure",
+    "dqdv_figure",
+    "ocv_figure",
+]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def energy_breakdown_figure(energy):
+    """Stack mass and thickness by component (two horizontal stacked bars) with Wh/kg, Wh/L."""
+    plt = _plt()
+    fig, axes = plt.subplots(2, 1, figsize=(7.0, 3.6), constrained_layout=True)
+    for ax, data, unit in ((axes[0], energy.mass_breakdown_mg_cm2, "mg/cm2"),
+                           (axes[1], energy.thickness_breakdown_um, "um")):
+        left = 0.0
+        total = sum(data.values())
+        cmap = plt.get_cmap("tab10")
+        for k, (name, v) in enumerate(data.items()):
+            if v <= 0:
+                continue
+            ax.barh(0, v, left=left, color=cmap(k % 10), label=f"{name} ({100 * v / total:.0f} %)")
+            left += v
+        ax.set_yticks([])
+        ax.set_xlabel(f"{'mass' if unit == 'mg/cm2' else 'thickness'} ({unit})")
+        ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.45), frameon=False)
+    axes[0].set_title(f"{energy.specific_energy_Wh_per_kg:.0f} Wh/kg, "
+                      f"{energy.energy_density_Wh_per_L:.0f} Wh/L, "
+                      f"{energy.areal_capacity_mAh_cm2:.2f} mAh/cm2", fontsize=9)
+    return fig
+
+
+def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
+    """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
+    for label, (c, q) in curves.items():
+        ax.plot(c, q, "o-", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("C-rate (1/h)")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def rate_map_figure(c_rates, temperatures_c, utilisation):
+    """Utilisation (0-1) over C-rate x temperature, reaction-zone model."""
+    plt = _plt()
+    u = np.asarray(utilisation, dtype=float)
+    fig, ax = plt.subplots(figsize=(5.4, 3.8), constrained_layout=True)
+    c = np.asarray(c_rates, dtype=float)
+    t = np.asarray(temperatures_c, dtype=float)
+    mesh = ax.pcolormesh(c, t, u, shading="nearest", vmin=0, vmax=1, cmap="viridis")
+    if c.size > 1 and t.size > 1:
+        cs = ax.contour(c, t, u, levels=[0.5, 0.8, 0.95], colors="w", linewidths=0.8)
+        ax.clabel(cs, fmt="%.2f", fontsize=7)
+    ax.set_xscale("log")
+    ax.set_xlabel("C-rate (1/h)")
+    ax.set_ylabel("temperature (degC)")
+    fig.colorbar(mesh, ax=ax, label="utilisation")
+    return fig
+
+
+def discharge_curves_figure(results):
+    """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
+    for r in results:
+        if not r.converged:
+            continue
+        ax.plot(r.capacity_mAh_per_g, r.voltage_V, label=f"{r.c_rate:g}C, {r.temperature_c:g} degC")
+    ax.set_xlabel("capacity (mAh/g)")
+    ax.set_ylabel("voltage (V)")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def cycling_figure(summary):
+    """Discharge / charge capacity and coulombic efficiency vs cycle."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.4, 3.6), constrained_layout=True)
+    if summary.discharge_mAh_per_g is not None:
+        qd, qc, unit = summary.discharge_mAh_per_g, summary.charge_mAh_per_g, "mAh/g"
+    else:
+        qd, qc, unit = summary.discharge_mAh, summary.charge_mAh, "mAh"
+    ax.plot(summary.cycle, qd, "o-", label="discharge")
+    ax.plot(summary.cycle, qc, "s--", label="charge")
+    ax.set_xlabel("cycle")
+    ax.set_ylabel(f"capacity ({unit})")
+    ax2 = ax.twinx()
+    ax2.plot(summary.cycle, 100 * summary.coulombic_efficiency, "k.:", label="CE")
+    ax2.set_ylabel("coulombic efficiency (%)")
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
+    """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
+    for label, (v, g) in curves.items():
+        ax.plot(v, g, label=label)
+    ax.set_xlabel("voltage (V)")
+    ax.set_ylabel("dQ/dV (mAh/V)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def ocv_figure(names: Sequence[str]):
+    """Open-circuit curves of active materials over their usable window."""
+    from .active_materials import get_active_material
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
+    for n in names:
+        m = get_active_material(n)
+        s = np.linspace(*m.sto_range, 200)
+        ax.plot(s, m.ocv_v(s), label=m.name)
+    ax.set_xlabel("lithium fraction x")
+    ax.set_ylabel("OCV vs Li/Li+ (V)")
+    ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,281 @@
+"""``ssbkit eis``: fit spectra, test them (Kramers–Kronig), and turn a pellet's
+temperature series into conductivities and activation energies.
+
+Commands
+--------
+``fit FILE... --circuit C [--temperature-c T ...]``
+``conductivity FILE... --thickness-cm L (--diameter-cm D | --area-cm2 A) [--circuit C]``
+``kk FILE``
+
+All take ``--json`` (one JSON document on stdout) and ``--figures DIR``. A
+batch goes on past a file that cannot be read or fitted and reports it; bad
+arguments end with ``error: ...`` and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+
+from ssbkit.errors import InputError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="eis",
+    help="Impedance spectra: fit circuits, Kramers-Kronig test, conductivity series.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_CIRCUIT_HELP = "Circuit, impedance.py style 'R0-p(R1,CPE1)-CPE2' or Boukamp CDC 'R(RQ)Q'."
+
+
+def _jsonable(obj):
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    if isinstance(obj, complex):
+        return [_jsonable(obj.real), _jsonable(obj.imag)]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _emit_json(obj) -> None:
+    typer.echo(json.dumps(_jsonable(obj), indent=2))
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _save(fig, folder: Path | None, name: str) -> str | None:
+    import matplotlib.pyplot as plt
+
+    if folder is None:
+        plt.close(fig)
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return str(path)
+
+
+def _read_all(files: list[Path]):
+    """Read every file; returns (spectra, failures) and never raises for one bad file."""
+    from .readers import read_spectra
+
+    spectra, failures = [], []
+    for p in files:
+        try:
+            spectra.extend(read_spectra(p))
+        except InputError as exc:
+            failures.append({"source": str(p), "message": str(exc)})
+    return spectra, failures
+
+
+def _with_temperatures(spectra, temperatures: list[float] | None):
+    from dataclasses import replace
+
+    if not temperatures:
+        return spectra
+    if len(temperatures) != len(spectra):
+        raise InputError(
+            f"--temperature-c given {len(temperatures)} times for {len(spectra)} spectra read"
+        )
+    return [replace(s, temperature_c=float(t)) for s, t in zip(spectra, temperatures, strict=True)]
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in Path(text).name) or "spectrum"
+
+
+@app.command()
+def fit(
+    files: list[Path] = typer.Argument(..., help="Impedance files (any supported format)."),
+    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", "-c", help=_CIRCUIT_HELP),
+    temperature_c: list[float] = typer.Option(None, "--temperature-c", help="Temperature (degC) of each spectrum, in order."),
+    weighting: str = typer.Option("modulus", "--weighting", help="unit | modulus | proportional."),
+    f_min_hz: float = typer.Option(None, "--f-min-hz", help="Ignore points below this frequency (Hz)."),
+    f_max_hz: float = typer.Option(None, "--f-max-hz", help="Ignore points above this frequency (Hz)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist/residual figures."),
+) -> None:
+    """Fit a circuit to every spectrum in FILES (start values read from the data)."""
+    from .circuit import parse_circuit
+    from .fit import fit_many
+
+    try:
+        c = parse_circuit(circuit)
+        spectra, failures = _read_all(files)
+        spectra = _with_temperatures(spectra, temperature_c)
+        results = fit_many(spectra, circuit=c, weighting=weighting, f_min_hz=f_min_hz, f_max_hz=f_max_hz)
+    except InputError as exc:
+        _fail(exc)
+    out = {"circuit": str(c), "fits": [], "failures": failures}
+    for r in results:
+        d = r.to_dict()
+        if figures is not None and r.success:
+            from .plots import plot_fit
+
+            d["figure"] = _save(plot_fit(r), figures, _slug(r.source) + "_fit.png")
+        out["fits"].append(d)
+        if not r.success:
+            out["failures"].append({"source": r.source, "message": r.message})
+    if as_json:
+        _emit_json(out)
+    else:
+        _print_fits(results, failures)
+    if not any(r.success for r in results):
+        raise typer.Exit(1)
+
+
+def _print_fits(results, failures) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    for r in results:
+        if not r.success:
+            continue
+        t = Table(title=f"{r.source}  {r.circuit}  (rms {100 * r.rms_relative:.2g} %, chi2_red {r.chi2_reduced:.3g})")
+        for col in ("parameter", "value", "std. error", "unit"):
+            t.add_column(col)
+        for n, v, e, u in zip(r.names, r.params, r.errors, r.units, strict=True):
+            t.add_row(n, f"{v:.4g}", f"{e:.2g}", u)
+        con.print(t)
+        for a in r.arcs:
+            con.print(f"  arc {a.resistor}/{a.capacitor}: R = {a.r_ohm:.4g} ohm, C_eff = {a.c_eff_f:.3g} F, "
+                      f"f_apex = {a.f_apex_hz:.3g} Hz -> {a.label}")
+    bad = list(failures) + [{"source": r.source, "message": r.message} for r in results if not r.success]
+    for b in bad:
+        con.print(f"[red]failed[/red] {b['source']}: {b['message']}")
+
+
+@app.command()
+def conductivity(
+    files: list[Path] = typer.Argument(..., help="One impedance file per temperature."),
+    thickness_cm: float = typer.Option(..., "--thickness-cm", help="Pellet thickness (cm)."),
+    diameter_cm: float = typer.Option(None, "--diameter-cm", help="Pellet diameter (cm)."),
+    area_cm2: float = typer.Option(None, "--area-cm2", help="Electrode area (cm^2), instead of the diameter."),
+    circuit: str = typer.Option("p(R1,CPE1)-p(R2,CPE2)-CPE3", "--circuit", "-c", help=_CIRCUIT_HELP),
+    temperature_c: list[float] = typer.Option(None, "--temperature-c", help="Temperature (degC) of each spectrum (default: from file names/metadata)."),
+    shared: list[str] = typer.Option(None, "--shared", help="Parameter common to all spectra (repeatable), e.g. CPE1_n."),
+    form: str = typer.Option("sigmaT", "--form", help="Arrhenius form: sigmaT (sigma T = A exp(-Ea/kT)) or sigma."),
+    weighting: str = typer.Option("modulus", "--weighting", help="unit | modulus | proportional."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist, residual and Arrhenius figures."),
+) -> None:
+    """Bulk, grain-boundary and total conductivity of a pellet over temperature, and Ea."""
+    from .series import conductivity_series
+
+    try:
+        if (diameter_cm is None) == (area_cm2 is None):
+            raise InputError("give exactly one of --diameter-cm or --area-cm2")
+        spectra, failures = _read_all(files)
+        spectra = _with_temperatures(spectra, temperature_c)
+        if not spectra:
+            raise InputError("no spectrum could be read: " + "; ".join(f["message"] for f in failures))
+        missing = [s.source for s in spectra if s.temperature_c is None]
+        if missing:
+            raise InputError(
+                f"no temperature for {missing[0]} (not in its name or header); give --temperature-c for every file"
+            )
+        cs = conductivity_series(
+            spectra, thickness_cm=thickness_cm, diameter_cm=diameter_cm, area_cm2=area_cm2,
+            circuit=circuit, shared=shared or None, form=form, weighting=weighting,
+        )
+    except InputError as exc:
+        _fail(exc)
+    d = cs.to_dict()
+    d["failures"] = failures + d["failures"]
+    if figures is not None:
+        from .plots import plot_arrhenius, plot_fit, plot_nyquist
+
+        ok = [f for f in cs.fits if f.success]
+        figs = {"arrhenius": _save(plot_arrhenius(cs), figures, "arrhenius.png"),
+                "nyquist": _save(plot_nyquist(ok), figures, "nyquist_all.png")}
+        for f in ok:
+            figs[f.source] = _save(plot_fit(f), figures, _slug(f.source) + "_fit.png")
+        d["figures"] = figs
+    if as_json:
+        _emit_json(d)
+    else:
+        _print_series(cs, d["failures"])
+    if not any(f.success for f in cs.fits):
+        raise typer.Exit(1)
+
+
+def _print_series(cs, failures) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title=f"bulk = {cs.bulk_param}, grain boundary = {cs.gb_param} (by effective capacitance)")
+    for col in ("T / degC", "sigma_bulk / S cm-1", "sigma_gb / S cm-1", "sigma_total / S cm-1", "fit rms / %"):
+        t.add_column(col)
+    for i, f in enumerate(cs.fits):
+        def pm(key, i=i):
+            v = getattr(cs, f"sigma_{key}_S_per_cm")[i]
+            e = getattr(cs, f"sigma_{key}_err_S_per_cm")[i]
+            return "–" if not math.isfinite(v) else f"{v:.3e} ± {e:.1e}"
+
+        t.add_row(f"{cs.temperatures_c[i]:g}", pm("bulk"), pm("gb"), pm("total"),
+                  f"{100 * f.rms_relative:.2g}" if f.success else "failed")
+    con.print(t)
+    for key in ("bulk", "gb", "total"):
+        a = cs.arrhenius.get(key)
+        if a:
+            lo, hi = a.ea_ci_ev
+            con.print(f"Ea({key}) = {a.ea_ev:.3f} ± {a.ea_se_ev:.3f} eV (95 % CI {lo:.3f}–{hi:.3f}; {cs.form} form)")
+    for b in failures:
+        con.print(f"[red]failed[/red] {b['source']}: {b['message']}")
+
+
+@app.command()
+def kk(
+    file: Path = typer.Argument(..., help="Impedance file."),
+    threshold: float = typer.Option(0.02, "--threshold", help="Largest residual (fraction of |Z|) of a valid spectrum."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the residual figure."),
+) -> None:
+    """Linear Kramers-Kronig test (Schönleber's mu criterion) of every spectrum in FILE."""
+    from .kk import kk_test
+    from .readers import read_spectra
+
+    try:
+        spectra = read_spectra(file)
+        results = [kk_test(s, threshold=threshold) for s in spectra]
+    except InputError as exc:
+        _fail(exc)
+    out = []
+    for s, r in zip(spectra, results, strict=True):
+        d = r.to_dict() if hasattr(r, "to_dict") else {}
+        d.update(source=s.source, valid=bool(r.valid), n_rc=int(r.n_rc), mu=float(r.mu),
+                 max_residual=float(r.max_residual), rms_residual=float(r.rms_residual))
+        if figures is not None:
+            from .plots import plot_kk
+
+            d["figure"] = _save(plot_kk(r), figures, _slug(s.source) + "_kk.png")
+        out.append(d)
+    if as_json:
+        _emit_json({"kk": out})
+    else:
+        for d in out:
+            verdict = "valid" if d["valid"] else "NOT valid"
+            typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, mu = {d['mu']:.3f}, "
+                       f"max residual {100 * d['max_residual']:.2g} %, rms {100 * d['rms_residual']:.2g} %)")

@@ -1,0 +1,60 @@
+"""Gamry Framework ``.DTA`` files, complete or aborted.
+
+The impedance is the ``ZCURVE TABLE``: a line of column names (``Pt Time Freq
+Zreal Zimag Zsig Zmod Zphz ...``), a line of units, then tab-indented rows. An
+aborted run stops early and carries ``EXPERIMENTABORTED``; its rows up to that
+point are read and ``metadata["aborted"]`` is set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import FileFormatError
+from ..spectrum import Spectrum
+from ._text import find_blocks, identify_columns, spectra_from_table, split_fields
+
+__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+
+NAME = "gamry"
+EXTENSIONS = (".dta",)
+
+
+def sniff(head: str) -> bool:
+    """True for a Gamry Framework data file."""
+    return head.lstrip().startswith("EXPLAIN") or "ZCURVE\tTABLE" in head
+
+
+def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
+    """Spectra of every ``ZCURVE`` table in a Gamry ``.DTA`` file."""
+    aborted = any(ln.startswith("EXPERIMENTABORTED") for ln in lines)
+    starts = [i for i, ln in enumerate(lines) if ln.startswith("ZCURVE") and "TABLE" in ln]
+    if not starts:
+        raise FileFormatError(f"{path}: no 'ZCURVE TABLE' in this Gamry file (not an EIS run?)")
+    out: list[Spectrum] = []
+    for i in starts:
+        if i + 2 >= len(lines):
+            raise FileFormatError(f"{path}, line {i + 1}: ZCURVE table has no rows (truncated?)")
+        names = split_fields(lines[i + 1], "\t")
+        cols = identify_columns(names)
+        if cols is None:
+            raise FileFormatError(
+                f"{path}, line {i + 2}: ZCURVE columns {names} lack Freq, Zreal, Zimag"
+            )
+        end = i + 3
+        while end < len(lines) and lines[end][:1] in ("\t", " "):
+            end += 1
+        blocks = find_blocks(path, lines, "\t", start=i + 3, stop=end)
+        if not blocks:
+            raise FileFormatError(f"{path}, line {i + 1}: ZCURVE table has no rows")
+        meta = {"aborted": aborted}
+        if aborted:
+            meta["notes"] = ["run was aborted: the spectrum stops early"]
+        for b in blocks:
+            out.extend(
+                spectra_from_table(
+                    path, b.values, b.line_numbers, cols, fmt=NAME,
+                    z_imag_sign=z_imag_sign, guess_sign=False, metadata=meta,
+                )
+            )
+    return out

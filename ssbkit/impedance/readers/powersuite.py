@@ -1,0 +1,25 @@
+"""Princeton Applied Research PowerSuite text exports: ``Frequency Zre Zimg``, Zimg = Z''."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..spectrum import Spectrum
+from . import delimited
+from ._text import split_fields
+
+__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+
+NAME = "powersuite"
+EXTENSIONS = ()
+
+
+def sniff(head: str) -> bool:
+    """True for a PowerSuite export (header ``Frequency``, ``Zre``, ``Zimg``)."""
+    first = head.lstrip().splitlines()[0] if head.strip() else ""
+    return split_fields(first, "\t")[:3] == ["Frequency", "Zre", "Zimg"]
+
+
+def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
+    """The spectrum in a PowerSuite export."""
+    return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME, guess_sign=False)

@@ -1,0 +1,430 @@
+"""Temperature series: fits in temperature order -> sigma_bulk, sigma_gb, sigma_total -> Ea.
+
+:func:`fit_series` fits the spectra of one sample in temperature order, each
+fit started from its neighbour's result (the series starts from the spectrum
+whose automatic fit is best and walks outwards both ways). With ``shared``
+(e.g. the CPE exponents) it then refits all spectra at once with those
+parameters common to the whole series (:func:`fit_global`).
+:func:`conductivity_series` turns the arc resistances into conductivities
+sigma = d / (R A) (R-3; ``science.md`` §1) with uncertainties, using
+:func:`ssbkit.transport.conductivity_from_resistance`, and fits Arrhenius laws
+(:func:`ssbkit.transport.fit_arrhenius`). The bulk arc is the R–CPE pair with
+the smaller median effective capacitance over the series (Irvine, Sinclair &
+West, Adv. Mater. 2 (1990) 132), the grain-boundary arc the next one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from ssbkit.errors import InputError
+from ssbkit.transport import conductivity_from_resistance, fit_arrhenius
+
+from .circuit import Circuit, parse_circuit
+from .elements import EXPONENT, POSITIVE
+from .fit import FitResult, build_result, fit_circuit, spectrum_arrays, weights
+from .startvalues import arc_pairs
+
+__all__ = [
+    "DEFAULT_PELLET_CIRCUIT",
+    "ConductivitySeries",
+    "fit_series",
+    "fit_global",
+    "conductivity_series",
+    "tortuosity_from_r_ion",
+]
+
+DEFAULT_PELLET_CIRCUIT = "p(R1,CPE1)-p(R2,CPE2)-CPE3"
+"""Pellet between blocking electrodes: R_b||CPE_b - R_gb||CPE_gb - CPE_dl (``science.md`` §2)."""
+
+_REFS = [
+    "sigma = d/(R A): R-3 of Falco et al., Mol. Syst. Des. Eng. 4 (2019) 850",
+    "arc capacitances: Irvine, Sinclair & West, Adv. Mater. 2 (1990) 132",
+    "CPE effective capacitance: Brug et al., J. Electroanal. Chem. 176 (1984) 275",
+]
+
+
+def _temperatures(spectra, temperatures_c) -> list[float | None]:
+    if temperatures_c is not None:
+        t = list(temperatures_c)
+        if len(t) != len(spectra):
+            raise InputError(f"--temperature-c: {len(t)} values for {len(spectra)} spectra")
+        return [float(x) for x in t]
+    return [getattr(s, "temperature_c", None) for s in spectra]
+
+
+def fit_series(
+    spectra: Sequence,
+    *,
+    circuit: str | Circuit = DEFAULT_PELLET_CIRCUIT,
+    temperatures_c: Sequence[float] | None = None,
+    shared: Sequence[str] | None = None,
+    **fit_kw,
+) -> list[FitResult]:
+    """Fit a temperature series, each spectrum started from its neighbour's result.
+
+    Parameters
+    ----------
+    spectra
+        :class:`~ssbkit.impedance.spectrum.Spectrum` objects (any order).
+    circuit
+        Circuit string (default :data:`DEFAULT_PELLET_CIRCUIT`).
+    temperatures_c
+        Temperatures (degC) in the order of ``spectra``; default: each
+        spectrum's ``temperature_c``.
+    shared
+        Parameter names common to all spectra (then :func:`fit_global` runs).
+    **fit_kw
+        Passed to :func:`~ssbkit.impedance.fit.fit_circuit` (``weighting``, ...).
+
+    Returns
+    -------
+    list of FitResult
+        In increasing temperature (spectra without a temperature last); a
+        spectrum that cannot be fitted gives ``success=False``.
+    """
+    c = parse_circuit(circuit)
+    temps = _temperatures(spectra, temperatures_c)
+    order = sorted(range(len(spectra)), key=lambda i: (temps[i] is None, temps[i] or 0.0))
+    specs = [spectra[i] for i in order]
+    ts = [temps[i] for i in order]
+    n = len(specs)
+    auto: list[FitResult] = [_safe_fit(s, c, None, t, fit_kw) for s, t in zip(specs, ts, strict=True)]
+    good = [i for i in range(n) if auto[i].success]
+    if not good:
+        return auto
+    anchor = min(good, key=lambda i: auto[i].rms_relative)
+    out: list[FitResult | None] = [None] * n
+    out[anchor] = auto[anchor]
+    for seq in (range(anchor + 1, n), range(anchor - 1, -1, -1)):
+        prev = anchor
+        for i in seq:
+            res = auto[i]
+            if out[prev] is not None and out[prev].success:
+                warm = _safe_fit(specs[i], c, np.array(out[prev].params), ts[i],
+                                 {**fit_kw, "multistart": False})
+                # keep the neighbour's branch unless it is clearly worse
+                if warm.success and (not res.success or warm.chi2 <= 1.5 * res.chi2):
+                    res = warm
+            out[i] = res
+            if res.success:
+                prev = i
+    results = [r for r in out if r is not None]
+    if shared:
+        ok = [r for r in results if r.success]
+        idx = [i for i, r in enumerate(results) if r.success]
+        glob = fit_global([specs[i] for i in idx], circuit=c, shared=shared,
+                          p0s=[np.array(r.params) for r in ok],
+                          temperatures_c=[ts[i] for i in idx],
+                          **{k: v for k, v in fit_kw.items() if k in ("weighting", "level", "cell_constant_per_cm")})
+        for i, g in zip(idx, glob, strict=True):
+            results[i] = g
+    return results
+
+
+def _safe_fit(spec, c, p0, t, fit_kw) -> FitResult:
+    try:
+        r = fit_circuit(spec, circuit=c, p0=p0, **fit_kw)
+    except InputError as exc:
+        return FitResult(str(c), False, str(exc), source=str(getattr(spec, "source", "")),
+                         temperature_c=t)
+    return replace(r, temperature_c=t) if t is not None else r
+
+
+def fit_global(
+    spectra: Sequence,
+    *,
+    circuit: str | Circuit,
+    shared: Sequence[str],
+    p0s: Sequence[np.ndarray],
+    temperatures_c: Sequence[float | None] | None = None,
+    weighting: str = "modulus",
+    level: float = 0.95,
+    cell_constant_per_cm: float | None = None,
+) -> list[FitResult]:
+    """Fit all spectra at once with the parameters ``shared`` common to all.
+
+    ``p0s`` are start vectors (one per spectrum, e.g. from individual fits);
+    the shared parameters start at their median. Residuals and Jacobians of
+    all spectra are stacked; the covariance of each spectrum's parameters is
+    the matching block of the joint covariance.
+    """
+    c = parse_circuit(circuit)
+    sh = [c.index(s) for s in shared]
+    n_s = len(spectra)
+    if n_s == 0:
+        return []
+    kinds = np.array(c.param_kinds)
+    local = [i for i in range(c.n_params) if i not in sh]
+    data = [spectrum_arrays(s, None) for s in spectra]
+    w = [2 * np.pi * d[0] for d in data]
+    sig = [weights(d[1], weighting) for d in data]
+    p0s = np.array(p0s, float)
+
+    def enc(i, v):
+        return math.log(v) if kinds[i] == POSITIVE else v
+
+    x0 = [enc(i, float(np.median(p0s[:, i]))) for i in sh]
+    for p in p0s:
+        x0 += [enc(i, p[i]) for i in local]
+    x0 = np.array(x0)
+    layout = [sh + local] * n_s
+    nl = len(local)
+
+    def unpack(x, j):
+        p = np.empty(c.n_params)
+        vals = np.concatenate([x[: len(sh)], x[len(sh) + j * nl : len(sh) + (j + 1) * nl]])
+        for i, v in zip(layout[j], vals, strict=True):
+            p[i] = math.exp(min(v, 700)) if kinds[i] == POSITIVE else v
+        return p
+
+    def fun_jac(x):
+        rs, rows = [], []
+        for j in range(n_s):
+            p = unpack(x, j)
+            zm, jac = c._fn(p, w[j])
+            z = data[j][1]
+            s_re, s_im = sig[j]
+            rs.append(np.concatenate([(zm.real - z.real) / s_re, (zm.imag - z.imag) / s_im]))
+            jac = jac * np.where(kinds == POSITIVE, p, 1.0)[:, None]
+            jm = np.concatenate([(jac.real / s_re).T, (jac.imag / s_im).T])
+            block = np.zeros((jm.shape[0], x.size))
+            block[:, : len(sh)] = jm[:, sh]
+            block[:, len(sh) + j * nl : len(sh) + (j + 1) * nl] = jm[:, local]
+            rows.append(block)
+        return np.concatenate(rs), np.vstack(rows)
+
+    lb = np.array([0.0 if kinds[i] == EXPONENT else -np.inf for i in sh + local * n_s])
+    ub = np.array([1.0 if kinds[i] == EXPONENT else np.inf for i in sh + local * n_s])
+    x0 = np.clip(x0, lb + 1e-9, ub - 1e-9)
+    with np.errstate(all="ignore"):
+        sol = least_squares(lambda x: fun_jac(x)[0], x0, jac=lambda x: fun_jac(x)[1],
+                            bounds=(lb, ub), method="trf", max_nfev=500)
+        r, jm = fun_jac(sol.x)
+    n_pts = sum(d[0].size for d in data)
+    dof = max(2 * n_pts - x0.size, 1)
+    chi2_all = float(r @ r)
+    cov_all = (chi2_all / dof) * np.linalg.pinv(jm.T @ jm, rcond=1e-15)
+    temps = list(temperatures_c) if temperatures_c is not None else [None] * n_s
+    out = []
+    off = 0
+    for j in range(n_s):
+        p = unpack(sol.x, j)
+        cols = list(range(len(sh))) + list(range(len(sh) + j * nl, len(sh) + (j + 1) * nl))
+        cov_x = np.zeros((c.n_params, c.n_params))
+        order = sh + local
+        sub = cov_all[np.ix_(cols, cols)]
+        perm = np.argsort(order)
+        cov_x = sub[np.ix_(perm, perm)]
+        n_j = data[j][0].size
+        rj = r[off : off + 2 * n_j]
+        off += 2 * n_j
+        res = build_result(
+            c, p, np.ones(c.n_params, bool), cov_x, chi2=float(rj @ rj), dof=dof, f_all=data[j][0],
+            z_all=data[j][1], mask=np.ones(n_j, bool), weighting=weighting, level=level,
+            cell_constant_per_cm=cell_constant_per_cm, ok=bool(sol.status > 0),
+            message=f"global fit, shared {', '.join(shared)}: {sol.message}", nfev=sol.nfev,
+            source=data[j][2], temperature_c=temps[j] if temps[j] is not None else data[j][3],
+        )
+        out.append(replace(res, extra={"shared": list(shared), "chi2_total": chi2_all}))
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ConductivitySeries:
+    """Conductivities of a pellet over temperature and their Arrhenius fits.
+
+    Arrays are in increasing temperature; entries are NaN where the fit failed.
+    ``arrhenius`` maps ``"bulk"``, ``"gb"``, ``"total"`` to
+    :class:`~ssbkit.transport.ArrheniusFit` (absent where fewer than 2 points).
+    """
+
+    temperatures_c: np.ndarray
+    sigma_bulk_S_per_cm: np.ndarray
+    sigma_bulk_err_S_per_cm: np.ndarray
+    sigma_gb_S_per_cm: np.ndarray
+    sigma_gb_err_S_per_cm: np.ndarray
+    sigma_total_S_per_cm: np.ndarray
+    sigma_total_err_S_per_cm: np.ndarray
+    r_bulk_ohm: np.ndarray
+    r_gb_ohm: np.ndarray
+    fits: tuple[FitResult, ...]
+    bulk_param: str
+    gb_param: str | None
+    arrhenius: dict = field(default_factory=dict)
+    form: str = "sigmaT"
+    failures: tuple[tuple[str, str], ...] = ()
+    references: tuple[str, ...] = tuple(_REFS)
+
+    @property
+    def temperatures_k(self) -> np.ndarray:
+        return self.temperatures_c + 273.15
+
+    def to_dict(self) -> dict:
+        def lst(a):
+            return [None if not np.isfinite(v) else float(v) for v in a]
+
+        d = {
+            "temperatures_C": lst(self.temperatures_c),
+            "temperatures_K": lst(self.temperatures_k),
+            "bulk_param": self.bulk_param,
+            "gb_param": self.gb_param,
+            "r_bulk_ohm": lst(self.r_bulk_ohm),
+            "r_gb_ohm": lst(self.r_gb_ohm),
+            "arrhenius_form": self.form,
+            "failures": [{"source": s, "message": m} for s, m in self.failures],
+            "references": list(self.references),
+            "fits": [f.to_dict() for f in self.fits],
+        }
+        for k in ("bulk", "gb", "total"):
+            d[f"sigma_{k}_S_per_cm"] = lst(getattr(self, f"sigma_{k}_S_per_cm"))
+            d[f"sigma_{k}_S_per_cm_err"] = lst(getattr(self, f"sigma_{k}_err_S_per_cm"))
+            a = self.arrhenius.get(k)
+            d[f"ea_{k}_eV"] = a.ea_ev if a else None
+            d[f"ea_{k}_err_eV"] = a.ea_se_ev if a else None
+            d[f"arrhenius_{k}"] = a.to_dict() if a else None
+        return d
+
+
+def _bulk_gb(c: Circuit, fits: Sequence[FitResult], bulk: str | None, gb: str | None):
+    """Names of the bulk and grain-boundary resistors."""
+    if bulk:
+        c.index(bulk)
+        if gb:
+            c.index(gb)
+        return bulk, gb
+    pairs = arc_pairs(c.tree)
+    if not pairs:
+        rs = [e.label for e in c.tree.elements() if e.element.name == "R"]
+        if not rs:
+            raise InputError(f"circuit {c}: no resistor to take as the bulk resistance")
+        return rs[0], (rs[1] if len(rs) > 1 else None)
+    med = []
+    for rn, _cn in pairs:
+        cs = [a.c_eff_f for f in fits if f.success for a in f.arcs if a.resistor == rn.label]
+        med.append(float(np.median(cs)) if cs else math.inf)
+    order = np.argsort(med)
+    b = pairs[order[0]][0].label
+    g = pairs[order[1]][0].label if len(pairs) > 1 else None
+    return b, g
+
+
+def conductivity_series(
+    spectra: Sequence,
+    *,
+    thickness_cm: float,
+    diameter_cm: float | None = None,
+    area_cm2: float | None = None,
+    circuit: str | Circuit = DEFAULT_PELLET_CIRCUIT,
+    temperatures_c: Sequence[float] | None = None,
+    shared: Sequence[str] | None = None,
+    bulk: str | None = None,
+    gb: str | None = None,
+    thickness_err_cm: float = 0.0,
+    diameter_err_cm: float = 0.0,
+    form: str = "sigmaT",
+    **fit_kw,
+) -> ConductivitySeries:
+    """From a pellet's spectra to sigma_bulk, sigma_gb, sigma_total (S/cm) and Ea.
+
+    Parameters
+    ----------
+    thickness_cm, diameter_cm, area_cm2
+        Pellet geometry (give the diameter or the area).
+    bulk, gb
+        Resistor names to use (default: arcs told apart by capacitance).
+    form
+        Arrhenius form, ``"sigmaT"`` (sigma T = A exp(-Ea/kT), R-1) or ``"sigma"``.
+
+    Returns
+    -------
+    ConductivitySeries
+    """
+    if (diameter_cm is None) == (area_cm2 is None):
+        raise InputError("give exactly one of diameter_cm or area_cm2 for the pellet")
+    area = area_cm2 if area_cm2 is not None else math.pi * diameter_cm**2 / 4
+    if not (thickness_cm > 0 and area > 0):
+        raise InputError(f"thickness_cm ({thickness_cm}) and the area ({area}) must be > 0")
+    c = parse_circuit(circuit)
+    fit_kw.setdefault("cell_constant_per_cm", thickness_cm / area)
+    fits = fit_series(spectra, circuit=c, temperatures_c=temperatures_c, shared=shared, **fit_kw)
+    b, g = _bulk_gb(c, fits, bulk, gb)
+    geo = dict(thickness_cm=thickness_cm, thickness_err_cm=thickness_err_cm)
+    if area_cm2 is not None:
+        geo["area_cm2"] = area_cm2
+    else:
+        geo.update(diameter_cm=diameter_cm, diameter_err_cm=diameter_err_cm)
+    nan = math.nan
+    rows = []
+    failures = []
+    for f in fits:
+        t = f.temperature_c if f.temperature_c is not None else nan
+        if not f.success:
+            failures.append((f.source, f.message))
+            rows.append((t, nan, nan, nan, nan, nan, nan, nan, nan))
+            continue
+        v, e = f.values, f.stderr
+        rb, rb_e = v[b], e[b]
+        sb = conductivity_from_resistance(rb, r_err_ohm=rb_e, **geo)
+        if g:
+            rg, rg_e = v[g], e[g]
+            ib, ig = c.index(b), c.index(g)
+            cov = f.covariance
+            rt_e = math.sqrt(max(cov[ib, ib] + cov[ig, ig] + 2 * cov[ib, ig], 0))
+            sg = conductivity_from_resistance(rg, r_err_ohm=rg_e, **geo)
+            st = conductivity_from_resistance(rb + rg, r_err_ohm=rt_e, **geo)
+            rows.append((t, sb.value, sb.error, sg.value, sg.error, st.value, st.error, rb, rg))
+        else:
+            rows.append((t, sb.value, sb.error, nan, nan, sb.value, sb.error, rb, nan))
+    a = np.array(rows, float).reshape(-1, 9)
+    arr = {}
+    for key, col in (("bulk", 1), ("gb", 3), ("total", 5)):
+        ok = np.isfinite(a[:, 0]) & np.isfinite(a[:, col]) & (a[:, col] > 0)
+        if ok.sum() >= 2:
+            try:
+                arr[key] = fit_arrhenius(a[ok, 0] + 273.15, a[ok, col], y_err=a[ok, col + 1], form=form)
+            except InputError as exc:
+                failures.append((f"arrhenius {key}", str(exc)))
+    return ConductivitySeries(
+        temperatures_c=a[:, 0], sigma_bulk_S_per_cm=a[:, 1], sigma_bulk_err_S_per_cm=a[:, 2],
+        sigma_gb_S_per_cm=a[:, 3], sigma_gb_err_S_per_cm=a[:, 4], sigma_total_S_per_cm=a[:, 5],
+        sigma_total_err_S_per_cm=a[:, 6], r_bulk_ohm=a[:, 7], r_gb_ohm=a[:, 8], fits=tuple(fits),
+        bulk_param=b, gb_param=g, arrhenius=arr, form=form, failures=tuple(failures),
+    )
+
+
+def tortuosity_from_r_ion(
+    r_ion_ohm: float,
+    *,
+    thickness_cm: float,
+    area_cm2: float,
+    eps: float,
+    sigma_se_S_per_cm: float,
+    r_ion_err_ohm: float = 0.0,
+) -> tuple[float, float]:
+    """Tortuosity factor of a composite electrode from its ionic resistance.
+
+    sigma_eff = d / (R_ion A) and tau = eps sigma_SE / sigma_eff (R-17, Falco
+    et al. 2019); R_ion is the whole-electrode ionic resistance, e.g. ``Rion``
+    of the ``TLM`` element (the low-frequency real-axis step of a de Levie
+    line is R_ion / 3, R-8).
+
+    Returns
+    -------
+    (tau, tau_err)
+        Dimensionless, with the error propagated from ``r_ion_err_ohm``.
+    """
+    for name, v in (("r_ion_ohm", r_ion_ohm), ("thickness_cm", thickness_cm), ("area_cm2", area_cm2),
+                    ("sigma_se_S_per_cm", sigma_se_S_per_cm)):
+        if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
+            raise InputError(f"{name} must be a finite number > 0, got {v!r}")
+    if not 0 < eps <= 1:
+        raise InputError(f"eps (volume fraction of the ion conductor) must lie in (0, 1], got {eps}")
+    sigma_eff = thickness_cm / (r_ion_ohm * area_cm2)
+    tau = eps * sigma_se_S_per_cm / sigma_eff
+    return tau, tau * r_ion_err_ohm / r_ion_ohm

@@ -1,0 +1,144 @@
+"""The ``[impedance]`` study table: a pellet's spectra -> sigma_bulk, sigma_gb, sigma_total, Ea.
+
+Example::
+
+    [impedance]
+    files = ["eis/s04147-140deg.txt", "eis/s04147-150deg.txt"]   # relative to the study file
+    thickness_cm = 0.21
+    diameter_cm = 0.8                  # or area_cm2
+    circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3"
+    temperatures_c = []                # default: from file names / headers
+
+Results (``results.json`` and for the ``[electrolyte]`` section with
+``source = "impedance"``): ``temperatures_K``, ``sigma_bulk_S_per_cm``,
+``sigma_gb_S_per_cm``, ``sigma_total_S_per_cm`` (each with ``_err``), and
+``ea_bulk_eV``, ``ea_gb_eV``, ``ea_total_eV`` (each with ``_err``).
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import Any
+
+from ssbkit.errors import InputError
+from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
+
+from .series import DEFAULT_PELLET_CIRCUIT
+
+__all__ = ["SCHEMA", "run_section"]
+
+SCHEMA = {
+    "files": KeySpec(list, "REQUIRED", "impedance files (paths or glob patterns relative to the study file)"),
+    "thickness_cm": KeySpec(float, "REQUIRED", "pellet thickness, cm"),
+    "diameter_cm": KeySpec(float, None, "pellet (electrode) diameter, cm"),
+    "area_cm2": KeySpec(float, None, "electrode area, cm^2 (instead of diameter_cm)"),
+    "circuit": KeySpec(str, DEFAULT_PELLET_CIRCUIT, "equivalent circuit (impedance.py style or CDC)"),
+    "temperatures_c": KeySpec(list, [], "temperature of each file, degC (default: from names/headers)"),
+    "shared": KeySpec(list, [], "parameters common to all spectra, e.g. ['CPE1_n', 'CPE2_n']"),
+    "arrhenius_form": KeySpec(str, "sigmaT", "Arrhenius form: 'sigmaT' or 'sigma'"),
+    "weighting": KeySpec(str, "modulus", "fit weighting: unit, modulus or proportional"),
+}
+
+
+def _paths(cfg: dict, base: Path) -> list[Path]:
+    out: list[Path] = []
+    for item in cfg["files"]:
+        p = Path(str(item))
+        p = p if p.is_absolute() else base / p
+        hits = sorted(glob.glob(str(p))) if any(ch in str(p) for ch in "*?[") else [str(p)]
+        if not hits:
+            raise InputError(f"impedance.files: {item!r} matches no file (relative to {base})")
+        out += [Path(h) for h in hits]
+    if not out:
+        raise InputError("impedance.files is empty: list at least two spectra at different temperatures")
+    return out
+
+
+def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
+    """Fit the spectra, compute conductivities and Arrhenius fits, and show the fits."""
+    from dataclasses import replace
+
+    from .plots import plot_arrhenius, plot_fit, plot_nyquist
+    from .readers import read_spectra
+    from .series import conductivity_series
+
+    sec = Section(key="impedance", title="Impedance: conductivity of the electrolyte pellet")
+    base = Path(ctx.study.get("_base_dir", "."))
+    if (cfg.get("diameter_cm") is None) == (cfg.get("area_cm2") is None):
+        raise InputError("impedance: give exactly one of diameter_cm or area_cm2")
+    spectra = []
+    for p in _paths(cfg, base):
+        try:
+            spectra += read_spectra(p)
+        except InputError as exc:
+            sec.warnings.append(f"skipped {p.name}: {exc}")
+    temps = cfg.get("temperatures_c") or []
+    if temps:
+        if len(temps) != len(spectra):
+            raise InputError(f"impedance.temperatures_c has {len(temps)} values for {len(spectra)} spectra")
+        spectra = [replace(s, temperature_c=float(t)) for s, t in zip(spectra, temps, strict=True)]
+    missing = [Path(s.source).name for s in spectra if s.temperature_c is None]
+    if missing:
+        raise InputError(f"impedance: no temperature for {missing[0]}; set impedance.temperatures_c")
+    if len(spectra) < 2:
+        sec.warnings.append("fewer than two spectra: no activation energy")
+    try:
+        cs = conductivity_series(
+            spectra, thickness_cm=cfg["thickness_cm"], diameter_cm=cfg.get("diameter_cm"),
+            area_cm2=cfg.get("area_cm2"), circuit=cfg["circuit"], shared=cfg.get("shared") or None,
+            form=cfg["arrhenius_form"], weighting=cfg["weighting"],
+        )
+    except InputError:
+        raise
+    except Exception as exc:  # numerical failure: report, do not crash the study
+        sec.warnings.append(f"conductivity series failed: {exc}")
+        return sec
+    d = cs.to_dict()
+    for s, m in cs.failures:
+        sec.warnings.append(f"fit failed for {Path(s).name}: {m}")
+    res = {
+        "temperatures_K": d["temperatures_K"],
+        "circuit": cs.fits[0].circuit if cs.fits else cfg["circuit"],
+        "bulk_param": cs.bulk_param,
+        "gb_param": cs.gb_param,
+        "arrhenius_form": cs.form,
+    }
+    for k in ("bulk", "gb", "total"):
+        res[f"sigma_{k}_S_per_cm"] = d[f"sigma_{k}_S_per_cm"]
+        res[f"sigma_{k}_S_per_cm_err"] = d[f"sigma_{k}_S_per_cm_err"]
+        res[f"ea_{k}_eV"] = d[f"ea_{k}_eV"]
+        res[f"ea_{k}_eV_err"] = d[f"ea_{k}_err_eV"]
+    res["fits"] = [
+        {"source": f.source, "temperature_c": f.temperature_c, "success": f.success,
+         "rms_relative": f.rms_relative, "parameters": f.values, "stderr": f.stderr,
+         "arcs": [a.to_dict() for a in f.arcs]}
+        for f in cs.fits
+    ]
+    sec.results = res
+    sec.references = list(cs.references)
+
+    rows = [(f.temperature_c, cs.sigma_bulk_S_per_cm[i], cs.sigma_gb_S_per_cm[i],
+             cs.sigma_total_S_per_cm[i], 100 * f.rms_relative if f.success else None)
+            for i, f in enumerate(cs.fits)]
+    parts = [
+        f"<p>Circuit <code>{fmt(res['circuit'])}</code>; bulk = {fmt(cs.bulk_param)}, grain boundary = "
+        f"{fmt(cs.gb_param)} (told apart by effective capacitance, Brug's formula).</p>",
+        table_html(rows, ("T / °C", "σ_bulk / S cm⁻¹", "σ_gb / S cm⁻¹", "σ_total / S cm⁻¹", "fit rms / %")),
+    ]
+    ea_rows = [(k, a.ea_ev, a.ea_se_ev, a.ea_kj_per_mol) for k, a in cs.arrhenius.items()]
+    if ea_rows:
+        parts.append(table_html(ea_rows, ("conductivity", "Ea / eV", "std. error / eV", "Ea / kJ mol⁻¹")))
+        parts.append(f"<p>Arrhenius form: {'σT = A exp(−Ea/kT)' if cs.form == 'sigmaT' else 'σ = A exp(−Ea/kT)'}.</p>")
+    ok = [f for f in cs.fits if f.success]
+    try:
+        if ok:
+            parts.append(figure_to_html(plot_nyquist(ok), alt="Nyquist plots with fits (equal axes)"))
+        if cs.arrhenius:
+            parts.append(figure_to_html(plot_arrhenius(cs), alt="Arrhenius plot of the pellet conductivities"))
+        for f in ok[:12]:
+            parts.append(figure_to_html(plot_fit(f), alt=f"fit of {Path(f.source).name}", width_px=420))
+    except Exception as exc:  # a figure must never sink the section
+        sec.warnings.append(f"figure failed: {exc}")
+    sec.html = "\n".join(parts)
+    return sec

@@ -1,0 +1,105 @@
+"""The bundled, versioned literature dataset of solid electrolytes.
+
+Every row carries its reference. Sources: the tables of the seeds (Lin et al.,
+Materials 16 (2023) 2655; the 2024 lecture on glass for batteries; the 2019
+transport review) as collected in ``shared/reference/*.csv``, plus curated
+rows for the common electrolytes (LGPS, Li6PS5Cl, beta-Li3PS4, Li7P3S11, LLZO,
+LATP, Li3YCl6, Li3InCl6, Na3SbS4, LiPON), each from its original paper.
+``scripts/build_dataset.py`` rebuilds the CSV.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, did_you_mean
+
+__all__ = ["DATASET_VERSION", "load_dataset", "filter_dataset", "find_electrolyte", "FAMILIES", "FORMS"]
+
+DATASET_VERSION = "2026.11.0"
+FAMILIES = ("sulfide", "oxide", "halide", "polymer", "other")
+FORMS = ("glass", "glass-ceramic", "crystal", "ceramic")
+
+
+@lru_cache(maxsize=1)
+def _load() -> pd.DataFrame:
+    with resources.files("ssbkit.materials.data").joinpath("electrolytes.csv").open() as fh:
+        df = pd.read_csv(fh)
+    df.insert(0, "id", np.arange(len(df)))
+    return df
+
+
+def load_dataset() -> pd.DataFrame:
+    """All rows of the dataset as a new DataFrame.
+
+    Columns: ``id, name, composition, family, form, synthesis, heat_treatment,
+    sigma_S_per_cm, sigma_T_C, Ea_eV, Tg_C, Tc_C, window_V, cell, cell_capacity,
+    reference, note``. ``df.attrs["version"]`` holds :data:`DATASET_VERSION`.
+    """
+    df = _load().copy()
+    df.attrs["version"] = DATASET_VERSION
+    return df
+
+
+def filter_dataset(
+    *,
+    family: str | None = None,
+    form: str | None = None,
+    contains: str | None = None,
+    min_sigma_S_per_cm: float | None = None,
+    with_ea: bool = False,
+) -> pd.DataFrame:
+    """Rows matching all given filters.
+
+    Parameters
+    ----------
+    family, form
+        Exact family (``sulfide``, ``oxide``, ``halide``, ``polymer``) or form.
+    contains
+        Case-insensitive substring of the name or composition.
+    min_sigma_S_per_cm
+        Keep rows with sigma at their stated temperature >= this value (S/cm).
+    with_ea
+        Keep only rows that report an activation energy.
+    """
+    df = load_dataset()
+    if family is not None:
+        if family not in FAMILIES:
+            raise InputError(f"unknown family {family!r}{did_you_mean(family, FAMILIES)}")
+        df = df[df["family"] == family]
+    if form is not None:
+        if form not in FORMS:
+            raise InputError(f"unknown form {form!r}{did_you_mean(form, FORMS)}")
+        df = df[df["form"] == form]
+    if contains:
+        key = contains.lower()
+        df = df[df["name"].str.lower().str.contains(key, regex=False)
+                | df["composition"].str.lower().str.contains(key, regex=False)]
+    if min_sigma_S_per_cm is not None:
+        df = df[df["sigma_S_per_cm"] >= float(min_sigma_S_per_cm)]
+    if with_ea:
+        df = df[df["Ea_eV"].notna()]
+    return df
+
+
+def find_electrolyte(name: str) -> pd.Series:
+    """The row whose name (or else composition) matches ``name`` best.
+
+    Exact name first, then exact composition (the row with the highest
+    conductivity among several), else :class:`InputError` with suggestions.
+    """
+    df = load_dataset()
+    key = name.strip().lower()
+    hit = df[df["name"].str.lower() == key]
+    if hit.empty:
+        hit = df[df["composition"].str.lower() == key]
+    if hit.empty:
+        raise InputError(
+            f"electrolyte {name!r} is not in the dataset{did_you_mean(name, list(df['name']) + list(df['composition']))}"
+        )
+    hit = hit.sort_values("Ea_eV", na_position="last")
+    return hit.iloc[0]

@@ -1,0 +1,423 @@
+"""Numba kernels of the voxel conduction solver (:mod:`ssbkit.microstructure.solver`).
+
+Two kinds of grid level share the same 7-point finite-volume operator
+``(A x)_i = d_i x_i - sum_nb g_i,nb x_nb``:
+
+* the *fine* level stores only a ``uint8`` phase index per voxel; face
+  conductances come from a small table ``G[a, b]`` (harmonic mean of the two
+  phase conductivities) and the Dirichlet half-cell conductance ``gb[a] = 2 s_a``
+  on the first and last layer along axis 0 (the transport axis). Index 0 marks
+  voxels that take no part (insulating or cut off).
+* *coarse* levels store the face conductances ``gx, gy, gz`` (face between
+  cell i and i+1 along each axis) and the diagonal ``dg`` explicitly (float32);
+  ``dg == 0`` marks an empty cell.
+
+Coarse operators are Galerkin products with piecewise-constant prolongation on
+2x2x2 blocks: a coarse face conductance is the sum of the fine face
+conductances that cross it, a coarse diagonal the sum of the block's fine
+diagonals minus twice its internal faces. All loops run in parallel over axis 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__: list[str] = []  # private module
+
+_OPTS = {"parallel": True, "cache": True, "fastmath": False, "nogil": True}
+
+
+# ----------------------------------------------------------------- fine level
+@njit(inline="always")
+def _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2):
+    """Return (diagonal, sum of g * x_nb) of fine row (i, j, k)."""
+    a = ph[i, j, k]
+    d = 0.0
+    s = 0.0
+    if i > 0:
+        g = G[a, ph[i - 1, j, k]]
+        d += g
+        s += g * x[i - 1, j, k]
+    else:
+        d += gb[a]
+    if i < n0 - 1:
+        g = G[a, ph[i + 1, j, k]]
+        d += g
+        s += g * x[i + 1, j, k]
+    else:
+        d += gb[a]
+    if j > 0:
+        g = G[a, ph[i, j - 1, k]]
+        d += g
+        s += g * x[i, j - 1, k]
+    if j < n1 - 1:
+        g = G[a, ph[i, j + 1, k]]
+        d += g
+        s += g * x[i, j + 1, k]
+    if k > 0:
+        g = G[a, ph[i, j, k - 1]]
+        d += g
+        s += g * x[i, j, k - 1]
+    if k < n2 - 1:
+        g = G[a, ph[i, j, k + 1]]
+        d += g
+        s += g * x[i, j, k + 1]
+    return d, s
+
+
+@njit(**_OPTS)
+def fine_matvec_dot(ph, G, gb, p, q):
+    """q = A p on the fine level; return p . q (float64)."""
+    n0, n1, n2 = ph.shape
+    acc = 0.0
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if ph[i, j, k] == 0:
+                    q[i, j, k] = 0.0
+                    continue
+                d, s = _fine_row(ph, G, gb, p, i, j, k, n0, n1, n2)
+                v = d * p[i, j, k] - s
+                q[i, j, k] = v
+                acc += v * p[i, j, k]
+    return acc
+
+
+@njit(**_OPTS)
+def fine_true_residual(ph, G, gb, v_in, x, r):
+    """r = b - A x with b = gb * v_in on the first layer; x may be float64.
+
+    Returns (sum r^2, sum b^2, sum r, flux_in, flux_out); the fluxes are the
+    currents through the first and the last layer's outer faces.
+    """
+    n0, n1, n2 = ph.shape
+    rr = 0.0
+    bb = 0.0
+    rs = 0.0
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                a = ph[i, j, k]
+                if a == 0:
+                    r[i, j, k] = 0.0
+                    continue
+                d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                b = gb[a] * v_in if i == 0 else 0.0
+                v = b - (d * x[i, j, k] - s)
+                r[i, j, k] = v
+                rr += v * v
+                bb += b * b
+                rs += v
+    f_in = 0.0
+    f_out = 0.0
+    for j in range(n1):
+        for k in range(n2):
+            a = ph[0, j, k]
+            if a != 0:
+                f_in += gb[a] * (v_in - x[0, j, k])
+            a = ph[n0 - 1, j, k]
+            if a != 0:
+                f_out += gb[a] * x[n0 - 1, j, k]
+    return rr, bb, rs, f_in, f_out
+
+
+@njit(**_OPTS)
+def fine_smooth(ph, G, gb, x, b, color):
+    """One red-black Gauss-Seidel half-sweep (cells with (i+j+k)%2 == color)."""
+    n0, n1, n2 = ph.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range((i + j + color) % 2, n2, 2):
+                if ph[i, j, k] == 0:
+                    continue
+                d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                x[i, j, k] = (b[i, j, k] + s) / d
+
+
+@njit(**_OPTS)
+def fine_jacobi_first(ph, G, gb, x, b, color):
+    """First half-sweep from x = 0: x = b / d on one colour, 0 on the other."""
+    n0, n1, n2 = ph.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if ph[i, j, k] == 0 or (i + j + k) % 2 != color:
+                    x[i, j, k] = 0.0
+                    continue
+                d, _ = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                x[i, j, k] = b[i, j, k] / d
+
+
+@njit(**_OPTS)
+def fine_restrict_residual(ph, G, gb, x, b, rc):
+    """rc[I] = sum over the 2x2x2 block I of (b - A x)."""
+    n0, n1, n2 = ph.shape
+    m0, m1, m2 = rc.shape
+    for ci in prange(m0):
+        for cj in range(m1):
+            for ck in range(m2):
+                rc[ci, cj, ck] = 0.0
+        for i in range(2 * ci, min(2 * ci + 2, n0)):
+            for j in range(n1):
+                cj = j // 2
+                for k in range(n2):
+                    if ph[i, j, k] == 0:
+                        continue
+                    d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                    rc[ci, cj, k // 2] += b[i, j, k] - (d * x[i, j, k] - s)
+
+
+@njit(**_OPTS)
+def fine_coarsen(ph, G, gb, gx, gy, gz, dg):
+    """Galerkin coarse operator (2x2x2 piecewise-constant aggregation) of the fine level."""
+    n0, n1, n2 = ph.shape
+    m0, m1, m2 = dg.shape
+    for ci in prange(m0):
+        for cj in range(m1):
+            for ck in range(m2):
+                gx[ci, cj, ck] = 0.0
+                gy[ci, cj, ck] = 0.0
+                gz[ci, cj, ck] = 0.0
+                dg[ci, cj, ck] = 0.0
+        for i in range(2 * ci, min(2 * ci + 2, n0)):
+            for j in range(n1):
+                cj = j // 2
+                for k in range(n2):
+                    a = ph[i, j, k]
+                    if a == 0:
+                        continue
+                    ck = k // 2
+                    d = 0.0
+                    if i == 0 or i == n0 - 1:
+                        d += gb[a] * (2.0 if n0 == 1 else 1.0)
+                    if i < n0 - 1:
+                        g = G[a, ph[i + 1, j, k]]
+                        d += g
+                        if i % 2 == 1:
+                            gx[ci, cj, ck] += g
+                        else:
+                            d -= 2.0 * g
+                    if i > 0:
+                        d += G[a, ph[i - 1, j, k]]
+                    if j < n1 - 1:
+                        g = G[a, ph[i, j + 1, k]]
+                        d += g
+                        if j % 2 == 1:
+                            gy[ci, cj, ck] += g
+                        else:
+                            d -= 2.0 * g
+                    if j > 0:
+                        d += G[a, ph[i, j - 1, k]]
+                    if k < n2 - 1:
+                        g = G[a, ph[i, j, k + 1]]
+                        d += g
+                        if k % 2 == 1:
+                            gz[ci, cj, ck] += g
+                        else:
+                            d -= 2.0 * g
+                    if k > 0:
+                        d += G[a, ph[i, j, k - 1]]
+                    dg[ci, cj, ck] += d
+
+
+# --------------------------------------------------------------- coarse level
+@njit(inline="always")
+def _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2):
+    s = 0.0
+    if i > 0:
+        s += gx[i - 1, j, k] * x[i - 1, j, k]
+    if i < n0 - 1:
+        s += gx[i, j, k] * x[i + 1, j, k]
+    if j > 0:
+        s += gy[i, j - 1, k] * x[i, j - 1, k]
+    if j < n1 - 1:
+        s += gy[i, j, k] * x[i, j + 1, k]
+    if k > 0:
+        s += gz[i, j, k - 1] * x[i, j, k - 1]
+    if k < n2 - 1:
+        s += gz[i, j, k] * x[i, j, k + 1]
+    return s
+
+
+@njit(**_OPTS)
+def coarse_smooth(gx, gy, gz, dg, x, b, color):
+    """One red-black Gauss-Seidel half-sweep on a coarse level."""
+    n0, n1, n2 = dg.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range((i + j + color) % 2, n2, 2):
+                d = dg[i, j, k]
+                if d == 0.0:
+                    continue
+                s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
+                x[i, j, k] = (b[i, j, k] + s) / d
+
+
+@njit(**_OPTS)
+def coarse_jacobi_first(gx, gy, gz, dg, x, b, color):
+    """First half-sweep from x = 0 on a coarse level."""
+    n0, n1, n2 = dg.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                d = dg[i, j, k]
+                if d == 0.0 or (i + j + k) % 2 != color:
+                    x[i, j, k] = 0.0
+                else:
+                    x[i, j, k] = b[i, j, k] / d
+
+
+@njit(**_OPTS)
+def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc):
+    """rc[I] = sum over the 2x2x2 block I of (b - A x) on a coarse level."""
+    n0, n1, n2 = dg.shape
+    m0, m1, m2 = rc.shape
+    for ci in prange(m0):
+        for cj in range(m1):
+            for ck in range(m2):
+                rc[ci, cj, ck] = 0.0
+        for i in range(2 * ci, min(2 * ci + 2, n0)):
+            for j in range(n1):
+                for k in range(n2):
+                    d = dg[i, j, k]
+                    if d == 0.0:
+                        continue
+                    s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
+                    rc[ci, j // 2, k // 2] += b[i, j, k] - (d * x[i, j, k] - s)
+
+
+@njit(**_OPTS)
+def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
+    """Galerkin coarse operator of a coarse level (same aggregation)."""
+    n0, n1, n2 = dg.shape
+    m0, m1, m2 = cdg.shape
+    for ci in prange(m0):
+        for cj in range(m1):
+            for ck in range(m2):
+                cgx[ci, cj, ck] = 0.0
+                cgy[ci, cj, ck] = 0.0
+                cgz[ci, cj, ck] = 0.0
+                cdg[ci, cj, ck] = 0.0
+        for i in range(2 * ci, min(2 * ci + 2, n0)):
+            for j in range(n1):
+                cj = j // 2
+                for k in range(n2):
+                    if dg[i, j, k] == 0.0:
+                        continue
+                    ck = k // 2
+                    d = dg[i, j, k]
+                    if i < n0 - 1:
+                        if i % 2 == 1:
+                            cgx[ci, cj, ck] += gx[i, j, k]
+                        else:
+                            d -= 2.0 * gx[i, j, k]
+                    if j < n1 - 1:
+                        if j % 2 == 1:
+                            cgy[ci, cj, ck] += gy[i, j, k]
+                        else:
+                            d -= 2.0 * gy[i, j, k]
+                    if k < n2 - 1:
+                        if k % 2 == 1:
+                            cgz[ci, cj, ck] += gz[i, j, k]
+                        else:
+                            d -= 2.0 * gz[i, j, k]
+                    cdg[ci, cj, ck] += d
+
+
+# -------------------------------------------------------------- shared pieces
+@njit(**_OPTS)
+def prolong_add(x, xc, active_fine, omega):
+    """x[i] += omega * xc[i // 2] on the fine cells that take part."""
+    n0, n1, n2 = x.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if active_fine[i, j, k] != 0:
+                    x[i, j, k] += omega * xc[i // 2, j // 2, k // 2]
+
+
+@njit(**_OPTS)
+def dot(a, b):
+    """a . b accumulated in float64."""
+    n0, n1, n2 = a.shape
+    acc = 0.0
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                acc += np.float64(a[i, j, k]) * np.float64(b[i, j, k])
+    return acc
+
+
+@njit(**_OPTS)
+def axpy2(alpha, p, q, d, r):
+    """d += alpha p ; r -= alpha q ; return r . r (float64)."""
+    n0, n1, n2 = p.shape
+    acc = 0.0
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                d[i, j, k] += alpha * p[i, j, k]
+                v = r[i, j, k] - alpha * q[i, j, k]
+                r[i, j, k] = v
+                acc += np.float64(v) * np.float64(v)
+    return acc
+
+
+@njit(**_OPTS)
+def xpby(z, beta, p):
+    """p = z + beta p."""
+    n0, n1, n2 = p.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                p[i, j, k] = z[i, j, k] + beta * p[i, j, k]
+
+
+@njit(**_OPTS)
+def add_into(x, d):
+    """x += d (x float64, d float32)."""
+    n0, n1, n2 = x.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                x[i, j, k] += d[i, j, k]
+
+
+# ------------------------------------------------------------ label handling
+@njit(cache=True, nogil=True)
+def label_histogram(labels, lo, nbins):
+    """Counts of each label value lo .. lo + nbins - 1 (any integer dtype, any layout)."""
+    counts = np.zeros(nbins, dtype=np.int64)
+    n0, n1, n2 = labels.shape
+    for i in range(n0):
+        for j in range(n1):
+            for k in range(n2):
+                counts[np.int64(labels[i, j, k]) - lo] += 1
+    return counts
+
+
+@njit(**_OPTS)
+def map_labels(labels, lut, lo, out):
+    """out = lut[labels - lo] (labels: any integer dtype, any layout, e.g. a moved-axis view)."""
+    n0, n1, n2 = out.shape
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                out[i, j, k] = lut[np.int64(labels[i, j, k]) - lo]
+
+
+@njit(**_OPTS)
+def drop_clusters(ph, lab, keep):
+    """ph = 0 where the connected component lab is not kept; return the kept voxel count."""
+    n0, n1, n2 = ph.shape
+    kept = 0
+    for i in prange(n0):
+        for j in range(n1):
+            for k in range(n2):
+                if ph[i, j, k] != 0:
+                    if keep[lab[i, j, k]]:
+                        kept += 1
+                    else:
+                        ph[i, j, k] = 0
+    return kept

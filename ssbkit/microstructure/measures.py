@@ -1,0 +1,379 @@
+"""Geometric measures of a labelled volume: fractions, interface areas, percolation, utilisation.
+
+Interface areas use the discrete Crofton formula (Ohser & Muecklich, *Statistical
+Analysis of Microstructures in Materials Science*, Wiley 2000, ch. 4; Lang,
+Ohser & Hilfer, J. Microsc. 203 (2001) 303): a surface of area A is crossed by
+test lines of direction u on average  N_u = rho_u * int |u.n| dA  times, and
+averaging |u.n| over all directions gives 1/2, so
+
+    A = 2 * sum_u w_u * N_u / rho_u,   rho_u = |d_u| / h^2  (lines per unit area),
+
+over the 26 lattice directions d_u (13 lines, both senses) with weights w_u =
+the solid-angle share of each direction's Voronoi cell on the unit sphere.
+Plain voxel-face counting (A = h^2 * sum over the 3 axes of N_u) overestimates
+the area of an isotropic surface by 3/2; the 13-direction estimate stays within
+a few per cent for any orientation.
+
+Axis convention: axis 0 runs through the electrode; index 0 is the separator
+side, the last index the current-collector side.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from ..errors import InputError
+from .phases import ACTIVE, CARBON, ELECTROLYTE, PHASE_NAMES, PHASES, check_labels, phase_id
+
+__all__ = [
+    "volume_fractions",
+    "interface_areas",
+    "InterfaceAreas",
+    "percolation",
+    "Percolation",
+    "classify_active",
+    "active_utilisation",
+    "Utilisation",
+    "CROFTON_WEIGHTS",
+]
+
+# Solid-angle shares of the Voronoi cells of the 26 lattice directions (sum over 26 = 1).
+_W_AXIS, _W_FACE, _W_BODY = 0.0457778, 0.0369806, 0.0351956
+_DIRECTIONS = [d for d in itertools.product((-1, 0, 1), repeat=3) if d > (0, 0, 0)]  # 13 lines
+CROFTON_WEIGHTS: dict[tuple[int, int, int], float] = {
+    d: (_W_AXIS, _W_FACE, _W_BODY)[sum(map(abs, d)) - 1] for d in _DIRECTIONS
+}
+_STRUCT6 = ndimage.generate_binary_structure(3, 1)
+
+
+def volume_fractions(labels: np.ndarray) -> dict[str, float]:
+    """Volume fraction of each phase (by name) in a label volume."""
+    lab = check_labels(labels)
+    counts = np.bincount(lab.ravel(), minlength=len(PHASES))[: len(PHASES)]
+    return {PHASE_NAMES[p]: float(counts[p]) / lab.size for p in PHASES}
+
+
+def _pair_counts(lab: np.ndarray, d: tuple[int, int, int]) -> np.ndarray:
+    """Counts (4x4, upper triangle) of neighbour pairs (x, x+d) with different phases."""
+    sa, sb = [], []
+    for step in d:
+        if step == 1:
+            sa.append(slice(0, -1))
+            sb.append(slice(1, None))
+        elif step == -1:
+            sa.append(slice(1, None))
+            sb.append(slice(0, -1))
+        else:
+            sa.append(slice(None))
+            sb.append(slice(None))
+    code = (lab[tuple(sa)] << 2) | lab[tuple(sb)]
+    counts = np.bincount(code.ravel(), minlength=16)[:16].reshape(4, 4)
+    return np.triu(counts + counts.T, 1)
+
+
+@dataclass(frozen=True)
+class InterfaceAreas:
+    """Interface area between each pair of phases.
+
+    Attributes
+    ----------
+    area_um2
+        ``{"active/electrolyte": area}`` in um^2 (pairs named low label first).
+    specific_area_per_um
+        Area per composite volume (um^2/um^3 = 1/um).
+    volume_um3
+        Volume of the box (um^3).
+    method
+        ``"crofton"`` (13 directions) or ``"faces"`` (voxel-face count).
+    """
+
+    area_um2: dict[str, float]
+    specific_area_per_um: dict[str, float]
+    volume_um3: float
+    method: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def __getitem__(self, pair: str) -> float:
+        return self.area_um2[_pair_key(*pair.split("/"))]
+
+
+def _pair_key(a: str | int, b: str | int) -> str:
+    ia, ib = sorted((phase_id(a), phase_id(b)))
+    return f"{PHASE_NAMES[ia]}/{PHASE_NAMES[ib]}"
+
+
+def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = "crofton") -> InterfaceAreas:
+    """Interface areas between all pairs of phases present.
+
+    Parameters
+    ----------
+    labels
+        3-D label volume.
+    voxel_um
+        Voxel edge (um).
+    method
+        ``"crofton"``: discrete Crofton formula over 13 directions (default,
+        unbiased for isotropic surfaces); ``"faces"``: count voxel faces (kept
+        for comparison; overestimates isotropic surfaces by ~50 %).
+
+    Returns
+    -------
+    InterfaceAreas
+
+    Examples
+    --------
+    >>> z = np.indices((40, 40, 40)) - 19.5
+    >>> ball = ((z**2).sum(0) <= 12**2).astype(np.uint8)
+    >>> a = interface_areas(ball)["pore/active"]
+    >>> abs(a / (4 * np.pi * 144) - 1) < 0.05
+    True
+    """
+    lab = check_labels(labels)
+    h = float(voxel_um)
+    if method == "crofton":
+        total = np.zeros((4, 4))
+        for d, w in CROFTON_WEIGHTS.items():
+            total += 4.0 * w * _pair_counts(lab, d) / np.sqrt(sum(map(abs, d)))
+        total *= h * h
+    elif method == "faces":
+        total = sum(_pair_counts(lab, d) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))) * h * h
+    else:
+        raise InputError(f"interface area method '{method}' unknown; use 'crofton' or 'faces'")
+    volume = lab.size * h**3
+    present = set(np.unique(lab).tolist())
+    area, spec = {}, {}
+    for a, b in itertools.combinations(PHASES, 2):
+        if a in present and b in present:
+            key = f"{PHASE_NAMES[a]}/{PHASE_NAMES[b]}"
+            area[key] = float(total[a, b])
+            spec[key] = float(total[a, b]) / volume
+    return InterfaceAreas(area, spec, volume, method)
+
+
+@dataclass(frozen=True)
+class Percolation:
+    """Percolation of a set of phases along each axis (face-connected voxels).
+
+    Attributes
+    ----------
+    phases
+        Names of the phases taken together.
+    fraction
+        Volume fraction of those phases.
+    percolates
+        Per axis (0, 1, 2): does one cluster touch both opposite faces.
+    spanning_fraction
+        Per axis: share of the phase voxels in clusters touching both faces.
+    """
+
+    phases: tuple[str, ...]
+    fraction: float
+    percolates: tuple[bool, bool, bool]
+    spanning_fraction: tuple[float, float, float]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _phase_mask(lab: np.ndarray, phases: Iterable[int | str]) -> np.ndarray:
+    ids = [phase_id(p) for p in phases]
+    return np.isin(lab, ids)
+
+
+def _clusters_touching(comp: np.ndarray, axis: int, side: int) -> np.ndarray:
+    face = np.take(comp, 0 if side == 0 else -1, axis=axis)
+    ids = np.unique(face)
+    return ids[ids > 0]
+
+
+def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> Percolation:
+    """Whether ``phases`` (taken together) form a face-connected path across each axis.
+
+    Examples
+    --------
+    >>> lab = np.zeros((10, 10, 10), np.uint8); lab[:, 4:6, 4:6] = 1
+    >>> percolation(lab, "active").percolates
+    (True, False, False)
+    """
+    lab = check_labels(labels)
+    if isinstance(phases, str | int):
+        phases = [phases]
+    ids = [phase_id(p) for p in phases]
+    mask = np.isin(lab, ids)
+    n_phase = int(mask.sum())
+    comp, n = ndimage.label(mask, structure=_STRUCT6)
+    sizes = np.bincount(comp.ravel(), minlength=n + 1)
+    perc, span = [], []
+    for ax in range(3):
+        both = np.intersect1d(_clusters_touching(comp, ax, 0), _clusters_touching(comp, ax, 1))
+        perc.append(bool(both.size))
+        span.append(float(sizes[both].sum()) / n_phase if n_phase else 0.0)
+    return Percolation(tuple(PHASE_NAMES[i] for i in ids), n_phase / lab.size, tuple(perc), tuple(span))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Utilisation:
+    """How much active material is both ionically and electronically connected.
+
+    Attributes
+    ----------
+    utilisation
+        Share of active-material voxels connected ionically to the separator side
+        AND electronically to the current-collector side (the rest is dead).
+    ion_connected_fraction, electron_connected_fraction
+        Shares connected by each path alone.
+    n_units
+        Number of active particles (or clusters) judged.
+    axis
+        Through-thickness axis.
+    depth_um
+        Bin centres (um from the separator side).
+    active_fraction_by_depth
+        Share of the active material in each depth bin that is usable (NaN where none).
+    dead_fraction_by_depth
+        Share of all dead active material that sits in each bin (sums to 1 when any is dead).
+    """
+
+    utilisation: float
+    ion_connected_fraction: float
+    electron_connected_fraction: float
+    n_units: int
+    axis: int
+    depth_um: tuple[float, ...]
+    active_fraction_by_depth: tuple[float, ...]
+    dead_fraction_by_depth: tuple[float, ...]
+
+    @property
+    def dead_fraction(self) -> float:
+        return 1.0 - self.utilisation
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["dead_fraction"] = self.dead_fraction
+        return {k: (None if isinstance(v, float) and v != v else v) for k, v in d.items()}
+
+
+def classify_active(
+    labels: np.ndarray,
+    *,
+    axis: int = 0,
+    particle_ids: np.ndarray | None = None,
+    ion_phases: Iterable[int | str] = (ELECTROLYTE,),
+    electron_phases: Iterable[int | str] = (ACTIVE, CARBON),
+    active_conducts_ions: bool = False,
+) -> tuple[np.ndarray, int]:
+    """Classify every active-material voxel by its connections.
+
+    An active *unit* is a particle (from ``particle_ids``) or, for a volume read
+    from an image, a face-connected cluster of active voxels; it is taken as a
+    whole (ions and electrons cross one particle). A unit is ionically
+    connected when it touches an ion-conducting cluster that reaches the
+    separator face (index 0 along ``axis``), or lies on that face itself; it is
+    electronically connected when it belongs to a cluster of electron
+    conductors that reaches the current-collector face (last index).
+
+    Returns
+    -------
+    classes : ndarray of uint8
+        0 not active material; 1 usable (both paths); 2 ion path only;
+        3 electron path only; 4 neither.
+    n_units : int
+    """
+    lab = check_labels(labels)
+    if axis not in (0, 1, 2):
+        raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
+    am = lab == ACTIVE
+    ion_ids = {phase_id(p) for p in ion_phases}
+    if active_conducts_ions:
+        ion_ids.add(ACTIVE)
+    ion_mask = np.isin(lab, list(ion_ids))
+    comp, _ = ndimage.label(ion_mask, structure=_STRUCT6)
+    ion_net = np.isin(comp, _clusters_touching(comp, axis, 0))
+    del comp
+    touched = am & ndimage.binary_dilation(ion_net, structure=_STRUCT6)
+    sep_face = [slice(None)] * 3
+    sep_face[axis] = 0
+    touched[tuple(sep_face)] |= am[tuple(sep_face)]
+
+    e_mask = np.isin(lab, [phase_id(p) for p in electron_phases])
+    comp, _ = ndimage.label(e_mask, structure=_STRUCT6)
+    e_net = np.isin(comp, _clusters_touching(comp, axis, 1))
+    del comp
+
+    if particle_ids is not None:
+        units = np.where(am, np.asarray(particle_ids), 0).astype(np.int64)
+        if np.any(units[am] <= 0):  # active voxels without a particle id: own clusters
+            extra, _ = ndimage.label(am & (units <= 0), structure=_STRUCT6)
+            units = np.where(extra > 0, extra + units.max(), units)
+    else:
+        units, _ = ndimage.label(am, structure=_STRUCT6)
+    n_units = int(units.max())
+    is_ion = np.zeros(n_units + 1, dtype=bool)
+    is_ion[units[touched]] = True
+    is_e = np.zeros(n_units + 1, dtype=bool)
+    is_e[units[am & e_net]] = True
+    code = np.array([4, 3, 2, 1], dtype=np.uint8)  # index = 2*ion + e
+    classes = np.zeros(lab.shape, dtype=np.uint8)
+    u = units[am]
+    classes[am] = code[2 * is_ion[u].astype(np.intp) + is_e[u].astype(np.intp)]
+    present = np.unique(u)
+    return classes, int(present.size)
+
+
+def active_utilisation(
+    labels: np.ndarray,
+    voxel_um: float = 1.0,
+    *,
+    axis: int = 0,
+    particle_ids: np.ndarray | None = None,
+    active_conducts_ions: bool = False,
+    electron_phases: Iterable[int | str] = (ACTIVE, CARBON),
+    n_bins: int = 10,
+) -> Utilisation:
+    """Share of the active material that can take part in charge and discharge.
+
+    See :func:`classify_active` for the rules. The depth profile bins the
+    volume into ``n_bins`` slabs along ``axis`` from the separator side.
+
+    Raises
+    ------
+    InputError
+        When the volume holds no active material.
+    """
+    lab = check_labels(labels)
+    classes, n_units = classify_active(
+        lab, axis=axis, particle_ids=particle_ids,
+        electron_phases=electron_phases, active_conducts_ions=active_conducts_ions,
+    )
+    other = tuple(i for i in range(3) if i != axis)
+    per_slice = np.stack([np.count_nonzero(classes == c, axis=other) for c in (1, 2, 3, 4)])
+    total = per_slice.sum()
+    if total == 0:
+        raise InputError("volume holds no active material (label 1); utilisation is undefined")
+    n = lab.shape[axis]
+    n_bins = max(1, min(int(n_bins), n))
+    edges = np.linspace(0, n, n_bins + 1).round().astype(int)
+    binned = np.stack([per_slice[:, a:b].sum(axis=1) for a, b in zip(edges[:-1], edges[1:], strict=True)], axis=1)
+    am_bin = binned.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usable_bin = np.where(am_bin > 0, binned[0] / am_bin, np.nan)
+    dead = binned[1:].sum(axis=0)
+    dead_share = dead / dead.sum() if dead.sum() else np.zeros(n_bins)
+    centres = 0.5 * (edges[:-1] + edges[1:]) * float(voxel_um)
+    return Utilisation(
+        utilisation=float(per_slice[0].sum() / total),
+        ion_connected_fraction=float((per_slice[0].sum() + per_slice[1].sum()) / total),
+        electron_connected_fraction=float((per_slice[0].sum() + per_slice[2].sum()) / total),
+        n_units=n_units,
+        axis=axis,
+        depth_um=tuple(float(c) for c in centres),
+        active_fraction_by_depth=tuple(float(x) for x in usable_bin),
+        dead_fraction_by_depth=tuple(float(x) for x in dead_share),
+    )

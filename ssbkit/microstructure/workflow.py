@@ -1,0 +1,289 @@
+"""One call from a recipe (or a loaded volume) to the numbers a cell designer needs.
+
+recipe -> labelled volume -> fractions, interface areas, percolation, utilisation
+-> effective ionic and electronic conductivities by the voxel conduction solver
+(:mod:`ssbkit.microstructure.solver`), with the tortuosity factor
+tau = eps sigma_SE / sigma_eff,ion (R-17) beside Bruggeman's tau = eps^-1/2 (R-18),
+Falco et al., Mol. Syst. Des. Eng. 4 (2019) 850 (``science.md`` §3).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError, require_finite, require_positive
+from .measures import InterfaceAreas, Percolation, Utilisation, active_utilisation, interface_areas, percolation
+from .phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
+from .recipe import Recipe
+
+__all__ = ["CompositeAnalysis", "analyze_composite", "DEFAULT_SIGMA_S_PER_CM", "REFERENCES"]
+
+#: Conductivities (S/cm) used when none are given. Orders of magnitude only:
+#: set them for the materials at hand.
+DEFAULT_SIGMA_S_PER_CM: dict[str, float] = {
+    "electrolyte_ion": 1e-3,  # practical goal for solid electrolytes (science.md §1)
+    "active_ion": 0.0,  # active material taken as ion-blocking
+    "active_e": 1e-4,  # lithiated layered oxides at room temperature, order of magnitude
+    "carbon_e": 1.0,  # compacted carbon black / carbon-binder domain, order of magnitude
+}
+
+REFERENCES = (
+    "Falco, Ferrari, Appetecchi, Gerbaldi, Mol. Syst. Des. Eng. 4 (2019) 850: tortuosity factor "
+    "tau = eps sigma / sigma_eff (R-17), Bruggeman tau = eps^-0.5 (R-18)",
+    "Ohser & Muecklich, Statistical Analysis of Microstructures in Materials Science (Wiley 2000): "
+    "discrete Crofton formula for interface areas",
+)
+
+
+def _inf_to_str(v: Any) -> Any:
+    if isinstance(v, float) and math.isinf(v):
+        return "inf"
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+@dataclass(frozen=True)
+class CompositeAnalysis:
+    """Everything :func:`analyze_composite` measured and solved.
+
+    Attributes
+    ----------
+    source
+        Recipe or file the volume came from.
+    shape, voxel_um, box_um
+        Volume size (voxels, um per voxel, um).
+    fractions
+        Volume fractions by phase name (pore, active, electrolyte, carbon).
+    eps_se
+        Solid-electrolyte volume fraction.
+    interfaces
+        Interface areas of all phase pairs (discrete Crofton estimate).
+    specific_area_am_se_per_um
+        Active/electrolyte contact area per composite volume (um^2/um^3).
+    ion_percolation, electron_percolation
+        Percolation of the ion conductors (SE, + active if it conducts ions) and
+        the electron conductors (active + carbon).
+    utilisation
+        Connected share of the active material and its depth profile.
+    sigma_se_S_per_cm
+        Ionic conductivity of the SE phase used.
+    sigma_eff_ion_S_per_cm, sigma_eff_e_S_per_cm
+        Effective conductivities along ``axis`` (0 when nothing percolates;
+        ``None`` when not solved).
+    tortuosity_ion
+        eps_SE sigma_SE / sigma_eff,ion (R-17); ``inf`` when the SE does not percolate.
+    tortuosity_ion_bruggeman
+        eps_SE^-0.5 (R-18), for comparison.
+    solver
+        ``{"ion": ..., "electron": ...}`` solver records (``EffectiveConductivity.to_dict()``).
+    """
+
+    source: str
+    shape: tuple[int, int, int]
+    voxel_um: float
+    axis: int
+    fractions: dict[str, float]
+    eps_se: float
+    interfaces: InterfaceAreas
+    specific_area_am_se_per_um: float
+    ion_percolation: Percolation
+    electron_percolation: Percolation
+    utilisation: Utilisation
+    sigma_se_S_per_cm: float
+    sigma_eff_ion_S_per_cm: float | None
+    sigma_eff_e_S_per_cm: float | None
+    tortuosity_ion: float | None
+    tortuosity_ion_bruggeman: float
+    solver: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    references: tuple[str, ...] = REFERENCES
+
+    @property
+    def box_um(self) -> tuple[float, float, float]:
+        return tuple(n * self.voxel_um for n in self.shape)  # type: ignore[return-value]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (``inf`` as the string ``"inf"``)."""
+        d = {
+            "source": self.source,
+            "shape": list(self.shape),
+            "voxel_um": self.voxel_um,
+            "box_um": list(self.box_um),
+            "axis": self.axis,
+            "fractions": dict(self.fractions),
+            "eps_se": self.eps_se,
+            "interfaces": self.interfaces.to_dict(),
+            "specific_area_am_se_per_um": self.specific_area_am_se_per_um,
+            "ion_percolation": self.ion_percolation.to_dict(),
+            "electron_percolation": self.electron_percolation.to_dict(),
+            "utilisation": self.utilisation.to_dict(),
+            "sigma_se_S_per_cm": self.sigma_se_S_per_cm,
+            "sigma_eff_ion_S_per_cm": self.sigma_eff_ion_S_per_cm,
+            "sigma_eff_e_S_per_cm": self.sigma_eff_e_S_per_cm,
+            "tortuosity_ion": _inf_to_str(self.tortuosity_ion),
+            "tortuosity_ion_bruggeman": _inf_to_str(self.tortuosity_ion_bruggeman),
+            "solver": self.solver,
+            "info": self.info,
+            "warnings": list(self.warnings),
+            "references": list(self.references),
+        }
+        return d
+
+
+def _solve(labels, sig: dict[int, float], axis: int, tol: float):
+    from .solver import effective_conductivity
+
+    return effective_conductivity(labels, sig, axis=axis, tol=tol)
+
+
+def analyze_composite(
+    source: Recipe | LabelVolume | np.ndarray,
+    *,
+    voxel_um: float | None = None,
+    axis: int = 0,
+    sigma_se_S_per_cm: float | None = None,
+    sigma_active_ion_S_per_cm: float | None = None,
+    sigma_active_e_S_per_cm: float | None = None,
+    sigma_carbon_S_per_cm: float | None = None,
+    solve: bool = True,
+    tol: float = 1e-5,
+    n_bins: int = 10,
+    volume: LabelVolume | None = None,
+) -> CompositeAnalysis:
+    """Analyse a composite electrode: from a recipe, a loaded volume or a label array.
+
+    Parameters
+    ----------
+    source
+        A :class:`Recipe` (the volume is generated), a :class:`LabelVolume`, or a
+        3-D label array (then give ``voxel_um``).
+    voxel_um
+        Voxel edge (um) for a bare array (default 1).
+    axis
+        Through-thickness axis (index 0 = separator side).
+    sigma_se_S_per_cm, sigma_active_ion_S_per_cm, sigma_active_e_S_per_cm, sigma_carbon_S_per_cm
+        Phase conductivities (S/cm); defaults in :data:`DEFAULT_SIGMA_S_PER_CM`.
+        An active material with ``sigma_active_ion > 0`` also carries ions (and counts
+        as an ion path in the utilisation).
+    solve
+        Run the conduction solver (otherwise only the geometric measures).
+    tol
+        Solver tolerance (relative residual and current mismatch).
+    n_bins
+        Depth bins of the utilisation profile.
+    volume
+        An already generated volume for ``source`` (skips generation).
+
+    Returns
+    -------
+    CompositeAnalysis
+
+    Raises
+    ------
+    InputError
+        Bad recipe or volume, a recipe that cannot be packed, no active material.
+
+    Examples
+    --------
+    >>> r = Recipe({"active": 0.5, "electrolyte": 0.5}, box_um=12, voxel_um=0.5, active_diameter_um=4)
+    >>> res = analyze_composite(r)
+    >>> 0.45 < res.eps_se < 0.55
+    True
+    """
+    sig = dict(DEFAULT_SIGMA_S_PER_CM)
+    for key, val in (("electrolyte_ion", sigma_se_S_per_cm), ("active_ion", sigma_active_ion_S_per_cm),
+                     ("active_e", sigma_active_e_S_per_cm), ("carbon_e", sigma_carbon_S_per_cm)):
+        if val is not None:
+            v = require_finite(f"sigma ({key}) in S/cm", val)
+            if v < 0:
+                raise InputError(f"sigma ({key}) must be >= 0 S/cm, got {val!r}")
+            sig[key] = v
+    require_positive("sigma_se_S_per_cm", sig["electrolyte_ion"])
+    if axis not in (0, 1, 2):
+        raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
+
+    warnings_: list[str] = []
+    if isinstance(source, Recipe):
+        if volume is None:
+            from .generate import generate_microstructure
+
+            volume = generate_microstructure(source)
+        warnings_.extend(volume.info.get("warnings", []))
+        name = "recipe"
+    elif isinstance(source, LabelVolume):
+        volume = source
+        name = source.source or "volume"
+    else:
+        volume = LabelVolume(np.asarray(source), voxel_um or 1.0, source="array")
+        name = "array"
+    if voxel_um is not None and isinstance(source, LabelVolume):
+        volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
+    if volume.info.get("voxel_um_assumed"):
+        warnings_.append(f"{name}: no voxel size in the file; 1 um assumed (areas scale with it)")
+    lab = volume.labels
+    h = volume.voxel_um
+    fr = volume.fractions()
+    eps_se = fr["electrolyte"]
+    if fr["active"] == 0:
+        raise InputError(f"{name}: holds no active material (label 1); nothing to analyse")
+
+    areas = interface_areas(lab, h)
+    am_se = areas.specific_area_per_um.get("active/electrolyte", 0.0)
+    ion_phases = [ELECTROLYTE] + ([ACTIVE] if sig["active_ion"] > 0 else [])
+    e_phases = [p for p, s in ((ACTIVE, sig["active_e"]), (CARBON, sig["carbon_e"])) if s > 0]
+    ion_perc = percolation(lab, ion_phases)
+    e_perc = percolation(lab, e_phases or [CARBON])
+    util = active_utilisation(
+        lab, h, axis=axis, particle_ids=volume.particle_ids,
+        active_conducts_ions=sig["active_ion"] > 0, electron_phases=e_phases or [CARBON], n_bins=n_bins,
+    )
+    brug = eps_se**-0.5 if eps_se > 0 else math.inf
+
+    sigma_ion = sigma_e = tau = None
+    solver: dict[str, Any] = {}
+    if solve:
+        ion = _solve(lab, {PORE: 0.0, ACTIVE: sig["active_ion"], ELECTROLYTE: sig["electrolyte_ion"], CARBON: 0.0}, axis, tol)
+        solver["ion"] = ion.to_dict()
+        sigma_ion = float(ion.sigma_eff)
+        tau = eps_se * sig["electrolyte_ion"] / sigma_ion if sigma_ion > 0 else math.inf
+        if not ion.percolates:
+            warnings_.append(f"{name}: no ion path across axis {axis}; sigma_eff,ion = 0 and tau is infinite")
+        if e_phases:
+            el = _solve(lab, {PORE: 0.0, ACTIVE: sig["active_e"], ELECTROLYTE: 0.0, CARBON: sig["carbon_e"]}, axis, tol)
+            solver["electron"] = el.to_dict()
+            sigma_e = float(el.sigma_eff)
+            if not el.percolates:
+                warnings_.append(f"{name}: no electron path across axis {axis}; sigma_eff,e = 0")
+        else:
+            sigma_e = 0.0
+        for key, rec in solver.items():
+            if not rec.get("converged", True):
+                warnings_.append(f"{name}: {key} solve did not reach tol {tol:g} (residual {rec['residual']:.2g})")
+    return CompositeAnalysis(
+        source=name,
+        shape=volume.shape,
+        voxel_um=h,
+        axis=axis,
+        fractions=fr,
+        eps_se=eps_se,
+        interfaces=areas,
+        specific_area_am_se_per_um=am_se,
+        ion_percolation=ion_perc,
+        electron_percolation=e_perc,
+        utilisation=util,
+        sigma_se_S_per_cm=sig["electrolyte_ion"],
+        sigma_eff_ion_S_per_cm=sigma_ion,
+        sigma_eff_e_S_per_cm=sigma_e,
+        tortuosity_ion=tau,
+        tortuosity_ion_bruggeman=brug,
+        solver=solver,
+        info={"conductivities_S_per_cm": sig, "volume": volume.to_dict() | {"info": {
+            k: v for k, v in volume.info.items() if k not in ("active_centres_um", "active_diameters_um")}}},
+        warnings=tuple(warnings_),
+    )

@@ -1,0 +1,72 @@
+"""Nernst–Einstein relation and Haven ratio (science.md section 1)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import E_CHARGE, K_B
+from ..errors import InputError
+from ..units import check_temperature_k
+
+__all__ = [
+    "nernst_einstein_conductivity",
+    "diffusivity_from_conductivity",
+    "haven_ratio",
+    "conductivity_from_mobility",
+]
+
+
+def _positive(name, v):
+    a = np.asarray(v, dtype=float)
+    if not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise InputError(f"{name} must be finite and > 0")
+    return a
+
+
+def nernst_einstein_conductivity(d_m2_per_s, n_per_m3, t_k, *, charge: int = 1, haven_ratio: float = 1.0):
+    """Ionic conductivity sigma = n q^2 D_tracer / (k_B T H_R), S/m.
+
+    Nernst–Einstein relation with Haven ratio (science.md section 1).
+
+    Parameters
+    ----------
+    d_m2_per_s
+        Tracer diffusion coefficient, m2/s (1 cm2/s = 1e-4 m2/s).
+    n_per_m3
+        Number density of the mobile ion, 1/m3.
+    t_k
+        Temperature, K.
+    charge
+        Charge number z of the ion (q = z e).
+    haven_ratio
+        H_R = D_tracer / D_sigma (1 for uncorrelated hops).
+
+    Returns
+    -------
+    Conductivity in S/m (divide by 100 for S/cm).
+    """
+    d = _positive("diffusion coefficient", d_m2_per_s)
+    n = _positive("number density", n_per_m3)
+    t = check_temperature_k(t_k)
+    t = t if np.ndim(t_k) else t[0]
+    if haven_ratio <= 0:
+        raise InputError(f"Haven ratio must be > 0, got {haven_ratio}")
+    q = charge * E_CHARGE
+    return n * q * q * d / (K_B * t * haven_ratio)
+
+
+def diffusivity_from_conductivity(sigma_s_per_m, n_per_m3, t_k, *, charge: int = 1, haven_ratio: float = 1.0):
+    """Inverse of :func:`nernst_einstein_conductivity`: D_tracer in m2/s from sigma in S/m."""
+    s = _positive("conductivity", sigma_s_per_m)
+    unit = nernst_einstein_conductivity(1.0, n_per_m3, t_k, charge=charge, haven_ratio=haven_ratio)
+    return s / unit
+
+
+def haven_ratio(d_tracer, d_sigma):
+    """Haven ratio H_R = D_tracer / D_sigma (same units)."""
+    return _positive("D_tracer", d_tracer) / _positive("D_sigma", d_sigma)
+
+
+def conductivity_from_mobility(n_per_m3, mobility_m2_per_v_s, *, charge: int = 1):
+    """sigma = n q u (R-2) for one carrier species, S/m."""
+    return _positive("number density", n_per_m3) * charge * E_CHARGE * _positive("mobility", mobility_m2_per_v_s)

@@ -1,0 +1,195 @@
+"""Voxel conduction solver against analytic solutions, effective-medium theory and bounds."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from ssbkit.errors import InputError
+from ssbkit.microstructure import solver
+from ssbkit.microstructure.effective_medium import hashin_shtrikman_bounds, maxwell_garnett
+from ssbkit.microstructure.solver import (
+    EffectiveConductivity,
+    effective_conductivity,
+    solver_memory_bytes,
+    tortuosity_factor,
+)
+
+
+def _layers(n=24, thicknesses=(5, 11, 8), labels=(1, 2, 3)):
+    """Slabs stacked along axis 0 with the given thicknesses (voxels)."""
+    vol = np.zeros((sum(thicknesses), n, n), dtype=np.uint8)
+    start = 0
+    for t, lab in zip(thicknesses, labels, strict=True):
+        vol[start:start + t] = lab
+        start += t
+    return vol
+
+
+def test_layers_in_series_give_thickness_weighted_harmonic_mean():
+    """Exact series resistance: sigma = L / sum(t_i / s_i)."""
+    sig = {1: 1.0, 2: 4.0, 3: 0.25}
+    vol = _layers()
+    res = effective_conductivity(vol, sig, axis=0)
+    exact = 24.0 / (5 / 1.0 + 11 / 4.0 + 8 / 0.25)
+    assert res.sigma_eff == pytest.approx(exact, rel=1e-5)
+    assert res.converged and res.percolates
+
+
+@pytest.mark.parametrize("axis", [1, 2])
+def test_layers_in_parallel_give_thickness_weighted_arithmetic_mean(axis):
+    """Exact parallel conductance: sigma = sum(t_i s_i) / L."""
+    sig = {1: 1.0, 2: 4.0, 3: 0.25}
+    res = effective_conductivity(_layers(), sig, axis=axis)
+    exact = (5 * 1.0 + 11 * 4.0 + 8 * 0.25) / 24.0
+    assert res.sigma_eff == pytest.approx(exact, rel=1e-5)
+    # default reference: volume-weighted mean conductivity, so tau = 1 for parallel layers
+    assert res.tortuosity == pytest.approx(1.0, rel=1e-5)
+
+
+def test_straight_channels_have_tortuosity_one_and_do_not_percolate_across():
+    """Straight pores along axis 0: tau = 1 (R-17); across them nothing percolates."""
+    vol = np.zeros((30, 16, 16), dtype=bool)
+    vol[:, 2:5, 3:9] = True
+    vol[:, 10:14, 10:12] = True
+    along = tortuosity_factor(vol, axis=0)
+    assert along.tortuosity == pytest.approx(1.0, rel=1e-6)
+    assert along.sigma_eff == pytest.approx(vol.mean(), rel=1e-6)
+    assert along.macmullin == pytest.approx(1.0 / vol.mean(), rel=1e-6)
+    across = tortuosity_factor(vol, axis=1)
+    assert not across.percolates and math.isinf(across.tortuosity)
+    assert across.sigma_eff == 0.0 and math.isinf(across.macmullin)
+
+
+def test_non_percolating_phase_gives_infinite_tortuosity_without_error():
+    """An insulating wall cuts every path: tau = inf, no division by zero."""
+    vol = np.ones((20, 12, 12), dtype=np.uint8)
+    vol[10] = 0
+    res = tortuosity_factor(vol)
+    assert res.percolates is False and math.isinf(res.tortuosity)
+    assert res.volume_fraction == pytest.approx(19 / 20)
+    assert json.loads(json.dumps(res.to_dict()))["tortuosity"] == "inf"
+    absent = tortuosity_factor(np.zeros((8, 8, 8), dtype=np.uint8), phase=3)
+    assert absent.volume_fraction == 0.0 and math.isinf(absent.tortuosity)
+
+
+def test_cut_off_clusters_count_in_eps_but_carry_no_current():
+    """Isolated blobs and clusters touching one face only leave sigma_eff unchanged."""
+    vol = np.zeros((24, 16, 16), dtype=np.uint8)
+    vol[:, 2:6, 2:6] = 1  # straight channel: sigma_eff = 16/256
+    vol[8:12, 10:14, 10:14] = 1  # isolated cube
+    vol[0:6, 10:12, 2:4] = 1  # dead end touching the inlet face only
+    res = tortuosity_factor(vol)
+    assert res.sigma_eff == pytest.approx(16 / 256, rel=1e-6)
+    assert res.tortuosity == pytest.approx(vol.mean() / (16 / 256), rel=1e-6)
+
+
+def test_single_conducting_sphere_matches_maxwell_garnett():
+    """A dilute sphere (phi = 4 %) in a cube: the conductivity rise matches Maxwell-Garnett."""
+    n, radius = 24, 5.0
+    c = (n - 1) / 2
+    i, j, k = np.ogrid[:n, :n, :n]
+    sphere = ((i - c) ** 2 + (j - c) ** 2 + (k - c) ** 2 <= radius**2).astype(np.uint8)
+    res = effective_conductivity(sphere, {0: 1.0, 1: 10.0})
+    mg = maxwell_garnett(1.0, 10.0, sphere.mean())
+    assert (res.sigma_eff - 1.0) == pytest.approx(mg - 1.0, rel=0.02)
+
+
+def test_random_two_phase_medium_lies_between_hashin_shtrikman_bounds():
+    """Random 50/50 voxel mixture, contrast 10: HS lower < sigma_eff < HS upper (all axes)."""
+    rng = np.random.default_rng(2)
+    vol = (rng.random((28, 28, 28)) < 0.5).astype(np.uint8)
+    phi1 = vol.mean()
+    lo, hi = hashin_shtrikman_bounds([1 - phi1, phi1], [1.0, 10.0])
+    for axis in range(3):
+        res = effective_conductivity(vol, {0: 1.0, 1: 10.0}, axis=axis)
+        assert lo < res.sigma_eff < hi
+
+
+def test_scaling_conductivities_scales_sigma_eff_and_keeps_tortuosity():
+    """Linearity: sigma x 1e-3 (S/cm instead of mS/cm) scales sigma_eff by 1e-3, tau fixed."""
+    rng = np.random.default_rng(3)
+    vol = rng.integers(0, 3, size=(20, 18, 16)).astype(np.int32) * 85
+    a = effective_conductivity(vol, {0: 0.0, 85: 2.0, 170: 0.5}, axis=2)
+    b = effective_conductivity(vol, {0: 0.0, 85: 2e-3, 170: 5e-4}, axis=2)
+    assert b.sigma_eff == pytest.approx(1e-3 * a.sigma_eff, rel=1e-5)
+    assert b.tortuosity == pytest.approx(a.tortuosity, rel=1e-5)
+    assert a.volume_fraction == pytest.approx(np.mean(vol > 0))
+
+
+def test_tortuous_volume_near_threshold_converges_to_tolerance():
+    """Random 40 % pores (close to the 31 % site threshold): tol 1e-6 vs 1e-9 agree to 1e-5."""
+    rng = np.random.default_rng(4)
+    vol = rng.random((40, 40, 40)) < 0.4
+    a = tortuosity_factor(vol, tol=1e-6)
+    b = tortuosity_factor(vol, tol=1e-9)
+    assert a.converged and b.converged and b.residual <= 1e-9
+    assert a.tortuosity == pytest.approx(b.tortuosity, rel=1e-5)
+    assert a.tortuosity > 3.0  # far more tortuous than Bruggeman's 0.4^-0.5 = 1.6
+
+
+def test_two_dimensional_input_is_one_voxel_thick():
+    """A 2-D checker of parallel strips: exact arithmetic mean along the strips."""
+    img = np.zeros((12, 10), dtype=np.uint8)
+    img[:, ::2] = 1
+    res = effective_conductivity(img, {0: 1.0, 1: 3.0}, axis=0)
+    assert res.sigma_eff == pytest.approx(2.0, rel=1e-6)
+
+
+def test_labels_missing_from_the_map_are_named():
+    vol = np.array([[[0, 1], [2, 7]]] * 3)
+    with pytest.raises(InputError, match=r"\[2, 7\]"):
+        effective_conductivity(vol, {0: 0.0, 1: 1.0})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"axis": 3}, "axis"), ({"tol": 0.0}, "tol"), ({"reference_sigma": -1.0}, "reference_sigma")],
+)
+def test_bad_options_raise_input_error(kwargs, match):
+    vol = np.ones((4, 4, 4), dtype=np.uint8)
+    with pytest.raises(InputError, match=match):
+        effective_conductivity(vol, {1: 1.0}, **kwargs)
+
+
+def test_bad_arrays_and_conductivities_raise_input_error():
+    with pytest.raises(InputError, match="integer"):
+        effective_conductivity(np.ones((4, 4, 4)), {1: 1.0})
+    with pytest.raises(InputError, match="label 1"):
+        effective_conductivity(np.ones((4, 4, 4), dtype=np.uint8), {1: -2.0})
+    with pytest.raises(InputError, match="phase="):
+        tortuosity_factor(np.full((4, 4, 4), 5, dtype=np.uint8))
+
+
+def test_volume_too_large_for_memory_is_refused_with_the_estimate(monkeypatch):
+    """The refusal names the estimate; the estimate stays under 40 bytes per voxel."""
+    assert solver_memory_bytes((512, 512, 512)) / 512**3 < 40
+    assert solver_memory_bytes((512, 512, 512)) < 24 * 2**30
+    monkeypatch.setattr(solver, "_available_bytes", lambda: 10_000_000)
+    with pytest.raises(InputError, match="GiB"):
+        effective_conductivity(np.ones((200, 200, 200), dtype=np.uint8), {1: 1.0})
+
+
+def test_result_record_is_frozen_and_json_ready():
+    res = tortuosity_factor(np.ones((6, 5, 4), dtype=bool), axis=1)
+    assert isinstance(res, EffectiveConductivity) and res.axis == 1
+    assert res.tortuosity == pytest.approx(1.0)
+    with pytest.raises(AttributeError):
+        res.sigma_eff = 2.0  # type: ignore[misc]
+    assert json.loads(json.dumps(res.to_dict()))["axis"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.external
+def test_tortuosity_agrees_with_taufactor_on_reference_electrode_crop(reference_dir):
+    """TauFactor 1.2.1 (peer tool) on a 96^3 crop of its electrode image: within 0.5 %."""
+    tifffile = pytest.importorskip("tifffile")
+    tf = pytest.importorskip("taufactor")
+    img = tifffile.imread(reference_dir / "micro" / "taufactor-electrode-256.tiff")[:96, :96, :96]
+    pores = (img == 0).astype(np.uint8)
+    ours = tortuosity_factor(pores).tortuosity
+    peer = float(tf.Solver(pores, device="cpu").solve(verbose=False, conv_crit=1e-3)[0])
+    assert ours == pytest.approx(peer, rel=5e-3)

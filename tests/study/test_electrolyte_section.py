@@ -1,0 +1,60 @@
+"""The electrolyte section: sigma(T) from data or from the dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ssbkit.errors import InputError
+from ssbkit.study.config import validate_study
+from ssbkit.study.electrolyte_section import run_section
+from ssbkit.study.section import StudyContext
+from ssbkit.transport import ArrheniusFit, arrhenius
+
+
+def _ctx(study, tmp_path):
+    return StudyContext(study=study, out_dir=tmp_path)
+
+
+def test_data_source_recovers_known_ea_and_sigma_25c(tmp_path):
+    tc = [25.0, 50.0, 75.0, 100.0]
+    s = arrhenius(np.array(tc) + 273.15, 1.5e3, 0.38)
+    st = validate_study({"electrolyte": {"name": "my glass", "temperatures_c": tc,
+                                         "conductivities_S_per_cm": list(s)}})
+    sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
+    assert sec.results["source"] == "data"
+    assert sec.results["ea_eV"] == pytest.approx(0.38, rel=1e-6)
+    assert sec.results["sigma_25C_S_per_cm"] == pytest.approx(s[0], rel=1e-6)
+    fit = ArrheniusFit.from_dict(sec.results["arrhenius"])
+    assert fit.predict(323.15) == pytest.approx(s[1], rel=1e-6)
+    assert "<img" in sec.html
+
+
+def test_dataset_source_uses_the_row_and_cites_it(tmp_path):
+    st = validate_study({"electrolyte": {"name": "LGPS"}})
+    sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
+    assert sec.results["ea_eV"] == pytest.approx(24 / 96.485, rel=1e-3)  # Kamaya 2011: 24 kJ/mol
+    assert any("Kamaya" in r for r in sec.references)
+
+
+def test_dataset_row_without_ea_says_what_it_assumed(tmp_path):
+    st = validate_study({"electrolyte": {"name": "80Li2S-20P2S5 glass-ceramic"}})
+    sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
+    assert sec.results["sigma_25C_S_per_cm"] == pytest.approx(7.2e-4, rel=1e-6)
+    assert any("median Ea" in w for w in sec.warnings)
+
+
+def test_impedance_source_needs_the_impedance_section(tmp_path):
+    st = validate_study({"electrolyte": {"name": "x", "source": "impedance"}})
+    with pytest.raises(InputError, match=r"\[impedance\]"):
+        run_section(st["electrolyte"], _ctx(st, tmp_path))
+
+
+def test_impedance_results_feed_the_fit(tmp_path):
+    t = np.array([413.15, 433.15, 453.15, 473.15])
+    s = arrhenius(t, 1e4, 0.55)
+    st = validate_study({"electrolyte": {"name": "pellet", "source": "impedance", "conductivity": "bulk"}})
+    ctx = _ctx(st, tmp_path)
+    ctx.results["impedance"] = {"temperatures_K": list(t), "sigma_bulk_S_per_cm": list(s)}
+    sec = run_section(st["electrolyte"], ctx)
+    assert sec.results["ea_eV"] == pytest.approx(0.55, rel=1e-6)
