@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .errors import InputError, SsbkitError
@@ -72,7 +73,7 @@ def run(
         for k, v in res.status.items():
             console.print(f"  {k:12s} {'[green]ok[/]' if v == 'ok' else '[red]failed[/]'}")
             for w in res.results["sections"][k]["warnings"]:
-                console.print(f"      [yellow]{w}[/]")
+                console.print(f"      [yellow]{escape(w)}[/]")
         console.print(f"report: {res.report_path}")
         console.print(f"results: {res.results_path}" + (f"  (run id {res.run_id})" if res.run_id else ""))
 
@@ -103,7 +104,7 @@ def sweep(
         return
     console.print(f"sweep {res.group_id}: {res.ran} ran now, {res.skipped} already stored, {res.failed} failed")
     for row in res.rows:
-        console.print(f"  {row['assignments']}  {row['status']}  {row.get('message', '')}")
+        console.print(escape(f"  {row['assignments']}  {row['status']}  {row.get('message', '')}"))
 
 
 # ---------------------------------------------------------------------- arrhenius
@@ -313,7 +314,7 @@ def main() -> None:
     try:
         app()
     except SsbkitError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
@@ -322,7 +323,7 @@ def main() -> None:
         if os.environ.get("SSBKIT_DEBUG"):
             raise
         Console(stderr=True).print(
-            f"[red]internal error:[/] {type(exc).__name__}: {exc} (set SSBKIT_DEBUG=1 for the traceback)",
+            f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} (set SSBKIT_DEBUG=1 for the traceback)",
             highlight=False,
         )
         sys.exit(1)

@@ -80,8 +80,9 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     """Default task: order, substitute (lowest energy), supercell, MD at T, diffusion analysis.
 
     Settings (``candidate["settings"]``): ``calculator`` ("chgnet"), ``device``,
-    ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2),
-    ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"), ``out_dir``, ``seed``.
+    ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2), ``frame_interval_fs`` (100),
+    ``thermostat`` ("bussi"), ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"),
+    ``out_dir``, ``seed``.
     """
     from .calculators import load_calculator
     from .diffusion import analyse_diffusion
@@ -104,7 +105,9 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     out_dir = Path(st.get("out_dir", "campaign")) / candidate["name"].replace("/", "_")
     run = run_md(s, temperature_k=candidate["temperature_K"], time_ps=float(st.get("time_ps", 50.0)),
                  calculator=calc, out_dir=out_dir, timestep_fs=float(st.get("timestep_fs", 2.0)),
-                 equilibration_ps=float(st.get("equilibration_ps", 2.0)), seed=seed)
+                 equilibration_ps=float(st.get("equilibration_ps", 2.0)), seed=seed,
+                 frame_interval_fs=float(st.get("frame_interval_fs", 100.0)),
+                 thermostat=str(st.get("thermostat", "bussi")), mobile_species=(str(st.get("species", "Li")),))
     species = st.get("species", "Li")
     res = analyse_diffusion(read_trajectory(run.trajectory), species, temperature_k=run.temperature_K)
     return {
@@ -208,7 +211,10 @@ def run_campaign(
                 bar = Progress(transient=True)
                 bar.start()
                 pid = bar.add_task(f"campaign {group_id}", total=len(futures))
-            for fut in as_completed(futures):
+            stored: set[str] = set()
+
+            def store_one(fut) -> dict:
+                nonlocal n_ok, n_failed
                 k = futures[fut]
                 c = todo[k]
                 try:
@@ -218,12 +224,23 @@ def run_campaign(
                 status = "ok" if res["ok"] else "failed"
                 store.record(kind="campaign", name=c.get("name", k), inputs=c, outputs=res.get("outputs"),
                              status=status, message=res.get("message", ""), key=k, group_id=group_id)
+                stored.add(k)
                 n_ok += status == "ok"
                 n_failed += status != "ok"
-                if bar is not None:
-                    bar.update(pid, advance=1)
-                if on_result is not None:
-                    on_result(k, {"status": status, **res})
+                return {"status": status, **res}
+
+            try:
+                for fut in as_completed(futures):
+                    rec = store_one(fut)
+                    if bar is not None:
+                        bar.update(pid, advance=1)
+                    if on_result is not None:
+                        on_result(futures[fut], rec)
+            except BaseException:  # interrupted: keep every result that already arrived
+                for fut, k in futures.items():
+                    if k not in stored and fut.status in ("finished", "error"):
+                        store_one(fut)
+                raise
     finally:
         if bar is not None:
             bar.stop()

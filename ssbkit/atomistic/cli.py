@@ -226,6 +226,7 @@ def campaign_cmd(
     config: Path = typer.Argument(..., help="Campaign TOML: group, structures, temperatures_K, [substitutions], [settings]."),
     address: str = typer.Option(None, "--address", help="Dask scheduler address (default: a local cluster)."),
     workers: int = typer.Option(1, "--workers", help="Workers of the local cluster."),
+    processes: bool = typer.Option(True, "--processes/--threads", help="Local workers as processes or threads."),
     retries: int = typer.Option(2, "--retries", help="Reruns of a task whose worker died."),
     db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
     as_json: bool = typer.Option(False, "--json"),
@@ -251,6 +252,7 @@ def campaign_cmd(
     cands = build_candidates(structs, cfg["temperatures_K"], substitutions=cfg.get("substitutions"),
                              include_host=cfg.get("include_host", True), settings=settings)
     res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers, retries=retries,
+                       processes=processes,
                        store_url=db, progress=not as_json)
     table = summary_table(str(cfg["group"]), store_url=db)
     summ = arrhenius_summary(table)

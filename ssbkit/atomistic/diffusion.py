@@ -9,9 +9,12 @@ displacements enter many lags and overlapping origins), so the ordinary
 least-squares standard error badly understates the uncertainty. The
 covariance used here has the analytic shape of a random walk averaged over
 overlapping time origins (the approach of kinisi: McCluskey et al., J. Chem.
-Theory Comput. 20 (2024) 7131; Bullerjahn, von Bülow & Hummer, J. Chem. Phys.
-153 (2020) 024116), scaled by the variance of the squared displacements
-measured at each lag, so heavy-tailed (hopping) displacements are accounted for.
+Theory Comput., doi:10.1021/acs.jctc.4c01249; Bullerjahn, von Bülow & Hummer,
+J. Chem. Phys. 153 (2020) 024116), scaled by a non-Gaussian factor measured
+from the spread of the squared displacements, so heavy-tailed (hopping)
+displacements are accounted for. The 95 % interval holds the true D in 95 %
+of synthetic random walks (tests/atomistic/test_diffusion.py); the naive
+least-squares error in about 5 %.
 Independent time blocks give a cross-check.
 
 A diffusion coefficient is reported only when the trajectory shows a
@@ -48,7 +51,7 @@ A2_PER_PS_TO_CM2_PER_S = 1e-4  # 1 Å^2/ps = 1e-16 cm^2 / 1e-12 s
 ION_CHARGE = {"Li": 1, "Na": 1, "K": 1, "Ag": 1, "Cu": 1, "H": 1, "Mg": 2, "Ca": 2, "Zn": 2, "F": -1, "Cl": -1, "O": -2}
 REFERENCES = (
     "science.md section 5: D = MSD/(2 d t); sigma = n q^2 D / (k_B T H_R)",
-    "A. R. McCluskey et al., J. Chem. Theory Comput. 20 (2024) 7131 (kinisi: MSD covariance)",
+    "A. R. McCluskey et al., J. Chem. Theory Comput., doi:10.1021/acs.jctc.4c01249 (kinisi: MSD covariance)",
     "J. T. Bullerjahn, S. von Bülow, G. Hummer, J. Chem. Phys. 153 (2020) 024116",
 )
 _MAX_FIT_POINTS = 32
@@ -121,15 +124,14 @@ class DiffusionResult:
 
     def to_dict(self, *, curves: bool = False) -> dict:
         """JSON-ready dict; ``curves=True`` adds the MSD curves."""
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("time_ps", "msd_A2", "msd_collective_A2")}
+        curve_keys = ("time_ps", "msd_A2", "msd_collective_A2")
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in curve_keys}
         out["tracer_fit"] = self.tracer_fit.to_dict() if self.tracer_fit else None
         out["collective_fit"] = self.collective_fit.to_dict() if self.collective_fit else None
         for k in ("reasons", "warnings", "references", "d_ci_cm2_per_s"):
             out[k] = list(out[k]) if out[k] is not None else None
         if curves:
-            out["time_ps"] = self.time_ps.tolist()
-            out["msd_A2"] = self.msd_A2.tolist()
-            out["msd_collective_A2"] = self.msd_collective_A2.tolist()
+            out |= {k: getattr(self, k).tolist() for k in curve_keys}
         return out
 
 
@@ -175,13 +177,15 @@ def _overlap_sums(n_steps: int, lags: np.ndarray) -> np.ndarray:
 
 
 def _lag_moments(x: np.ndarray, lags: np.ndarray, norm: float):
-    """Mean and variance of the squared displacement (over atoms and origins) at each lag."""
+    """Mean (all origins) and variance (non-overlapping origins) of the squared displacement at each lag."""
     mean = np.empty(len(lags))
     var = np.empty(len(lags))
     for i, n in enumerate(lags):
         r2 = ((x[n:] - x[:-n]) ** 2).sum(axis=2) / norm
         mean[i] = r2.mean()
-        var[i] = r2.var(ddof=1) if r2.size > 1 else 2.0 * mean[i] ** 2 / x.shape[2]
+        # variance from non-overlapping windows: overlapping ones are correlated and bias it low
+        r2_ind = r2[::n]
+        var[i] = r2_ind.var(ddof=1) if r2_ind.size > 1 else 2.0 * mean[i] ** 2 / x.shape[2]
     return mean, var
 
 
@@ -206,20 +210,30 @@ def msd_covariance(
     return parts[0], _covariance(parts, line)
 
 
-def _covariance_parts(displacements_A, lags: np.ndarray, collective: bool):
-    """What the covariance needs that does not depend on the fitted line (computed once per fit)."""
-    x = np.asarray(displacements_A, dtype=float)
-    norm = 1.0
-    if collective:
-        norm = float(x.shape[1])
-        x = x.sum(axis=1, keepdims=True)
-    n_steps, n_atoms, dim = x.shape[0] - 1, x.shape[1], x.shape[2]
-    mean, var = _lag_moments(x, lags, norm)
-    ratio = var * dim / (2.0 * np.maximum(mean, 1e-300) ** 2)
+def _non_gaussian_factor(x: np.ndarray, lags: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """g_n = Var(r_n^2) / Gaussian value, smoothed as alpha + beta / n (iid steps: 1 + kurtosis / 2n)."""
+    ratio = var * x.shape[2] / (2.0 * np.maximum(mean, 1e-300) ** 2)
     design = np.column_stack([np.ones(len(lags)), 1.0 / lags])
     coef = np.linalg.lstsq(design, ratio, rcond=None)[0] if len(lags) > 2 else np.array([ratio.mean(), 0.0])
-    g = np.clip(design @ coef, 0.5, None)
-    return mean, g, _overlap_sums(n_steps, lags), lags, n_steps, n_atoms, dim
+    return np.clip(design @ coef, 0.5, None)
+
+
+def _covariance_parts(displacements_A, lags: np.ndarray, collective: bool):
+    """What the covariance needs that does not depend on the fitted line (computed once per fit).
+
+    For the collective MSD (one walker: the sum of all displacements) the
+    non-Gaussian factor cannot be measured from its few independent windows;
+    it is taken from the atoms as for N independent walkers, g = 1 + (g_1 - 1) / N.
+    """
+    x = np.asarray(displacements_A, dtype=float)
+    n_steps, n_atoms = x.shape[0] - 1, x.shape[1]
+    mean, var = _lag_moments(x, lags, 1.0)
+    g = _non_gaussian_factor(x, lags, mean, var)
+    if collective:
+        mean = _lag_moments(x.sum(axis=1, keepdims=True), lags, float(n_atoms))[0]
+        g = 1.0 + (g - 1.0) / n_atoms
+        n_atoms = 1
+    return mean, g, _overlap_sums(n_steps, lags), lags, n_steps, n_atoms, x.shape[2]
 
 
 def _covariance(parts, line):
@@ -312,18 +326,15 @@ def hop_length_A(traj: Trajectory, species: str) -> float:
     idx = species_indices(traj, species)
     if idx.size < 2:
         raise InputError(f"only one {species} atom: give the hop length")
+    from scipy.spatial import cKDTree
+
     cell = traj.cells_A[0]
     frac = traj.positions0_A[idx] @ np.linalg.inv(cell)
+    frac -= np.floor(frac)
     images = np.array([[i, j, k] for i in (-1, 0, 1) for j in (-1, 0, 1) for k in (-1, 0, 1)], dtype=float)
-    nearest = np.empty(idx.size)
-    for start in range(0, idx.size, 64):
-        df = frac[None, :, :] - frac[start : start + 64, None, :]
-        df -= np.round(df)
-        cart = (df[:, :, None, :] + images[None, None]) @ cell
-        dist = np.linalg.norm(cart, axis=-1).min(axis=2)
-        dist[np.arange(dist.shape[0]), np.arange(start, start + dist.shape[0])] = np.inf
-        nearest[start : start + 64] = dist.min(axis=1)
-    return float(np.median(nearest))
+    tree = cKDTree(((frac[None, :, :] + images[:, None, :]) @ cell).reshape(-1, 3))
+    dist, _ = tree.query(frac @ cell, k=2)  # the first hit is the atom itself
+    return float(np.median(dist[:, 1]))
 
 
 def _block_d(x: np.ndarray, dt: float, n_blocks: int, f0: float, f1: float):
@@ -339,6 +350,31 @@ def _block_d(x: np.ndarray, dt: float, n_blocks: int, f0: float, f1: float):
     if len(vals) < 2:
         return None, None
     return float(np.mean(vals)), float(np.std(vals, ddof=1) / math.sqrt(len(vals)))
+
+
+def _verdict(fit, msd, dt, dur, t0, t1, n_atoms, hop, min_events, z):
+    """Reasons why the run has no diffusive regime (empty when it has one) and the numbers checked."""
+    checks: dict = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": dur / t1}
+    if fit is None:
+        return [f"fewer than 3 saved frames in the fit window {t0:g}-{t1:g} ps"], checks
+    k0, k1 = int(round(fit.t_start_ps / dt)), int(round(fit.t_end_ps / dt))
+    lags = np.arange(k0, k1 + 1)
+    rms = math.sqrt(max(msd[k1], 0.0))
+    slope_ll = float(np.polyfit(np.log(lags), np.log(np.maximum(msd[lags], 1e-300)), 1)[0])
+    events = n_atoms * max(fit.slope_A2_per_ps, 0.0) * dur / hop**2
+    checks |= {"rms_displacement_A": rms, "loglog_slope": slope_ll, "n_events": events}
+    reasons = []
+    if rms < hop:
+        reasons.append(f"rms displacement {rms:.2g} Å at {fit.t_end_ps:g} ps is below one hop ({hop:.2g} Å)")
+    if events < min_events:
+        reasons.append(f"about {events:.0f} hops in the run, fewer than {min_events:g}")
+    if not 0.7 <= slope_ll <= 1.3:
+        reasons.append(f"MSD is not linear in the fit window (log-log slope {slope_ll:.2f}, want ~1)")
+    if dur / t1 < 2 - 1e-9:
+        reasons.append(f"fit window ends at {t1:g} ps, after half of the {dur:g} ps run (too few origins)")
+    if fit.slope_A2_per_ps - z * fit.slope_se_A2_per_ps <= 0:
+        reasons.append("D is not resolved from zero within its interval")
+    return reasons, checks
 
 
 def analyse_diffusion(
@@ -388,7 +424,20 @@ def analyse_diffusion(
     -------
     DiffusionResult
         D = slope / (2 d) (science.md section 5); sigma = n q^2 D / (k_B T H_R)
-        with H_R = 1 from the tracer D and from D_sigma for the collective one.
+        (science.md section 1) with H_R = 1 from the tracer D, and from D_sigma
+        for the collective one; H_R = D* / D_sigma.
+
+    Notes
+    -----
+    Converged means all of: rms displacement at the end of the fit window
+    >= one hop; N * 2 d D * run / hop^2 >= ``min_events`` hops; log-log slope
+    of the MSD over the window in [0.7, 1.3]; the window ends within the
+    first half of the run (>= 2 independent windows); the interval on D
+    excludes zero. The block average over ``n_blocks`` time blocks and the
+    kinetic temperature (from stored momenta) give warnings only. The
+    tracer interval assumes the atoms move independently; the collective
+    D_sigma is one walker, so its error is rougher (its 95 % interval held
+    the truth in ~92 % of synthetic runs).
     """
     from ..transport import nernst_einstein_conductivity
 
@@ -416,31 +465,13 @@ def analyse_diffusion(
     hop = hop_length if hop_length is not None else hop_length_A(traj, species)
     z = float(stats.norm.ppf(0.5 + level / 2))
 
-    reasons: list[str] = []
-    checks: dict = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": dur / t1}
-    if fit is None:
-        reasons.append(f"fewer than 3 saved frames in the fit window {t0:g}-{t1:g} ps")
-    else:
-        k1 = int(round(fit.t_end_ps / dt))
-        k0 = int(round(fit.t_start_ps / dt))
-        rms = math.sqrt(max(msd[k1], 0.0))
-        slope_ll = float(np.polyfit(np.log(time[k0 : k1 + 1]), np.log(np.maximum(msd[k0 : k1 + 1], 1e-300)), 1)[0])
-        events = len(idx) * max(fit.slope_A2_per_ps, 0.0) * dur / hop**2
-        checks |= {"rms_displacement_A": rms, "loglog_slope": slope_ll, "n_events": events}
-        if rms < hop:
-            reasons.append(f"rms displacement {rms:.2g} Å at {fit.t_end_ps:g} ps is below one hop ({hop:.2g} Å)")
-        if events < min_events:
-            reasons.append(f"about {events:.0f} hops in the run, fewer than {min_events:g}")
-        if not 0.7 <= slope_ll <= 1.3:
-            reasons.append(f"MSD is not linear in the fit window (log-log slope {slope_ll:.2f}, want ~1)")
-        if dur / t1 < 2 - 1e-9:
-            reasons.append(f"fit window ends at {t1:g} ps, more than half of the {dur:g} ps run")
-        if fit.slope_A2_per_ps - z * fit.slope_se_A2_per_ps <= 0:
-            reasons.append("D is not resolved from zero within its interval")
+    reasons, checks = _verdict(fit, msd, dt, dur, t0, t1, len(idx), hop, min_events, z)
+    if fit is not None and not reasons:
         bm, bse = _block_d(x, dt, n_blocks, t0 / dur, t1 / dur)
         checks |= {"block_d_cm2_per_s": bm, "block_d_err_cm2_per_s": bse}
-        if bm is not None and abs(bm - fit.d_cm2_per_s) > 3 * math.hypot(bse, fit.d_se_cm2_per_s):
-            warnings.append("D from independent time blocks disagrees with the whole run: is the run equilibrated?")
+        t99 = stats.t.ppf(0.995, n_blocks - 1)
+        if bm is not None and abs(bm - fit.d_cm2_per_s) > t99 * math.hypot(bse, fit.d_se_cm2_per_s):
+            warnings.append("D from independent time blocks disagrees with the whole run: is it equilibrated?")
     converged = not reasons
     if traj.kinetic_temperature_K is not None and temperature_k is not None:
         t_kin = float(np.mean(traj.kinetic_temperature_K[traj.n_frames // 2 :]))
@@ -460,12 +491,14 @@ def analyse_diffusion(
         if fit_c is not None:
             res |= {"d_sigma_cm2_per_s": fit_c.d_cm2_per_s, "d_sigma_err_cm2_per_s": fit_c.d_se_cm2_per_s}
             if fit_c.slope_A2_per_ps - z * fit_c.slope_se_A2_per_ps > 0:
-                h = d / fit_c.d_cm2_per_s
-                res |= {"haven_ratio": h, "haven_ratio_err": h * math.hypot(de / d, fit_c.d_se_cm2_per_s / fit_c.d_cm2_per_s)}
+                h = d / fit_c.d_cm2_per_s  # error as if D* and D_sigma were independent (conservative)
+                rel = math.hypot(de / d, fit_c.d_se_cm2_per_s / fit_c.d_cm2_per_s)
+                res |= {"haven_ratio": h, "haven_ratio_err": h * rel}
             else:
                 warnings.append("collective (charge) diffusivity not resolved from zero: no Haven ratio")
         if temperature_k is not None and q is not None:
-            unit = nernst_einstein_conductivity(1e-4, n_cm3 * 1e6, temperature_k, charge=q) / 100.0  # S/cm per cm^2/s
+            # S/cm per cm^2/s: sigma = n q^2 D / (k_B T) (science.md section 1)
+            unit = float(nernst_einstein_conductivity(1e-4, n_cm3 * 1e6, temperature_k, charge=q)) / 100.0
             res |= {"sigma_S_per_cm": unit * d, "sigma_err_S_per_cm": unit * de}
             if res["d_sigma_cm2_per_s"] is not None:
                 res |= {"sigma_collective_S_per_cm": unit * res["d_sigma_cm2_per_s"],

@@ -222,11 +222,17 @@ def partial_rdf(frames, pair: tuple[str, str], *, r_max_A: float = 6.0, n_bins: 
 
 
 def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> float:
-    """Mean number of b around a within ``r_cut_A``: 4 pi rho_b integral_0^rc r^2 g(r) dr."""
-    r, g = np.asarray(r_A), np.asarray(g)
+    """Mean number of b around a within ``r_cut_A``: 4 pi rho_b integral_0^rc r^2 g(r) dr.
+
+    Summed over the bins of :func:`partial_rdf` (centres ``r_A``) with their exact
+    shell volumes, so it returns the pair count of the histogram itself. Give
+    ``density_b_per_A3`` as :func:`partial_rdf` normalises: N_b / V, or (N_b - 1) / V when a = b.
+    """
+    r, g = np.asarray(r_A, dtype=float), np.asarray(g, dtype=float)
     dr = r[1] - r[0]
-    m = r <= r_cut_A
-    return float(4 * np.pi * density_b_per_A3 * np.sum(r[m] ** 2 * g[m]) * dr)
+    shell = 4.0 / 3.0 * np.pi * ((r + dr / 2) ** 3 - (r - dr / 2) ** 3)
+    m = r + dr / 2 <= r_cut_A + 1e-9
+    return float(density_b_per_A3 * np.sum(g[m] * shell[m]))
 
 
 @dataclass(frozen=True)

@@ -329,6 +329,7 @@ def run_md(
     atoms.calc = calc
     dyn = _dynamics(atoms, thermostat, t_k, dt_fs, seed + step)
     monitor = _Monitor(atoms, t_k, guards, tuple(mobile_species), thermostat == "nve")
+    monitor.check(atoms, step)  # a start with atoms on top of each other is refused at once
     temps: list[float] = []
     if resumed and traj_path.exists():
         temps = [float(f.get_temperature()) for f in Trajectory(str(traj_path))]

@@ -24,11 +24,10 @@ from .design import (
     CurrentCollectors,
     Separator,
     StackDesign,
-    design_from_dict,
-    load_design,
     make_anode,
     make_composite,
 )
+from .design_file import design_from_dict, load_design
 from .energy import StackEnergy, couple_specific_energy_wh_per_kg, stack_energy
 from .reaction_zone import (
     effective_ionic_conductivity,

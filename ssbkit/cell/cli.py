@@ -75,7 +75,7 @@ def energy(
     figures: Path = typer.Option(None, "--figures", help="Folder for the breakdown figure."),
 ) -> None:
     """Areal capacity, N/P ratio, Wh/kg and Wh/L of a stack with a breakdown by component."""
-    from .design import load_design
+    from .design_file import load_design
     from .energy import compare_to_targets, stack_energy
 
     d = load_design(design)
@@ -112,7 +112,7 @@ def rate(
     """Capacity vs C-rate from the reaction-zone model (R-19) or the PyBaMM solid-state model."""
     import numpy as np
 
-    from .design import load_design
+    from .design_file import load_design
     from .rate import design_sigma_at, p2d_rate
     from .reaction_zone import rate_capability
 
@@ -179,7 +179,7 @@ def cycling(
     from .cycling import dqdv, read_cycler_file, summarize_cycles
 
     if design is not None:
-        from .design import load_design
+        from .design_file import load_design
 
         d = load_design(design)
         area_cm2 = area_cm2 or d.area_cm2
@@ -217,6 +217,8 @@ def cycling(
         typer.echo(f"  {int(c):5d}  {qc[k]:14.2f}  {qd[k]:17.2f}  {100 * s.coulombic_efficiency[k]:6.2f}"
                    f"  {100 * s.retention[k]:8.1f}")
     typer.echo(f"  cycles to 80 %: {s.cycles_to_80pct if s.cycles_to_80pct is not None else 'not reached'}")
+    for note in s.notes:
+        typer.echo(f"  note: {note}")
 
 
 @app.command()

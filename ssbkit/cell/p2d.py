@@ -21,8 +21,8 @@ current, SE conductivity, temperature, initial stoichiometry and cut-off are
 input parameters, so a rate or temperature sweep re-solves without rebuilding.
 
 References: Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526;
-Sulzer et al., J. Open Res. Softw. 9 (2021) 14 (PyBaMM); Kato et al., J. Power
-Sources 396 (2018) 195 (solid-state porous-electrode model, R-19).
+Sulzer et al., J. Open Res. Softw. 9 (2021) 14 (PyBaMM); Kato et al., J. Phys.
+Chem. Lett. 9 (2018) 607 (thick solid-state electrodes, reaction-zone model R-19).
 """
 
 from __future__ import annotations
@@ -39,11 +39,7 @@ import numpy as np
 from ..constants import FARADAY, ZERO_C
 from ..errors import InputError, did_you_mean, require_positive
 from .active_materials import ActiveMaterial, get_active_material
-from .p2d_params import (
-    LITHIUM_EXCHANGE_CURRENT_A_PER_M2,
-    T_REF_K,
-    kinetics_for,
-)
+from .p2d_params import kinetics_for, solid_state_parameter_dict
 
 __all__ = [
     "P2DParams",
@@ -62,14 +58,14 @@ ANODES = ("Li", "Li-In")
 REFERENCES = (
     "Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526 (porous-electrode model)",
     "Sulzer et al., J. Open Res. Softw. 9 (2021) 14 (PyBaMM)",
-    "Kato et al., J. Power Sources 396 (2018) 195 (solid-state cell, R-19)",
+    "Kato et al., J. Phys. Chem. Lett. 9 (2018) 607 (thick solid-state electrodes, R-19)",
 )
 
 # Mesh: the SE separator carries no reaction (Ohm's law is exact with a few cells).
-# In the ohmic regime the reaction front is sharp and the capacity converges like
-# ~1/(cells); 60 cells through the cathode keep it within ~1 % of a 120-cell mesh at
+# In the ohmic regime the reaction front is sharp and a coarse mesh smears it (the
+# capacity comes out a little high); 60 cells through the cathode keep it within ~1 % of a 120-cell mesh at
 # 1C and ~4 % at 3C (NCM811, 80 um, sigma_SE 0.5 mS/cm); 10 shells in the particles
-# agree with 20 to 0.1 %.
+# agree with 20 to 0.2 %.
 _VAR_PTS = {"x_n": 4, "x_s": 5, "x_p": 60, "r_n": 4, "r_p": 10}
 _CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple, _Built] = OrderedDict()
@@ -332,9 +328,11 @@ def simulate_rate(
 
     A C-rate whose simulation fails (or is not a positive number) gives a result with
     ``converged=False`` and a message naming it; the other C-rates go on. Bad cell
-    parameters raise :class:`InputError` at once.
+    parameters (and a cut-off outside the open-circuit window) raise :class:`InputError`
+    at once.
     """
-    _validate(params)
+    material, anode_v = _validate(params)
+    _cutoff_vs_counter(params, material, anode_v, charge)
     out = []
     for c in c_rates:
         try:
@@ -458,12 +456,15 @@ def _build(p: P2DParams, m: ActiveMaterial) -> _Built:
     """Set up PyBaMM's half-cell DFN as a solid-state cell (see the module docstring)."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     t0 = time.perf_counter()
-    import pybamm
+    try:
+        import pybamm
+    except ImportError:
+        raise ImportError("the P2D model needs PyBaMM: pip install 'ssbkit[cell]'") from None
 
     model = pybamm.lithium_ion.DFN(
         {"working electrode": "positive", "transport efficiency": "tortuosity factor"}
     )
-    pv = pybamm.ParameterValues(_parameter_dict(p, m, pybamm))
+    pv = pybamm.ParameterValues(solid_state_parameter_dict(p, m, pybamm))
     solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)
     sim = pybamm.Simulation(model, parameter_values=pv, var_pts=_VAR_PTS, solver=solver)
     sim.build()
@@ -472,90 +473,3 @@ def _build(p: P2DParams, m: ActiveMaterial) -> _Built:
     return _Built(sim=sim, material=m, c_max=c_max, active_mass_g=mass_g,
                   practical_mAh=m.capacity_practical_mAh_per_g * mass_g,
                   build_s=time.perf_counter() - t0)
-
-
-def _parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
-    """PyBaMM parameter values of the solid-state half cell (inputs: I, kappa, T, sto0, V_lo/hi)."""
-    kin = kinetics_for(m.name)
-    d_s = p.particle_diffusivity_m2_per_s or kin.diffusivity_m2_per_s
-    j0_ref = p.exchange_current_A_per_m2 or kin.j0_A_per_m2
-    r_gas = pybamm.constants.R
-    c_max = m.capacity_theoretical_mAh_per_g * 3.6 * m.density_g_per_cm3 * 1e6 / FARADAY
-    x_tab, v_tab = m.ocv_table()
-    interp = "cubic" if m.ocv_source.startswith("pybamm") else "linear"
-    x_lo, x_hi = float(x_tab[0]), float(x_tab[-1])
-
-    def ocp(sto):
-        s = pybamm.maximum(pybamm.minimum(sto, x_hi), x_lo)
-        return pybamm.Interpolant(x_tab, v_tab, s, interpolator=interp)
-
-    def diffusivity(sto, temp):
-        return d_s * pybamm.exp(kin.diffusivity_ea_J_per_mol / r_gas * (1 / T_REF_K - 1 / temp))
-
-    def j0(c_e, c_s_surf, c_s_max, temp):
-        x = c_s_surf / c_s_max
-        arr = pybamm.exp(kin.j0_ea_J_per_mol / r_gas * (1 / T_REF_K - 1 / temp))
-        return j0_ref * arr * 2.0 * pybamm.sqrt(pybamm.maximum(x * (1 - x), 1e-12))
-
-    def j0_li(c_e, c_li, temp):
-        return LITHIUM_EXCHANGE_CURRENT_A_PER_M2 + 0.0 * c_e
-
-    side = math.sqrt(p.area_cm2) * 1e-2
-    t_in = pybamm.InputParameter("T")
-    eps_e = p.electrolyte_volume_fraction
-    l_li = 100e-6
-    return {
-        "chemistry": "lithium_ion",
-        "Negative electrode thickness [m]": l_li,
-        "Lithium counter electrode thickness [m]": l_li,
-        "Separator thickness [m]": p.separator_thickness_um * 1e-6,
-        "Positive electrode thickness [m]": p.cathode_thickness_um * 1e-6,
-        "Electrode height [m]": side,
-        "Electrode width [m]": side,
-        "Nominal cell capacity [A.h]": 1e-3,
-        "Current function [A]": pybamm.InputParameter("I"),
-        "Contact resistance [Ohm]": 0.0,
-        "Negative electrode OCP [V]": 0.0,
-        "Negative electrode conductivity [S.m-1]": 1.08e7,
-        "Negative electrode OCP entropic change [V.K-1]": 0.0,
-        "Lithium metal partial molar volume [m3.mol-1]": 1.3e-05,
-        "Exchange-current density for lithium metal electrode [A.m-2]": j0_li,
-        "Negative electrode charge transfer coefficient": 0.5,
-        "Negative electrode double-layer capacity [F.m-2]": 0.2,
-        "Positive electrode conductivity [S.m-1]": p.electronic_conductivity_S_per_cm * 100.0,
-        "Maximum concentration in positive electrode [mol.m-3]": c_max,
-        "Positive particle diffusivity [m2.s-1]": diffusivity,
-        "Positive electrode OCP [V]": ocp,
-        "Positive electrode porosity": eps_e,
-        "Positive electrode active material volume fraction": p.active_volume_fraction,
-        "Positive particle radius [m]": p.particle_radius_um * 1e-6,
-        "Positive electrode tortuosity factor (electrolyte)": p.cathode_tortuosity,
-        # (1 - eps_e) / tau_s = 1: the electronic conductivity given is already effective.
-        "Positive electrode tortuosity factor (electrode)": 1.0 - eps_e,
-        "Positive electrode OCP entropic change [V.K-1]": 0.0,
-        "Positive electrode charge transfer coefficient": 0.5,
-        "Positive electrode exchange-current density [A.m-2]": j0,
-        "Positive electrode double-layer capacity [F.m-2]": 0.2,
-        "Separator porosity": 1.0,
-        "Separator tortuosity factor (electrolyte)": p.separator_tortuosity,
-        "Separator tortuosity factor (electrode)": 1.0,
-        # Single-ion conductor: t+ = 1, thermodynamic factor 1 -> uniform concentration.
-        "Initial concentration in electrolyte [mol.m-3]": 1000.0,
-        "Cation transference number": 1.0,
-        "Thermodynamic factor": 1.0,
-        "Electrolyte diffusivity [m2.s-1]": 1e-10,
-        "Electrolyte conductivity [S.m-1]": pybamm.InputParameter("kappa"),
-        "Ambient temperature [K]": t_in,
-        "Initial temperature [K]": t_in,
-        "Reference temperature [K]": T_REF_K,
-        "Heat transfer coefficient [W.m-2.K-1]": 10.0,
-        "Number of electrodes connected in parallel to make a cell": 1.0,
-        "Number of cells connected in series to make a battery": 1.0,
-        "Lower voltage cut-off [V]": pybamm.InputParameter("V_lo"),
-        "Upper voltage cut-off [V]": pybamm.InputParameter("V_hi"),
-        "Open-circuit voltage at 0% SOC [V]": float(m.ocv_v(m.sto_range[1])),
-        "Open-circuit voltage at 100% SOC [V]": float(m.ocv_v(m.sto_range[0])),
-        "Initial concentration in positive electrode [mol.m-3]":
-            pybamm.InputParameter("sto0") * c_max,
-    }
-

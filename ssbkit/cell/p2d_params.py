@@ -1,4 +1,4 @@
-"""Kinetic and transport data of cathode active materials for the solid-state P2D model.
+"""Parameters of the solid-state P2D model: material kinetics and the PyBaMM parameter set.
 
 The open-circuit curves, capacities and densities come from
 :mod:`ssbkit.cell.active_materials`; this module holds what only the porous-electrode
@@ -15,11 +15,22 @@ written with its value at half lithiation so the number reads directly in A/m2:
 
 (the electrolyte concentration of a single-ion conductor does not change, so the
 c_e^0.5 factor of the liquid sets is a constant folded into ``j0_ref``).
+
+:func:`solid_state_parameter_dict` turns a :class:`ssbkit.cell.p2d.P2DParams` into
+PyBaMM parameter values for the half-cell DFN (see :mod:`ssbkit.cell.p2d`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..constants import FARADAY
+
+if TYPE_CHECKING:
+    from .active_materials import ActiveMaterial
+    from .p2d import P2DParams
 
 __all__ = [
     "KineticData",
@@ -28,6 +39,7 @@ __all__ = [
     "LITHIUM_EXCHANGE_CURRENT_A_PER_M2",
     "T_REF_K",
     "kinetics_for",
+    "solid_state_parameter_dict",
 ]
 
 #: Reference temperature of the Arrhenius laws below, K.
@@ -110,3 +122,107 @@ def kinetics_for(name: str) -> KineticData:
     """
     lower = {k.lower().replace(" ", ""): v for k, v in KINETICS.items()}
     return lower.get(name.lower().replace(" ", ""), DEFAULT_KINETICS)
+
+
+def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+    """PyBaMM parameter values of the solid-state half cell described in :mod:`ssbkit.cell.p2d`.
+
+    Parameters
+    ----------
+    p
+        The cell (:class:`ssbkit.cell.p2d.P2DParams`).
+    m
+        Its cathode active material (capacity, density, open-circuit table).
+    pybamm
+        The imported ``pybamm`` module (imported by the caller, lazily).
+
+    Returns
+    -------
+    dict
+        For ``pybamm.ParameterValues``; input parameters ``I`` (current, A, > 0 on
+        discharge), ``kappa`` (SE conductivity, S/m), ``T`` (K), ``sto0`` (initial
+        lithium fraction) and ``V_lo``/``V_hi`` (cut-offs vs Li, V).
+    """
+    kin = kinetics_for(m.name)
+    d_s = p.particle_diffusivity_m2_per_s or kin.diffusivity_m2_per_s
+    j0_ref = p.exchange_current_A_per_m2 or kin.j0_A_per_m2
+    r_gas = pybamm.constants.R
+    c_max = m.capacity_theoretical_mAh_per_g * 3.6 * m.density_g_per_cm3 * 1e6 / FARADAY
+    x_tab, v_tab = m.ocv_table()
+    interp = "cubic" if m.ocv_source.startswith("pybamm") else "linear"
+    x_lo, x_hi = float(x_tab[0]), float(x_tab[-1])
+
+    def ocp(sto):
+        s = pybamm.maximum(pybamm.minimum(sto, x_hi), x_lo)
+        return pybamm.Interpolant(x_tab, v_tab, s, interpolator=interp)
+
+    def diffusivity(sto, temp):
+        return d_s * pybamm.exp(kin.diffusivity_ea_J_per_mol / r_gas * (1 / T_REF_K - 1 / temp))
+
+    def j0(c_e, c_s_surf, c_s_max, temp):
+        x = c_s_surf / c_s_max
+        arr = pybamm.exp(kin.j0_ea_J_per_mol / r_gas * (1 / T_REF_K - 1 / temp))
+        return j0_ref * arr * 2.0 * pybamm.sqrt(pybamm.maximum(x * (1 - x), 1e-12))
+
+    def j0_li(c_e, c_li, temp):
+        return LITHIUM_EXCHANGE_CURRENT_A_PER_M2 + 0.0 * c_e
+
+    side = math.sqrt(p.area_cm2) * 1e-2
+    t_in = pybamm.InputParameter("T")
+    eps_e = p.electrolyte_volume_fraction
+    l_li = 100e-6
+    return {
+        "chemistry": "lithium_ion",
+        "Negative electrode thickness [m]": l_li,
+        "Lithium counter electrode thickness [m]": l_li,
+        "Separator thickness [m]": p.separator_thickness_um * 1e-6,
+        "Positive electrode thickness [m]": p.cathode_thickness_um * 1e-6,
+        "Electrode height [m]": side,
+        "Electrode width [m]": side,
+        "Nominal cell capacity [A.h]": 1e-3,
+        "Current function [A]": pybamm.InputParameter("I"),
+        "Contact resistance [Ohm]": 0.0,
+        "Negative electrode OCP [V]": 0.0,
+        "Negative electrode conductivity [S.m-1]": 1.08e7,
+        "Negative electrode OCP entropic change [V.K-1]": 0.0,
+        "Lithium metal partial molar volume [m3.mol-1]": 1.3e-05,
+        "Exchange-current density for lithium metal electrode [A.m-2]": j0_li,
+        "Negative electrode charge transfer coefficient": 0.5,
+        "Negative electrode double-layer capacity [F.m-2]": 0.2,
+        "Positive electrode conductivity [S.m-1]": p.electronic_conductivity_S_per_cm * 100.0,
+        "Maximum concentration in positive electrode [mol.m-3]": c_max,
+        "Positive particle diffusivity [m2.s-1]": diffusivity,
+        "Positive electrode OCP [V]": ocp,
+        "Positive electrode porosity": eps_e,
+        "Positive electrode active material volume fraction": p.active_volume_fraction,
+        "Positive particle radius [m]": p.particle_radius_um * 1e-6,
+        "Positive electrode tortuosity factor (electrolyte)": p.cathode_tortuosity,
+        # (1 - eps_e) / tau_s = 1: the electronic conductivity given is already effective.
+        "Positive electrode tortuosity factor (electrode)": 1.0 - eps_e,
+        "Positive electrode OCP entropic change [V.K-1]": 0.0,
+        "Positive electrode charge transfer coefficient": 0.5,
+        "Positive electrode exchange-current density [A.m-2]": j0,
+        "Positive electrode double-layer capacity [F.m-2]": 0.2,
+        "Separator porosity": 1.0,
+        "Separator tortuosity factor (electrolyte)": p.separator_tortuosity,
+        "Separator tortuosity factor (electrode)": 1.0,
+        # Single-ion conductor: t+ = 1, thermodynamic factor 1 -> uniform concentration.
+        "Initial concentration in electrolyte [mol.m-3]": 1000.0,
+        "Cation transference number": 1.0,
+        "Thermodynamic factor": 1.0,
+        "Electrolyte diffusivity [m2.s-1]": 1e-10,
+        "Electrolyte conductivity [S.m-1]": pybamm.InputParameter("kappa"),
+        "Ambient temperature [K]": t_in,
+        "Initial temperature [K]": t_in,
+        "Reference temperature [K]": T_REF_K,
+        "Heat transfer coefficient [W.m-2.K-1]": 10.0,
+        "Number of electrodes connected in parallel to make a cell": 1.0,
+        "Number of cells connected in series to make a battery": 1.0,
+        "Lower voltage cut-off [V]": pybamm.InputParameter("V_lo"),
+        "Upper voltage cut-off [V]": pybamm.InputParameter("V_hi"),
+        "Open-circuit voltage at 0% SOC [V]": float(m.ocv_v(m.sto_range[1])),
+        "Open-circuit voltage at 100% SOC [V]": float(m.ocv_v(m.sto_range[0])),
+        "Initial concentration in positive electrode [mol.m-3]":
+            pybamm.InputParameter("sto0") * c_max,
+    }
+

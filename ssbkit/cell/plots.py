@@ -30,19 +30,30 @@ def _plt():
     return plt
 
 
+_LAYER_COLOURS = {"cathode": "tab:blue", "separator": "tab:orange", "anode": "tab:green",
+                  "positive": "tab:gray", "negative": "tab:brown"}
+
+
 def energy_breakdown_figure(energy):
-    """Stack mass and thickness by component (two horizontal stacked bars) with Wh/kg, Wh/L."""
+    """Stack mass and thickness by component (two horizontal stacked bars) with Wh/kg, Wh/L.
+
+    One colour per layer (cathode, separator, anode, collectors); the
+    components of a composite are shades of it.
+    """
     plt = _plt()
-    fig, axes = plt.subplots(2, 1, figsize=(7.0, 3.6), constrained_layout=True)
+    fig, axes = plt.subplots(2, 1, figsize=(7.0, 3.8), constrained_layout=True)
     for ax, data, unit in ((axes[0], energy.mass_breakdown_mg_cm2, "mg/cm2"),
                            (axes[1], energy.thickness_breakdown_um, "um")):
         left = 0.0
         total = sum(data.values())
-        cmap = plt.get_cmap("tab10")
-        for k, (name, v) in enumerate(data.items()):
+        shade: dict[str, int] = {}
+        for name, v in data.items():
             if v <= 0:
                 continue
-            ax.barh(0, v, left=left, color=cmap(k % 10), label=f"{name} ({100 * v / total:.0f} %)")
+            layer = name.split()[0]
+            k = shade[layer] = shade.get(layer, -1) + 1
+            ax.barh(0, v, left=left, color=_LAYER_COLOURS.get(layer, "tab:purple"), alpha=max(1.0 - 0.25 * k, 0.3),
+                    edgecolor="white", label=f"{name} ({100 * v / total:.0f} %)")
             left += v
         ax.set_yticks([])
         ax.set_xlabel(f"{'mass' if unit == 'mg/cm2' else 'thickness'} ({unit})")

@@ -30,10 +30,10 @@ def sigma_at_temperatures(arrhenius: Any, temperatures_c) -> np.ndarray:
     from ..transport import ArrheniusFit
 
     fit = ArrheniusFit.from_dict(arrhenius) if isinstance(arrhenius, dict) else arrhenius
-    t_k = np.asarray(temperatures_c, dtype=float) + 273.15
+    t_k = np.atleast_1d(np.asarray(temperatures_c, dtype=float)) + 273.15
     if np.any(t_k <= 0):
         raise InputError("temperatures must be above -273.15 degC")
-    return np.asarray(fit.predict(t_k), dtype=float)
+    return np.atleast_1d(np.asarray(fit.predict(t_k), dtype=float))
 
 
 def design_sigma_at(design: StackDesign, temperatures_c) -> np.ndarray:

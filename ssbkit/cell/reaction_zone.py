@@ -113,16 +113,26 @@ def reaction_zone_capacity(
         Capacity, mAh/cm2, in [0, capacity_max_mAh_cm2].
     """
     i = np.asarray(current_mA_cm2, dtype=float) * 1e-3  # A/cm2
-    if np.any(~(i > 0)):
-        raise InputError("current density must be > 0 mA/cm2")
-    qc = np.asarray(q_cathode_mAh_cm3, dtype=float) * _MAH  # C/cm3
-    qa = np.asarray(q_anode_mAh_cm3, dtype=float) * _MAH
-    with np.errstate(divide="ignore"):
-        k = 1.0 / (qc * np.asarray(sigma_cathode_S_per_cm, dtype=float)) + 1.0 / (
-            qa * np.asarray(sigma_anode_S_per_cm, dtype=float))  # cm4/(C S)... per (C/cm2 x A/cm2) -> V
-    drive = np.asarray(voltage_margin_V, dtype=float) - np.asarray(r0_ohm_cm2, dtype=float) * i
+    qc = np.asarray(q_cathode_mAh_cm3, dtype=float)
+    sc = np.asarray(sigma_cathode_S_per_cm, dtype=float)
+    qa = np.asarray(q_anode_mAh_cm3, dtype=float)
+    sa = np.asarray(sigma_anode_S_per_cm, dtype=float)
+    qmax = np.asarray(capacity_max_mAh_cm2, dtype=float)
+    r0 = np.asarray(r0_ohm_cm2, dtype=float)
+    dv = np.asarray(voltage_margin_V, dtype=float)
+    for name, a in (("current density (mA/cm2)", i), ("q_cathode_mAh_cm3", qc), ("sigma_cathode_S_per_cm", sc),
+                    ("q_anode_mAh_cm3", qa), ("sigma_anode_S_per_cm", sa), ("capacity_max_mAh_cm2", qmax)):
+        if np.any(~(a > 0)):
+            raise InputError(f"{name} must be > 0 (NaN not allowed)")
+    if np.any(~(r0 >= 0)) or np.any(~np.isfinite(r0)):
+        raise InputError("r0_ohm_cm2 must be finite and >= 0")
+    if np.any(~np.isfinite(dv)):
+        raise InputError("voltage_margin_V must be finite")
+    # series "reaction-zone resistance" per charge passed: 1/(q_c sigma_c) + 1/(q_a sigma_a), V cm2/(C A/cm2)
+    k = 1.0 / (qc * _MAH * sc) + 1.0 / (qa * _MAH * sa)
+    drive = dv - r0 * i
     cap_c_cm2 = np.clip(drive, 0.0, None) / (i * k)  # C/cm2
-    return np.minimum(cap_c_cm2 / _MAH, np.asarray(capacity_max_mAh_cm2, dtype=float))
+    return np.minimum(cap_c_cm2 / _MAH, qmax)
 
 
 @dataclass(frozen=True)
@@ -223,16 +233,18 @@ def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
     )
 
 
-def rate_map(design: StackDesign, c_rates, sigma_se_S_per_cm, **kwargs) -> np.ndarray:
+def rate_map(design: StackDesign, c_rates, sigmas_S_per_cm, **kwargs) -> np.ndarray:
     """Utilisation over C-rate x electrolyte conductivity (e.g. sigma_SE(T) at several T).
 
-    Returns an array of shape ``(len(sigma_se_S_per_cm), len(c_rates))``; one
+    Returns an array of shape ``(len(sigmas_S_per_cm), len(c_rates))``; one
     vectorised call of :func:`reaction_zone_capacity`. Effective
     conductivities and the separator resistance scale with sigma_SE (fixed
-    eps and tau); an interface resistance does not.
+    eps and tau); an interface resistance does not. Keyword arguments go to
+    :func:`design_parameters`; a ``sigma_eff_cathode_S_per_cm`` there refers
+    to its ``sigma_se_S_per_cm`` (default: the first of ``sigmas_S_per_cm``).
     """
     c = np.atleast_1d(np.asarray(c_rates, dtype=float))
-    s = np.atleast_1d(np.asarray(sigma_se_S_per_cm, dtype=float))
+    s = np.atleast_1d(np.asarray(sigmas_S_per_cm, dtype=float))
     if np.any(~(s > 0)) or np.any(~(c > 0)):
         raise InputError("rate map needs C-rates > 0 and conductivities > 0 S/cm")
     kwargs.setdefault("sigma_se_S_per_cm", float(s[0]))

@@ -62,7 +62,7 @@ _CATHODE_KEYS = ("active_material", "mass_fractions", "volume_fractions", "densi
 
 
 def _design(cfg: dict, study: dict):
-    from .design import design_from_dict
+    from .design_file import design_from_dict
 
     if "cathode" not in study:
         raise InputError("the cell section needs a [cathode] table")

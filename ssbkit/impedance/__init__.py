@@ -2,7 +2,8 @@
 
 Modules (one job each): :mod:`.spectrum` (the record), :mod:`.readers`
 (instrument files), :mod:`.elements` and :mod:`.circuit` (the circuit
-language), :mod:`.startvalues` and :mod:`.fit` (fitting), :mod:`.kk` and
+language), :mod:`.startvalues`, :mod:`.fit`, :mod:`.fitresult` and
+:mod:`.globalfit` (fitting), :mod:`.kk` and
 :mod:`.drt` (validation), :mod:`.series` (temperature series ->
 conductivity -> Ea), :mod:`.plots`, :mod:`.cli` (``ssbkit eis``),
 :mod:`.study_section` (the ``[impedance]`` study table).
@@ -79,11 +80,11 @@ _WHERE = {
     "evaluate_element": "elements",
     "Circuit": "circuit",
     "parse_circuit": "circuit",
-    "FitResult": "fit",
-    "Arc": "fit",
+    "FitResult": "fitresult",
+    "Arc": "fitresult",
     "fit_circuit": "fit",
     "fit_many": "fit",
-    "label_capacitance": "fit",
+    "label_capacitance": "fitresult",
     "start_values": "startvalues",
     "KKResult": "kk",
     "kk_test": "kk",
@@ -92,7 +93,7 @@ _WHERE = {
     "DEFAULT_PELLET_CIRCUIT": "series",
     "ConductivitySeries": "series",
     "fit_series": "series",
-    "fit_global": "series",
+    "fit_global": "globalfit",
     "conductivity_series": "series",
     "tortuosity_from_r_ion": "series",
     "plot_nyquist": "plots",

@@ -205,54 +205,69 @@ def _numeric_dz(el: Element) -> Callable:
     return dz
 
 
-def _compile(node: Node, start: int):
-    """Return (fn(p, w) -> (Z, J), n_params) where J has shape (n_params, n_freq)."""
-    if node.kind == "element":
-        el = node.element
-        n = el.n_params
-        z = el.z
-        dz = el.dz or _numeric_dz(el)
-        sl = slice(start, start + n)
+def _codegen(tree: Node):
+    """Compile the tree into two flat Python functions (generated source, no nesting):
+    ``fn(p, w) -> (Z, J)`` and ``fz(p, w) -> Z``. Resistors become scalars; every
+    element's derivative rows are scaled by the parallel factors (Z/Z_i)^2 on its
+    path to the root. Returns (fn, fz, n_params)."""
+    env: dict = {"np": np}
+    lines_z: list[str] = []  # shared by both functions
+    lines_j: list[str] = []
+    rows: list[tuple[str, list[str]]] = []  # (derivative expression, factor names)
+    counter = [0, 0, 0]  # element index, parameter offset, composite-node index
 
-        def fn(p, w):
-            q = p[sl]
-            zz = z(w, *q)
-            return zz, np.array(dz(w, zz, *q))
+    scalar: set[str] = set()  # names holding a Python scalar (resistor-only branches)
 
-        def fz(p, w):
-            return z(w, *p[sl])
+    def emit(node: Node, factors: list[str]) -> str:
+        if node.kind == "element":
+            el = node.element
+            i, off = counter[0], counter[1]
+            counter[0] += 1
+            counter[1] += el.n_params
+            args = ", ".join(f"p[{off + j}]" for j in range(el.n_params))
+            zname = f"z{i}"
+            if el.name == "R":
+                lines_z.append(f"{zname} = p[{off}]")
+                scalar.add(zname)
+                rows.append(("1.0", list(factors)))
+                return zname
+            env[f"Z{i}"] = el.z
+            lines_z.append(f"{zname} = Z{i}(w, {args})")
+            dz = el.dz or _numeric_dz(el)
+            env[f"D{i}"] = dz
+            lines_j.append(f"d{i} = D{i}(w, {zname}, {args})")
+            for j in range(el.n_params):
+                rows.append((f"d{i}[{j}]", list(factors)))
+            return zname
+        k = counter[2]
+        counter[2] += 1
+        if node.kind == "series":
+            names = [emit(c, factors) for c in node.children]
+            name = f"s{k}"
+            lines_z.append(f"{name} = " + " + ".join(names))
+        else:  # parallel: children first, with their factor names reserved
+            name = f"q{k}"
+            fac = [f"g{k}_{j}" for j in range(len(node.children))]
+            names = [emit(c, factors + [fac[j]]) for j, c in enumerate(node.children)]
+            lines_z.append(f"{name} = 1.0 / (" + " + ".join(f"1.0 / {n}" for n in names) + ")")
+            for f_, n in zip(fac, names, strict=True):
+                lines_j.append(f"{f_} = ({name} / {n}) ** 2")
+        if all(n in scalar for n in names):
+            scalar.add(name)
+        return name
 
-        return fn, fz, n
-    parts = []
-    off = start
-    for c in node.children:
-        f, g, n = _compile(c, off)
-        parts.append((f, g))
-        off += n
-    total = off - start
-    fns = [f for f, _ in parts]
-    gzs = [g for _, g in parts]
-    if node.kind == "series":
-
-        def fn(p, w):
-            res = [f(p, w) for f in fns]
-            return sum(r[0] for r in res), np.vstack([r[1] for r in res])
-
-        def fz(p, w):
-            return sum(g(p, w) for g in gzs)
-
-    else:
-
-        def fn(p, w):
-            res = [f(p, w) for f in fns]
-            y = sum(1.0 / r[0] for r in res)
-            zt = 1.0 / y
-            return zt, np.vstack([r[1] * (zt / r[0]) ** 2 for r in res])
-
-        def fz(p, w):
-            return 1.0 / sum(1.0 / g(p, w) for g in gzs)
-
-    return fn, fz, total
+    root = emit(tree, [])
+    n_par = counter[1]
+    out = f"{root} + np.zeros(w.shape, complex)" if root in scalar else root
+    body_z = "\n    ".join(lines_z)
+    src_z = f"def fz(p, w):\n    {body_z}\n    return {out}\n"
+    jl = [f"J = np.empty(({n_par}, w.size), complex)"]
+    for r, (expr, facs) in enumerate(rows):
+        jl.append(f"J[{r}] = " + " * ".join([expr] + facs))
+    body_j = "\n    ".join(lines_z + lines_j + jl)
+    src_fn = f"def fn(p, w):\n    {body_j}\n    return {out}, J\n"
+    exec(compile(src_z + src_fn, "<circuit>", "exec"), env)  # noqa: S102 - source built above
+    return env["fn"], env["fz"], n_par
 
 
 @dataclass(frozen=True, eq=False)
@@ -338,6 +353,8 @@ def parse_circuit(text: str | Circuit) -> Circuit:
     """
     if isinstance(text, Circuit):
         return text
+    if isinstance(text, str) and text in _CACHE:
+        return _CACHE[text]
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"circuit must be a non-empty string like 'R0-p(R1,CPE1)-CPE2', got {text!r}")
     t = text.strip()
@@ -352,6 +369,12 @@ def parse_circuit(text: str | Circuit) -> Circuit:
         units += e.element.units
         kinds += e.element.kinds
         defaults += e.element.defaults
-    fn, fz, n = _compile(tree, 0)
+    fn, fz, n = _codegen(tree)
     assert n == len(names)
-    return Circuit(t, tree, tuple(names), tuple(units), tuple(kinds), tuple(defaults), fn, fz)
+    circuit = Circuit(t, tree, tuple(names), tuple(units), tuple(kinds), tuple(defaults), fn, fz)
+    if len(_CACHE) < 256:
+        _CACHE[text] = circuit
+    return circuit
+
+
+_CACHE: dict[str, Circuit] = {}

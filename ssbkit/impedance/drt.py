@@ -1,7 +1,7 @@
 """Distribution of relaxation times (DRT) by non-negative Tikhonov regularisation.
 
 The impedance is written as a series resistance plus a continuous sum of
-Voigt elements (Schmidt et al., J. Power Sources 196 (2011) 5342, eq. 1)
+Voigt elements (Schmidt et al., J. Power Sources 196 (2011) 5342)
 
     Z(w) = R_inf [+ j w L] [+ 1/(j w C)] + int gamma(ln tau) / (1 + j w tau) d ln tau
 
@@ -21,6 +21,7 @@ its basin (between the neighbouring minima).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ from scipy.optimize import nnls
 
 from ..errors import InputError
 from .kk import _wants_capacitance, _wants_inductance
-from .spectrum import Spectrum
+from .spectrum import Spectrum, require_nonzero_z
 
 __all__ = ["DRTResult", "compute_drt", "find_peaks", "zarc_drt"]
 
@@ -103,12 +104,33 @@ class DRTResult:
         }
 
 
+_BLAS: list = []
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    """Limit BLAS to one thread while solving (matrices of ~100 x 100).
+
+    Multi-threaded OpenBLAS on matrices this small is slower, and on a loaded
+    machine 20x slower (threads spin waiting for each other). Uses threadpoolctl
+    where installed; a no-op otherwise.
+    """
+    if not _BLAS:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS.append(ThreadpoolController())
+        except ImportError:  # optional
+            _BLAS.append(None)
+    ctl = _BLAS[0]
+    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
+
+
 def zarc_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, phi: float) -> np.ndarray:
     """Analytic DRT of a ZARC, Z = R / (1 + (j w tau0)^phi), in ohm per unit ln tau.
 
     gamma(s) = (R / 2 pi) sin(phi pi) / (cosh(phi s) + cos(phi pi)), s = ln(tau/tau0)
     (Fuoss & Kirkwood, J. Am. Chem. Soc. 63 (1941) 385; Boukamp, Electrochim.
-    Acta 154 (2015) 35, eq. 9). Integrates to R over ln tau.
+    Acta 154 (2015) 35). Integrates to R over ln tau.
     """
     s = np.log(np.asarray(tau_s, dtype=float) / tau0_s)
     return r_ohm / (2.0 * np.pi) * np.sin(phi * np.pi) / (np.cosh(phi * s) + np.cos(phi * np.pi))
@@ -223,6 +245,7 @@ def compute_drt(
         raise InputError(f"lam={lam!r} must be a positive number, or None for GCV")
     if points_per_decade < 2:
         raise InputError(f"points_per_decade={points_per_decade!r} must be >= 2")
+    require_nonzero_z(spectrum, "the DRT")
     use_l = _wants_inductance(spectrum) if inductance == "auto" else bool(inductance)
     use_c = _wants_capacitance(spectrum) if capacitance == "auto" else bool(capacitance)
     w, z = spectrum.omega, spectrum.z_ohm
@@ -239,7 +262,26 @@ def compute_drt(
         cols.append((w.min() / (1j * w))[:, None])
     cols.append(dln[None, :] / (1.0 + 1j * np.outer(w, tau)))
     a = np.hstack(cols) * zscale
+    with _one_blas_thread():
+        return _solve(spectrum, tau, a, use_l=use_l, use_c=use_c, zscale=zscale, lam=lam,
+                      min_peak_fraction=min_peak_fraction)
+
+
+def _solve(
+    spectrum: Spectrum,
+    tau: np.ndarray,
+    a: np.ndarray,
+    *,
+    use_l: bool,
+    use_c: bool,
+    zscale: float,
+    lam: float | None,
+    min_peak_fraction: float,
+) -> DRTResult:
+    """Choose lambda (unless given), solve the non-negative problem, find peaks."""
     n_extra = 1 + use_l + use_c
+    w, z = spectrum.omega, spectrum.z_ohm
+    m = tau.size
     mod = np.abs(z)
     aw = np.vstack([a.real / mod[:, None], a.imag / mod[:, None]])
     bw = np.concatenate([z.real / mod, z.imag / mod])

@@ -16,6 +16,8 @@ R_e = r_e d (ohm), C_dl = c_dl d (F); the thickness d then cancels.
 
 from __future__ import annotations
 
+import cmath
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -119,6 +121,11 @@ def register_element(element: Element, *, overwrite: bool = False) -> Element:
     if element.name in _REGISTRY and not overwrite:
         raise InputError(f"element {element.name!r} is already registered (pass overwrite=True)")
     _REGISTRY[element.name] = element
+    import sys
+
+    circuit_mod = sys.modules.get("ssbkit.impedance.circuit")
+    if hasattr(circuit_mod, "_CACHE"):  # compiled circuits may hold the element replaced
+        circuit_mod._CACHE.clear()
     return element
 
 
@@ -167,12 +174,12 @@ def _dl(w, z, ind):
 
 
 def _cpe(w, q, n):
-    """Constant-phase element Z = 1 / (Q (i w)^n)."""
-    return 1.0 / (q * (1j * w) ** n)
+    """Constant-phase element Z = 1 / (Q (i w)^n) = w^-n exp(-i n pi/2) / Q."""
+    return (w ** (-n) / q) * cmath.exp(-0.5j * math.pi * n)
 
 
 def _dcpe(w, z, q, n):
-    return [-z / q, -z * np.log(1j * w)]
+    return [-z / q, -z * (np.log(w) + 0.5j * np.pi)]
 
 
 def _warburg(w, sigma):

@@ -7,26 +7,38 @@ and never turns negative), exponents linearly within [0, 1]. The residual is
 (``"proportional"``; Orazem & Tribollet, Electrochemical Impedance
 Spectroscopy, Wiley 2008, ch. 21). The covariance is s^2 (J^T J)^-1 with
 s^2 = chi^2 / (2N - k); confidence intervals of positive parameters are
-exp(x +/- t se_x). For every R–CPE pair the effective capacitance follows
-Brug et al., J. Electroanal. Chem. 176 (1984) 275 (parallel R–CPE form
-C = (Q R^(1-n))^(1/n)), and the arc is labelled by Irvine, Sinclair & West,
-Adv. Mater. 2 (1990) 132 (``science.md`` §2).
+exp(x +/- t se_x). Effective capacitances (Brug) and arc labels (Irvine) are
+computed in :mod:`.fitresult`.
+
+Speed: the circuit is compiled once to flat numpy code; Levenberg-Marquardt
+(MINPACK) runs first with exponents as n = sin^2(u); the bounded trust-region
+method takes over when LM wanders. Multi-start (other start values from the
+data, the trust-region method) runs when the misfit stays above the floor
+that a free Voigt description of the same data reaches.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
-from scipy import stats
-from scipy.optimize import least_squares
+from scipy.optimize import least_squares, leastsq
 
 from ssbkit.errors import InputError
 
 from .circuit import Circuit, parse_circuit
 from .elements import EXPONENT, POSITIVE
+from .fitresult import (
+    WEIGHTINGS,
+    Arc,
+    FitResult,
+    build_result,
+    label_capacitance,
+    spectrum_arrays,
+    weights,
+)
 from .startvalues import arc_pairs, start_values
 
 __all__ = [
@@ -40,215 +52,11 @@ __all__ = [
     "WEIGHTINGS",
 ]
 
-WEIGHTINGS = ("unit", "modulus", "proportional")
 _POOR_RMS = 0.03  # relative rms misfit above which more starts are tried
-
-
-@dataclass(frozen=True)
-class Arc:
-    """One R–CPE (or R–C) arc of a fitted circuit.
-
-    Attributes
-    ----------
-    r_ohm, r_err_ohm
-        Arc resistance and its standard error (ohm).
-    c_eff_f, c_eff_err_f
-        Effective capacitance (F), Brug's formula for a CPE.
-    f_apex_hz
-        Apex frequency 1 / (2 pi (R Q)^(1/n)) (Hz).
-    label
-        ``"bulk"``, ``"grain boundary"``, ``"surface layer"`` or ``"electrode"``.
-    """
-
-    resistor: str
-    capacitor: str
-    r_ohm: float
-    r_err_ohm: float
-    c_eff_f: float
-    c_eff_err_f: float
-    f_apex_hz: float
-    label: str
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True, eq=False)
-class FitResult:
-    """Result of one circuit fit (``success=False`` carries the reason in ``message``).
-
-    Attributes
-    ----------
-    params, errors
-        Parameter values (SI, units in ``units``) and standard errors.
-    ci_low, ci_high
-        Confidence interval at ``level``.
-    covariance
-        Full covariance of the parameters (fixed ones have zero rows).
-    chi2, chi2_reduced, aic, bic
-        Weighted sum of squares, divided by 2N - k, and information criteria.
-    rms_relative
-        sqrt(mean(|Z_fit - Z| ^ 2 / |Z| ^ 2)).
-    """
-
-    circuit: str
-    success: bool
-    message: str
-    names: tuple[str, ...] = ()
-    params: tuple[float, ...] = ()
-    errors: tuple[float, ...] = ()
-    ci_low: tuple[float, ...] = ()
-    ci_high: tuple[float, ...] = ()
-    units: tuple[str, ...] = ()
-    fixed: tuple[bool, ...] = ()
-    covariance: np.ndarray | None = None
-    chi2: float = math.nan
-    chi2_reduced: float = math.nan
-    aic: float = math.nan
-    bic: float = math.nan
-    rms_relative: float = math.nan
-    n_points: int = 0
-    weighting: str = "modulus"
-    level: float = 0.95
-    arcs: tuple[Arc, ...] = ()
-    frequency_hz: np.ndarray | None = None
-    z_data: np.ndarray | None = None
-    z_fit: np.ndarray | None = None
-    mask: np.ndarray | None = None
-    n_starts: int = 0
-    nfev: int = 0
-    source: str = ""
-    temperature_c: float | None = None
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def values(self) -> dict[str, float]:
-        """``{name: value}``."""
-        return dict(zip(self.names, self.params, strict=True))
-
-    @property
-    def stderr(self) -> dict[str, float]:
-        return dict(zip(self.names, self.errors, strict=True))
-
-    @property
-    def residuals(self) -> np.ndarray | None:
-        """Relative complex residuals (Z_fit - Z) / |Z| at every frequency."""
-        if self.z_fit is None:
-            return None
-        return (self.z_fit - self.z_data) / np.abs(self.z_data)
-
-    def predict(self, f_hz) -> np.ndarray:
-        """Model impedance (ohm) at ``f_hz``."""
-        return parse_circuit(self.circuit).impedance(np.array(self.params), f_hz)
-
-    def to_dict(self) -> dict:
-        def lst(a):
-            return None if a is None else [float(x) for x in np.ravel(a)]
-
-        return {
-            "circuit": self.circuit,
-            "success": self.success,
-            "message": self.message,
-            "source": self.source,
-            "temperature_c": self.temperature_c,
-            "parameters": {
-                n: {"value": v, "stderr": e, "ci_low": lo, "ci_high": hi, "unit": u, "fixed": fx}
-                for n, v, e, lo, hi, u, fx in zip(
-                    self.names, self.params, self.errors, self.ci_low, self.ci_high,
-                    self.units, self.fixed, strict=True,
-                )
-            },
-            "covariance": None if self.covariance is None else self.covariance.tolist(),
-            "chi2": self.chi2,
-            "chi2_reduced": self.chi2_reduced,
-            "aic": self.aic,
-            "bic": self.bic,
-            "rms_relative": self.rms_relative,
-            "n_points": self.n_points,
-            "weighting": self.weighting,
-            "level": self.level,
-            "arcs": [a.to_dict() for a in self.arcs],
-            "n_starts": self.n_starts,
-            "nfev": self.nfev,
-        }
-
-
-def label_capacitance(c_f: float, cell_constant_per_cm: float | None = None) -> str:
-    """Name the process behind an arc from its capacitance (Irvine, Sinclair & West 1990).
-
-    ``c_f`` is scaled to a cell constant d/A of 1 cm^-1 when ``cell_constant_per_cm`` is given.
-    bulk < 1e-11 F < grain boundary < 1e-8 F < surface layer < 1e-7 F < electrode.
-    """
-    c = c_f * (cell_constant_per_cm if cell_constant_per_cm else 1.0)
-    if not math.isfinite(c):
-        return "unknown"
-    if c < 1e-11:
-        return "bulk"
-    if c < 1e-8:
-        return "grain boundary"
-    if c < 1e-7:
-        return "surface layer"
-    return "electrode"
-
-
-def weights(z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
-    """Standard deviations (sigma_re, sigma_im) of the residuals under ``weighting``."""
-    if weighting == "unit":
-        return np.ones(z.size), np.ones(z.size)
-    if weighting == "modulus":
-        return np.abs(z), np.abs(z)
-    floor = 1e-3 * np.abs(z)
-    return np.maximum(np.abs(z.real), floor), np.maximum(np.abs(z.imag), floor)
-
-
-def spectrum_arrays(spectrum, z_ohm):
-    if z_ohm is None:
-        try:
-            f, z = spectrum.frequency_hz, spectrum.z_ohm
-        except AttributeError:
-            raise InputError("fit needs a Spectrum or the arrays f_hz, z_ohm") from None
-        src = str(getattr(spectrum, "source", "") or "")
-        t = getattr(spectrum, "temperature_c", None)
-    else:
-        f, z, src, t = spectrum, z_ohm, "", None
-    f = np.asarray(f, dtype=float).ravel()
-    z = np.asarray(z, dtype=complex).ravel()
-    if f.shape != z.shape:
-        raise InputError(f"{src or 'spectrum'}: {f.size} frequencies but {z.size} impedances")
-    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(z))):
-        raise InputError(f"{src or 'spectrum'}: NaN or infinite values; drop those rows")
-    if np.any(f <= 0):
-        raise InputError(f"{src or 'spectrum'}: frequencies must be > 0 Hz")
-    return f, z, src, t
-
-
-def _arcs(circuit: Circuit, p, cov, cell_constant_per_cm) -> tuple[Arc, ...]:
-    names = list(circuit.param_names)
-    out = []
-    for rnode, cnode in arc_pairs(circuit.tree):
-        ir = names.index(rnode.label)
-        r = p[ir]
-        if cnode.element.name == "C":
-            ic = names.index(cnode.label)
-            c = p[ic]
-            c_err = math.sqrt(max(cov[ic, ic], 0))
-            f_apex = 1 / (2 * math.pi * r * c)
-        else:
-            iq, i_n = names.index(cnode.label + "_Q"), names.index(cnode.label + "_n")
-            q, n = p[iq], p[i_n]
-            c = (q * r ** (1 - n)) ** (1 / n)
-            # delta method on ln C = (ln Q + ln R) / n - ln R
-            g = np.zeros(len(p))
-            g[iq] = 1 / (n * q)
-            g[ir] = (1 / n - 1) / r
-            g[i_n] = -(math.log(q) + math.log(r)) / n**2
-            c_err = c * math.sqrt(max(g @ cov @ g, 0))
-            f_apex = 1 / (2 * math.pi * (r * q) ** (1 / n))
-        out.append(
-            Arc(rnode.label, cnode.label, float(r), math.sqrt(max(cov[ir, ir], 0)), float(c),
-                float(c_err), float(f_apex), label_capacitance(c, cell_constant_per_cm))
-        )
-    return tuple(out)
+_USE_LM = True
+_LOG_SPAN = 25.0  # ln-space room of a positive parameter around its start value
+_TOL = 1.49e-8  # relative tolerances on the parameters and the cost
+_LM_SPAN = 7.0  # ln-space move beyond which an unbounded LM answer is not trusted
 
 
 def _as_vector(circuit: Circuit, values, what: str) -> dict[int, float]:
@@ -287,7 +95,7 @@ def fit_circuit(
     f_max_hz: float | None = None,
     mask: np.ndarray | None = None,
     multistart: bool = True,
-    max_starts: int = 6,
+    max_starts: int = 8,
     level: float = 0.95,
     cell_constant_per_cm: float | None = None,
     max_nfev: int = 400,
@@ -351,69 +159,134 @@ def fit_circuit(
 
     s_re, s_im = weights(z, weighting)
     w = 2 * np.pi * f
-    fn = c._fn
+    fn, fz = c._fn, c._fz
     n_f = f.size
+
+    # residuals interleaved (Re, Im) per frequency: complex arrays viewed as float
+    inv_s = np.empty(2 * n_f)
+    inv_s[0::2], inv_s[1::2] = 1.0 / s_re, 1.0 / s_im
+    z_c = np.ascontiguousarray(z)
+    log_free = is_log[free]
+    free_idx = np.flatnonzero(free)
 
     def to_p(x, base):
         p = base.copy()
-        xf = np.where(is_log[free], np.exp(np.clip(x, -700, 700)), x)
-        p[free] = xf
+        p[free] = np.where(log_free, np.exp(np.minimum(x, 700.0)), x)
         return p
 
-    def fun_jac(x, base):
+    def jac_rows(x, base):
+        """Jacobian of the residuals, one row per fitted variable: shape (k, 2N)."""
         p = to_p(x, base)
-        zm, jac = fn(p, w)
-        zm = np.broadcast_to(zm, (n_f,))
-        r = np.concatenate([(zm.real - z.real) / s_re, (zm.imag - z.imag) / s_im])
-        jf = jac[free]
-        jf = jf * np.where(is_log[free], p[free], 1.0)[:, None]
-        jm = np.concatenate([(jf.real / s_re).T, (jf.imag / s_im).T])
-        return r, jm
+        jac = fn(p, w)[1]
+        jf = jac[free_idx] if free_idx.size < jac.shape[0] else jac
+        jf *= np.where(log_free, p[free_idx], 1.0)[:, None]
+        jr = jf.view(float)
+        jr *= inv_s
+        if not np.isfinite(jr.sum()):  # an element overflowed far from the data
+            jr = np.nan_to_num(jr, nan=0.0, posinf=1e300, neginf=-1e300)
+        return jr
+
+    def fun_jac(x, base):
+        r = np.subtract(fz(to_p(x, base), w), z_c).view(float) * inv_s
+        return r, jac_rows(x, base).T
 
     lb = np.where(kinds[free] == EXPONENT, 0.0, -np.inf)
     ub = np.where(kinds[free] == EXPONENT, 1.0, np.inf)
 
-    def run(p_start):
+    def run(p_start, lm: bool = True):
         base = p_start.copy()
         for i, v in fix.items():
             base[i] = v
         x0 = np.where(is_log[free], np.log(np.maximum(base[free], 1e-300)), base[free])
+        # positive parameters may move 11 decades from their start, no further
+        lo = np.where(is_log[free], x0 - _LOG_SPAN, lb)
+        hi = np.where(is_log[free], x0 + _LOG_SPAN, ub)
         x0 = np.clip(x0, lb + 1e-9, ub - 1e-9)
-        cache = {}
-
-        def fres(x):
-            cache["x"] = x.copy()
-            cache["rj"] = fun_jac(x, base)
-            return cache["rj"][0]
+        def fres(x):  # residuals only (the Jacobian is asked for less often)
+            r = np.subtract(fz(to_p(x, base), w), z_c).view(float)
+            r *= inv_s
+            return r if np.isfinite(r.sum()) else np.nan_to_num(r, nan=1e150, posinf=1e150, neginf=-1e150)
 
         def fjac(x):
-            if "x" in cache and np.array_equal(cache["x"], x):
-                return cache["rj"][1]
             return fun_jac(x, base)[1]
 
-        sol = least_squares(fres, x0, jac=fjac, bounds=(lb, ub), method="trf", x_scale=1.0,
-                            max_nfev=max_nfev, xtol=1e-10, ftol=1e-10, gtol=1e-10)
+        tol = dict(xtol=_TOL, ftol=_TOL, gtol=_TOL, max_nfev=max_nfev)
+        # Levenberg-Marquardt (MINPACK) first, fast; exponents ride on n = sin^2(u),
+        # which keeps them in [0, 1] without bounds. Its answer stands unless a
+        # parameter wandered more than three decades from its start (the sign of a
+        # poor start or a far local minimum); then the bounded trust-region method
+        # starts again from the same point.
+        is_exp = kinds[free] == EXPONENT
+        if lm and _USE_LM and x0.size <= 2 * n_f:
+
+            exp_idx = np.flatnonzero(is_exp)
+
+            def y_to_x(y):
+                x = y.copy()
+                for i in exp_idx:
+                    x[i] = math.sin(y[i]) ** 2
+                return x
+
+            def jac_y(y):  # rows = variables (col_deriv): MINPACK's own layout, no copy
+                jr = jac_rows(y_to_x(y), base)
+                for i in exp_idx:
+                    jr[i] *= math.sin(2 * y[i])
+                return jr
+
+            y0 = x0.copy()
+            y0[is_exp] = np.arcsin(np.sqrt(np.clip(x0[is_exp], 1e-6, 1 - 1e-6)))
+            try:
+                # MINPACK lmder through leastsq: least_squares(method="lm") without its
+                # per-call wrapper overhead
+                y, _, info_lm, mesg, ier = leastsq(
+                    lambda y: fres(y_to_x(y)), y0, Dfun=jac_y, col_deriv=True, full_output=True,
+                    xtol=_TOL, ftol=_TOL, maxfev=min(max_nfev, 150))
+                fv = info_lm["fvec"]
+                sol = SimpleNamespace(x=y_to_x(y), cost=0.5 * float(fv @ fv),
+                                      status=ier if ier in (1, 2, 3, 4) else 0,
+                                      nfev=info_lm["nfev"], message=mesg)
+                moved = np.abs(sol.x - x0)[~is_exp]
+                if sol.status > 0 and np.isfinite(sol.cost) and np.all(moved <= _LM_SPAN):
+                    return sol, base
+            except (ValueError, np.linalg.LinAlgError):
+                pass
+        sol = least_squares(fres, x0, jac=fjac, bounds=(lo, hi), method="trf", x_scale=1.0, **tol)
         return sol, base
 
     def _good(sol, z_data, n_pts) -> bool:
+        """Good: converged, and the misfit near the floor that a free Voigt description
+        of the same data reaches (so a poor local minimum is not taken for the answer)."""
         if sol.status <= 0 or not np.isfinite(sol.cost):
             return False
         zm = c._fz(to_p(sol.x, best[1]), w)
-        return float(np.sqrt(np.mean(np.abs(zm - z_data) ** 2 / np.abs(z_data) ** 2))) < _POOR_RMS
+        rms = float(np.sqrt(np.mean(np.abs(zm - z_data) ** 2 / np.abs(z_data) ** 2)))
+        if "rms" not in info:
+            from .startvalues import describe_arcs
+
+            info.update(describe_arcs(f, z))
+        floor = info["rms"]
+        return rms < min(_POOR_RMS, 1.05 * floor + 0.0005)
 
     try:
-        starts = [_initial(c, f, z, p0)]
+        info: dict = {}
+        starts = [_initial(c, f, z, p0, info)]
         sol, base = run(starts[0])
         best = (sol, base)
         n_starts = 1
         nfev = sol.nfev
         if multistart and (not _good(best[0], z, n_f)):
             rng = np.random.default_rng(0)
-            variants = [dict(n_arc=1.0), dict(n_arc=0.8), dict(shift=2), dict(shift=-2)]
-            for v in variants[: max_starts - 1]:
-                s2 = start_values(c, f, z, **v)
-                s2 = _merge_p0(c, s2, p0)
-                sol, b2 = run(s2)
+            # further starts come from the data alone (a user p0 that led astray is dropped)
+            variants = [dict(extra_arc="low"), dict(extra_arc="high"), dict(n_arc=1.0),
+                        dict(n_arc=0.8), dict(shift=2), dict(shift=-2)]
+            if p0 is not None:
+                variants.insert(0, {})
+            # first: the same start with the bounded trust-region method, whose
+            # steps stay closer to the start than Levenberg-Marquardt's
+            todo = [(starts[0], False)] + [(v, True) for v in variants]
+            for v, lm in todo[: max_starts - 1]:
+                s2 = v if isinstance(v, np.ndarray) else start_values(c, f, z, **v)
+                sol, b2 = run(s2, lm=lm)
                 n_starts += 1
                 nfev += sol.nfev
                 if sol.cost < best[0].cost:
@@ -424,7 +297,7 @@ def fit_circuit(
                 p_best = to_p(best[0].x, best[1])
                 jitter = np.exp(rng.normal(0, 1.5, c.n_params))
                 s3 = np.where(kinds == POSITIVE, p_best * jitter, p_best)
-                sol, b3 = run(s3)
+                sol, b3 = run(s3, lm=False)
                 n_starts += 1
                 nfev += sol.nfev
                 if sol.cost < best[0].cost:
@@ -434,7 +307,11 @@ def fit_circuit(
                          source=src, temperature_c=t_c, weighting=weighting)
     sol, base = best
     p = to_p(sol.x, base)
-    r, jm = fun_jac(sol.x, base)
+    perm = _canonical_order(c, p, free)
+    if np.any(perm != np.arange(p.size)):
+        p = p[perm]
+    x_fin = np.where(log_free, np.log(np.maximum(p[free], 1e-300)), p[free])
+    r, jm = fun_jac(x_fin, base)
     if not np.all(np.isfinite(r)):
         return FitResult(str(c), False, "model is not finite at the solution", names=c.param_names,
                          source=src, temperature_c=t_c, weighting=weighting)
@@ -453,66 +330,6 @@ def fit_circuit(
     )
 
 
-def build_result(
-    c: Circuit, p, free, cov_x, *, chi2, dof, f_all, z_all, mask, weighting, level,
-    cell_constant_per_cm, ok, message, n_starts=1, nfev=0, source="", temperature_c=None,
-) -> FitResult:
-    """Assemble a :class:`FitResult` from a solution ``p`` and the covariance of the
-    free fitted variables ``cov_x`` (ln p for positive parameters)."""
-    kinds = np.array(c.param_kinds)
-    free = np.asarray(free, bool)
-    is_log = (kinds == POSITIVE) & free
-    k = int(free.sum())
-    cov = np.zeros((c.n_params, c.n_params))
-    scale = np.where(is_log[free], p[free], 1.0)
-    cov[np.ix_(free, free)] = cov_x * np.outer(scale, scale)
-    se = np.sqrt(np.maximum(np.diag(cov), 0))
-    tq = stats.t.ppf(0.5 + level / 2, dof)
-    se_x = np.zeros(c.n_params)
-    se_x[free] = np.sqrt(np.maximum(np.diag(cov_x), 0))
-    ci_lo = np.where(is_log, p * np.exp(-tq * se_x), p - tq * se)
-    ci_hi = np.where(is_log, p * np.exp(tq * se_x), p + tq * se)
-    z = z_all[mask]
-    zfit_all = c.impedance(p, f_all)
-    rms = float(np.sqrt(np.mean(np.abs(zfit_all[mask] - z) ** 2 / np.abs(z) ** 2)))
-    n2 = 2 * z.size
-    ll = n2 * math.log(max(chi2, 1e-300) / n2)
-    if ok and not np.all(np.isfinite(se)):
-        ok, message = False, "covariance is not finite (parameters not identifiable)"
-    if ok and rms > 0.2:
-        ok, message = False, f"poor fit: relative rms misfit {rms:.2g} after {n_starts} starts"
-    return FitResult(
-        circuit=str(c),
-        success=bool(ok),
-        message=message,
-        names=c.param_names,
-        params=tuple(float(v) for v in p),
-        errors=tuple(float(v) for v in se),
-        ci_low=tuple(float(v) for v in ci_lo),
-        ci_high=tuple(float(v) for v in ci_hi),
-        units=c.param_units,
-        fixed=tuple(bool(not fr) for fr in free),
-        covariance=cov,
-        chi2=chi2,
-        chi2_reduced=chi2 / dof,
-        aic=ll + 2 * k,
-        bic=ll + k * math.log(n2),
-        rms_relative=rms,
-        n_points=int(z.size),
-        weighting=weighting,
-        level=level,
-        arcs=_arcs(c, p, cov, cell_constant_per_cm),
-        frequency_hz=f_all,
-        z_data=z_all,
-        z_fit=zfit_all,
-        mask=mask,
-        n_starts=n_starts,
-        nfev=nfev,
-        source=source,
-        temperature_c=temperature_c,
-    )
-
-
 def _merge_p0(c: Circuit, p: np.ndarray, p0) -> np.ndarray:
     if p0 is None:
         return p
@@ -521,10 +338,58 @@ def _merge_p0(c: Circuit, p: np.ndarray, p0) -> np.ndarray:
     return p
 
 
-def _initial(c: Circuit, f, z, p0) -> np.ndarray:
+def _initial(c: Circuit, f, z, p0, info: dict) -> np.ndarray:
     if p0 is not None and not isinstance(p0, Mapping):
         return np.array(list(_as_vector(c, p0, "p0").values()))
-    return _merge_p0(c, start_values(c, f, z), p0)
+    return _merge_p0(c, start_values(c, f, z, info=info), p0)
+
+
+def _arc_layout(c: Circuit) -> list[tuple[str, int, int, int, int, int]]:
+    """Top-level series arcs of ``c``: (structure, offset, n_params, i_R, i_Q or i_C, i_n or -1)."""
+    key = (c.text, c.param_names)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
+    names = list(c.param_names)
+    top = c.tree.children if c.tree.kind == "series" else (c.tree,)
+    out = []
+    off = 0
+    for node in top:
+        n = sum(e.element.n_params for e in node.elements())
+        pairs = arc_pairs(node) if node.kind == "parallel" else []
+        if len(pairs) == 1 and len(node.children) == 2:
+            rnode, cnode = pairs[0]
+            if cnode.element.name == "C":
+                iq, i_n = names.index(cnode.label), -1
+            else:
+                iq, i_n = names.index(cnode.label + "_Q"), names.index(cnode.label + "_n")
+            out.append((node.structure(), off, n, names.index(rnode.label), iq, i_n))
+        off += n
+    _LAYOUTS[key] = out
+    return out
+
+
+_LAYOUTS: dict[tuple, list] = {}
+
+
+def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Permutation that puts interchangeable series arcs (same structure, e.g. two
+    ``p(R,CPE)``) in order of increasing time constant, high-frequency arc first."""
+    perm = np.arange(p.size)
+    groups: dict[str, list[tuple[float, int, int]]] = {}
+    for struct, off, n, ir, iq, i_n in _arc_layout(c):
+        if not np.all(free[off : off + n]):
+            continue
+        rq = p[ir] * p[iq]
+        tau = rq if i_n < 0 else rq ** (1 / max(p[i_n], 1e-3))
+        groups.setdefault(struct, []).append((tau, off, n))
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        slots = [(o, n) for _, o, n in members]
+        ordered = sorted(members, key=lambda m: m[0])
+        for (o_dst, n), (_, o_src, _) in zip(slots, ordered, strict=True):
+            perm[o_dst : o_dst + n] = np.arange(o_src, o_src + n)
+    return perm
 
 
 def fit_many(spectra, *, circuit: str | Circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3", **kw) -> list[FitResult]:

@@ -4,23 +4,25 @@ The spectrum is fitted, by linear least squares weighted with 1/|Z|, with a
 series resistance and M Voigt elements R_k/(1 + j w tau_k) whose time
 constants are fixed and log-spaced between 1/w_max and 1/w_min (Boukamp,
 J. Electrochem. Soc. 142 (1995) 1885; Schönleber et al., Electrochim. Acta 131
-(2014) 20, eq. 10-12). Any causal, linear, stable impedance can be written so;
-residuals far above the noise mean the data are not KK-compliant (drift, non-
-linearity). M grows from 1 until the over-fitting measure
+(2014) 20). The spectrum of any causal, linear, stable system can be
+approximated so; residuals far above the noise mean the data are not
+KK-compliant (drift, non-linearity). M grows from 1 until the over-fitting
+measure
 
-    mu = 1 - sum_{R_k < 0} |R_k| / sum_{R_k >= 0} |R_k|        (Schönleber eq. 21)
+    mu = 1 - sum_{R_k < 0} |R_k| / sum_{R_k >= 0} |R_k|
 
 drops below c = 0.85. Because mu can dip below c early, while the fit is
 still poor (mu oscillates with M on smooth, low-noise spectra such as a
-Randles cell with Warburg diffusion), we also require the fit to have settled:
-its pseudo chi-squared (Schönleber eq. 14) within a factor ``settle`` (2) of
-the best so far and no longer falling by more than that factor from the two
-previous M. Where no M meets both, the plain criterion is used.
+Randles cell with Warburg diffusion), we also require the fit to have
+settled: its pseudo chi-squared (sum of squared relative residuals) within a
+factor ``settle`` (2) of the best so far, and no longer falling by more than
+that factor from the two previous M. Where no M meets both, the plain
+criterion is used.
 
-A series inductance (inductive high-frequency tail) and a series capacitance (blocking electrodes; Schönleber & Ivers-Tiffée,
-Electrochem. Commun. 58 (2015) 15) are fitted too unless switched off; on
-the real pellet spectra of ../shared they bring the residuals from ~10 % at
-the band edges to < 1 %.
+A series inductance (inductive high-frequency tail) and a series capacitance
+(blocking electrodes; Schönleber & Ivers-Tiffée, Electrochem. Commun. 58
+(2015) 15) are fitted too unless switched off; on the real pellet spectra of
+../shared they bring the residuals from ~10 % at the band edges to < 1 %.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from .spectrum import Spectrum
+from .spectrum import Spectrum, require_nonzero_z
 
 __all__ = ["KKResult", "kk_test", "voigt_matrix"]
 
@@ -87,7 +89,7 @@ class KKResult:
 
     @property
     def pseudo_chi2(self) -> float:
-        """sum of squared relative residuals (Schönleber eq. 14)."""
+        """Sum of squared relative residuals (Schönleber et al. 2014)."""
         return float(np.sum(self.residual_real**2 + self.residual_imag**2))
 
     def to_dict(self) -> dict:
@@ -95,7 +97,7 @@ class KKResult:
         return {
             "source": self.source,
             "n_rc": self.n_rc,
-            "mu": self.mu,
+            "mu": self.mu if np.isfinite(self.mu) else None,
             "c": self.c,
             "valid": self.valid,
             "threshold": self.threshold,
@@ -120,7 +122,7 @@ class KKResult:
 def voigt_matrix(
     omega: np.ndarray, tau_s: np.ndarray, *, inductance: bool, capacitance: bool
 ) -> np.ndarray:
-    """Complex design matrix [1, 1/(1 + j w tau_k)..., (j w), (1/(j w))] (Schönleber eq. 10)."""
+    """Complex design matrix [1, 1/(1 + j w tau_k)..., (j w), (1/(j w))] of Lin-KK."""
     cols = [np.ones_like(omega, dtype=complex)[:, None], 1.0 / (1.0 + 1j * np.outer(omega, tau_s))]
     if inductance:
         cols.append((1j * omega)[:, None])
@@ -188,6 +190,8 @@ def kk_test(
         raise InputError(f"c={c!r} must lie between 0 and 1 (Schönleber: 0.85)")
     if threshold <= 0:
         raise InputError(f"threshold={threshold!r} must be > 0 (e.g. 0.02 for 2 % of |Z|)")
+    if not settle >= 1.0:
+        raise InputError(f"settle={settle!r} must be >= 1 (2 by default; inf: plain mu-criterion)")
     use_l = _wants_inductance(spectrum) if inductance == "auto" else bool(inductance)
     use_c = _wants_capacitance(spectrum) if capacitance == "auto" else bool(capacitance)
     w = spectrum.omega
@@ -196,7 +200,8 @@ def kk_test(
     extra = 1 + use_l + use_c
     m_max = min(n, 100) if max_rc is None else int(max_rc)
     m_max = max(1, min(m_max, 2 * n - extra - 1))
-    mod = np.abs(z)
+    mod = require_nonzero_z(spectrum, "the KK test")
+    tiny = 1e-12 * float(mod.max())  # resistances below this count as zero in mu
     b = np.concatenate([z.real / mod, z.imag / mod])
     t_lo = 1.0 / w.max()
     ln_lo, ln_hi = np.log(t_lo), np.log(1.0 / w.min())
@@ -208,9 +213,9 @@ def kk_test(
         aw = np.vstack([a.real / mod[:, None], a.imag / mod[:, None]])
         scale = np.linalg.norm(aw, axis=0)
         x = np.linalg.lstsq(aw / scale, b, rcond=None)[0] / scale
-        r = x[1 : m + 1]
-        pos = np.abs(r[r >= 0]).sum()
-        mu = 1.0 - np.abs(r[r < 0]).sum() / pos if pos > 0 else -np.inf
+        r = np.where(np.abs(x[1 : m + 1]) > tiny, x[1 : m + 1], 0.0)
+        pos, neg = r[r > 0].sum(), -r[r < 0].sum()
+        mu = 1.0 - neg / pos if pos > 0 else (1.0 if neg == 0 else -np.inf)
         chi2 = float(np.sum((aw @ x - b) ** 2))
         fits.append((m, mu, chi2, tau, a, x))
         if mu <= c and _settled(fits, settle):

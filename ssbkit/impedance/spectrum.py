@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, InputError
 
-__all__ = ["MIN_POINTS", "Spectrum", "check_rows", "make_spectrum"]
+__all__ = ["MIN_POINTS", "Spectrum", "check_rows", "make_spectrum", "require_nonzero_z"]
 
 #: Fewest points a spectrum may hold (a single RC arc needs three parameters).
 MIN_POINTS = 3
@@ -138,6 +138,18 @@ def _where(source: str, lines: np.ndarray | None, i: int) -> str:
     if lines is not None:
         return f"{source}, line {int(lines[i])}"
     return f"{source}, point {i + 1}"
+
+
+def require_nonzero_z(spectrum: Spectrum, what: str) -> np.ndarray:
+    """|Z| of ``spectrum`` (ohm); raise InputError where it is 0 (no 1/|Z| weighting possible)."""
+    mod = np.abs(spectrum.z_ohm)
+    if not np.all(mod > 0):
+        i = int(np.argmin(mod))
+        raise InputError(
+            f"{spectrum.source}: Z = 0 at {spectrum.frequency_hz[i]:g} Hz; {what} weights by "
+            "1/|Z| - remove that point (spectrum.masked) or fix the export"
+        )
+    return mod
 
 
 def check_rows(

@@ -33,13 +33,14 @@ def _tail_exponent(f: np.ndarray, z: np.ndarray) -> float:
     return float(np.clip(-slope, 0.0, 1.0))
 
 
-def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6) -> dict:
+def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6, ridge_lambda: float = 0.05) -> dict:
     """Non-negative Voigt description of a spectrum.
 
     Returns
     -------
     dict
-        ``r_inf`` (ohm), ``l`` (H), ``tail_q`` (F s^(n-1)) and ``tail_n`` of the
+        ``rms`` (relative rms misfit of this description: a floor for any
+        circuit fit), ``r_inf`` (ohm), ``l`` (H), ``tail_q`` (F s^(n-1)) and ``tail_n`` of the
         low-frequency CPE, and ``tau`` (s), ``r`` (ohm) of the non-zero Voigt
         elements sorted by tau.
     """
@@ -49,9 +50,9 @@ def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6) -> dict:
     lo, hi = np.log10(1 / w.max()) - 1, np.log10(1 / w.min()) + 1
     taus = np.logspace(lo, hi, max(8, int((hi - lo) * per_decade)))
     n_tail = _tail_exponent(f, z)
-    cols = [np.ones_like(w, dtype=complex), 1j * w * 1e-6]
-    if n_tail > 0.3:
-        cols.append((1j * w) ** -n_tail)
+    tail_ns = np.array([0.5, 0.6, 0.7, 0.8, 0.9, 1.0]) if n_tail > 0.3 else np.array([])
+    # a non-negative mix of power laws absorbs a CPE tail of any exponent in between
+    cols = [np.ones_like(w, dtype=complex), 1j * w * 1e-6] + [(1j * w) ** -n for n in tail_ns]
     base = len(cols)
     a = np.column_stack(cols + [1.0 / (1 + 1j * np.outer(w, taus))])
     scale = np.abs(z)
@@ -61,23 +62,45 @@ def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6) -> dict:
     bm = np.concatenate([b.real, b.imag])
     norm = np.linalg.norm(am, axis=0)
     norm[norm == 0] = 1
-    x, _ = nnls(am / norm, bm, maxiter=50 * am.shape[1])
+    # a light ridge on the Voigt elements (not on R_inf, L and the tail) keeps
+    # noise from being explained by spurious low-frequency spikes
+    ridge = np.zeros((taus.size, am.shape[1]))
+    ridge[:, base:] = ridge_lambda * np.eye(taus.size)
+    am = np.vstack([am / norm, ridge])
+    bm = np.concatenate([bm, np.zeros(taus.size)])
+    x, _ = nnls(am, bm, maxiter=50 * am.shape[1])
+    n_rows = 2 * w.size
+    resid = am[:n_rows] @ x - bm[:n_rows]
+    rms = float(np.sqrt(resid @ resid / w.size))
     x = x / norm
-    tail_q = 1.0 / x[2] if base == 3 and x[2] > 0 else np.inf
-    if not np.isfinite(tail_q) and n_tail > 0.3:
+    coef = x[2:base]
+    tail_q, tail_n = np.inf, n_tail
+    if coef.size and coef.sum() > 0:
+        # the tail as one CPE, matched at the lowest frequency: angle -n pi/2, |Z| = 1/(Q w^n)
+        w0 = w.min()
+        zt = np.sum(coef * (1j * w0) ** -tail_ns)
+        tail_n = float(np.clip(-2 * np.angle(zt) / np.pi, 0.3, 1.0))
+        tail_q = 1.0 / (abs(zt) * w0**tail_n)
+    elif n_tail > 0.3:
         # -Z'' = sin(n pi/2) / (Q w^n) at the lowest frequency, where the tail dominates
         i0 = int(np.argmin(w))
         tail_q = np.sin(n_tail * np.pi / 2) / (w[i0] ** n_tail * max(-z.imag[i0], 1e-300))
     rs = x[base:]
-    # spikes beyond the lowest measured frequency stand in for the tail, not an arc
-    keep = (rs > 1e-6 * max(rs.sum(), 1e-300)) & (taus <= 1.0 / w.min())
-    if not np.any(keep):
-        keep = rs > 1e-6 * max(rs.sum(), 1e-300)
+    keep = rs > 1e-6 * max(rs.sum(), 1e-300)
+    # spikes beyond the lowest measured frequency, or hidden under the tail, stand in
+    # for the tail rather than an arc
+    visible = taus <= 1.0 / w.min()
+    if np.isfinite(tail_q):
+        z_tail = 1.0 / (tail_q * (1.0 / taus) ** tail_n)
+        visible &= z_tail < 3.0 * rs
+    if np.any(keep & visible):
+        keep &= visible
     return {
+        "rms": rms,
         "r_inf": float(x[0]),
         "l": float(x[1] * 1e-6),
         "tail_q": float(tail_q),
-        "tail_n": n_tail,
+        "tail_n": tail_n,
         "tau": taus[keep],
         "r": rs[keep],
     }
@@ -133,7 +156,14 @@ def arc_pairs(tree: Node) -> list[tuple[Node, Node]]:
 
 
 def start_values(
-    circuit: Circuit, f_hz, z_ohm, *, n_arc: float = 0.9, shift: int = 0
+    circuit: Circuit,
+    f_hz,
+    z_ohm,
+    *,
+    n_arc: float = 0.9,
+    shift: int = 0,
+    extra_arc: str | None = None,
+    info: dict | None = None,
 ) -> np.ndarray:
     """Data-driven start values for ``circuit`` on the spectrum ``(f_hz, z_ohm)``.
 
@@ -144,18 +174,36 @@ def start_values(
     shift
         Multi-start variant: 0 uses the arcs as found; other values move the
         arc time constants by ``10**(shift/2)`` to leave a poor local minimum.
+    extra_arc
+        Multi-start variant ``"low"`` / ``"high"``: take one arc fewer from the
+        data and put the last one, a quarter of their resistance, between the
+        slowest arc and the tail (``"low"``; a small arc the tail hides) or
+        above the fastest arc (``"high"``).
+        If given, receives the :func:`describe_arcs` result.
     """
     f = np.asarray(f_hz, float)
     z = np.asarray(z_ohm, complex)
     w = 2 * np.pi * f
     d = describe_arcs(f, z)
+    if info is not None:
+        info.update(d)
     p = np.array(circuit.defaults, dtype=float)
     names = list(circuit.param_names)
     zscale = float(np.median(np.abs(z)))
     tau_mid = 1 / np.sqrt(w.min() * w.max())
     pairs = arc_pairs(circuit.tree)
-    arcs = _group(d["tau"], d["r"], len(pairs)) if pairs else []
+    k_data = len(pairs) - 1 if (extra_arc and len(pairs) > 1) else len(pairs)
+    arcs = _group(d["tau"], d["r"], k_data) if pairs else []
     arcs.sort(key=lambda a: a[1])
+    if arcs and k_data < len(pairs):
+        r_new = 0.25 * sum(a[0] for a in arcs)
+        if extra_arc == "low":
+            tau_c = 10 * arcs[-1][1]
+            if np.isfinite(d["tail_q"]):  # where the tail's |Z| reaches the arcs' resistance
+                tau_c = (d["tail_q"] * sum(a[0] for a in arcs)) ** (1 / d["tail_n"])
+            arcs.append((r_new, float(np.sqrt(arcs[-1][1] * max(tau_c, arcs[-1][1])))))
+        else:
+            arcs.insert(0, (r_new, arcs[0][1] / 30))
     if not arcs and pairs:
         arcs = [(zscale / len(pairs), tau_mid)] * len(pairs)
     # order pairs as they appear (high-frequency arc written first by convention)

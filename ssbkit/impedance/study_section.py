@@ -46,7 +46,10 @@ def _paths(cfg: dict, base: Path) -> list[Path]:
     for item in cfg["files"]:
         p = Path(str(item))
         p = p if p.is_absolute() else base / p
-        hits = sorted(glob.glob(str(p))) if any(ch in str(p) for ch in "*?[") else [str(p)]
+        if any(ch in str(p) for ch in "*?["):
+            hits = sorted(glob.glob(str(p)))
+        else:
+            hits = [str(p)] if p.exists() else []
         if not hits:
             raise InputError(f"impedance.files: {item!r} matches no file (relative to {base})")
         out += [Path(h) for h in hits]
@@ -59,7 +62,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     """Fit the spectra, compute conductivities and Arrhenius fits, and show the fits."""
     from dataclasses import replace
 
-    from .plots import plot_arrhenius, plot_fit, plot_nyquist
+    from .plots import plot_arrhenius, plot_nyquist
     from .readers import read_spectra
     from .series import conductivity_series
 
@@ -73,6 +76,8 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
             spectra += read_spectra(p)
         except InputError as exc:
             sec.warnings.append(f"skipped {p.name}: {exc}")
+    if not spectra:
+        raise InputError("impedance: no spectrum could be read; " + "; ".join(sec.warnings))
     temps = cfg.get("temperatures_c") or []
     if temps:
         if len(temps) != len(spectra):
@@ -136,9 +141,29 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
             parts.append(figure_to_html(plot_nyquist(ok), alt="Nyquist plots with fits (equal axes)"))
         if cs.arrhenius:
             parts.append(figure_to_html(plot_arrhenius(cs), alt="Arrhenius plot of the pellet conductivities"))
-        for f in ok[:12]:
-            parts.append(figure_to_html(plot_fit(f), alt=f"fit of {Path(f.source).name}", width_px=420))
+        if ok:
+            parts.append(figure_to_html(_fit_grid(ok[:12]), alt="each spectrum with its fit (equal axes)"))
     except Exception as exc:  # a figure must never sink the section
         sec.warnings.append(f"figure failed: {exc}")
     sec.html = "\n".join(parts)
     return sec
+
+
+def _fit_grid(fits):
+    """One figure with a Nyquist panel (data, fit) per spectrum."""
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from .plots import plot_nyquist
+
+    cols = min(3, len(fits))
+    rows = math.ceil(len(fits) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.2 * rows), squeeze=False)
+    for ax, f in zip(axes.flat, fits, strict=False):
+        plot_nyquist([f], ax=ax, title=f"{Path(f.source).name}: rms {100 * f.rms_relative:.2g} %")
+        ax.title.set_fontsize(8)
+    for ax in list(axes.flat)[len(fits):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

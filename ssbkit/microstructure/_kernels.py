@@ -124,34 +124,66 @@ def fine_true_residual(ph, G, gb, v_in, x, r):
 
 @njit(**_OPTS)
 def fine_smooth(ph, G, gb, x, b, color):
-    """One red-black Gauss-Seidel half-sweep (cells with (i+j+k)%2 == color)."""
+    """One red-black Gauss-Seidel half-sweep (cells with (i+j+k)%2 == color).
+
+    Returns the sum of ``b * x`` over the cells swept (float64), so that the
+    last two half-sweeps of a V-cycle deliver the dot product ``r . z``.
+    """
     n0, n1, n2 = ph.shape
+    acc = 0.0
     for i in prange(n0):
         for j in range(n1):
             for k in range((i + j + color) % 2, n2, 2):
                 if ph[i, j, k] == 0:
                     continue
                 d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
-                x[i, j, k] = (b[i, j, k] + s) / d
+                v = (b[i, j, k] + s) / d
+                x[i, j, k] = v
+                acc += b[i, j, k] * v
+    return acc
 
 
 @njit(**_OPTS)
 def fine_jacobi_first(ph, G, gb, x, b, color):
-    """First half-sweep from x = 0: x = b / d on one colour, 0 on the other."""
+    """First half-sweep from x = 0: x = b / d on one colour.
+
+    The other colour is left as it is: the next half-sweep overwrites it
+    without reading it. Cells outside the solve stay 0 throughout.
+    """
     n0, n1, n2 = ph.shape
     for i in prange(n0):
         for j in range(n1):
-            for k in range(n2):
-                if ph[i, j, k] == 0 or (i + j + k) % 2 != color:
-                    x[i, j, k] = 0.0
+            for k in range((i + j + color) % 2, n2, 2):
+                if ph[i, j, k] == 0:
                     continue
-                d, _ = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                d = 0.0
+                a = ph[i, j, k]
+                if i > 0:
+                    d += G[a, ph[i - 1, j, k]]
+                else:
+                    d += gb[a]
+                if i < n0 - 1:
+                    d += G[a, ph[i + 1, j, k]]
+                else:
+                    d += gb[a]
+                if j > 0:
+                    d += G[a, ph[i, j - 1, k]]
+                if j < n1 - 1:
+                    d += G[a, ph[i, j + 1, k]]
+                if k > 0:
+                    d += G[a, ph[i, j, k - 1]]
+                if k < n2 - 1:
+                    d += G[a, ph[i, j, k + 1]]
                 x[i, j, k] = b[i, j, k] / d
 
 
 @njit(**_OPTS)
-def fine_restrict_residual(ph, G, gb, x, b, rc):
-    """rc[I] = sum over the 2x2x2 block I of (b - A x)."""
+def fine_restrict_residual(ph, G, gb, x, b, rc, color):
+    """rc[I] = sum over the 2x2x2 block I of (b - A x), over cells of one colour.
+
+    After a Gauss-Seidel half-sweep the residual of the swept colour is zero,
+    so only the other colour (``(i + j + k) % 2 == color``) needs evaluating.
+    """
     n0, n1, n2 = ph.shape
     m0, m1, m2 = rc.shape
     for ci in prange(m0):
@@ -161,7 +193,7 @@ def fine_restrict_residual(ph, G, gb, x, b, rc):
         for i in range(2 * ci, min(2 * ci + 2, n0)):
             for j in range(n1):
                 cj = j // 2
-                for k in range(n2):
+                for k in range((i + j + color) % 2, n2, 2):
                     if ph[i, j, k] == 0:
                         continue
                     d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
@@ -256,21 +288,19 @@ def coarse_smooth(gx, gy, gz, dg, x, b, color):
 
 @njit(**_OPTS)
 def coarse_jacobi_first(gx, gy, gz, dg, x, b, color):
-    """First half-sweep from x = 0 on a coarse level."""
+    """First half-sweep from x = 0 on a coarse level (one colour, as the fine one)."""
     n0, n1, n2 = dg.shape
     for i in prange(n0):
         for j in range(n1):
-            for k in range(n2):
+            for k in range((i + j + color) % 2, n2, 2):
                 d = dg[i, j, k]
-                if d == 0.0 or (i + j + k) % 2 != color:
-                    x[i, j, k] = 0.0
-                else:
+                if d != 0.0:
                     x[i, j, k] = b[i, j, k] / d
 
 
 @njit(**_OPTS)
-def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc):
-    """rc[I] = sum over the 2x2x2 block I of (b - A x) on a coarse level."""
+def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc, color):
+    """rc[I] = sum over the block I of (b - A x) on cells of one colour, coarse level."""
     n0, n1, n2 = dg.shape
     m0, m1, m2 = rc.shape
     for ci in prange(m0):
@@ -279,7 +309,7 @@ def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc):
                 rc[ci, cj, ck] = 0.0
         for i in range(2 * ci, min(2 * ci + 2, n0)):
             for j in range(n1):
-                for k in range(n2):
+                for k in range((i + j + color) % 2, n2, 2):
                     d = dg[i, j, k]
                     if d == 0.0:
                         continue

@@ -21,9 +21,9 @@ to within one voxel; the same recipe and seed give the same volume.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 
 import numpy as np
+from scipy import ndimage
 
 from ..errors import InputError
 from .phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
@@ -32,8 +32,8 @@ from .recipe import Recipe
 __all__ = ["generate_microstructure", "lognormal_diameters"]
 
 _FREE = 255
-_MAX_TRIES = 60  # random positions tried per sphere before it is counted a failure
-_JAM_FAILURES = 25  # consecutive failed spheres before the overlap is raised
+_MAX_TRIES = 200  # random positions tried per sphere before it is counted a failure
+_JAM_FAILURES = 15  # consecutive failed spheres before the overlap is raised
 
 
 def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
@@ -94,50 +94,56 @@ def _paint(labels, centre, radius, value, budget, periodic, ids=None, id_value=0
     return count
 
 
-class _CellList:
-    """Spheres binned on a grid of cells at least one maximum diameter wide."""
+class _Packing:
+    """Placed spheres with a fast overlap test (k-d tree over older spheres + brute force over recent ones)."""
 
-    def __init__(self, box: np.ndarray, cell: float, periodic):
+    def __init__(self, box: np.ndarray, periodic, r_max: float):
         self.box = box
-        self.n = np.maximum(1, np.floor(box / cell).astype(int))
-        self.size = box / self.n
-        self.periodic = np.asarray(periodic)
-        self.cells: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-        self.centres: list[np.ndarray] = []
-        self.radii: list[float] = []
+        self.periodic = np.asarray(periodic, dtype=bool)
+        self.boxsize = np.where(self.periodic, box, 3.0 * box)  # non-periodic axes never wrap
+        self.r_max = r_max
+        self.centres = np.empty((256, 3))
+        self.radii = np.empty(256)
+        self.n = 0
+        self.n_tree = 0
+        self.tree = None
 
-    def _key(self, c):
-        return tuple(np.minimum((c // self.size).astype(int), self.n - 1))
-
-    def overlaps(self, c: np.ndarray, r: float, overlap: float) -> bool:
-        k = np.array(self._key(c))
-        cand: list[int] = []
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dz in (-1, 0, 1):
-                    kk = k + (dx, dy, dz)
-                    ok = True
-                    for ax in range(3):
-                        if self.periodic[ax]:
-                            kk[ax] %= self.n[ax]
-                        elif not 0 <= kk[ax] < self.n[ax]:
-                            ok = False
-                    if ok:
-                        cand.extend(self.cells.get(tuple(kk), ()))
-        if not cand:
-            return False
-        cand = list(set(cand))
-        cs = np.asarray([self.centres[i] for i in cand])
-        rs = np.asarray([self.radii[i] for i in cand])
-        d = np.abs(cs - c)
+    def _clash(self, cand: np.ndarray, idx: np.ndarray, owner: np.ndarray, r: float, overlap: float) -> np.ndarray:
+        d = np.abs(cand[owner] - self.centres[idx])
         d = np.where(self.periodic, np.minimum(d, self.box - d), d)
         dist = np.sqrt((d * d).sum(axis=1))
-        return bool(np.any(dist < (1.0 - overlap) * (rs + r)))
+        return owner[dist < (1.0 - overlap) * (self.radii[idx] + r)]
+
+    def first_free(self, cand: np.ndarray, r: float, overlap: float) -> int:
+        """Index of the first candidate centre that overlaps no placed sphere, or -1."""
+        bad = np.zeros(len(cand), dtype=bool)
+        if self.tree is not None:
+            lists = self.tree.query_ball_point(cand, (1.0 - overlap) * (r + self.r_max), return_sorted=False)
+            counts = np.fromiter((len(x) for x in lists), dtype=np.intp, count=len(lists))
+            if counts.sum():
+                idx = np.concatenate([np.asarray(x, dtype=np.intp) for x in lists])
+                owner = np.repeat(np.arange(len(cand)), counts)
+                bad[self._clash(cand, idx, owner, r, overlap)] = True
+        k = self.n - self.n_tree
+        if k:
+            idx = np.tile(np.arange(self.n_tree, self.n), len(cand))
+            owner = np.repeat(np.arange(len(cand)), k)
+            bad[self._clash(cand, idx, owner, r, overlap)] = True
+        free = np.flatnonzero(~bad)
+        return int(free[0]) if free.size else -1
 
     def add(self, c: np.ndarray, r: float) -> None:
-        self.cells[self._key(c)].append(len(self.centres))
-        self.centres.append(c)
-        self.radii.append(r)
+        if self.n == len(self.radii):
+            self.centres = np.concatenate([self.centres, np.empty_like(self.centres)])
+            self.radii = np.concatenate([self.radii, np.empty_like(self.radii)])
+        self.centres[self.n] = c
+        self.radii[self.n] = r
+        self.n += 1
+        if self.n - self.n_tree > max(32, self.n_tree // 2):
+            from scipy.spatial import cKDTree
+
+            self.tree = cKDTree(self.centres[: self.n] % self.boxsize, boxsize=self.boxsize)
+            self.n_tree = self.n
 
 
 def _place_active(labels, ids, recipe: Recipe, target: int, rng, periodic):
@@ -154,21 +160,32 @@ def _place_active(labels, ids, recipe: Recipe, target: int, rng, periodic):
     pool_n = max(16, int(2.0 * target / (math.pi / 6 * d_mean**3)) + 16)
     diam = np.sort(lognormal_diameters(rng, d_mean, recipe.active_sigma, pool_n))[::-1]
     diam = np.minimum(diam, box.min() - 3)
-    cells = _CellList(box, float(diam.max()), periodic)
+    packing = _Packing(box, periodic, float(diam.max()) / 2.0)
     painted, overlap, fails, k = 0, 0.0, 0, 0
+    edt, since_edt = None, 0  # distance to the active phase, computed only when random tries fail
     centres, diameters = [], []
     while painted < target:
         if k >= diam.size:  # pool used up (overlaps wasted volume): draw more
             more = np.sort(lognormal_diameters(rng, d_mean, recipe.active_sigma, pool_n))[::-1]
             diam = np.concatenate([diam, np.minimum(more, box.min() - 3)])
         r = diam[k] / 2.0
-        placed = False
         trials = rng.random((_MAX_TRIES, 3)) * box
-        for c in trials:
-            if not cells.overlaps(c, r, overlap):
-                placed = True
+        hit = -1
+        for start in range(0, _MAX_TRIES, 25):  # small batches: most spheres fit at once
+            hit = packing.first_free(trials[start:start + 25], r, overlap)
+            if hit >= 0:
+                hit += start
                 break
-        if not placed:
+        if hit < 0:  # near jamming: try the voxels whose distance to the active phase leaves room
+            if edt is None or since_edt >= 16:  # a stale map only proposes; the exact test decides
+                edt = ndimage.distance_transform_edt(labels != ACTIVE).astype(np.float32)
+                since_edt = 0
+            room = np.flatnonzero(edt.reshape(-1) > (1.0 - overlap) * r)
+            if room.size:
+                pick = rng.choice(room, size=min(room.size, _MAX_TRIES), replace=False)
+                trials = np.stack(np.unravel_index(pick, labels.shape), axis=1) + 0.5
+                hit = packing.first_free(trials, r, overlap)
+        if hit < 0:
             fails += 1
             if fails >= _JAM_FAILURES:
                 if overlap + 1e-9 >= recipe.max_overlap:
@@ -183,7 +200,9 @@ def _place_active(labels, ids, recipe: Recipe, target: int, rng, periodic):
             k += 1  # try a smaller particle next
             continue
         fails = 0
-        cells.add(c, r)
+        since_edt += 1
+        c = trials[hit]
+        packing.add(c, r)
         n_id = len(centres) + 1
         painted += _paint(labels, c, r, ACTIVE, target - painted, periodic, ids, n_id)
         centres.append(c * h)
@@ -192,14 +211,21 @@ def _place_active(labels, ids, recipe: Recipe, target: int, rng, periodic):
     return np.asarray(centres).reshape(-1, 3), np.asarray(diameters), overlap
 
 
-def _random_free_voxel(labels, rng, tries: int = 10_000) -> np.ndarray | None:
+def _random_free_voxel(labels, rng) -> np.ndarray | None:
+    """Centre (voxel units, jittered within the voxel) of a random free voxel, or None if none is left."""
     flat = labels.reshape(-1)
-    for _ in range(tries // 100):
+    for _ in range(20):  # cheap while free space is common
         cand = rng.integers(0, flat.size, 100)
         hit = cand[flat[cand] == _FREE]
         if hit.size:
-            return np.asarray(np.unravel_index(int(hit[0]), labels.shape), dtype=float) + rng.random(3)
-    return None
+            break
+    else:
+        hit = np.flatnonzero(flat == _FREE)
+        if hit.size == 0:
+            return None
+        hit = rng.choice(hit, size=1)
+    centre = np.asarray(np.unravel_index(int(hit[0]), labels.shape), dtype=float) + 0.5
+    return centre + (rng.random(3) - 0.5) * 0.5  # stays within 0.44 voxel of the free voxel's centre
 
 
 def _fill_spheres(labels, value, target, diameter_vox, sigma, rng, periodic, what: str) -> None:
@@ -251,12 +277,17 @@ def _fill_chains(labels, value, target, length, rng, periodic, persistence: floa
                 return
             turn = rng.random(n_walk) > persistence
             direction = np.where(turn, rng.integers(0, 6, n_walk), direction)
-            pos = pos + _STEPS[direction]
+            new = pos + _STEPS[direction]
             for ax in range(3):
                 if periodic[ax]:
-                    pos[:, ax] %= shape[ax]
+                    new[:, ax] %= shape[ax]
                 else:
-                    np.clip(pos[:, ax], 0, shape[ax] - 1, out=pos[:, ax])
+                    np.clip(new[:, ax], 0, shape[ax] - 1, out=new[:, ax])
+            # chains wind around other phases: a walker facing one stays and turns
+            ahead = labels[tuple(new.T)]
+            blocked = (ahead != _FREE) & (ahead != value)
+            pos = np.where(blocked[:, None], pos, new)
+            direction = np.where(blocked, rng.integers(0, 6, n_walk), direction)
         if painted == before:  # pragma: no cover - free voxels exist, so a walker paints its start
             raise InputError("recipe cannot be packed: no room left for carbon")
 

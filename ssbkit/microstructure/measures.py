@@ -334,13 +334,15 @@ def active_utilisation(
     axis: int = 0,
     particle_ids: np.ndarray | None = None,
     active_conducts_ions: bool = False,
+    ion_phases: Iterable[int | str] = (ELECTROLYTE,),
     electron_phases: Iterable[int | str] = (ACTIVE, CARBON),
     n_bins: int = 10,
 ) -> Utilisation:
     """Share of the active material that can take part in charge and discharge.
 
     See :func:`classify_active` for the rules. The depth profile bins the
-    volume into ``n_bins`` slabs along ``axis`` from the separator side.
+    volume into ``n_bins`` slabs along ``axis`` from the separator side. For a
+    liquid-electrolyte electrode image pass ``ion_phases=("pore",)``.
 
     Raises
     ------
@@ -349,7 +351,7 @@ def active_utilisation(
     """
     lab = check_labels(labels)
     classes, n_units = classify_active(
-        lab, axis=axis, particle_ids=particle_ids,
+        lab, axis=axis, particle_ids=particle_ids, ion_phases=ion_phases,
         electron_phases=electron_phases, active_conducts_ions=active_conducts_ions,
     )
     other = tuple(i for i in range(3) if i != axis)

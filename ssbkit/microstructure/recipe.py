@@ -36,8 +36,8 @@ __all__ = [
 COMPONENTS = ("active", "electrolyte", "carbon", "binder")
 FRACTION_TOL = 1e-3
 MIN_VOXELS_ACROSS = 5.0
-#: Peak working memory of generation + measures (labels, particle ids, connected-component maps).
-GENERATION_BYTES_PER_VOXEL = 24.0
+#: Peak working memory of generation + measures (labels, particle ids, distance map, cluster labels).
+GENERATION_BYTES_PER_VOXEL = 32.0
 
 #: Typical densities (g/cm3) used when a recipe gives mass fractions without densities.
 #: Active materials: crystallographic densities; override per recipe where known better.

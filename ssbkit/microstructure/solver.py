@@ -54,9 +54,11 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
+import numba
 import numpy as np
 from scipy import ndimage
 from scipy.sparse import coo_matrix
@@ -74,7 +76,9 @@ __all__ = [
 
 _OMEGA = 1.5  # over-correction of the aggregation coarse-grid step
 _FLUX_TOL = 100.0  # face-current mismatch allowed, in units of tol
-_COARSEST = 4096  # cells on the coarsest grid (sparse LU)
+_COARSEST = 4096
+_INNER_FLOOR = 1e-5  # float32 PCG: relative residual reduction per restart
+_PARALLEL_MIN = 2_000_000  # voxels below which one thread is faster  # cells on the coarsest grid (sparse LU)
 _BYTES_FINE = 29.0  # uint8 phase + float64 potential + 5 float32 vectors
 _BYTES_COARSE = 4.5  # levels 1.. : 4 float32 stencil arrays + 3 vectors, /8 per level
 _BYTES_LABELLING = 6.0  # connectivity stage: int32 cluster labels + bool mask + phase
@@ -143,6 +147,22 @@ def _available_bytes() -> int:
     except OSError:
         pass
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+@contextmanager
+def _threads(n_voxels: int) -> Iterator[None]:
+    """Run the kernels on one thread for small volumes or when the CPUs are busy.
+
+    OpenMP threads that wait for a descheduled partner make every parallel
+    loop slow on an oversubscribed machine; one thread is then faster.
+    """
+    before = numba.get_num_threads()
+    busy = os.getloadavg()[0] > os.cpu_count() - 0.5 if hasattr(os, "getloadavg") else False
+    numba.set_num_threads(1 if n_voxels < _PARALLEL_MIN or busy else before)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 # ------------------------------------------------------------------ input side
@@ -226,8 +246,9 @@ class _Level:
     """Arrays of one coarse level (stencil, solution, right-hand side)."""
 
     def __init__(self, shape):
-        self.gx, self.gy, self.gz, self.dg, self.x, self.b = (
-            np.empty(shape, np.float32) for _ in range(6))
+        self.gx, self.gy, self.gz, self.dg, self.b = (
+            np.empty(shape, np.float32) for _ in range(5))
+        self.x = np.zeros(shape, np.float32)  # empty cells must stay 0
         self.lu = None
         self.idx = None
 
@@ -276,21 +297,23 @@ def _factorise(lev: _Level) -> None:
     lev.idx = active
 
 
-def _vcycle(ph, G, gb, levels, b, x) -> None:
-    """x = M^-1 b: one symmetric V-cycle from x = 0 (fine level), then the coarse levels."""
+def _vcycle(ph, G, gb, levels, b, x) -> float:
+    """x = M^-1 b by one symmetric V-cycle from x = 0; return b . x.
+
+    ``x`` must be 0 on the cells outside the solve (``ph == 0``).
+    """
     if not levels:
         x[...] = 0.0
         for _ in range(20):
             K.fine_smooth(ph, G, gb, x, b, 0)
             K.fine_smooth(ph, G, gb, x, b, 1)
-        return
+        return K.dot(b, x)
     K.fine_jacobi_first(ph, G, gb, x, b, 0)
     K.fine_smooth(ph, G, gb, x, b, 1)
-    K.fine_restrict_residual(ph, G, gb, x, b, levels[0].b)
+    K.fine_restrict_residual(ph, G, gb, x, b, levels[0].b, 0)  # black residual is zero
     _coarse_cycle(levels, 0)
     K.prolong_add(x, levels[0].x, ph, _OMEGA)
-    K.fine_smooth(ph, G, gb, x, b, 1)
-    K.fine_smooth(ph, G, gb, x, b, 0)
+    return K.fine_smooth(ph, G, gb, x, b, 1) + K.fine_smooth(ph, G, gb, x, b, 0)
 
 
 def _coarse_cycle(levels, n) -> None:
@@ -302,7 +325,7 @@ def _coarse_cycle(levels, n) -> None:
     nxt = levels[n + 1]
     K.coarse_jacobi_first(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0)
     K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1)
-    K.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b)
+    K.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b, 0)
     _coarse_cycle(levels, n + 1)
     K.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA)
     K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1)
@@ -320,7 +343,8 @@ def _solve(ph, sigma, tol, max_iter):
     levels = _build_hierarchy(ph, G, gb)
     n0 = ph.shape[0]
     x = np.where(ph != 0, (1.0 - (np.arange(n0) + 0.5) / n0)[:, None, None], 0.0)
-    r, z, p, q, d = (np.empty(ph.shape, np.float32) for _ in range(5))
+    r, p, q, d = (np.empty(ph.shape, np.float32) for _ in range(4))
+    z = np.zeros(ph.shape, np.float32)
     iterations = 0
     while True:
         rr, bb, _, f_in, f_out = K.fine_true_residual(ph, G, gb, 1.0, x, r)
@@ -328,22 +352,21 @@ def _solve(ph, sigma, tol, max_iter):
         mismatch = abs(f_in - f_out) / max(abs(0.5 * (f_in + f_out)), 1e-300)
         if (res <= tol and mismatch <= _FLUX_TOL * tol) or iterations >= max_iter:
             break
-        target = min(max(0.3 * tol / res, 1e-4), 1e-2) * math.sqrt(rr)
+        target = min(max(0.3 * tol / res, _INNER_FLOOR), 1e-2) * math.sqrt(rr)
         d[...] = 0.0
-        _vcycle(ph, G, gb, levels, r, z)
+        rz = _vcycle(ph, G, gb, levels, r, z)
         p[...] = z
-        rz = K.dot(r, z)
+        best, stalled = rr, 0
         while iterations < max_iter:
             pq = K.fine_matvec_dot(ph, G, gb, p, q)
             if pq <= 0:
                 break
-            alpha = rz / pq
-            rr_in = K.axpy2(np.float32(alpha), p, q, d, r)
+            rr_in = K.axpy2(np.float32(rz / pq), p, q, d, r)
             iterations += 1
-            if math.sqrt(rr_in) <= target:
+            best, stalled = (rr_in, 0) if rr_in < 0.95 * best else (best, stalled + 1)
+            if math.sqrt(rr_in) <= target or stalled >= 10:  # done, or float32 stalls
                 break
-            _vcycle(ph, G, gb, levels, r, z)
-            rz_new = K.dot(r, z)
+            rz_new = _vcycle(ph, G, gb, levels, r, z)
             K.xpby(z, np.float32(rz_new / rz), p)
             rz = rz_new
         K.add_into(x, d)
@@ -405,13 +428,15 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
         raise InputError(
             f"volume {vol.shape} needs about {need / 2**30:.1f} GiB to solve, "
             f"only {have / 2**30:.1f} GiB available; crop or downsample it")
-    ph, sigma, eps, sigma_ref = _phase_index(vol, conductivities, axis)
     if reference_sigma is not None:
-        sigma_ref = require_positive("reference_sigma", reference_sigma)
-    kept = _keep_current_carrying(ph) if eps > 0 else 0
-    if kept == 0:
-        return EffectiveConductivity(axis, 0.0, eps, math.inf, math.inf, False, True, 0, 0.0)
-    current, its, res, ok = _solve(ph, sigma, tol, max_iter)
+        reference_sigma = require_positive("reference_sigma", reference_sigma)
+    with _threads(vol.size):
+        ph, sigma, eps, sigma_ref = _phase_index(vol, conductivities, axis)
+        kept = _keep_current_carrying(ph) if eps > 0 else 0
+        if kept == 0:
+            return EffectiveConductivity(axis, 0.0, eps, math.inf, math.inf, False, True, 0, 0.0)
+        current, its, res, ok = _solve(ph, sigma, tol, max_iter)
+    sigma_ref = reference_sigma or sigma_ref
     n0, n1, n2 = ph.shape
     sigma_eff = current * n0 / (n1 * n2)
     macmullin = sigma_ref / sigma_eff if sigma_eff > 0 else math.inf

@@ -16,8 +16,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, require_finite, require_positive
-from .measures import InterfaceAreas, Percolation, Utilisation, active_utilisation, interface_areas, percolation
-from .phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
+from .measures import (
+    InterfaceAreas,
+    Percolation,
+    Utilisation,
+    active_utilisation,
+    interface_areas,
+    percolation,
+)
+from .phases import ACTIVE, CARBON, ELECTROLYTE, PHASE_NAMES, PORE, LabelVolume, phase_id
 from .recipe import Recipe
 
 __all__ = ["CompositeAnalysis", "analyze_composite", "DEFAULT_SIGMA_S_PER_CM", "REFERENCES"]
@@ -60,7 +67,7 @@ class CompositeAnalysis:
     fractions
         Volume fractions by phase name (pore, active, electrolyte, carbon).
     eps_se
-        Solid-electrolyte volume fraction.
+        Volume fraction of the ion-carrying phase(s) (the SE unless ``ion_phases`` says otherwise).
     interfaces
         Interface areas of all phase pairs (discrete Crofton estimate).
     specific_area_am_se_per_um
@@ -155,6 +162,7 @@ def analyze_composite(
     tol: float = 1e-5,
     n_bins: int = 10,
     volume: LabelVolume | None = None,
+    ion_phases: tuple[str | int, ...] = ("electrolyte",),
 ) -> CompositeAnalysis:
     """Analyse a composite electrode: from a recipe, a loaded volume or a label array.
 
@@ -179,6 +187,10 @@ def analyze_composite(
         Depth bins of the utilisation profile.
     volume
         An already generated volume for ``source`` (skips generation).
+    ion_phases
+        Phases that carry ions with ``sigma_se_S_per_cm`` (default the SE); for a
+        liquid-electrolyte electrode image use ``("pore",)``. ``eps_se`` is their
+        combined volume fraction.
 
     Returns
     -------
@@ -229,33 +241,42 @@ def analyze_composite(
     lab = volume.labels
     h = volume.voxel_um
     fr = volume.fractions()
-    eps_se = fr["electrolyte"]
+    ion_ids = sorted({phase_id(p) for p in ion_phases})
+    if not ion_ids or ACTIVE in ion_ids:
+        raise InputError("ion_phases must name pore and/or electrolyte (active material: sigma_active_ion_S_per_cm)")
+    eps_se = sum(fr[PHASE_NAMES[p]] for p in ion_ids)
     if fr["active"] == 0:
         raise InputError(f"{name}: holds no active material (label 1); nothing to analyse")
 
     areas = interface_areas(lab, h)
     am_se = areas.specific_area_per_um.get("active/electrolyte", 0.0)
-    ion_phases = [ELECTROLYTE] + ([ACTIVE] if sig["active_ion"] > 0 else [])
+    ion_all = ion_ids + ([ACTIVE] if sig["active_ion"] > 0 else [])
     e_phases = [p for p, s in ((ACTIVE, sig["active_e"]), (CARBON, sig["carbon_e"])) if s > 0]
-    ion_perc = percolation(lab, ion_phases)
+    if set(e_phases) & set(ion_ids):
+        raise InputError("a phase cannot be both in ion_phases and an electron conductor")
+    ion_perc = percolation(lab, ion_all)
     e_perc = percolation(lab, e_phases or [CARBON])
     util = active_utilisation(
         lab, h, axis=axis, particle_ids=volume.particle_ids,
-        active_conducts_ions=sig["active_ion"] > 0, electron_phases=e_phases or [CARBON], n_bins=n_bins,
+        active_conducts_ions=sig["active_ion"] > 0, ion_phases=ion_ids, electron_phases=e_phases or [CARBON],
+        n_bins=n_bins,
     )
     brug = eps_se**-0.5 if eps_se > 0 else math.inf
 
     sigma_ion = sigma_e = tau = None
     solver: dict[str, Any] = {}
     if solve:
-        ion = _solve(lab, {PORE: 0.0, ACTIVE: sig["active_ion"], ELECTROLYTE: sig["electrolyte_ion"], CARBON: 0.0}, axis, tol)
+        ion_sig = {PORE: 0.0, ACTIVE: sig["active_ion"], ELECTROLYTE: 0.0, CARBON: 0.0}
+        ion_sig.update({p: sig["electrolyte_ion"] for p in ion_ids})
+        ion = _solve(lab, ion_sig, axis, tol)
         solver["ion"] = ion.to_dict()
         sigma_ion = float(ion.sigma_eff)
         tau = eps_se * sig["electrolyte_ion"] / sigma_ion if sigma_ion > 0 else math.inf
         if not ion.percolates:
             warnings_.append(f"{name}: no ion path across axis {axis}; sigma_eff,ion = 0 and tau is infinite")
         if e_phases:
-            el = _solve(lab, {PORE: 0.0, ACTIVE: sig["active_e"], ELECTROLYTE: 0.0, CARBON: sig["carbon_e"]}, axis, tol)
+            el_sig = {PORE: 0.0, ACTIVE: sig["active_e"], ELECTROLYTE: 0.0, CARBON: sig["carbon_e"]}
+            el = _solve(lab, el_sig, axis, tol)
             solver["electron"] = el.to_dict()
             sigma_e = float(el.sigma_eff)
             if not el.percolates:
@@ -283,7 +304,7 @@ def analyze_composite(
         tortuosity_ion=tau,
         tortuosity_ion_bruggeman=brug,
         solver=solver,
-        info={"conductivities_S_per_cm": sig, "volume": volume.to_dict() | {"info": {
+        info={"conductivities_S_per_cm": sig, "ion_phases": [PHASE_NAMES[p] for p in ion_ids], "volume": volume.to_dict() | {"info": {
             k: v for k, v in volume.info.items() if k not in ("active_centres_um", "active_diameters_um")}}},
         warnings=tuple(warnings_),
     )

@@ -276,7 +276,7 @@ def arrhenius_from_point(
     For a literature row that reports sigma at one temperature and an
     activation energy: ln A = ln(sigma T) + Ea / (k_B T) (form sigmaT). The
     prefactor's uncertainty is not known: intervals come from ``ea_se_ev``
-    alone (NaN when not given).
+    alone (NaN, i.e. unknown, when not given).
     """
     if form not in _FORMS:
         raise InputError(f"Arrhenius form must be one of {_FORMS}, got {form!r}")
@@ -288,7 +288,7 @@ def arrhenius_from_point(
     y = sigma * t if form == "sigmaT" else sigma
     slope = -ea_ev / K_B_EV
     ln_a = math.log(y) - slope / t
-    var_s = (ea_se_ev / K_B_EV) ** 2 if math.isfinite(ea_se_ev) else 0.0
+    var_s = (ea_se_ev / K_B_EV) ** 2 if math.isfinite(ea_se_ev) else math.nan
     # the line pivots about the measured point: var(ln A) = var(slope)/t^2, cov = -var(slope)/t
     cov = ((var_s / t**2, -var_s / t), (-var_s / t, var_s))
     return ArrheniusFit(

@@ -60,9 +60,12 @@ def test_emt_copper_lattice_energy_minimum_near_experiment():
 
 
 def _li2s(a: float = 5.71):
+    """Li2S antifluorite, conventional cell (8 Li on the tetrahedral sites of the S fcc lattice)."""
     from pymatgen.core import Lattice, Structure
 
-    return Structure.from_spacegroup("Fm-3m", Lattice.cubic(a), ["Li", "S"], [[0.25, 0.25, 0.25], [0, 0, 0]])
+    fcc = np.array([[0, 0, 0], [0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
+    li = np.array([[x, y, z] for x in (0.25, 0.75) for y in (0.25, 0.75) for z in (0.25, 0.75)])
+    return Structure(Lattice.cubic(a), ["Li"] * 8 + ["S"] * 4, np.vstack([li, fcc]))
 
 
 @pytest.mark.atomistic
@@ -86,6 +89,8 @@ def test_chgnet_loads_offline_and_li2s_is_bound_at_the_experimental_lattice(monk
         at = AseAtomsAdaptor.get_atoms(_li2s(a))
         at.calc = calc
         e[a] = at.get_potential_energy() / len(at)
+        if a == 5.71:
+            assert np.abs(at.get_forces()).max() < 1e-3  # computed with the energy, no extra call
     assert e[5.71] < e[5.45] and e[5.71] < e[5.95]
     at = AseAtomsAdaptor.get_atoms(_li2s())
     at.rattle(0.05, seed=1)
@@ -94,6 +99,4 @@ def test_chgnet_loads_offline_and_li2s_is_bound_at_the_experimental_lattice(monk
     at.calc.results.clear()
     at.calc.calculate(at, ["energy", "forces", "stress"], ["positions"])
     np.testing.assert_allclose(at.calc.results["forces"], f_fast, atol=1e-5)
-    ideal = AseAtomsAdaptor.get_atoms(_li2s())
-    ideal.calc = calc
-    assert np.abs(ideal.get_forces()).max() < 1e-3
+    assert np.size(at.calc.results["stress"]) in (6, 9)  # the full call also gives the stress

@@ -91,6 +91,7 @@ def test_real_neware_export_matches_its_own_capacity_columns(reference_dir):
     t = data.time_s[(data.cycle == 1) & (data.current_A > 0)]
     assert s.charge_mAh[0] == pytest.approx(1e-3 * 0.24845 * (t[-1] - t[0] + 60) / 3.6, rel=0.02)
     assert np.all((s.coulombic_efficiency[:3] > 0.8) & (s.coulombic_efficiency[:3] < 1.0))
+    assert any("ends during a charge of cycle 4" in n for n in s.notes)  # the export stops mid-charge
 
 
 @pytest.mark.external
@@ -180,3 +181,26 @@ def test_bad_arguments(tmp_path):
         read_cycler_file(empty)
     with pytest.raises(FileFormatError, match="no header"):
         read_cycler_file(_write_csv(tmp_path / "x.csv", [(1, 2)], header=("a", "b")))
+
+
+def test_500_cycles_need_ce_of_99_96_percent_science_md_4():
+    """If every lost charge is lost capacity, Q_n = CE^(n-1) Q_1: CE 99.96 % lasts > 500 cycles to 80 %,
+    99.95 % does not (science.md section 4)."""
+    n = np.arange(1, 801)
+    assert cycles_to_fraction(0.9996 ** (n - 1)) > 500
+    assert cycles_to_fraction(0.9995 ** (n - 1)) < 500
+    assert cycles_to_fraction(0.9996 ** (n - 1)) == int(np.ceil(np.log(0.8) / np.log(0.9996))) + 1
+
+
+@pytest.mark.external
+def test_impedance_mpt_is_refused_with_a_clear_message(reference_dir):
+    with pytest.raises(FileFormatError, match="impedance"):
+        read_cycler_file(reference_dir / "eis" / "formats" / "exampleDataBioLogic.mpt")
+
+
+def test_garbage_mpr_gives_file_format_error(tmp_path):
+    pytest.importorskip("galvani")
+    p = tmp_path / "junk.mpr"
+    p.write_bytes(b"BIO-LOGIC MODULAR FILE\x1a" + bytes(range(256)) * 4)
+    with pytest.raises(FileFormatError, match="junk.mpr"):
+        read_cycler_file(p)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ssbkit.cell.design import design_from_dict, load_design, make_anode, make_composite
+from ssbkit.cell.design import make_anode, make_composite
+from ssbkit.cell.design_file import design_from_dict, load_design
 from ssbkit.errors import FileFormatError, InputError
 
 # The lecture's reference cathode: LCO : glass-ceramic : AB = 20 : 30 : 3 by mass (science.md section 4)
@@ -135,3 +136,16 @@ def test_load_design_from_toml(tmp_path):
         load_design(bad)
     with pytest.raises(InputError, match="does not exist"):
         load_design(tmp_path / "nope.toml")
+
+
+def test_bundled_example_design_is_the_lecture_reference_cell():
+    """ssbkit/cell/data/example_design.toml: 80 mg separator and 20 mg composite on a 10 mm pellet."""
+    from importlib import resources
+
+    from ssbkit.cell.energy import stack_energy
+
+    d = load_design(resources.files("ssbkit.cell.data").joinpath("example_design.toml"))
+    e = stack_energy(d)
+    assert e.mass_breakdown_mg_cm2["separator electrolyte"] * d.area_cm2 == pytest.approx(80.0, rel=0.01)
+    comp = sum(v for k, v in e.mass_breakdown_mg_cm2.items() if k.startswith("cathode")) * d.area_cm2
+    assert comp == pytest.approx(20.0, rel=0.01)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ssbkit.cell import get_active_material
-from ssbkit.cell.design import design_from_dict
+from ssbkit.cell.design_file import design_from_dict
 from ssbkit.cell.energy import (
     SET_PLAN_TARGETS,
     compare_to_targets,

@@ -182,6 +182,17 @@ def test_lower_temperature_slows_kinetics_and_diffusion_at_fixed_sigma():
     assert cold.voltage_V[1] < warm.voltage_V[1]
 
 
+def test_reused_model_with_new_sigma_and_temperature_equals_a_fresh_build():
+    """sigma_SE and T are solver inputs: the cached model must not keep the first values."""
+    first = simulate_discharge(LCO, 3.0)
+    q = replace(LCO, sigma_se_S_per_cm=1e-4, temperature_c=45.0)
+    reused = simulate_discharge(q, 3.0)
+    p2d.clear_cache()
+    fresh = simulate_discharge(q, 3.0)
+    assert reused.final_capacity_mAh_per_g == pytest.approx(fresh.final_capacity_mAh_per_g, rel=1e-4)
+    assert abs(reused.final_capacity_mAh_per_g - first.final_capacity_mAh_per_g) > 5.0
+
+
 def test_failed_c_rate_is_reported_and_the_others_go_on(monkeypatch):
     """A solver failure at one C-rate, a non-number and a negative rate: reported, not raised."""
     import pybamm

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ssbkit.cell.design import design_from_dict
+from ssbkit.cell.design_file import design_from_dict
 from ssbkit.cell.reaction_zone import (
     effective_ionic_conductivity,
     rate_capability,
@@ -136,8 +136,33 @@ def test_bad_input():
     with pytest.raises(InputError, match="current"):
         reaction_zone_capacity(0.0, q_cathode_mAh_cm3=1, sigma_cathode_S_per_cm=1, capacity_max_mAh_cm2=1,
                                voltage_margin_V=1)
+    with pytest.raises(InputError, match="sigma_cathode"):
+        reaction_zone_capacity([1.0, 2.0], q_cathode_mAh_cm3=1, sigma_cathode_S_per_cm=[1e-3, np.nan],
+                               capacity_max_mAh_cm2=1, voltage_margin_V=1)
     d = _kato_like()
     with pytest.raises(InputError, match="C-rates"):
         rate_capability(d, [-1.0], sigma_se_S_per_cm=1e-3)
     with pytest.raises(InputError, match="sigma_se"):
         rate_capability(d, [1.0])
+
+
+def test_design_to_p2d_params_keeps_the_reaction_zone_conductances():
+    """The p2d cell gets the same eps, tau and separator conductance sigma (1-p)^1.5 (R-18) as R-19."""
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    d = _kato_like("Li-In")
+    p = design_to_p2d_params(d, sigma_se_S_per_cm=2e-3, temperature_c=60.0)
+    assert p.electrolyte_volume_fraction == pytest.approx(d.cathode.eps_se)
+    assert p.active_volume_fraction == pytest.approx(d.cathode.phi("active"))
+    assert p.cathode_tortuosity == pytest.approx(2.47)
+    assert 2e-3 / p.separator_tortuosity == pytest.approx(2e-3 * 0.9**1.5)
+    assert (p.anode, p.temperature_c, p.cutoff_V) == ("Li-In", 60.0, 3.0)
+    graphite = design_from_dict({
+        "cathode": {"active_material": "LiCoO2", "volume_fractions": {"active": 0.5, "electrolyte": 0.5},
+                    "porosity": 0.1, "thickness_um": 50.0},
+        "separator": {"thickness_um": 30.0},
+        "anode": {"material": "graphite", "np_ratio": 1.1, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                  "porosity": 0.1},
+    })
+    with pytest.raises(InputError, match="Li or Li-In"):
+        design_to_p2d_params(graphite, sigma_se_S_per_cm=1e-3)

@@ -106,6 +106,10 @@ def test_to_dict_is_json_and_bad_options_raise():
         kk_test(_spec(randles(W)), c=1.5)
     with pytest.raises(InputError, match="threshold"):
         kk_test(_spec(randles(W)), threshold=0)
+    z = randles(W)
+    z[5] = 0
+    with pytest.raises(InputError, match=r"synthetic: Z = 0 at 31622.8 Hz"):
+        kk_test(_spec(z))
 
 
 def _peer_linkk(f, z, m, add_cap):

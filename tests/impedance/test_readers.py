@@ -63,6 +63,12 @@ def test_fixture_parses_to_the_analytic_source_spectrum(name, fmt):
     assert np.all(s.z_imag < 0)
 
 
+def test_mislabelled_file_is_read_by_content_with_a_note():
+    s = read_spectrum(FIX / "mislabelled_gamry.mpt")
+    assert s.metadata["format"] == "gamry"
+    assert "extension .mpt suggests biologic, content is gamry" in s.metadata["notes"]
+
+
 def test_files_with_several_spectra_are_split():
     """Two cycles (BioLogic cycle number) and two back-to-back sweeps give two spectra each."""
     for name in ("synthetic_2cycles.mpt", "synthetic_two_sweeps.csv"):
@@ -84,7 +90,7 @@ def test_aborted_gamry_run_is_the_first_points_of_the_complete_one():
 
 
 def test_z_imag_sign_detection_and_override():
-    """Headerless -Z'' is detected (guess noted); '+'/'-' override; BioLogic '-Im(Z)' is honoured."""
+    """Headerless -Z'' is detected (guess noted); '+'/'-' override; BioLogic -Im(Z) honoured."""
     s = read_spectrum(FIX / "synthetic_headerless_negz.txt")
     assert "guessed" in s.metadata["z_imag_stored_as"]
     raw = read_spectrum(FIX / "synthetic_headerless_negz.txt", z_imag_sign="+")
@@ -92,7 +98,7 @@ def test_z_imag_sign_detection_and_override():
     flipped = read_spectrum(FIX / "synthetic_header.csv", z_imag_sign="-")
     np.testing.assert_allclose(flipped.z_imag, -Z_REF.imag, rtol=1e-9)
     assert read_spectrum(FIX / "synthetic.mpt").metadata["z_imag_stored_as"] == "-Z''"
-    with pytest.raises(FileFormatError, match="z_imag_sign='up'"):
+    with pytest.raises(InputError, match="z_imag_sign='up'"):
         read_spectra(FIX / "synthetic.mpt", z_imag_sign="up")
 
 
@@ -115,6 +121,12 @@ def test_temperature_from_name(name, expected):
     assert (t is None) if expected is None else t == pytest.approx(expected)
 
 
+def test_temperature_column_gives_each_spectrum_its_mean():
+    """BioLogic file with a Temperature/°C column and two cycles at 25 and 35 degC."""
+    spectra = read_spectra(FIX / "synthetic_2temps.mpt")
+    assert [s.temperature_c for s in spectra] == [25.0, 35.0]
+
+
 def test_temperature_from_file_header_wins_over_name():
     assert read_spectrum(FIX / "synthetic_tempheader.txt").temperature_c == 85.0
     assert read_spectrum(FIX / "synthetic_298K.csv").temperature_c == pytest.approx(24.85)
@@ -127,13 +139,16 @@ def test_temperature_from_file_header_wins_over_name():
         ("broken_empty.csv", r"broken_empty.csv: file is empty"),
         ("broken_whitespace.txt", r"broken_whitespace.txt: file is empty"),
         ("broken_binary.dat", r"broken_binary.dat: binary data, not a text export"),
-        ("broken_truncated.csv", r"line 22: 2 columns where the rows above have 3 \(the file looks truncated\)"),
-        ("broken_truncated_number.csv", r"line 22: '-3e' is not a number \(the file looks truncated\)"),
+        ("broken_truncated.csv",
+         r"line 22: 2 columns where the rows above have 3 \(the file looks truncated\)"),
+        ("broken_truncated_number.csv",
+         r"line 22: '-3e' is not a number \(the file looks truncated\)"),
         ("broken_garbled.csv", r"broken_garbled.csv, line 12: 'abc' is not a number"),
         ("broken_nan.csv", r"broken_nan.csv, line 7: not a finite number"),
         ("broken_dup.csv", r"broken_dup.csv, line 10: frequency 17782.8 Hz repeats line 9"),
         ("broken_negative_freq.csv", r"line 30: frequency -0.1 Hz is not > 0"),
-        ("broken_unknown_columns.csv", r"line 1: columns \['time', 'voltage', 'current'\] not recognised"),
+        ("broken_unknown_columns.csv",
+         r"line 1: columns \['time', 'voltage', 'current'\] not recognised"),
         ("broken_too_few.csv", r"2 data point\(s\); a spectrum needs at least 3"),
         ("broken_truncated.mpt", r"header says 60 lines but the file has"),
         ("broken_nozcurve.DTA", r"no 'ZCURVE TABLE'"),

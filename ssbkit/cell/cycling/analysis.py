@@ -163,6 +163,9 @@ def summarize_cycles(
             qd[k] += s["capacity_mAh"]
             t = data.time_s[s["slice"]]
             dur[k] += float(t[-1] - t[0]) if t.size > 1 else 0.0
+    if segs[-1]["kind"] != "rest":
+        notes.append(f"the file ends during a {segs[-1]['kind']} of cycle {segs[-1]['cycle']}: "
+                     "that half-cycle (and its CE) may be incomplete")
     with np.errstate(divide="ignore", invalid="ignore"):
         num, den = (qd, qc) if ce_convention == "discharge/charge" else (qc, qd)
         ce = np.where((num > 0) & (den > 0), num / den, np.nan)

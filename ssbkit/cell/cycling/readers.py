@@ -169,6 +169,8 @@ def _read_biologic(path: Path, lines: list[str]) -> CyclerData:
             meta["mass_mg"] = val * {"mg": 1.0, "g": 1e3, "ug": 1e-3}.get(m.group(3), 1.0)
     idx = (n_head - 1) if n_head else _header_index(path, lines, (("time/s",), ("Ewe/V", "Ecell/V")))
     t = _Table(path, lines, idx, "\t")
+    if t.find("freq/Hz", required=False) is not None:
+        raise FileFormatError(f"{path}: an impedance (freq/Hz) file, not cycling data; use 'ssbkit eis'")
     time = t.numbers(t.find("time/s"), "time/s")
     volt = t.numbers(t.find("Ewe/V", "Ecell/V"), "Ewe/V")
     icol = t.find("<I>/mA", "I/mA", "control/V/mA")
@@ -180,6 +182,45 @@ def _read_biologic(path: Path, lines: list[str]) -> CyclerData:
     q_i = t.find("Q charge/discharge/mA.h", "(Q-Qo)/mA.h", required=False)
     cap = np.abs(t.numbers(q_i, t.header[q_i])) * 1e-3 if q_i is not None else np.full(len(time), np.nan)
     return CyclerData(str(path), "biologic", time, volt, cur, cycle, step, cap, meta)
+
+
+def _read_biologic_mpr(path: Path) -> CyclerData:
+    """Binary EC-Lab .mpr through galvani (the ``mpr`` extra)."""
+    try:
+        from galvani.BioLogic import MPRfile
+    except ImportError:
+        raise InputError(f"{path}: reading .mpr needs galvani (pip install 'ssbkit[mpr]'); "
+                         "or export the file as .mpt text from EC-Lab") from None
+    try:
+        d = MPRfile(str(path)).data
+    except Exception as exc:  # galvani raises ValueError, struct.error, NotImplementedError ...
+        raise FileFormatError(f"{path}: not a readable BioLogic .mpr file ({type(exc).__name__}: {exc})") from None
+    names = set(d.dtype.names or ())
+    if "freq/Hz" in names:
+        raise FileFormatError(f"{path}: an impedance (freq/Hz) file, not cycling data; use 'ssbkit eis'")
+
+    def col(*cands: str, required: bool = True):
+        for c in cands:
+            if c in names:
+                v = np.asarray(d[c], dtype=float)
+                bad = np.flatnonzero(~np.isfinite(v))
+                if bad.size:
+                    raise FileFormatError(f"{path}: record {bad[0] + 1}: {c} is NaN or infinite")
+                return v
+        if required:
+            raise FileFormatError(f"{path}: no column {cands[0]!r} (columns: {', '.join(sorted(names))})")
+        return None
+
+    time = col("time/s")
+    volt = col("Ewe/V", "Ecell/V")
+    cur = col("I/mA", "<I>/mA", "control/V/mA") * 1e-3
+    cyc = col("cycle number", required=False)
+    half = col("half cycle", "Ns", required=False)
+    q = col("Q charge/discharge/mA.h", "(Q-Qo)/mA.h", required=False)
+    return CyclerData(str(path), "biologic", time, volt, cur,
+                      np.zeros(time.size, int) if cyc is None else cyc.astype(int),
+                      _segments_from_sign(cur) if half is None else half.astype(int),
+                      np.full(time.size, np.nan) if q is None else np.abs(q) * 1e-3)
 
 
 def _read_neware(path: Path, lines: list[str]) -> CyclerData:
@@ -296,7 +337,8 @@ def read_cycler_file(path: str | Path, *, format: str = "auto") -> CyclerData:
     Parameters
     ----------
     path
-        BioLogic ``.mpt`` (GCPL), Neware / Arbin / Maccor text or CSV export,
+        BioLogic ``.mpt`` (GCPL; binary ``.mpr`` through galvani), Neware /
+        Arbin / Maccor text or CSV export,
         or a generic delimited file with time, voltage and current columns
         (optionally cycle, step, charge and discharge capacity).
     format
@@ -305,9 +347,14 @@ def read_cycler_file(path: str | Path, *, format: str = "auto") -> CyclerData:
     if format not in FORMATS:
         raise InputError(f"unknown cycler format {format!r}{did_you_mean(format, FORMATS)}")
     p = Path(path)
-    lines = _lines(p)
-    fmt = _detect(p, lines) if format == "auto" else format
-    data = _READERS[fmt](p, lines)
+    if p.suffix.lower() == ".mpr" and format in ("auto", "biologic"):
+        if not p.is_file():
+            raise InputError(f"cycling file {str(p)!r} does not exist")
+        data = _read_biologic_mpr(p)
+    else:
+        lines = _lines(p)
+        fmt = _detect(p, lines) if format == "auto" else format
+        data = _READERS[fmt](p, lines)
     if np.any(np.diff(data.time_s) < 0):
         k = int(np.argmax(np.diff(data.time_s) < 0))
         raise FileFormatError(f"{p}: time goes backwards after data row {k + 1}")

@@ -54,6 +54,10 @@ def detect_format(path: str | Path, head: str | None = None) -> str:
     if ext == ".mpr":
         return "biologic-mpr"
     if head is None:
+        if path.is_dir():
+            raise FileFormatError(f"{path}: is a folder, not an impedance file")
+        if not path.exists():
+            raise FileFormatError(f"{path}: no such file")
         with open(path, "rb") as fh:
             raw = fh.read(8192)
         if raw.startswith(_MPR_MAGIC):
@@ -108,8 +112,6 @@ def read_spectra(
     path = Path(path)
     sign = normalise_sign(z_imag_sign)
     name = _canonical(fmt) if fmt else None
-    if name is None and not path.exists():
-        raise FileFormatError(f"{path}: no such file")
     if name is None:
         name = detect_format(path)
     if name == "biologic-mpr":
@@ -117,6 +119,15 @@ def read_spectra(
     else:
         lines = read_lines(path)
         spectra = _TEXT_READERS[name].read(path, lines, z_imag_sign=sign)
+    ext = path.suffix.lower()
+    claimed = next((n for n, m in _TEXT_READERS.items() if n != "csv" and ext in m.EXTENSIONS),
+                   None)
+    if claimed is not None and claimed != name:
+        note = f"extension {path.suffix} suggests {claimed}, content is {name}"
+        spectra = [
+            replace(s, metadata={**s.metadata, "notes": [*s.metadata.get("notes", []), note]})
+            for s in spectra
+        ]
     t_name = temperature_from_name(path)
     if t_name is not None:
         spectra = [

@@ -13,7 +13,9 @@ from pathlib import Path
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
 from . import delimited
-from ._text import Columns, find_blocks, spectra_from_table
+from ._columns import Columns
+from ._table import spectra_from_table
+from ._text import find_blocks
 
 __all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
 

@@ -15,13 +15,9 @@ import numpy as np
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._text import (
-    find_blocks,
-    header_temperature_c,
-    identify_columns,
-    spectra_from_blocks,
-    spectra_from_table,
-)
+from ._columns import identify_columns
+from ._table import header_temperature_c, spectra_from_blocks, spectra_from_table
+from ._text import find_blocks
 
 __all__ = ["EXTENSIONS", "NAME", "read", "read_mpr", "sniff"]
 

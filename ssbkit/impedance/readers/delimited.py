@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spectrum import Spectrum
-from ._text import find_blocks, guess_delimiter, header_temperature_c, spectra_from_blocks
+from ._table import header_temperature_c, spectra_from_blocks
+from ._text import find_blocks, guess_delimiter
 
 __all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
 

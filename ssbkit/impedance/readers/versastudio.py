@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._text import find_blocks, identify_columns, spectra_from_table, split_fields
+from ._columns import identify_columns
+from ._table import spectra_from_table
+from ._text import find_blocks, split_fields
 
 __all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
 

@@ -1,0 +1,310 @@
+"""The record of a circuit fit, and how it is assembled.
+
+:class:`FitResult` holds parameters, standard errors, confidence intervals,
+the full covariance, chi-square, AIC/BIC and residuals; :class:`Arc` the
+resistance, effective capacitance (Brug et al., J. Electroanal. Chem. 176
+(1984) 275, parallel R–CPE form C = (Q R^(1-n))^(1/n)) and label of every
+R–CPE pair, named on the scale of Irvine, Sinclair & West, Adv. Mater. 2
+(1990) 132 (``science.md`` §2). :func:`build_result` turns a solution and the
+covariance of the fitted variables into a :class:`FitResult`; it is shared by
+single fits (:mod:`.fit`) and joint fits of a series (:mod:`.globalfit`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy import stats
+
+from ssbkit.errors import InputError
+
+from .circuit import Circuit, parse_circuit
+from .elements import POSITIVE
+from .startvalues import arc_pairs
+
+__all__ = [
+    "Arc",
+    "FitResult",
+    "WEIGHTINGS",
+    "build_result",
+    "label_capacitance",
+    "spectrum_arrays",
+    "weights",
+]
+
+WEIGHTINGS = ("unit", "modulus", "proportional")
+
+
+@dataclass(frozen=True)
+class Arc:
+    """One R–CPE (or R–C) arc of a fitted circuit.
+
+    Attributes
+    ----------
+    r_ohm, r_err_ohm
+        Arc resistance and its standard error (ohm).
+    c_eff_f, c_eff_err_f
+        Effective capacitance (F), Brug's formula for a CPE.
+    f_apex_hz
+        Apex frequency 1 / (2 pi (R Q)^(1/n)) (Hz).
+    label
+        ``"bulk"``, ``"grain boundary"``, ``"surface layer"`` or ``"electrode"``.
+    """
+
+    resistor: str
+    capacitor: str
+    r_ohm: float
+    r_err_ohm: float
+    c_eff_f: float
+    c_eff_err_f: float
+    f_apex_hz: float
+    label: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """Result of one circuit fit (``success=False`` carries the reason in ``message``).
+
+    Attributes
+    ----------
+    params, errors
+        Parameter values (SI, units in ``units``) and standard errors.
+    ci_low, ci_high
+        Confidence interval at ``level``.
+    covariance
+        Full covariance of the parameters (fixed ones have zero rows).
+    chi2, chi2_reduced, aic, bic
+        Weighted sum of squares, divided by 2N - k, and information criteria.
+    rms_relative
+        sqrt(mean(|Z_fit - Z| ^ 2 / |Z| ^ 2)).
+    """
+
+    circuit: str
+    success: bool
+    message: str
+    names: tuple[str, ...] = ()
+    params: tuple[float, ...] = ()
+    errors: tuple[float, ...] = ()
+    ci_low: tuple[float, ...] = ()
+    ci_high: tuple[float, ...] = ()
+    units: tuple[str, ...] = ()
+    fixed: tuple[bool, ...] = ()
+    covariance: np.ndarray | None = None
+    chi2: float = math.nan
+    chi2_reduced: float = math.nan
+    aic: float = math.nan
+    bic: float = math.nan
+    rms_relative: float = math.nan
+    n_points: int = 0
+    weighting: str = "modulus"
+    level: float = 0.95
+    arcs: tuple[Arc, ...] = ()
+    frequency_hz: np.ndarray | None = None
+    z_data: np.ndarray | None = None
+    z_fit: np.ndarray | None = None
+    mask: np.ndarray | None = None
+    n_starts: int = 0
+    nfev: int = 0
+    source: str = ""
+    temperature_c: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def values(self) -> dict[str, float]:
+        """``{name: value}``."""
+        return dict(zip(self.names, self.params, strict=True))
+
+    @property
+    def stderr(self) -> dict[str, float]:
+        return dict(zip(self.names, self.errors, strict=True))
+
+    @property
+    def residuals(self) -> np.ndarray | None:
+        """Relative complex residuals (Z_fit - Z) / |Z| at every frequency."""
+        if self.z_fit is None:
+            return None
+        return (self.z_fit - self.z_data) / np.abs(self.z_data)
+
+    def predict(self, f_hz) -> np.ndarray:
+        """Model impedance (ohm) at ``f_hz``."""
+        return parse_circuit(self.circuit).impedance(np.array(self.params), f_hz)
+
+    def to_dict(self) -> dict:
+        def lst(a):
+            return None if a is None else [float(x) for x in np.ravel(a)]
+
+        return {
+            "circuit": self.circuit,
+            "success": self.success,
+            "message": self.message,
+            "source": self.source,
+            "temperature_c": self.temperature_c,
+            "parameters": {
+                n: {"value": v, "stderr": e, "ci_low": lo, "ci_high": hi, "unit": u, "fixed": fx}
+                for n, v, e, lo, hi, u, fx in zip(
+                    self.names, self.params, self.errors, self.ci_low, self.ci_high,
+                    self.units, self.fixed, strict=True,
+                )
+            },
+            "covariance": None if self.covariance is None else self.covariance.tolist(),
+            "chi2": self.chi2,
+            "chi2_reduced": self.chi2_reduced,
+            "aic": self.aic,
+            "bic": self.bic,
+            "rms_relative": self.rms_relative,
+            "n_points": self.n_points,
+            "weighting": self.weighting,
+            "level": self.level,
+            "arcs": [a.to_dict() for a in self.arcs],
+            "n_starts": self.n_starts,
+            "nfev": self.nfev,
+        }
+
+
+def label_capacitance(c_f: float, cell_constant_per_cm: float | None = None) -> str:
+    """Name the process behind an arc from its capacitance (Irvine, Sinclair & West 1990).
+
+    ``c_f`` is scaled to a cell constant d/A of 1 cm^-1 when ``cell_constant_per_cm`` is given.
+    bulk < 1e-11 F < grain boundary < 1e-8 F < surface layer < 1e-7 F < electrode.
+    """
+    c = c_f * (cell_constant_per_cm if cell_constant_per_cm else 1.0)
+    if not math.isfinite(c):
+        return "unknown"
+    if c < 1e-11:
+        return "bulk"
+    if c < 1e-8:
+        return "grain boundary"
+    if c < 1e-7:
+        return "surface layer"
+    return "electrode"
+
+
+def weights(z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
+    """Standard deviations (sigma_re, sigma_im) of the residuals under ``weighting``."""
+    if weighting == "unit":
+        return np.ones(z.size), np.ones(z.size)
+    if weighting == "modulus":
+        return np.abs(z), np.abs(z)
+    floor = 1e-3 * np.abs(z)
+    return np.maximum(np.abs(z.real), floor), np.maximum(np.abs(z.imag), floor)
+
+
+def spectrum_arrays(spectrum, z_ohm):
+    if z_ohm is None:
+        try:
+            f, z = spectrum.frequency_hz, spectrum.z_ohm
+        except AttributeError:
+            raise InputError("fit needs a Spectrum or the arrays f_hz, z_ohm") from None
+        src = str(getattr(spectrum, "source", "") or "")
+        t = getattr(spectrum, "temperature_c", None)
+    else:
+        f, z, src, t = spectrum, z_ohm, "", None
+    f = np.asarray(f, dtype=float).ravel()
+    z = np.asarray(z, dtype=complex).ravel()
+    if f.shape != z.shape:
+        raise InputError(f"{src or 'spectrum'}: {f.size} frequencies but {z.size} impedances")
+    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(z))):
+        raise InputError(f"{src or 'spectrum'}: NaN or infinite values; drop those rows")
+    if np.any(f <= 0):
+        raise InputError(f"{src or 'spectrum'}: frequencies must be > 0 Hz")
+    return f, z, src, t
+
+
+def _arcs(circuit: Circuit, p, cov, cell_constant_per_cm) -> tuple[Arc, ...]:
+    names = list(circuit.param_names)
+    out = []
+    for rnode, cnode in arc_pairs(circuit.tree):
+        ir = names.index(rnode.label)
+        r = p[ir]
+        if cnode.element.name == "C":
+            ic = names.index(cnode.label)
+            c = p[ic]
+            c_err = math.sqrt(max(cov[ic, ic], 0))
+            f_apex = 1 / (2 * math.pi * r * c)
+        else:
+            iq, i_n = names.index(cnode.label + "_Q"), names.index(cnode.label + "_n")
+            q, n = p[iq], p[i_n]
+            c = (q * r ** (1 - n)) ** (1 / n)
+            # delta method on ln C = (ln Q + ln R) / n - ln R
+            g = np.zeros(len(p))
+            g[iq] = 1 / (n * q)
+            g[ir] = (1 / n - 1) / r
+            g[i_n] = -(math.log(q) + math.log(r)) / n**2
+            c_err = c * math.sqrt(max(g @ cov @ g, 0))
+            f_apex = 1 / (2 * math.pi * (r * q) ** (1 / n))
+        out.append(
+            Arc(rnode.label, cnode.label, float(r), math.sqrt(max(cov[ir, ir], 0)), float(c),
+                float(c_err), float(f_apex), label_capacitance(c, cell_constant_per_cm))
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=512)
+def _t_quantile(level: float, dof: int) -> float:
+    return float(stats.t.ppf(0.5 + level / 2, dof))
+
+
+def build_result(
+    c: Circuit, p, free, cov_x, *, chi2, dof, f_all, z_all, mask, weighting, level,
+    cell_constant_per_cm, ok, message, n_starts=1, nfev=0, source="", temperature_c=None,
+) -> FitResult:
+    """Assemble a :class:`FitResult` from a solution ``p`` and the covariance of the
+    free fitted variables ``cov_x`` (ln p for positive parameters)."""
+    kinds = np.array(c.param_kinds)
+    free = np.asarray(free, bool)
+    is_log = (kinds == POSITIVE) & free
+    k = int(free.sum())
+    cov = np.zeros((c.n_params, c.n_params))
+    scale = np.where(is_log[free], p[free], 1.0)
+    cov[np.ix_(free, free)] = cov_x * np.outer(scale, scale)
+    se = np.sqrt(np.maximum(np.diag(cov), 0))
+    tq = _t_quantile(level, dof)
+    se_x = np.zeros(c.n_params)
+    se_x[free] = np.sqrt(np.maximum(np.diag(cov_x), 0))
+    ci_lo = np.where(is_log, p * np.exp(-tq * se_x), p - tq * se)
+    ci_hi = np.where(is_log, p * np.exp(tq * se_x), p + tq * se)
+    z = z_all[mask]
+    zfit_all = c.impedance(p, f_all)
+    rms = float(np.sqrt(np.mean(np.abs(zfit_all[mask] - z) ** 2 / np.abs(z) ** 2)))
+    n2 = 2 * z.size
+    ll = n2 * math.log(max(chi2, 1e-300) / n2)
+    if ok and not np.all(np.isfinite(se)):
+        ok, message = False, "covariance is not finite (parameters not identifiable)"
+    if ok and rms > 0.2:
+        ok, message = False, f"poor fit: relative rms misfit {rms:.2g} after {n_starts} starts"
+    return FitResult(
+        circuit=str(c),
+        success=bool(ok),
+        message=message,
+        names=c.param_names,
+        params=tuple(float(v) for v in p),
+        errors=tuple(float(v) for v in se),
+        ci_low=tuple(float(v) for v in ci_lo),
+        ci_high=tuple(float(v) for v in ci_hi),
+        units=c.param_units,
+        fixed=tuple(bool(not fr) for fr in free),
+        covariance=cov,
+        chi2=chi2,
+        chi2_reduced=chi2 / dof,
+        aic=ll + 2 * k,
+        bic=ll + k * math.log(n2),
+        rms_relative=rms,
+        n_points=int(z.size),
+        weighting=weighting,
+        level=level,
+        arcs=_arcs(c, p, cov, cell_constant_per_cm),
+        frequency_hz=f_all,
+        z_data=z_all,
+        z_fit=zfit_all,
+        mask=mask,
+        n_starts=n_starts,
+        nfev=nfev,
+        source=source,
+        temperature_c=temperature_c,
+    )

@@ -1,0 +1,270 @@
+"""Spectra from numeric tables: units, Z'' sign, repeated sweeps, header temperature.
+
+Format modules say where their table is and what its columns mean; the
+functions here turn it into validated :class:`~ssbkit.impedance.spectrum.Spectrum`
+objects whose errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import FileFormatError
+from ..spectrum import Spectrum, check_rows, make_spectrum
+from ._columns import Columns, identify_columns
+from ._text import DataBlock, number, split_fields
+
+__all__ = [
+    "header_temperature_c",
+    "spectra_from_blocks",
+    "spectra_from_table",
+    "split_sweeps",
+]
+
+
+def split_sweeps(f: np.ndarray) -> list[np.ndarray]:
+    """Index arrays of the separate frequency sweeps in a column of frequencies.
+
+    A new sweep starts where the frequency jumps back against the dominant sweep
+    direction by more than half a decade (and five median steps), and only if
+    the two pieces overlap in frequency: pieces that do not (a sweep measured in
+    two segments, rows out of order) stay one spectrum, sorted later.
+    """
+    n = f.size
+    if n < 3:
+        return [np.arange(n)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lf = np.log10(np.where(f > 0, f, np.nan))
+    d = np.diff(lf)
+    if not np.isfinite(d).any():
+        return [np.arange(n)]
+    direction = np.sign(np.nanmedian(d))
+    if direction == 0:
+        return [np.arange(n)]
+    step = np.nanmedian(np.abs(d))
+    cut = np.flatnonzero((np.sign(d) == -direction) & (np.abs(d) > max(0.5, 5 * step)))
+    pieces = np.split(np.arange(n), cut + 1)
+    merged = [pieces[0]]
+    for piece in pieces[1:]:
+        prev = f[merged[-1]]
+        cur = f[piece]
+        if cur.min() > prev.max() or cur.max() < prev.min():
+            merged[-1] = np.concatenate([merged[-1], piece])
+        else:
+            merged.append(piece)
+    return merged
+
+
+def spectra_from_table(
+    path: Path,
+    values: np.ndarray,
+    line_numbers: np.ndarray,
+    cols: Columns,
+    *,
+    fmt: str,
+    z_imag_sign: str,
+    guess_sign: bool,
+    metadata: dict | None = None,
+    temperature_c: float | None = None,
+) -> list[Spectrum]:
+    """Spectra from a numeric table whose columns are described by ``cols``.
+
+    Rows that are all zero in f, Z' and Z'' (placeholders that Parstat and
+    BioLogic write for non-impedance steps) are dropped with a note. Repeated
+    sweeps, and changes of a cycle column, split the table into spectra.
+    ``z_imag_sign`` ``"+"``/``"-"`` overrides what the header says; with
+    ``"auto"`` an explicit ``-`` in the header is trusted, and where the header
+    says nothing and ``guess_sign`` is set, a table with most Z'' > 0 is taken
+    to hold -Z'' (a note records it). A temperature column (``Temperature/°C``,
+    ``Temp (K)``) gives each spectrum the mean of its rows as ``temperature_c``.
+    """
+    meta = {"format": fmt, **(metadata or {})}
+    meta["notes"] = list(meta.get("notes", []))
+    if cols.names:
+        meta["columns"] = [cols.names[j] for j in (cols.freq, cols.real, cols.imag,
+                                                   cols.modulus, cols.phase) if j is not None]
+    f = values[:, cols.freq] * cols.freq_factor
+    if cols.angular:
+        f = f / (2.0 * np.pi)
+    if cols.real is not None and cols.imag is not None:
+        zr = values[:, cols.real] * cols.z_factor
+        zi = values[:, cols.imag] * cols.z_factor
+        stated = cols.imag_negated
+    else:
+        mod = values[:, cols.modulus] * cols.z_factor
+        ph = values[:, cols.phase]
+        ph = ph if cols.phase_rad else np.deg2rad(ph)
+        ph = -ph if cols.phase_negated else ph
+        zr, zi = mod * np.cos(ph), mod * np.sin(ph)
+        stated = cols.phase_negated or None
+        meta["notes"].append("Z computed from |Z| and phase")
+    placeholder = (f == 0) & (zr == 0) & (zi == 0)
+    if placeholder.any():
+        meta["notes"].append(f"{int(placeholder.sum())} all-zero rows skipped")
+        keep = ~placeholder
+        f, zr, zi = f[keep], zr[keep], zi[keep]
+        values, line_numbers = values[keep], line_numbers[keep]
+    if z_imag_sign == "-" or (z_imag_sign == "auto" and stated and cols.imag is not None):
+        zi = -zi
+        meta["z_imag_stored_as"] = "-Z''"
+    elif z_imag_sign == "auto" and stated is None and guess_sign:
+        finite = zi[np.isfinite(zi)]
+        if finite.size and np.mean(finite > 0) > 0.5:
+            zi = -zi
+            meta["z_imag_stored_as"] = "-Z'' (guessed: most values > 0)"
+        else:
+            meta["z_imag_stored_as"] = "Z''"
+    else:
+        meta["z_imag_stored_as"] = "Z''"
+    check_rows(f, zr, zi, source=str(path), line_numbers=line_numbers)
+    groups: list[np.ndarray] = []
+    if cols.cycle is not None:
+        cyc = values[:, cols.cycle]
+        edges = np.flatnonzero(np.diff(cyc) != 0) + 1
+        parts = np.split(np.arange(f.size), edges)
+    else:
+        parts = [np.arange(f.size)]
+    for part in parts:
+        groups.extend(part[g] for g in split_sweeps(f[part]))
+    groups = [g for g in groups if g.size]
+    temps = None
+    if cols.temperature is not None:
+        temps = values[:, cols.temperature] - (273.15 if cols.temperature_kelvin else 0.0)
+    many = len(groups) > 1
+    out = []
+    for k, g in enumerate(groups):
+        m = dict(meta)
+        if many:
+            m["index_in_file"] = k
+        out.append(
+            make_spectrum(
+                f[g], zr[g], zi[g], source=f"{path}#{k + 1}" if many else str(path),
+                temperature_c=_mean_temperature(temps, g, temperature_c), metadata=m,
+                line_numbers=line_numbers[g],
+            )
+        )
+    return out
+
+
+def _mean_temperature(
+    temps: np.ndarray | None, rows: np.ndarray, default: float | None
+) -> float | None:
+    """Mean of a temperature column over ``rows`` (degC), else ``default``."""
+    if temps is None:
+        return default
+    t = temps[rows]
+    t = t[np.isfinite(t)]
+    return float(np.mean(t)) if t.size else default
+
+
+_TEMP = re.compile(
+    r"\btemp(?:erature)?\b\s*(?:[\[(/]\s*(°?C|deg\s*C|K)\s*[\])]?)?\s*[:=\t]\s*"
+    r"(-?\d+(?:\.\d+)?)\s*(°?C|deg\s*C|K)?",
+    re.IGNORECASE,
+)
+
+
+def header_temperature_c(lines: list[str]) -> float | None:
+    """A sample temperature (degC) stated in header lines as ``Temperature [K] = 298``.
+
+    Recognised: ``temp``/``temperature``, an optional unit in brackets or after
+    the value (degC when none is given), then ``:``, ``=`` or a tab.
+    """
+    for line in lines:
+        m = _TEMP.search(line)
+        if m:
+            unit = (m.group(1) or m.group(3) or "C").replace(" ", "").upper()
+            value = float(m.group(2))
+            return value - 273.15 if unit == "K" else value
+    return None
+
+
+def _columns_for(
+    block: DataBlock, delimiter: str | None
+) -> tuple[Columns | None, tuple[int, list[str]] | None]:
+    """Columns named by the nearest header line above ``block``.
+
+    Returns (columns, None), or (None, (line, names)) for a header line whose
+    names are all unknown, or (None, None) when there is no header line.
+    """
+    ncols = block.values.shape[1]
+    unknown: tuple[int, list[str]] | None = None
+    for line_no, text in reversed(block.header_lines[-3:]):
+        for delim in dict.fromkeys((delimiter, "\t", ",", ";", None)):
+            names = split_fields(text, delim)
+            if len(names) < 2:
+                continue
+            cols = identify_columns(names)
+            used = [j for j in (cols.freq, cols.real, cols.imag, cols.modulus, cols.phase)
+                    if j is not None] if cols else []
+            if cols and max(used) < ncols:
+                return cols, None
+            if not unknown and len(names) == ncols and all(number(t) is None for t in names):
+                unknown = (line_no, names)
+    return None, unknown
+
+
+def spectra_from_blocks(
+    path: Path,
+    blocks: list[DataBlock],
+    delimiter: str | None,
+    *,
+    fmt: str,
+    z_imag_sign: str,
+    guess_sign: bool,
+    headerless_ok: bool = True,
+    metadata: dict | None = None,
+    temperature_c: float | None = None,
+) -> list[Spectrum]:
+    """Spectra from numeric blocks, naming columns from the header line above each.
+
+    A block without a recognisable header is read as f, Z', Z'' (first three
+    columns) when ``headerless_ok``; a block under a header whose names are
+    all unknown raises, since guessing would give a silently wrong spectrum.
+    Blocks with fewer than three rows and no header (stray numeric lines in a
+    file header) are skipped.
+    """
+    out: list[Spectrum] = []
+    for block in blocks:
+        n_rows, n_cols = block.values.shape
+        cols, unknown = _columns_for(block, delimiter)
+        meta = dict(metadata or {})
+        if cols is None:
+            if unknown:
+                raise FileFormatError(
+                    f"{path}, line {unknown[0]}: columns {unknown[1]} not recognised; "
+                    "need a frequency column and Z'/Z'' (or |Z| and phase), e.g. "
+                    "'freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm'"
+                )
+            if not headerless_ok or n_cols < 3 or n_rows < 3:
+                continue
+            cols = Columns(freq=0, real=1, imag=2)
+            note = "no column header: columns read as f (Hz), Z' (ohm), Z'' (ohm)"
+            if n_cols > 3:
+                note += f"; {n_cols - 3} further column(s) ignored"
+            meta["notes"] = [note]
+        out.extend(
+            spectra_from_table(
+                path, block.values, block.line_numbers, cols, fmt=fmt,
+                z_imag_sign=z_imag_sign, guess_sign=guess_sign, metadata=meta,
+                temperature_c=temperature_c,
+            )
+        )
+    if not out:
+        raise FileFormatError(
+            f"{path}: no impedance table found (expected rows of frequency, Z', Z'' "
+            "under an optional header line)"
+        )
+    if len(out) > 1:
+        out = [_renumber(s, k, path) for k, s in enumerate(out)]
+    return out
+
+
+def _renumber(s: Spectrum, k: int, path: Path) -> Spectrum:
+    meta = dict(s.metadata)
+    meta["index_in_file"] = k
+    return replace(s, source=f"{path}#{k + 1}", metadata=meta)

@@ -1,0 +1,123 @@
+"""`ssbkit cell` commands through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ssbkit.cell.cli import app
+from ssbkit.cell.design_file import load_design
+from ssbkit.cell.energy import stack_energy
+from ssbkit.errors import InputError
+
+runner = CliRunner()
+
+DESIGN = """
+[cathode]
+active_material = "NCM811"
+volume_fractions = { active = 0.6, electrolyte = 0.35, carbon = 0.05 }
+porosity = 0.15
+thickness_um = 60.0
+active_particle_diameter_um = 5.0
+[separator]
+thickness_um = 30.0
+[anode]
+material = "Li"
+excess = 1.0
+[cell]
+sigma_se_S_per_cm = 1e-3
+ea_eV = 0.3
+cutoff_low_V = 3.0
+"""
+
+
+@pytest.fixture
+def design(tmp_path):
+    p = tmp_path / "design.toml"
+    p.write_text(DESIGN)
+    return p
+
+
+def test_energy_json_matches_library(design):
+    r = runner.invoke(app, ["energy", str(design), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    e = stack_energy(load_design(design))
+    assert out["energy"]["np_ratio"] == pytest.approx(2.0)
+    assert out["energy"]["specific_energy_Wh_per_kg"] == pytest.approx(e.specific_energy_Wh_per_kg)
+    assert set(out["targets"]) == {"Li-ion", "Li metal"}
+
+
+def test_energy_text_and_figure(design, tmp_path):
+    r = runner.invoke(app, ["energy", str(design), "--figures", str(tmp_path / "fig")])
+    assert r.exit_code == 0, r.output
+    assert "Wh/kg" in r.stdout
+    assert (tmp_path / "fig" / "energy_breakdown.png").stat().st_size > 1000
+
+
+def test_rate_reaction_zone_json_over_temperatures(design):
+    """Higher T -> higher sigma (Ea 0.3 eV) -> no lower capacity at every C-rate."""
+    r = runner.invoke(app, ["rate", str(design), "--c-rates", "0.5,2,10", "--temperature-c", "0",
+                            "--temperature-c", "25", "--json"])
+    assert r.exit_code == 0, r.output
+    runs = json.loads(r.stdout)["runs"]
+    cold, rt = runs[0]["capacity_mAh_per_g"], runs[1]["capacity_mAh_per_g"]
+    assert runs[1]["sigma_se_S_per_cm"] == pytest.approx(1e-3)
+    assert runs[0]["sigma_se_S_per_cm"] < 1e-3
+    assert all(c <= w + 1e-9 for c, w in zip(cold, rt, strict=True))
+    assert rt[0] >= rt[1] >= rt[2]
+
+
+def test_rate_bad_model_and_missing_activation_energy(design, tmp_path):
+    r = runner.invoke(app, ["rate", str(design), "--model", "dfn"])
+    assert isinstance(r.exception, InputError)
+    p = tmp_path / "noea.toml"
+    p.write_text(DESIGN.replace("ea_eV = 0.3\n", ""))
+    r = runner.invoke(app, ["rate", str(p), "--temperature-c", "60"])
+    assert isinstance(r.exception, InputError)
+    assert "ea_eV" in str(r.exception)
+    r = runner.invoke(app, ["rate", str(design), "--c-rates", "1,x"])
+    assert isinstance(r.exception, InputError)
+
+
+def test_rate_p2d_json(design):
+    pytest.importorskip("pybamm")
+    r = runner.invoke(app, ["rate", str(design), "--model", "p2d", "--c-rates", "0.2", "--json"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)["runs"][0]["results"][0]
+    assert res["converged"]
+    assert 100 < res["final_capacity_mAh_per_g"] <= 205
+
+
+def test_cycling_csv_needs_a_normalisation_and_writes_figures(tmp_path):
+    lines = ["time_s,voltage_V,current_A,cycle"]
+    t = 0
+    for cyc in (1, 2):
+        for i in (1e-3, -1e-3):
+            for k in range(61):
+                lines.append(f"{t},{3.6 + 0.005 * k * (1 if i > 0 else -1)},{i},{cyc}")
+                t += 60
+    f = tmp_path / "c.csv"
+    f.write_text("\n".join(lines) + "\n")
+    r = runner.invoke(app, ["cycling", str(f)])
+    assert isinstance(r.exception, InputError)
+    r = runner.invoke(app, ["cycling", str(f), "--mass-mg", "10", "--json", "--figures", str(tmp_path / "f")])
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)["summary"]
+    assert s["discharge_mAh_per_g"] == pytest.approx([100.0, 100.0], rel=0.02)  # 1 mA x 1 h / 10 mg
+    assert (tmp_path / "f" / "cycling.png").exists()
+
+
+@pytest.mark.external
+def test_cycling_real_neware_text(reference_dir):
+    r = runner.invoke(app, ["cycling", str(reference_dir / "cycling" / "neware-export.csv"), "--nominal-mah", "5"])
+    assert r.exit_code == 0, r.output
+    assert "cycles to 80 %" in r.stdout
+
+
+def test_materials_list_json():
+    r = runner.invoke(app, ["materials", "--json"])
+    names = [m["name"] for m in json.loads(r.stdout)]
+    assert {"LiCoO2", "Li-In", "graphite", "TiS2"} <= set(names)

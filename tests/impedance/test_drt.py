@@ -1,0 +1,119 @@
+"""DRT against spectra with a known distribution of relaxation times.
+
+References: two ideal RC elements (DRT = two delta peaks of area R1, R2 at
+tau1, tau2); the ZARC, whose DRT is analytic (Fuoss & Kirkwood 1941); a
+blocking capacitor in series (recovered as c_f).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ssbkit.errors import InputError
+from ssbkit.impedance.drt import compute_drt, find_peaks, zarc_drt
+from ssbkit.impedance.spectrum import make_spectrum
+
+F = np.logspace(6, -2, 81)
+W = 2 * np.pi * F
+
+
+def _spec(z: np.ndarray, sigma: float = 0.0, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    z = z + sigma * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+    return make_spectrum(F, z.real, z.imag, source="synthetic")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_rc_elements_give_two_peaks_with_their_tau_and_r(seed):
+    """R0=10, (R1=100, tau1=1e-4 s), (R2=50, tau2=0.1 s), 0.2 % noise: peaks within 10 %."""
+    z = 10 + 100 / (1 + 1j * W * 1e-4) + 50 / (1 + 1j * W * 1e-1)
+    d = compute_drt(_spec(z, 0.002, seed))
+    big = [p for p in d.peaks if p[1] > 5.0]
+    assert len(big) == 2
+    (t1, r1), (t2, r2) = big
+    assert t1 == pytest.approx(1e-4, rel=0.1) and t2 == pytest.approx(1e-1, rel=0.1)
+    assert r1 == pytest.approx(100, rel=0.1) and r2 == pytest.approx(50, rel=0.1)
+    assert d.r_inf_ohm == pytest.approx(10, rel=0.05)
+    assert d.rms_residual < 0.005
+    assert d.lam_method == "gcv"
+
+
+def test_zarc_drt_matches_the_analytic_fuoss_kirkwood_distribution():
+    """Z = 5 + 100/(1 + (j w 1e-3)^0.8): gamma within 5 % of its peak everywhere, area 100."""
+    phi, tau0 = 0.8, 1e-3
+    d = compute_drt(_spec(5 + 100 / (1 + (1j * W * tau0) ** phi)))
+    exact = zarc_drt(d.tau_s, 100.0, tau0, phi)
+    assert np.max(np.abs(d.gamma_ohm - exact)) < 0.05 * exact.max()
+    assert len(d.peaks) == 1
+    tau_peak, r = d.peaks[0]
+    assert tau_peak == pytest.approx(tau0, rel=0.05)
+    assert r == pytest.approx(100.0, rel=0.02)
+    assert d.r_polarisation_ohm == pytest.approx(100.0, rel=0.02)
+    assert d.r_inf_ohm == pytest.approx(5.0, abs=0.5)
+
+
+@pytest.mark.parametrize("phi", [0.6, 0.8, 0.95])
+def test_analytic_zarc_drt_integrates_to_r_and_reproduces_the_zarc(phi):
+    """Independent check of zarc_drt: integral = R; int gamma/(1+j w tau) dln tau = ZARC."""
+    tau0 = 1e-3
+    s = np.linspace(-60, 60, 200001)
+    tau = tau0 * np.exp(s)
+    g = zarc_drt(tau, 2.0, tau0, phi)
+    assert np.trapezoid(g, s) == pytest.approx(2.0, rel=1e-3)
+    w = 1 / tau0 * np.array([0.1, 1.0, 10.0])
+    z_num = np.trapezoid(g[None, :] / (1 + 1j * np.outer(w, tau)), s, axis=1)
+    np.testing.assert_allclose(z_num, 2.0 / (1 + (1j * w * tau0) ** phi), rtol=2e-3)
+
+
+def test_blocking_capacitor_is_recovered():
+    """R0 + (R || C) + C_block: c_f within 2 % and one peak of area R."""
+    z = 20 + 1e3 / (1 + 1j * W * 1e3 * 1e-8) + 1 / (1j * W * 5e-6)
+    d = compute_drt(_spec(z, 0.001, 4))
+    assert d.c_f == pytest.approx(5e-6, rel=0.02)
+    assert [round(r, -1) for _, r in d.peaks if r > 50] == [1000.0]
+
+
+def test_given_lambda_is_used_and_more_smoothing_widens_peaks():
+    z = 10 + 100 / (1 + 1j * W * 1e-4)
+    s = _spec(z)
+    sharp = compute_drt(s, lam=1e-6)
+    smooth = compute_drt(s, lam=1e-1)
+    assert sharp.lam == 1e-6 and sharp.lam_method == "given"
+    assert smooth.gamma_ohm.max() < sharp.gamma_ohm.max()
+    for d in (sharp, smooth):
+        assert sum(r for _, r in d.peaks) == pytest.approx(100, rel=0.05)
+
+
+def test_find_peaks_integrates_each_basin():
+    """Two Gaussians in ln tau of areas 3 and 1: areas and centres recovered."""
+    x = np.linspace(np.log(1e-6), np.log(1e2), 801)
+    g = 3 / np.sqrt(2 * np.pi * 0.3**2) * np.exp(-((x - np.log(1e-4)) ** 2) / 0.18)
+    g += 1 / np.sqrt(2 * np.pi * 0.3**2) * np.exp(-((x - np.log(1e-1)) ** 2) / 0.18)
+    peaks = find_peaks(np.exp(x), g)
+    assert [round(r, 3) for _, r in peaks] == [3.0, 1.0]
+    np.testing.assert_allclose([t for t, _ in peaks], [1e-4, 1e-1], rtol=1e-3)
+    assert find_peaks(np.exp(x), np.zeros_like(x)) == []
+
+
+def test_to_dict_and_bad_options():
+    d = compute_drt(_spec(10 + 100 / (1 + 1j * W * 1e-4)))
+    out = json.loads(json.dumps(d.to_dict()))
+    assert out["peaks"][0]["f_hz"] == pytest.approx(1 / (2 * np.pi * 1e-4), rel=0.1)
+    with pytest.raises(InputError, match="lam=-1"):
+        compute_drt(_spec(10 + 100 / (1 + 1j * W * 1e-4)), lam=-1)
+    with pytest.raises(InputError, match="points_per_decade"):
+        compute_drt(_spec(10 + 100 / (1 + 1j * W * 1e-4)), points_per_decade=1)
+
+
+@pytest.mark.external
+def test_pellet_drt_total_matches_low_frequency_real_part(reference_dir):
+    """Real pellet at 200 degC: R_inf + sum of peaks + tail reproduce the data (rms < 1 %)."""
+    from ssbkit.impedance.readers import read_spectrum
+
+    s = read_spectrum(reference_dir / "eis" / "pellet-series" / "s04147-200deg.txt")
+    d = compute_drt(s)
+    assert d.rms_residual < 0.01
+    assert len([p for p in d.peaks if p[1] > 0.05 * s.z_real.max()]) >= 2

@@ -1,0 +1,117 @@
+"""`ssbkit micro generate|analyze` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from ssbkit.microstructure.cli import app
+from ssbkit.microstructure.io import read_volume
+
+runner = CliRunner()
+
+RECIPE = """
+[cathode]
+active_material = "LiCoO2"
+volume_fractions = { active = 0.4, electrolyte = 0.55, carbon = 0.05 }
+porosity = 0.1
+active_particle_diameter_um = 4.0
+carbon_particle_diameter_um = 0.1
+[cathode.microstructure]
+box_um = 12.0
+voxel_um = 0.5
+seed = 2
+"""
+
+
+@pytest.fixture
+def recipe_file(tmp_path):
+    p = tmp_path / "recipe.toml"
+    p.write_text(RECIPE)
+    return p
+
+
+def test_generate_writes_a_volume_with_the_recipe_fractions(tmp_path, recipe_file):
+    out = tmp_path / "vol.tif"
+    res = runner.invoke(app, ["generate", str(recipe_file), "--out", str(out), "--json", "--figures", str(tmp_path / "fig")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["shape"] == [24, 24, 24]
+    for k, v in doc["target_fractions"].items():
+        assert doc["fractions"][k] == pytest.approx(v, abs=0.01)
+    vol = read_volume(out)
+    assert vol.voxel_um == pytest.approx(0.5)
+    assert vol.fractions()["active"] == pytest.approx(0.36, abs=0.01)
+    assert (tmp_path / "fig" / "slices.png").stat().st_size > 1000
+
+
+def test_generate_table_output_and_bad_recipe(tmp_path, recipe_file):
+    res = runner.invoke(app, ["generate", str(recipe_file), "--out", str(tmp_path / "v.npy")])
+    assert res.exit_code == 0, res.output
+    assert "active" in res.stdout and "target" in res.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RECIPE.replace("porosity", "porosty"))
+    res = runner.invoke(app, ["generate", str(bad), "--out", str(tmp_path / "v.tif")])
+    assert res.exit_code == 2
+    assert "did you mean 'porosity'" in res.output
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[cathode\n")
+    res = runner.invoke(app, ["generate", str(broken), "--out", str(tmp_path / "v.tif")])
+    assert res.exit_code == 2 and "not valid TOML" in res.output
+
+
+def test_analyze_grey_level_raw_volume_with_label_map(tmp_path):
+    """A raw uint8 tomogram with 0/85/170 grey levels: mapped, measured and solved; JSON output."""
+    grey = np.zeros((16, 16, 16), np.uint8)
+    grey[:, :, :8] = 170  # carbon columns through the thickness
+    grey[:, :8, 8:] = 85  # active columns
+    grey.tofile(tmp_path / "t.raw")
+    res = runner.invoke(app, ["analyze", str(tmp_path / "t.raw"), "--shape", "16,16,16", "--dtype", "uint8",
+                              "--labels", "0=pore,85=active,170=carbon", "--voxel-um", "0.25", "--json",
+                              "--sigma-carbon", "2.0", "--sigma-active-e", "0"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["fractions"] == pytest.approx({"pore": 0.25, "active": 0.25, "electrolyte": 0.0, "carbon": 0.5})
+    assert doc["sigma_eff_e_S_per_cm"] == pytest.approx(1.0, rel=1e-4)  # parallel columns: 0.5 x 2 S/cm
+    assert doc["sigma_eff_ion_S_per_cm"] == 0.0 and doc["tortuosity_ion"] == "inf"
+    assert doc["voxel_um"] == 0.25
+
+
+def test_analyze_generated_tiff_prints_a_table_and_figures(tmp_path, recipe_file):
+    out = tmp_path / "vol.tif"
+    assert runner.invoke(app, ["generate", str(recipe_file), "--out", str(out), "--json"]).exit_code == 0
+    res = runner.invoke(app, ["analyze", str(out), "--figures", str(tmp_path / "figs"), "--no-solve"])
+    assert res.exit_code == 0, res.output
+    assert "utilisation" in res.stdout
+    assert {p.name for p in (tmp_path / "figs").iterdir()} == {"slices.png", "utilisation.png", "dead_active.png"}
+
+
+def test_analyze_refuses_unmapped_values_and_missing_files(tmp_path):
+    grey = np.full((4, 4, 4), 85, np.uint8)
+    np.save(tmp_path / "g.npy", grey)
+    res = runner.invoke(app, ["analyze", str(tmp_path / "g.npy")])
+    assert res.exit_code == 2 and "missing from the label map" in res.output
+    res = runner.invoke(app, ["analyze", str(tmp_path / "none.tif")])
+    assert res.exit_code == 2 and "no such file" in res.output
+    res = runner.invoke(app, ["analyze", str(tmp_path / "g.npy"), "--labels", "85=active", "--shape", "4,4"])
+    assert res.exit_code == 2 and "--shape" in res.output
+
+
+def test_tortuosity_of_straight_pore_channels_is_one_along_and_infinite_across(tmp_path):
+    """Pore slabs normal to axis 2: tau = 1 along axes 0 and 1 (eps = 0.5), no path along axis 2."""
+    lab = np.zeros((12, 12, 12), np.uint8)
+    lab[:, :, 6:] = 1
+    np.save(tmp_path / "s.npy", lab)
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "s.npy"), "--phase", "pore", "--axis", "all", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    taus = [r["tortuosity"] for r in doc["results"]]
+    assert taus[0] == pytest.approx(1.0, rel=1e-4) and taus[1] == pytest.approx(1.0, rel=1e-4)
+    assert taus[2] == "inf"
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "s.npy"), "--phase", "pores", "--axis", "3"])
+    assert res.exit_code == 2 and "--axis" in res.output
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "s.npy"), "--phase", "carbn"])
+    assert res.exit_code == 2 and "did you mean 'carbon'" in res.output

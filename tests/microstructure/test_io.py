@@ -1,0 +1,102 @@
+"""Image I/O: TIFF with voxel size, .npy, raw; label maps for segmented tomography."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tifffile
+
+from ssbkit.errors import FileFormatError, InputError
+from ssbkit.microstructure.io import read_volume, write_volume
+from ssbkit.microstructure.phases import ACTIVE, CARBON, PORE, LabelVolume, parse_label_map
+
+
+@pytest.fixture
+def labels():
+    return np.random.default_rng(0).integers(0, 4, (6, 7, 8)).astype(np.uint8)
+
+
+def test_tiff_round_trip_keeps_labels_and_voxel_size(tmp_path, labels):
+    path = write_volume(tmp_path / "v.tif", LabelVolume(labels, 0.37))
+    vol = read_volume(path)
+    assert np.array_equal(vol.labels, labels)
+    assert vol.voxel_um == pytest.approx(0.37)
+    meta = tifffile.TiffFile(path).imagej_metadata
+    assert meta["spacing"] == pytest.approx(0.37) and meta["unit"] == "um"  # Fiji sees the scale
+
+
+def test_npy_and_raw_round_trip(tmp_path, labels):
+    np_path = write_volume(tmp_path / "v.npy", labels, voxel_um=0.5)
+    assert np.array_equal(read_volume(np_path, voxel_um=0.5).labels, labels)
+    raw = write_volume(tmp_path / "v.raw", labels)
+    vol = read_volume(raw, shape=labels.shape, dtype="uint8", voxel_um=2.0)
+    assert np.array_equal(vol.labels, labels) and vol.voxel_um == 2.0
+    with pytest.raises(InputError, match="shape and dtype"):
+        read_volume(raw)
+    with pytest.raises(FileFormatError, match="needs 672"):
+        read_volume(raw, shape=(6, 7, 16), dtype="uint8")
+
+
+def test_grey_levels_are_mapped_and_unknown_values_refused(tmp_path):
+    """Segmented tomography: 0/85/170 grey levels -> pore/active/carbon; a 255 left out is named."""
+    grey = np.zeros((4, 4, 4), np.uint8)
+    grey[1] = 85
+    grey[2] = 170
+    path = tmp_path / "seg.tif"
+    tifffile.imwrite(path, grey)
+    vol = read_volume(path, labels="0=pore,85=active,170=carbon")
+    assert vol.fractions() == pytest.approx({"pore": 0.5, "active": 0.25, "electrolyte": 0.0, "carbon": 0.25})
+    assert vol.info["voxel_um_assumed"] is True
+    grey[3] = 255
+    tifffile.imwrite(path, grey)
+    with pytest.raises(InputError, match="values 255 are missing from the label map"):
+        read_volume(path, labels="0=pore,85=active,170=carbon")
+    with pytest.raises(InputError, match="values 85, 170, 255"):
+        read_volume(path)
+
+
+def test_label_map_parsing_and_errors():
+    lm = parse_label_map("0=void, 85=am")
+    assert lm.mapping == {0: PORE, 85: ACTIVE}
+    assert parse_label_map({170: "cbd"}).mapping == {170: CARBON}
+    with pytest.raises(InputError, match="did you mean 'carbon'"):
+        parse_label_map("170=carbn")
+    with pytest.raises(InputError, match="VALUE=PHASE"):
+        parse_label_map("85")
+
+
+def test_bad_files_give_one_line_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_volume(tmp_path / "missing.tif")
+    bad = tmp_path / "bad.tif"
+    bad.write_text("not a tiff")
+    with pytest.raises(FileFormatError, match="not a readable TIFF"):
+        read_volume(bad)
+    flat = tmp_path / "flat.npy"
+    np.save(flat, np.zeros((5, 5), np.uint8))
+    with pytest.raises(FileFormatError, match="3-D volume"):
+        read_volume(flat)
+    with pytest.raises(InputError, match="unknown volume format"):
+        write_volume(tmp_path / "v.png", np.zeros((2, 2, 2), np.uint8))
+    png = tmp_path / "v.png"
+    png.write_text("x")
+    with pytest.raises(InputError, match="unknown volume format"):
+        read_volume(png)
+
+
+def test_too_large_volume_is_refused_with_the_estimate(tmp_path, labels):
+    path = write_volume(tmp_path / "v.npy", labels)
+    with pytest.raises(InputError, match="GiB"):
+        read_volume(path, limit_bytes=100)
+
+
+@pytest.mark.external
+def test_reference_volumes_have_the_fractions_of_their_readme(reference_dir):
+    """../shared/reference/micro/README.md: 45.0/40.0/15.0 % and 60.2/39.8 %."""
+    micro = reference_dir / "micro"
+    elec = read_volume(micro / "taufactor-electrode-256.tiff", labels="0=pore,85=active,170=carbon")
+    f = elec.fractions()
+    assert (f["pore"], f["active"], f["carbon"]) == pytest.approx((0.450, 0.400, 0.150), abs=0.001)
+    two = read_volume(micro / "openimpala-2phase-100.tif")
+    assert two.fractions()["pore"] == pytest.approx(0.602, abs=0.001)
+    assert two.fractions()["active"] == pytest.approx(0.398, abs=0.001)

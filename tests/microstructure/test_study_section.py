@@ -1,0 +1,93 @@
+"""The [cathode] study section: fixed keys, results, fallbacks, HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ssbkit.errors import InputError
+from ssbkit.microstructure.study_section import MICROSTRUCTURE_SCHEMA, SCHEMA, run_section
+from ssbkit.study.section import StudyContext
+
+ARCHITECTURE_KEYS = {
+    "active_material", "mass_fractions", "volume_fractions", "densities_g_cm3", "porosity", "thickness_um",
+    "loading_mg_cm2", "active_particle_diameter_um", "electrolyte_particle_diameter_um",
+    "carbon_particle_diameter_um", "microstructure",
+}
+
+
+def _cfg(**micro):
+    cfg = {k: spec.default for k, spec in SCHEMA.items()}
+    cfg["mass_fractions"] = {"active": 0.377, "electrolyte": 0.566, "carbon": 0.057, "binder": 0.0}
+    cfg["active_particle_diameter_um"] = 4.0
+    cfg["microstructure"] = {"enabled": True, "box_um": 14.0, "voxel_um": 0.5, "seed": 1} | micro
+    return cfg
+
+
+def _ctx(tmp_path, sigma=None):
+    results = {"electrolyte": {"sigma_25C_S_per_cm": sigma}} if sigma else {}
+    return StudyContext(study={"_base_dir": str(tmp_path)}, out_dir=tmp_path, results=results)
+
+
+def test_schema_keys_are_those_fixed_in_the_architecture():
+    assert set(SCHEMA) == ARCHITECTURE_KEYS
+    assert set(MICROSTRUCTURE_SCHEMA) == {"enabled", "box_um", "voxel_um", "seed"}
+
+
+def test_section_uses_the_electrolyte_conductivity_and_returns_the_shared_keys(tmp_path):
+    """sigma_eff,ion = eps_SE sigma_SE / tau (R-17) with sigma_SE from [electrolyte]."""
+    sec = run_section(_cfg(), _ctx(tmp_path, sigma=2.2e-3))
+    r = sec.results
+    for key in ("eps_se", "tortuosity_ion", "sigma_eff_ion_S_per_cm", "sigma_eff_e_S_per_cm", "utilisation",
+                "specific_area_am_se_per_um", "contact_area_am_se_cm2_per_cm2"):
+        assert r[key] is not None, key
+    assert r["method"] == "voxel solver"
+    assert r["sigma_se_S_per_cm"] == 2.2e-3
+    assert r["sigma_eff_ion_S_per_cm"] == pytest.approx(r["eps_se"] * 2.2e-3 / r["tortuosity_ion"], rel=1e-9)
+    assert r["eps_se"] == pytest.approx(0.85 * 0.740, abs=0.01)  # 56.6 wt% SE of 1.9 g/cm3 with LiCoO2 5.05
+    assert r["contact_area_am_se_cm2_per_cm2"] == pytest.approx(r["specific_area_am_se_per_um"] * 60.0)
+    assert "<img" in sec.html and "Bruggeman" in sec.html
+    assert not any("assumed for the SE" in w for w in sec.warnings)
+    assert any("carbon particles of 0.1 um" in w for w in sec.warnings)  # unresolved carbon is reported
+    json.dumps(sec.to_dict())
+
+
+def test_section_is_a_pure_function_of_its_table(tmp_path):
+    """Sweeps rely on it: same table, same numbers."""
+    a = run_section(_cfg(), _ctx(tmp_path)).results
+    b = run_section(_cfg(), _ctx(tmp_path)).results
+    assert a == b
+    c = run_section(_cfg(seed=2), _ctx(tmp_path)).results
+    assert c["tortuosity_ion"] != a["tortuosity_ion"]
+
+
+def test_disabled_microstructure_falls_back_to_bruggeman(tmp_path):
+    """tau = eps^-0.5 (R-18), sigma_eff = eps^1.5 sigma; no utilisation without a volume."""
+    sec = run_section(_cfg(enabled=False), _ctx(tmp_path))
+    r = sec.results
+    assert r["method"] == "bruggeman"
+    assert r["tortuosity_ion"] == pytest.approx(r["eps_se"] ** -0.5)
+    assert r["sigma_eff_ion_S_per_cm"] == pytest.approx(r["eps_se"] ** 1.5 * 1e-3)
+    assert r["utilisation"] is None
+    assert any("assumed for the SE" in w for w in sec.warnings)
+
+
+def test_unpackable_recipe_is_a_warning_not_a_crash(tmp_path):
+    cfg = _cfg()
+    cfg["mass_fractions"] = None
+    cfg["volume_fractions"] = {"active": 0.95, "electrolyte": 0.05}
+    cfg["porosity"] = 0.0
+    sec = run_section(cfg, _ctx(tmp_path))
+    assert sec.results["method"] == "bruggeman"
+    assert any("cannot be packed" in w for w in sec.warnings)
+
+
+def test_bad_table_raises_input_error(tmp_path):
+    cfg = _cfg(voxl_um=0.5)
+    with pytest.raises(InputError, match="did you mean 'voxel_um'"):
+        run_section(cfg, _ctx(tmp_path))
+    cfg = _cfg()
+    cfg["volume_fractions"] = {"active": 0.5, "electrolyte": 0.5}
+    with pytest.raises(InputError, match="exactly one"):
+        run_section(cfg, _ctx(tmp_path))

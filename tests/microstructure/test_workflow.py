@@ -1,0 +1,122 @@
+"""analyze_composite: one call from recipe or volume; published trends of science.md §3."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from ssbkit.errors import InputError
+from ssbkit.microstructure.generate import generate_microstructure
+from ssbkit.microstructure.phases import ACTIVE, ELECTROLYTE, PORE, LabelVolume
+from ssbkit.microstructure.recipe import Recipe, recipe_from_mass_fractions
+from ssbkit.microstructure.workflow import analyze_composite
+
+
+def _quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def test_recipe_to_numbers_in_one_call_is_consistent():
+    """sigma_eff,ion = eps sigma / tau (R-17); tau >= 1; fractions from the volume; JSON-ready."""
+    r = Recipe({"active": 0.35, "electrolyte": 0.6, "carbon": 0.05}, porosity=0.1, box_um=16, voxel_um=0.5,
+               active_diameter_um=4, carbon_diameter_um=0.1, seed=4)
+    res = _quiet(analyze_composite, r, sigma_se_S_per_cm=2e-3)
+    assert res.eps_se == pytest.approx(0.9 * 0.6, abs=0.005)
+    assert res.sigma_eff_ion_S_per_cm == pytest.approx(res.eps_se * 2e-3 / res.tortuosity_ion, rel=1e-9)
+    assert res.tortuosity_ion > 1.0
+    assert res.ion_percolation.percolates == (True, True, True)
+    assert res.specific_area_am_se_per_um > 0
+    assert 0 < res.utilisation.utilisation <= 1
+    assert res.sigma_eff_e_S_per_cm > 0
+    doc = json.loads(json.dumps(res.to_dict()))
+    assert doc["fractions"]["electrolyte"] == pytest.approx(res.eps_se)
+    assert any("voxels across" in w for w in res.warnings)  # carbon 0.1 um at 0.5 um voxels
+
+
+def test_solid_electrolyte_slab_has_tortuosity_one_and_bruggeman_beside_it():
+    """Straight SE columns along axis 0 (eps = 0.5): tau = 1 exactly, Bruggeman eps^-0.5 = 1.414 (R-18)."""
+    lab = np.full((12, 12, 12), ACTIVE, np.uint8)
+    lab[:, :, :6] = ELECTROLYTE
+    res = analyze_composite(LabelVolume(lab, 0.5), sigma_se_S_per_cm=1e-3, sigma_active_e_S_per_cm=0.0,
+                            sigma_carbon_S_per_cm=0.0)
+    assert res.tortuosity_ion == pytest.approx(1.0, rel=1e-4)
+    assert res.sigma_eff_ion_S_per_cm == pytest.approx(5e-4, rel=1e-4)
+    assert res.tortuosity_ion_bruggeman == pytest.approx(2**0.5)
+    assert res.sigma_eff_e_S_per_cm == 0.0
+
+
+def test_non_percolating_electrolyte_gives_infinite_tau_and_says_so():
+    lab = np.full((10, 10, 10), ELECTROLYTE, np.uint8)
+    lab[5] = PORE
+    lab[0:3, 0:3, 0:3] = ACTIVE
+    res = analyze_composite(lab, voxel_um=1.0)
+    assert res.sigma_eff_ion_S_per_cm == 0.0
+    assert math.isinf(res.tortuosity_ion)
+    assert res.to_dict()["tortuosity_ion"] == "inf"
+    assert any("no ion path" in w for w in res.warnings)
+
+
+def test_bad_inputs():
+    lab = np.full((6, 6, 6), ELECTROLYTE, np.uint8)
+    with pytest.raises(InputError, match="no active material"):
+        analyze_composite(lab)
+    lab[0] = ACTIVE
+    with pytest.raises(InputError, match="must be >= 0"):
+        analyze_composite(lab, sigma_carbon_S_per_cm=-1)
+    with pytest.raises(InputError, match="axis"):
+        analyze_composite(lab, axis=3)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_voids_raise_tortuosity_hlushkou_2018(seed):
+    """Hlushkou et al. 2018 (science.md §3): LCO:SE 38:62 vol%, tau 1.74 with ~13 % voids and 1.27 with
+    the voids filled; voids lower D_eff by 37 %. Same recipe with and without 13 % voids."""
+    common = dict(box_um=20, voxel_um=0.5, active_diameter_um=5, electrolyte_diameter_um=1.5, seed=seed)
+    filled = _quiet(analyze_composite, Recipe({"active": 0.38, "electrolyte": 0.62}, porosity=0.0, **common))
+    voids = _quiet(analyze_composite, Recipe({"active": 0.38, "electrolyte": 0.62}, porosity=0.13, **common))
+    assert 1.1 < filled.tortuosity_ion < 1.6  # published 1.27
+    assert voids.tortuosity_ion > 1.15 * filled.tortuosity_ion  # published 1.74 / 1.27 = 1.37
+    drop = 1 - voids.sigma_eff_ion_S_per_cm / filled.sigma_eff_ion_S_per_cm
+    assert 0.2 < drop < 0.5  # published 37 %
+
+
+def test_dead_active_material_grows_with_particle_size_strauss_2018():
+    """Strauss et al. 2018 (science.md §3): inactive NMC 2 % with 4-5 um particles, 31 % with 20 um.
+    Carbon-free NMC622/SE 70:30 wt, 15 % voids: the active particles carry the electrons, and fewer,
+    larger particles leave more of them cut off (mean of three seeds)."""
+
+    def dead(d_um):
+        out = []
+        for seed in range(3):
+            r = recipe_from_mass_fractions({"active": 0.7, "electrolyte": 0.3}, active_material="NMC622",
+                                           porosity=0.15, box_um=20, voxel_um=0.5, active_diameter_um=d_um,
+                                           electrolyte_diameter_um=1.5, seed=seed)
+            vol = _quiet(generate_microstructure, r)
+            res = analyze_composite(r, volume=vol, solve=False)
+            out.append(res.utilisation.dead_fraction)
+        return float(np.mean(out))
+
+    small, large = dead(2.5), dead(5.0)
+    assert large > 1.5 * small
+    assert small < 0.15
+
+
+def test_liquid_filled_pores_as_the_ion_path():
+    """Liquid-electrolyte electrode image: pore columns (eps 0.5) carry the ions, tau = 1; the SE default
+    would find no ion path at all."""
+    lab = np.full((12, 12, 12), ACTIVE, np.uint8)
+    lab[:, :, :6] = PORE
+    liquid = analyze_composite(lab, ion_phases=("pore",), sigma_se_S_per_cm=1e-2)
+    assert liquid.eps_se == 0.5
+    assert liquid.tortuosity_ion == pytest.approx(1.0, rel=1e-4)
+    assert liquid.utilisation.utilisation == 1.0
+    dry = analyze_composite(lab, solve=False)
+    assert dry.eps_se == 0.0 and not dry.ion_percolation.percolates[0]
+    with pytest.raises(InputError, match="ion_phases"):
+        analyze_composite(lab, ion_phases=("active",))
