@@ -32,6 +32,8 @@ _EXPORTS: dict[str, str] = {
     # trajectories and diffusion (helper 6A)
     "Trajectory": "trajectory", "read_trajectory": "trajectory", "random_walk_trajectory": "trajectory",
     "DiffusionResult": "diffusion", "analyse_diffusion": "diffusion",
+    "ArrheniusMDResult": "arrhenius_md", "arrhenius_from_diffusivities": "arrhenius_md",
+    "transport_from_trajectories": "workflow",
     # stability
     "HullResult": "stability", "WindowResult": "stability", "make_entry": "stability",
     "compute_entries": "stability", "energy_above_hull": "stability", "electrochemical_window": "stability",

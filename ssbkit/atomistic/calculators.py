@@ -86,7 +86,7 @@ def _chgnet_calculator(model_name: str, device: str):
     return calc
 
 
-def load_calculator(calculator: Any = "chgnet", *, device: str | None = "auto") -> Any:
+def load_calculator(calculator: Any = "chgnet", *, device: str | None = "auto", threads: int | None = None) -> Any:
     """Return an ASE calculator.
 
     Parameters
@@ -98,6 +98,10 @@ def load_calculator(calculator: Any = "chgnet", *, device: str | None = "auto") 
         object (returned unchanged), e.g. a MACE or SevenNet calculator the user built.
     device
         ``"auto"``, ``"cpu"`` or ``"cuda"`` (see :func:`select_device`).
+    threads
+        CPU threads for torch (``torch.set_num_threads``, process-wide). On a
+        CPU shared with other jobs, 1 thread is often several times faster than
+        the default (benchmarks/RESULTS_md.md). None leaves torch's setting.
 
     Raises
     ------
@@ -105,6 +109,12 @@ def load_calculator(calculator: Any = "chgnet", *, device: str | None = "auto") 
         Unknown name (with the closest valid one), or a potential that is not
         bundled (the message says to pass its ASE calculator object).
     """
+    if threads is not None:
+        if int(threads) < 1:
+            raise InputError(f"threads must be >= 1, got {threads!r}")
+        import torch
+
+        torch.set_num_threads(int(threads))
     if not isinstance(calculator, str):
         if not hasattr(calculator, "get_potential_energy") and not hasattr(calculator, "calculate"):
             raise InputError(f"calculator must be a name or an ASE calculator, got {type(calculator).__name__}")

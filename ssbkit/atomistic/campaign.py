@@ -82,7 +82,7 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     Settings (``candidate["settings"]``): ``calculator`` ("chgnet"), ``device``,
     ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2), ``frame_interval_fs`` (100),
     ``thermostat`` ("bussi"), ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"),
-    ``out_dir``, ``seed``.
+    ``out_dir``, ``seed``, ``threads`` (torch CPU threads per task).
     """
     from .calculators import load_calculator
     from .diffusion import analyse_diffusion
@@ -92,7 +92,7 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     from .trajectory import read_trajectory
 
     st = dict(candidate.get("settings") or {})
-    calc = load_calculator(st.get("calculator", "chgnet"), device=st.get("device", "auto"))
+    calc = load_calculator(st.get("calculator", "chgnet"), device=st.get("device", "auto"), threads=st.get("threads"))
     s = read_structure(candidate["structure"])
     n_cfg = int(st.get("n_configs", 5))
     seed = int(st.get("seed", 0))

@@ -61,6 +61,7 @@ def run_cmd(
     time_ps: float = typer.Option(..., "--time-ps", help="Production time per temperature, ps."),
     calculator: str = typer.Option("chgnet", "--calculator", help="Potential: chgnet (bundled), chgnet-r2scan, emt."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    threads: int = typer.Option(None, "--threads", help="torch CPU threads (1 is fastest on a busy CPU)."),
     timestep_fs: float = typer.Option(2.0, "--timestep-fs", help="MD time step, fs."),
     equilibration_ps: float = typer.Option(1.0, "--equilibration-ps", help="Equilibration before production, ps."),
     frame_interval_fs: float = typer.Option(100.0, "--frame-interval-fs", help="Time between saved frames, fs."),
@@ -72,29 +73,44 @@ def run_cmd(
     out: Path = typer.Option(Path("md-out"), "--out", "-o", help="Folder of trajectories and checkpoints."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Relax nothing, order if needed, then NVT MD at each temperature (resumes from checkpoints)."""
-    from .md import run_temperatures
+    """Order partial occupancies if needed, make a supercell, then NVT MD at each temperature.
+
+    Trajectories and checkpoints go to --out; running the same command again resumes.
+    """
+    from .calculators import load_calculator
+    from .md import MDStopped, run_md
     from .structures import make_supercell, order_structure, read_structure
 
     temps = _floats(temperatures, "--temperatures")
+    calc = load_calculator(calculator, device=device, threads=threads)
     s = make_supercell(read_structure(structure), min_length_A=min_length_A)
     notes = []
     if not s.is_ordered:
-        s = order_structure(s, calculator=calculator, seed=seed).structure
+        s = order_structure(s, calculator=calc, seed=seed).structure
         notes.append("partial occupancies ordered (lowest of 5 random orderings)")
-    runs = run_temperatures(s, temps, time_ps=time_ps, out_dir=out, calculator=calculator, device=device,
-                            timestep_fs=timestep_fs, equilibration_ps=equilibration_ps,
-                            frame_interval_fs=frame_interval_fs, thermostat=thermostat,
-                            mobile_species=(species,), seed=seed, progress=not as_json)
+    runs, stopped = [], []
+    for t in temps:
+        try:
+            runs.append(run_md(s, temperature_k=t, time_ps=time_ps, out_dir=out, calculator=calc,
+                               timestep_fs=timestep_fs, equilibration_ps=equilibration_ps,
+                               frame_interval_fs=frame_interval_fs, thermostat=thermostat,
+                               mobile_species=(species,), seed=seed, progress=not as_json))
+        except MDStopped as exc:  # melting / blow-up at this T: report it, run the others
+            stopped.append({"temperature_K": t, "reason": exc.reason, "message": str(exc)})
+    if not runs:
+        raise InputError("MD stopped at every temperature: " + "; ".join(x["message"] for x in stopped))
     doc = {"structure": str(structure), "formula": s.composition.reduced_formula, "n_atoms": len(s),
-           "runs": [r.to_dict() for r in runs], "notes": notes}
+           "runs": [r.to_dict() for r in runs], "stopped": stopped, "notes": notes}
     if analyse:
         from .workflow import transport_from_trajectories
 
-        doc["transport"] = transport_from_trajectories([r.trajectory for r in runs], temps, species=species)
+        doc["transport"] = transport_from_trajectories([r.trajectory for r in runs],
+                                                       [r.temperature_K for r in runs], species=species)
     if as_json:
         _echo_json(doc)
         return
+    for x in stopped:
+        typer.echo(f"{x['temperature_K']:7.1f} K  stopped: {x['message']}")
     for r in runs:
         typer.echo(f"{r.temperature_K:7.1f} K  {r.n_frames} frames  <T> = {r.mean_temperature_K:.0f} K  "
                    f"{r.atom_steps_per_s:.0f} atom-steps/s  {r.trajectory}")
@@ -226,7 +242,7 @@ def campaign_cmd(
     config: Path = typer.Argument(..., help="Campaign TOML: group, structures, temperatures_K, [substitutions], [settings]."),
     address: str = typer.Option(None, "--address", help="Dask scheduler address (default: a local cluster)."),
     workers: int = typer.Option(1, "--workers", help="Workers of the local cluster."),
-    processes: bool = typer.Option(True, "--processes/--threads", help="Local workers as processes or threads."),
+    processes: bool = typer.Option(True, "--processes/--no-processes", help="Local workers as processes (default) or threads of this process."),
     retries: int = typer.Option(2, "--retries", help="Reruns of a task whose worker died."),
     db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
     as_json: bool = typer.Option(False, "--json"),

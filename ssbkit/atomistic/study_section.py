@@ -38,6 +38,7 @@ SCHEMA: dict[str, KeySpec] = {
     "thermostat": KeySpec(str, "bussi", "bussi, langevin, nose-hoover"),
     "calculator": KeySpec(str, "chgnet", "interatomic potential: chgnet (bundled), chgnet-r2scan"),
     "device": KeySpec(str, "auto", "auto, cpu or cuda"),
+    "threads": KeySpec(int, None, "torch CPU threads (1 is often fastest on a shared CPU)"),
     "species": KeySpec(str, "Li", "mobile ion"),
     "min_length_A": KeySpec(float, 10.0, "supercell: every width at least this, Angstrom"),
     "seed": KeySpec(int, 0, "random seed"),
@@ -74,7 +75,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         paths = [_resolve(p, ctx) for p in cfg["trajectories"]]
         source = "given trajectories"
     elif cfg.get("structure"):
-        from .md import run_temperatures
+        from .md import MDStopped, run_md
         from .structures import make_supercell, order_structure, read_structure
 
         s = make_supercell(read_structure(_resolve(cfg["structure"], ctx)), min_length_A=float(cfg["min_length_A"]))
@@ -89,13 +90,27 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
                 "trajectories = [...] from an earlier run")
             sec.html = f"<p>{fmt(sec.warnings[-1])}</p>"
             return sec
+        from .calculators import load_calculator
+
+        calc = load_calculator(cfg["calculator"], device=cfg["device"], threads=cfg.get("threads"))
         if not s.is_ordered:
-            s = order_structure(s, calculator=cfg["calculator"], seed=int(cfg["seed"])).structure
-        runs = run_temperatures(s, temps, time_ps=float(cfg["time_ps"]), out_dir=Path(ctx.out_dir) / "atomistic",
-                                calculator=cfg["calculator"], device=cfg["device"],
-                                timestep_fs=float(cfg["timestep_fs"]), equilibration_ps=float(cfg["equilibration_ps"]),
-                                frame_interval_fs=float(cfg["frame_interval_fs"]), thermostat=cfg["thermostat"],
-                                mobile_species=(cfg["species"],), seed=int(cfg["seed"]))
+            s = order_structure(s, calculator=calc, seed=int(cfg["seed"])).structure
+        runs, done_temps = [], []
+        for t in temps:
+            try:
+                runs.append(run_md(s, temperature_k=t, time_ps=float(cfg["time_ps"]),
+                                   out_dir=Path(ctx.out_dir) / "atomistic", calculator=calc,
+                                   timestep_fs=float(cfg["timestep_fs"]),
+                                   equilibration_ps=float(cfg["equilibration_ps"]),
+                                   frame_interval_fs=float(cfg["frame_interval_fs"]), thermostat=cfg["thermostat"],
+                                   mobile_species=(cfg["species"],), seed=int(cfg["seed"])))
+                done_temps.append(t)
+            except MDStopped as exc:  # melting or blow-up at this T: say so, keep the others
+                sec.warnings.append(f"{t:g} K not used: {exc}")
+        if not runs:
+            sec.results["error"] = "MD stopped at every temperature"
+            return sec
+        temps = done_temps
         paths = [r.trajectory for r in runs]
         source = f"{runs[0].calculator} MD, {len(s)} atoms, {runs[0].thermostat} NVT"
         sec.references.extend(runs[0].references)

@@ -11,6 +11,7 @@ else the design's eps with Bruggeman tau = eps^-0.5 (R-18).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
@@ -144,10 +145,19 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     s_op = float(sigma_t(t_op)[0])
     kw: dict[str, Any] = {"sigma_se_S_per_cm": s_op}
     cath = ctx.results.get("cathode", {})
-    if cfg.get("tortuosity_cathode") is None and cath.get("tortuosity_ion") and cath.get("eps_se"):
+    no_ion_path = bool(cath) and cath.get("percolates_ion") is False
+    if cfg.get("tortuosity_cathode") is None and no_ion_path:
+        # the SE network does not span the cathode: no ionic path (tau is infinite)
+        kw["sigma_eff_cathode_S_per_cm"] = 1e-9 * s_op
+        tau_src = "microstructure section: the SE network does not percolate (tau infinite)"
+        sec.warnings.append("the cathode's SE network does not percolate in the microstructure section: "
+                            "ions cannot cross the composite, so the rate figures show (almost) no capacity")
+    elif cfg.get("tortuosity_cathode") is None and cath.get("tortuosity_ion") and cath.get("eps_se"):
         tau, eps = float(cath["tortuosity_ion"]), float(cath["eps_se"])
         kw["sigma_eff_cathode_S_per_cm"] = s_op * eps / tau
         tau_src = f"microstructure section: eps_SE = {eps:.3f}, tau = {tau:.2f}"
+        # the p2d model takes the design's eps_SE: pick tau so that eps/tau matches the microstructure
+        design = dataclasses.replace(design, tortuosity_cathode=tau * design.cathode.eps_se / eps)
     elif cfg.get("tortuosity_cathode") is not None:
         tau_src = f"[cell] tortuosity_cathode = {cfg['tortuosity_cathode']:g}"
     else:
@@ -172,7 +182,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
 
     # ---- discharge curves: PyBaMM solid-state model
     curves = {"reaction-zone": (rc.c_rates, rc.capacity_mAh_per_g)}
-    if cfg.get("p2d", True):
+    if cfg.get("p2d", True) and not (no_ion_path and cfg.get("tortuosity_cathode") is None):
         _p2d(cfg, design, s_op, t_op, sec, parts, curves)
     parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
     sec.html = "\n".join(parts)

@@ -262,8 +262,19 @@ def _codegen(tree: Node):
     body_z = "\n    ".join(lines_z)
     src_z = f"def fz(p, w):\n    {body_z}\n    return {out}\n"
     jl = [f"J = np.empty(({n_par}, w.size), complex)"]
+    prods: dict[tuple[str, ...], str] = {}  # one product per path of parallel factors
     for r, (expr, facs) in enumerate(rows):
-        jl.append(f"J[{r}] = " + " * ".join([expr] + facs))
+        key = tuple(facs)
+        if len(key) > 1 and key not in prods:
+            prods[key] = f"G{len(prods)}"
+            jl.append(f"{prods[key]} = " + " * ".join(key))
+        fac = prods.get(key) or (key[0] if key else None)
+        if fac is None:
+            jl.append(f"J[{r}] = {expr}")
+        elif expr == "1.0":
+            jl.append(f"J[{r}] = {fac}")
+        else:
+            jl.append(f"np.multiply({expr}, {fac}, out=J[{r}])")
     body_j = "\n    ".join(lines_z + lines_j + jl)
     src_fn = f"def fn(p, w):\n    {body_j}\n    return {out}, J\n"
     exec(compile(src_z + src_fn, "<circuit>", "exec"), env)  # noqa: S102 - source built above

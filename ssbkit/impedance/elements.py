@@ -175,7 +175,7 @@ def _dl(w, z, ind):
 
 def _cpe(w, q, n):
     """Constant-phase element Z = 1 / (Q (i w)^n) = w^-n exp(-i n pi/2) / Q."""
-    return (w ** (-n) / q) * cmath.exp(-0.5j * math.pi * n)
+    return w ** (-n) * (cmath.exp(-0.5j * math.pi * n) * (np.float64(1.0) / q))
 
 
 def _dcpe(w, z, q, n):

@@ -119,8 +119,10 @@ def fit_circuit(
         ``"unit"``, ``"modulus"`` or ``"proportional"``.
     f_min_hz, f_max_hz, mask
         Frequency window and/or boolean mask of the points to fit.
-    multistart
-        Try further start values when the first fit is poor (rms misfit > 3 %).
+    multistart, max_starts
+        Try up to ``max_starts`` starts when the first fit is poor: relative rms
+        misfit above 3 % or above 1.05 x the floor that a free Voigt description
+        of the same data reaches (plus 0.05 %). The best one is kept.
     level
         Confidence level of ``ci_low``/``ci_high``.
     cell_constant_per_cm
@@ -169,9 +171,16 @@ def fit_circuit(
     log_free = is_log[free]
     free_idx = np.flatnonzero(free)
 
+    all_free = bool(free.all())
+    log_pos = np.flatnonzero(log_free)  # positions in x of the log-space variables
+
     def to_p(x, base):
+        if all_free:
+            p = x.copy()
+            p[log_pos] = np.exp(p[log_pos])  # overflow -> inf -> residuals flagged below
+            return p
         p = base.copy()
-        p[free] = np.where(log_free, np.exp(np.minimum(x, 700.0)), x)
+        p[free] = np.where(log_free, np.exp(x), x)
         return p
 
     def jac_rows(x, base):
@@ -202,6 +211,7 @@ def fit_circuit(
         lo = np.where(is_log[free], x0 - _LOG_SPAN, lb)
         hi = np.where(is_log[free], x0 + _LOG_SPAN, ub)
         x0 = np.clip(x0, lb + 1e-9, ub - 1e-9)
+
         def fres(x):  # residuals only (the Jacobian is asked for less often)
             r = np.subtract(fz(to_p(x, base), w), z_c).view(float)
             r *= inv_s
@@ -218,7 +228,6 @@ def fit_circuit(
         # starts again from the same point.
         is_exp = kinds[free] == EXPONENT
         if lm and _USE_LM and x0.size <= 2 * n_f:
-
             exp_idx = np.flatnonzero(is_exp)
 
             def y_to_x(y):
@@ -253,13 +262,13 @@ def fit_circuit(
         sol = least_squares(fres, x0, jac=fjac, bounds=(lo, hi), method="trf", x_scale=1.0, **tol)
         return sol, base
 
-    def _good(sol, z_data, n_pts) -> bool:
+    def _good(sol, base) -> bool:
         """Good: converged, and the misfit near the floor that a free Voigt description
         of the same data reaches (so a poor local minimum is not taken for the answer)."""
         if sol.status <= 0 or not np.isfinite(sol.cost):
             return False
-        zm = c._fz(to_p(sol.x, best[1]), w)
-        rms = float(np.sqrt(np.mean(np.abs(zm - z_data) ** 2 / np.abs(z_data) ** 2)))
+        zm = fz(to_p(sol.x, base), w)
+        rms = float(np.sqrt(np.mean(np.abs(zm - z) ** 2 / np.abs(z) ** 2)))
         if "rms" not in info:
             from .startvalues import describe_arcs
 
@@ -274,7 +283,7 @@ def fit_circuit(
         best = (sol, base)
         n_starts = 1
         nfev = sol.nfev
-        if multistart and (not _good(best[0], z, n_f)):
+        if multistart and (not _good(*best)):
             rng = np.random.default_rng(0)
             # further starts come from the data alone (a user p0 that led astray is dropped)
             variants = [dict(extra_arc="low"), dict(extra_arc="high"), dict(n_arc=1.0),
@@ -291,9 +300,9 @@ def fit_circuit(
                 nfev += sol.nfev
                 if sol.cost < best[0].cost:
                     best = (sol, b2)
-                if _good(best[0], z, n_f):
+                if _good(*best):
                     break
-            while n_starts < max_starts and not _good(best[0], z, n_f):
+            while n_starts < max_starts and not _good(*best):
                 p_best = to_p(best[0].x, best[1])
                 jitter = np.exp(rng.normal(0, 1.5, c.n_params))
                 s3 = np.where(kinds == POSITIVE, p_best * jitter, p_best)

@@ -1,15 +1,19 @@
 """Start values for a circuit fit, read from the data.
 
 The spectrum is first described by a non-negative sum of Voigt (R||C) elements
-on a grid of time constants, plus a high-frequency resistance, an inductance
-and a low-frequency constant-phase tail (a linear, non-negative least-squares
-problem: the idea of the linear Kramers–Kronig test, Schönleber et al.,
-Electrochim. Acta 131 (2014) 20). The Voigt spikes are grouped into as many
-arcs as the circuit has R–CPE (or R–C) pairs; each group gives an arc
-resistance R and an apex time constant tau = (R Q)^(1/n), so Q = tau^n / R. The
-high-frequency intercept goes to a series resistor, the tail to a series
-CPE or capacitor. Elements without a rule get their generic defaults scaled
-to the data.
+on a grid of time constants (lightly ridge-regularised), plus a high-frequency
+resistance, an inductance and a non-negative mix of power laws (i w)^-n,
+n = 0.5..1, for a low-frequency blocking tail: a linear, non-negative
+least-squares problem, the idea of the linear Kramers–Kronig test (Schönleber
+et al., Electrochim. Acta 131 (2014) 20). Its relative misfit is the floor
+that :func:`~ssbkit.impedance.fit.fit_circuit` compares a fit against. Voigt
+elements beyond the measured range or hidden under the tail are dropped; the
+rest are grouped into as many arcs as the circuit has R–CPE (or R–C) pairs,
+each giving an arc resistance R and an apex time constant tau = (R Q)^(1/n),
+so Q = tau^n / R (the fastest arc goes to the pair written first). The
+high-frequency intercept goes to a series resistor, the tail to a series CPE
+or capacitor; elements without a rule get their generic defaults scaled to
+the data.
 """
 
 from __future__ import annotations
@@ -40,9 +44,9 @@ def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6, ridge_lambda: float = 0.0
     -------
     dict
         ``rms`` (relative rms misfit of this description: a floor for any
-        circuit fit), ``r_inf`` (ohm), ``l`` (H), ``tail_q`` (F s^(n-1)) and ``tail_n`` of the
-        low-frequency CPE, and ``tau`` (s), ``r`` (ohm) of the non-zero Voigt
-        elements sorted by tau.
+        circuit fit), ``r_inf`` (ohm), ``l`` (H), ``tail_q`` (F s^(n-1)) and
+        ``tail_n`` of the low-frequency CPE, and ``tau`` (s), ``r`` (ohm) of
+        the Voigt elements kept, sorted by tau.
     """
     f = np.asarray(f_hz, float)
     z = np.asarray(z_ohm, complex)

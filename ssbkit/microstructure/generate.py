@@ -228,6 +228,55 @@ def _random_free_voxel(labels, rng) -> np.ndarray | None:
     return centre + (rng.random(3) - 0.5) * 0.5  # stays within 0.44 voxel of the free voxel's centre
 
 
+def _stencil(radius: float) -> np.ndarray:
+    """Integer offsets of the voxels within ``radius`` of a voxel centre."""
+    n = int(math.floor(radius))
+    g = np.stack(np.meshgrid(*(np.arange(-n, n + 1),) * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    return g[(g * g).sum(axis=1) <= radius * radius + 1e-9]
+
+
+def _fill_small_spheres(labels, value, target, diameter_vox, sigma, rng, periodic, what: str) -> None:
+    """Paint many small spheres at once (centred on free voxels) until ``target`` voxels are painted.
+
+    Spheres of one batch are painted in their random order, so stopping at the
+    target cuts off the last spheres drawn, not a region of the box.
+    """
+    flat = labels.reshape(-1)
+    shape = np.asarray(labels.shape)
+    painted = 0
+    while painted < target:
+        free = np.flatnonzero(flat == _FREE)
+        if free.size == 0:
+            raise InputError(f"recipe cannot be packed: no room left for {what}")
+        need = target - painted
+        per_sphere = max(1.0, math.pi / 6 * diameter_vox**3)
+        n_sph = int(min(free.size, max(1, need / per_sphere)))
+        centres = rng.choice(free, size=n_sph, replace=False)
+        radii = np.round(lognormal_diameters(rng, diameter_vox, sigma, n_sph) / 2.0 * 4) / 4  # 0.25-voxel classes
+        pos = np.stack(np.unravel_index(centres, labels.shape), axis=1)
+        chunks, order = [], []
+        for r in np.unique(radii):
+            sel = np.flatnonzero(radii == r)
+            st = _stencil(float(r))
+            pts = (pos[sel, None, :] + st[None]).reshape(-1, 3)
+            rank = np.repeat(sel, len(st))
+            keep = np.ones(len(pts), dtype=bool)
+            for ax in range(3):
+                if periodic[ax]:
+                    pts[:, ax] %= shape[ax]
+                else:
+                    keep &= (pts[:, ax] >= 0) & (pts[:, ax] < shape[ax])
+            chunks.append(np.ravel_multi_index(tuple(pts[keep].T), labels.shape))
+            order.append(rank[keep])
+        lin = np.concatenate(chunks)
+        lin = lin[np.argsort(np.concatenate(order), kind="stable")]
+        lin = lin[flat[lin] == _FREE]
+        _, first = np.unique(lin, return_index=True)
+        lin = lin[np.sort(first)][:need]
+        flat[lin] = value
+        painted += lin.size
+
+
 def _fill_spheres(labels, value, target, diameter_vox, sigma, rng, periodic, what: str) -> None:
     """Paint (mutually overlapping) spheres centred in free space until ``target`` voxels."""
     if target <= 0:
@@ -238,6 +287,9 @@ def _fill_spheres(labels, value, target, diameter_vox, sigma, rng, periodic, wha
             raise InputError(f"recipe cannot be packed: no room left for {what}")
         pick = rng.choice(free, size=target, replace=False)
         labels.reshape(-1)[pick] = value
+        return
+    if diameter_vox < 8:  # many small spheres: paint them in batches
+        _fill_small_spheres(labels, value, target, diameter_vox, sigma, rng, periodic, what)
         return
     painted, misses = 0, 0
     while painted < target:

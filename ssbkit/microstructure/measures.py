@@ -257,7 +257,13 @@ class Utilisation:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["dead_fraction"] = self.dead_fraction
-        return {k: (None if isinstance(v, float) and v != v else v) for k, v in d.items()}
+
+        def clean(v):  # NaN (a depth bin without active material) -> None for strict JSON
+            if isinstance(v, tuple | list):
+                return [clean(x) for x in v]
+            return None if isinstance(v, float) and v != v else v
+
+        return {k: clean(v) for k, v in d.items()}
 
 
 def classify_active(

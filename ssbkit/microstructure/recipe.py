@@ -244,13 +244,16 @@ class Recipe:
         sizes = [("active", self.active_diameter_um), ("carbon", self.carbon_diameter_um)]
         if self.electrolyte_form == "particles":
             sizes.append(("electrolyte", self.electrolyte_diameter_um))
+        else:
+            sizes.append(("pore", self.pore_diameter_um or self.electrolyte_diameter_um))
         for phase, d in sizes:
             if fr[phase] <= 0:
                 continue
             across = d / self.voxel_um
             if across < MIN_VOXELS_ACROSS:
+                what = "void blobs" if phase == "pore" else f"{phase} particles"
                 msgs.append(
-                    f"{phase} particles of {d:g} um are {across:.2g} voxels across at voxel {self.voxel_um:g} um "
+                    f"{what} of {d:g} um are {across:.2g} voxels across at voxel {self.voxel_um:g} um "
                     f"(< {MIN_VOXELS_ACROSS:g}); shapes and interface areas are poorly resolved"
                     + ("; carbon is modelled as aggregate chains" if across < 1.5 and phase == "carbon" and self.carbon_form == "auto" else "")
                 )

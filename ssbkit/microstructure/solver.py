@@ -37,17 +37,24 @@ Algorithm
    Gauss-Seidel smoothing, an over-corrected coarse-grid step (factor
    ``_OMEGA``, the usual remedy for unsmoothed aggregation) and a sparse LU
    solve on the coarsest grid (< ``_COARSEST`` cells).
+   After the black half-sweep only red cells carry a residual, so the
+   restriction evaluates half the cells; the post-smoothing sweeps return
+   ``r . z`` for CG on the fly.
 4. Mixed precision: the Krylov vectors are float32 (4 vectors + the
    correction); the potential and the true residual are float64 and the
-   float32 PCG is restarted on the true residual (iterative refinement) until
+   float32 PCG (each round: residual down by ``_INNER_FLOOR`` at most, or until
+   it stalls) is restarted on the true residual (iterative refinement) until
    the relative residual ``|b - A x| / |b|`` is below ``tol`` and the mismatch
    of the currents through the two faces (TauFactor's criterion; the relative
    error of ``sigma_eff`` is of that order) below ``100 tol``.
    Start: the linear potential profile.
+5. Threads: numba's parallel loops run on all threads for volumes of 2e6
+   voxels or more while the load average leaves a CPU free, else on one
+   (spinning OpenMP threads make an oversubscribed machine much slower).
 
 Memory: about 29 bytes per voxel on the fine grid (phase index, float64
-potential, five float32 vectors) plus about 4 for the coarse levels
-(:func:`solver_memory_bytes`); a 512^3 volume needs about 4.6 GB.
+potential, five float32 vectors) plus about 4.5 for the coarse levels, 34 in
+all (:func:`solver_memory_bytes`): a 512^3 volume needs about 4.2 GiB.
 """
 
 from __future__ import annotations
@@ -103,7 +110,7 @@ class EffectiveConductivity:
     percolates : bool
         Whether a conducting path joins the two faces normal to ``axis``.
     converged : bool
-        Whether the relative residual and the face-current mismatch reached ``tol``.
+        Whether the relative residual reached ``tol`` and the face-current mismatch ``100 tol``.
     iterations : int
         Preconditioned CG iterations.
     residual : float
@@ -356,7 +363,7 @@ def _solve(ph, sigma, tol, max_iter):
         d[...] = 0.0
         rz = _vcycle(ph, G, gb, levels, r, z)
         p[...] = z
-        best, stalled = rr, 0
+        best, stalled, started = rr, 0, iterations
         while iterations < max_iter:
             pq = K.fine_matvec_dot(ph, G, gb, p, q)
             if pq <= 0:
@@ -370,6 +377,11 @@ def _solve(ph, sigma, tol, max_iter):
             K.xpby(z, np.float32(rz_new / rz), p)
             rz = rz_new
         K.add_into(x, d)
+        if iterations == started:  # breakdown (p . Ap <= 0): no further progress possible
+            rr, bb, _, f_in, f_out = K.fine_true_residual(ph, G, gb, 1.0, x, r)
+            res = math.sqrt(rr / bb)
+            mismatch = abs(f_in - f_out) / max(abs(0.5 * (f_in + f_out)), 1e-300)
+            break
     current = 0.5 * (f_in + f_out) * sigma.max()
     converged = res <= tol and mismatch <= _FLUX_TOL * tol
     return current, iterations, res, converged

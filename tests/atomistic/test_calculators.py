@@ -100,3 +100,17 @@ def test_chgnet_loads_offline_and_li2s_is_bound_at_the_experimental_lattice(monk
     at.calc.calculate(at, ["energy", "forces", "stress"], ["positions"])
     np.testing.assert_allclose(at.calc.results["forces"], f_fast, atol=1e-5)
     assert np.size(at.calc.results["stress"]) in (6, 9)  # the full call also gives the stress
+
+
+def test_package_import_is_light_and_every_export_resolves():
+    """``import ssbkit.atomistic`` and its CLI load no torch, ASE or CHGNet (architecture.md)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ssbkit.atomistic, ssbkit.atomistic.cli, ssbkit.atomistic.study_section; "
+            "print(','.join(m for m in ('torch', 'ase', 'chgnet') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    import ssbkit.atomistic as pkg
+
+    assert all(getattr(pkg, name) is not None for name in pkg.__all__)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,15 +38,20 @@ def toy_task(c: dict) -> dict:
     return {"sigma_S_per_cm": sigma, "sigma_err_S_per_cm": 0.02 * sigma, "converged": True}
 
 
-def dying_task(c: dict) -> dict:
-    """Kills its worker process the first time it runs (a marker file remembers)."""
+DYING_TASK = """
+import os
+from pathlib import Path
+
+
+def dying_task(c):
     marker = Path(c["settings"]["marker"])
     with open(c["settings"]["log"], "a") as fh:
-        fh.write(c["name"] + "\n")
+        fh.write(c["name"] + "\\n")
     if not marker.exists():
         marker.write_text("died once")
-        os._exit(1)
+        os._exit(1)  # the worker process dies in the middle of the task
     return {"sigma_S_per_cm": 1e-3, "converged": True}
+"""
 
 
 def cands(tmp_path, **settings):
@@ -114,11 +117,15 @@ def test_summary_recovers_the_activation_energy(tmp_path):
     assert fig.axes[0].get_yscale() == "log"
 
 
-def test_dead_worker_task_is_rerun(tmp_path):
-    """A worker process dies in the middle of a task: Dask reruns it, the result is stored."""
-    import cloudpickle
+def test_dead_worker_task_is_rerun(tmp_path, monkeypatch):
+    """A worker process dies in the middle of a task: Dask reruns it, the result is stored.
+    The task lives in a module the worker processes can import (PYTHONPATH)."""
+    import importlib
 
-    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    (tmp_path / "ssbkit_dying_task.py").write_text(DYING_TASK)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    dying_task = importlib.import_module("ssbkit_dying_task").dying_task
     c = build_candidates({"A": "a.cif"}, [600.0], settings={"log": str(tmp_path / "log.txt"),
                                                              "marker": str(tmp_path / "marker")})
     res = run_campaign(c, group_id="d", task=dying_task, processes=True, n_workers=1, retries=2, progress=False)

@@ -73,7 +73,7 @@ def test_md_run_writes_trajectories_and_says_why_no_d(tmp_path):
 
 
 def test_campaign_from_a_toml_file(tmp_path):
-    """Two temperatures of EMT Cu on a threaded local cluster; a missing structure is stored as failed."""
+    """Two temperatures of EMT Cu on an in-process local cluster; a missing structure is stored as failed."""
     poscar = _cu_poscar(tmp_path)
     cfg = tmp_path / "camp.toml"
     cfg.write_text(f"""
@@ -90,9 +90,9 @@ frame_interval_fs = 20.0
 min_length_A = 7.0
 species = "Cu"
 """)
-    doc = _json(runner.invoke(app, ["campaign", str(cfg), "--threads", "--json"]))
+    doc = _json(runner.invoke(app, ["campaign", str(cfg), "--no-processes", "--json"]))
     assert doc["campaign"]["n_ok"] == 2 and doc["campaign"]["n_failed"] == 2
     failed = [t for t in doc["tasks"] if t["status"] == "failed"]
     assert all("nope.cif" in t["message"] for t in failed)
-    again = _json(runner.invoke(app, ["campaign", str(cfg), "--threads", "--json"]))
+    again = _json(runner.invoke(app, ["campaign", str(cfg), "--no-processes", "--json"]))
     assert again["campaign"]["n_skipped"] == 4

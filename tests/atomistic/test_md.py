@@ -113,8 +113,9 @@ def test_chgnet_nve_conserves_energy_li2s(tmp_path):
 @pytest.mark.slow
 @pytest.mark.atomistic
 def test_chgnet_nvt_temperature_li2s_96_atoms(tmp_path):
-    """CHGNet, Li2S 2x2x2 (96 atoms), Bussi NVT at 600 K for 2 ps: <T> within 6 % of 600 K."""
+    """CHGNet, Li2S 2x2x2 (96 atoms), Bussi NVT at 600 K for 1 ps: <T> within 8 % of 600 K
+    (frame std T sqrt(2/3N) = 8 %, about ten independent samples)."""
     pytest.importorskip("chgnet")
-    r = run_md(_li2s_96() * (2, 2, 2), temperature_k=600.0, time_ps=2.0, calculator="chgnet", device="cpu",
+    r = run_md(_li2s_96() * (2, 2, 2), temperature_k=600.0, time_ps=1.0, calculator="chgnet", device="cpu",
                out_dir=tmp_path, equilibration_ps=0.4, timestep_fs=2.0, frame_interval_fs=20.0)
-    assert r.mean_temperature_K == pytest.approx(600.0, rel=0.06)
+    assert r.mean_temperature_K == pytest.approx(600.0, rel=0.08)

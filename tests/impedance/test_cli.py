@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from test_series import AREA, D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series
 from typer.testing import CliRunner
 
 from ssbkit.impedance.cli import app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+from eis_synthetic import AREA, D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series  # noqa: E402
 
 runner = CliRunner()
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from eis_synthetic import F_HZ, PELLET, noisy, pellet_spectrum
 
 from ssbkit.errors import InputError
 from ssbkit.impedance.circuit import parse_circuit
 from ssbkit.impedance.fit import fit_circuit, fit_many, label_capacitance
 from ssbkit.impedance.spectrum import make_spectrum
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+from eis_synthetic import F_HZ, PELLET, noisy, pellet_spectrum  # noqa: E402
 
 TRUE = np.array([1e5, 1e-10, 0.92, 3e5, 3e-9, 0.8, 1e-6, 0.85])
 

@@ -3,11 +3,11 @@ and the real pellet series of Adediwura et al., J. Mater. Chem. A 12 (2024) 1584
 
 from __future__ import annotations
 
-import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from eis_synthetic import F_HZ, PELLET, noisy
 
 from ssbkit.errors import InputError
 from ssbkit.impedance.circuit import parse_circuit
@@ -15,35 +15,22 @@ from ssbkit.impedance.fit import fit_circuit
 from ssbkit.impedance.series import conductivity_series, fit_series, tortuosity_from_r_ion
 from ssbkit.impedance.spectrum import make_spectrum
 
-K_B = 8.617333262e-5  # eV/K
-D_CM, DIAM_CM = 0.1, 1.0
-AREA = math.pi * DIAM_CM**2 / 4
-EA_B, EA_GB = 0.35, 0.55
-A_B, A_GB = 2e2, 8e4  # S K / cm: both arcs inside 10 mHz .. 10 MHz
-T_C = np.array([25.0, 40.0, 55.0, 70.0, 85.0, 100.0])
-
-
-def _sigma(t_k, ea, a):
-    """sigma T = A exp(-Ea / k T)  (R-1)."""
-    return a / t_k * np.exp(-ea / (K_B * t_k))
-
-
-def synthetic_series(seed=0, level=0.005):
-    rng = np.random.default_rng(seed)
-    c = parse_circuit(PELLET)
-    spectra, truth = [], []
-    for t in T_C:
-        tk = t + 273.15
-        rb = D_CM / (_sigma(tk, EA_B, A_B) * AREA)
-        rg = D_CM / (_sigma(tk, EA_GB, A_GB) * AREA)
-        n1, n2, n3 = 0.95, 0.85, 0.8
-        q1 = (5e-12) ** n1 * rb ** (n1 - 1)  # C_eff = 5 pF (bulk)
-        q2 = (2e-9) ** n2 * rg ** (n2 - 1)  # C_eff = 2 nF (grain boundary)
-        p = np.array([rb, q1, n1, rg, q2, n2, 1e-6, n3])
-        z = noisy(c.impedance(p, F_HZ), rng, level)
-        spectra.append(make_spectrum(F_HZ, z.real, z.imag, source=f"pellet_{t:g}C.csv", temperature_c=t))
-        truth.append(p)
-    return spectra, np.array(truth)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+from eis_synthetic import (  # noqa: E402
+    A_B,
+    A_GB,
+    AREA,
+    D_CM,
+    DIAM_CM,
+    EA_B,
+    EA_GB,
+    F_HZ,
+    PELLET,
+    T_C,
+    noisy,
+    sigma_arrhenius,
+    synthetic_series,
+)
 
 
 def test_series_comes_back_in_temperature_order_with_neighbour_starts():
@@ -59,8 +46,8 @@ def test_conductivities_and_activation_energies_of_a_synthetic_pellet():
     cs = conductivity_series(spectra, thickness_cm=D_CM, diameter_cm=DIAM_CM, circuit=PELLET)
     assert cs.bulk_param == "R1" and cs.gb_param == "R2"  # told apart by capacitance
     tk = T_C + 273.15
-    np.testing.assert_allclose(cs.sigma_bulk_S_per_cm, _sigma(tk, EA_B, A_B), rtol=0.05)
-    np.testing.assert_allclose(cs.sigma_gb_S_per_cm, _sigma(tk, EA_GB, A_GB), rtol=0.05)
+    np.testing.assert_allclose(cs.sigma_bulk_S_per_cm, sigma_arrhenius(tk, EA_B, A_B), rtol=0.05)
+    np.testing.assert_allclose(cs.sigma_gb_S_per_cm, sigma_arrhenius(tk, EA_GB, A_GB), rtol=0.05)
     r_tot = truth[:, 0] + truth[:, 3]
     np.testing.assert_allclose(cs.sigma_total_S_per_cm, D_CM / (r_tot * AREA), rtol=0.03)
     for key, ea in (("bulk", EA_B), ("gb", EA_GB)):

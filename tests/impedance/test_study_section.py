@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
-from test_series import D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series
 
 from ssbkit.errors import InputError
 from ssbkit.impedance.study_section import SCHEMA, run_section
 from ssbkit.study.section import StudyContext
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+from eis_synthetic import D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series  # noqa: E402
 
 
 def _cfg(**kw):

@@ -122,6 +122,8 @@ def test_utilisation_of_constructed_particles():
     # dead material: B at x 4..7 (bins 0 and 1 split at x = 5), C at x 15..17 (bin 3)
     assert u.dead_fraction_by_depth == pytest.approx((16 / 112, 48 / 112, 0.0, 48 / 112))
     assert u.active_fraction_by_depth[2] == 1.0
+    empty_bin = active_utilisation(lab, n_bins=20).to_dict()["active_fraction_by_depth"]
+    assert empty_bin[0] is None  # no active material at x = 0: None, not NaN, in JSON
 
 
 def test_ion_conducting_active_material_reaches_through_itself():

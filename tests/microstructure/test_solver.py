@@ -131,6 +131,14 @@ def test_tortuous_volume_near_threshold_converges_to_tolerance():
     assert a.tortuosity > 3.0  # far more tortuous than Bruggeman's 0.4^-0.5 = 1.6
 
 
+def test_iteration_limit_reports_not_converged_instead_of_raising():
+    """max_iter too small: converged=False with the residual reached, result still finite."""
+    vol = np.random.default_rng(4).random((40, 40, 40)) < 0.4
+    res = effective_conductivity(vol.view(np.uint8), {0: 0.0, 1: 1.0}, max_iter=2)
+    assert not res.converged and res.iterations == 2
+    assert res.residual > 1e-6 and math.isfinite(res.tortuosity)
+
+
 def test_two_dimensional_input_is_one_voxel_thick():
     """A 2-D checker of parallel strips: exact arithmetic mean along the strips."""
     img = np.zeros((12, 10), dtype=np.uint8)

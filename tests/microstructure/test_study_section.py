@@ -50,7 +50,7 @@ def test_section_uses_the_electrolyte_conductivity_and_returns_the_shared_keys(t
     assert "<img" in sec.html and "Bruggeman" in sec.html
     assert not any("assumed for the SE" in w for w in sec.warnings)
     assert any("carbon particles of 0.1 um" in w for w in sec.warnings)  # unresolved carbon is reported
-    json.dumps(sec.to_dict())
+    json.dumps(sec.to_dict(), allow_nan=False)
 
 
 def test_section_is_a_pure_function_of_its_table(tmp_path):

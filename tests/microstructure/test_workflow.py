@@ -34,7 +34,7 @@ def test_recipe_to_numbers_in_one_call_is_consistent():
     assert res.specific_area_am_se_per_um > 0
     assert 0 < res.utilisation.utilisation <= 1
     assert res.sigma_eff_e_S_per_cm > 0
-    doc = json.loads(json.dumps(res.to_dict()))
+    doc = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert doc["fractions"]["electrolyte"] == pytest.approx(res.eps_se)
     assert any("voxels across" in w for w in res.warnings)  # carbon 0.1 um at 0.5 um voxels
 
