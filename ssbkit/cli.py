@@ -32,9 +32,9 @@ console = Console(stderr=True)
 
 
 def _echo_json(obj) -> None:
-    from .study.pipeline import to_jsonable
+    from .cliutil import echo_json
 
-    typer.echo(json.dumps(to_jsonable(obj), indent=2))
+    echo_json(obj)
 
 
 @app.callback()

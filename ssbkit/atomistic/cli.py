@@ -10,48 +10,18 @@ the commands only.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 
 import typer
 
+from ..cliutil import echo_json as _echo_json
+from ..cliutil import parse_floats as _floats
 from ..errors import InputError
 
 __all__ = ["app"]
 
 app = typer.Typer(name="md", help="Atomistic: MD for transport, stability, glasses, campaigns.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-
-
-def _jsonable(obj):
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _echo_json(obj) -> None:
-    typer.echo(json.dumps(_jsonable(obj), indent=2))
-
-
-def _floats(text: str, what: str) -> list[float]:
-    try:
-        vals = [float(v) for v in text.replace(";", ",").split(",") if v.strip()]
-    except ValueError:
-        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from None
-    if not vals:
-        raise InputError(f"{what} is empty")
-    return vals
 
 
 @app.command("run")

@@ -12,10 +12,11 @@ fits D(T) and extrapolates D and sigma to 300 K. Bad input raises
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import typer
+
+from ..cliutil import to_jsonable as _jsonable
 
 __all__ = ["app"]
 
@@ -26,22 +27,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _jsonable(obj):
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def _fmt(x, err=None, unit="") -> str:

@@ -9,63 +9,19 @@ PyBaMM is imported only by ``rate --model p2d``.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 
 import typer
 
+from ..cliutil import echo_json as _echo_json
+from ..cliutil import parse_floats as _floats
+from ..cliutil import save_figure as _save
 from ..errors import InputError
 
 __all__ = ["app"]
 
 app = typer.Typer(name="cell", help="Cells: stack energy, rate capability, cycling data.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-
-
-def _jsonable(obj):
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _echo_json(obj) -> None:
-    typer.echo(json.dumps(_jsonable(obj), indent=2))
-
-
-def _save(fig, folder: Path | None, name: str) -> str | None:
-    if folder is None:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    fig.savefig(path, dpi=130, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return str(path)
-
-
-def _floats(text: str, what: str) -> list[float]:
-    try:
-        vals = [float(x) for x in text.replace(";", ",").split(",") if x.strip()]
-    except ValueError:
-        raise InputError(f"{what} must be numbers separated by commas, got {text!r}") from None
-    if not vals:
-        raise InputError(f"{what} is empty")
-    return vals
 
 
 @app.command()

@@ -14,12 +14,13 @@ arguments end with ``error: ...`` and exit code 2.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import typer
 
+from ssbkit.cliutil import echo_json as _emit_json
+from ssbkit.cliutil import save_figure as _save
 from ssbkit.errors import InputError
 
 __all__ = ["app"]
@@ -35,44 +36,9 @@ app = typer.Typer(
 _CIRCUIT_HELP = "Circuit, impedance.py style 'R0-p(R1,CPE1)-CPE2' or Boukamp CDC 'R(RQ)Q'."
 
 
-def _jsonable(obj):
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _jsonable(obj.item())
-    if isinstance(obj, complex):
-        return [_jsonable(obj.real), _jsonable(obj.imag)]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _emit_json(obj) -> None:
-    typer.echo(json.dumps(_jsonable(obj), indent=2))
-
-
 def _fail(exc: Exception) -> None:
     typer.echo(f"error: {exc}", err=True)
     raise typer.Exit(2)
-
-
-def _save(fig, folder: Path | None, name: str) -> str | None:
-    import matplotlib.pyplot as plt
-
-    if folder is None:
-        plt.close(fig)
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    return str(path)
 
 
 def _read_all(files: list[Path]):

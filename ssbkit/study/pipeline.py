@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cliutil import to_jsonable
 from ..errors import InputError, SsbkitError
 from .config import SECTION_MODULES
 from .report import render_report
@@ -38,31 +38,6 @@ class StudyResult:
     @property
     def ok(self) -> bool:
         return all(v == "ok" for v in self.status.values())
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Recursively turn numpy scalars/arrays, tuples, Paths and NaN into JSON-safe values."""
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover
-        np = None
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if np is not None and isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if np is not None and isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, Path):
-        return str(obj)
-    if obj is None or isinstance(obj, str | int | bool):
-        return obj
-    if hasattr(obj, "to_dict"):
-        return to_jsonable(obj.to_dict())
-    return str(obj)
 
 
 def _run_one(table: str, ctx: StudyContext, log) -> tuple[Section, str]:
