@@ -101,7 +101,7 @@ def load_calculator(calculator: Any = "chgnet", *, device: str | None = "auto", 
     threads
         CPU threads for torch (``torch.set_num_threads``, process-wide). On a
         CPU shared with other jobs, 1 thread is often several times faster than
-        the default (benchmarks/RESULTS_md.md). None leaves torch's setting.
+        the default (benchmarks/RESULTS.md). None leaves torch's setting.
 
     Raises
     ------

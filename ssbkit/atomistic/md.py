@@ -48,7 +48,7 @@ __all__ = [
 
 THERMOSTATS = ("bussi", "langevin", "nose-hoover", "nve")
 #: Throughput of CHGNet 0.3.0 MD on one 2-core CPU, atom-steps per second
-#: (benchmarks/RESULTS_md.md); used only to estimate run times.
+#: (benchmarks/RESULTS.md); used only to estimate run times.
 CPU_ATOM_STEPS_PER_S = 300.0
 
 
