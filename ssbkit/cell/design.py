@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
+from ..materials.composite import COMPONENT_DENSITIES_G_CM3, COMPONENTS, FRACTION_TOL
 from .active_materials import get_active_material
 
 __all__ = [
@@ -38,16 +39,8 @@ __all__ = [
     "check_cutoffs",
 ]
 
-COMPONENTS = ("active", "electrolyte", "carbon", "binder")
-FRACTION_TOL = 1e-3
 LOADING_TOL = 0.03
 
-#: Default densities (g/cm3) of the inactive components, with their source.
-COMPONENT_DENSITIES_G_CM3: dict[str, tuple[float, str]] = {
-    "electrolyte": (1.90, "Li2S-P2S5 glass / glass-ceramic and argyrodites, typical 1.6-2.0 g/cm3"),
-    "carbon": (1.90, "acetylene black / carbon black true density, typical 1.8-2.0 g/cm3"),
-    "binder": (1.78, "PVDF (CRC Handbook)"),
-}
 #: Current-collector metals (g/cm3), CRC Handbook of Chemistry and Physics.
 COLLECTOR_DENSITIES_G_CM3: dict[str, float] = {
     "Al": 2.70, "Cu": 8.96, "Ni": 8.90, "stainless steel": 7.90, "Ti": 4.51, "none": 0.0,

@@ -19,6 +19,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
+from ..materials.composite import (
+    COMPONENT_DENSITIES_G_CM3,
+    COMPONENTS,
+    mass_to_volume_fractions,
+)
+from ..materials.composite import check_fractions as _check_fractions
 from .phases import check_memory
 
 __all__ = [
@@ -33,8 +39,6 @@ __all__ = [
     "component_density_g_cm3",
 ]
 
-COMPONENTS = ("active", "electrolyte", "carbon", "binder")
-FRACTION_TOL = 1e-3
 MIN_VOXELS_ACROSS = 5.0
 #: Peak working memory of generation + measures (labels, particle ids, distance map, cluster labels).
 GENERATION_BYTES_PER_VOXEL = 32.0
@@ -50,9 +54,7 @@ DEFAULT_DENSITIES_G_CM3: dict[str, tuple[float, str]] = {
     "Li4Ti5O12": (3.48, "Li4Ti5O12 X-ray density (spinel)"),
     "LiNi0.5Mn1.5O4": (4.45, "LiNi0.5Mn1.5O4 X-ray density (spinel)"),
     "graphite": (2.26, "graphite X-ray density"),
-    "electrolyte": (1.90, "Li2S-P2S5 glass / glass-ceramic, typical 1.8-2.0 g/cm3"),
-    "carbon": (1.90, "acetylene black / carbon black true density, typical 1.8-2.0 g/cm3"),
-    "binder": (1.78, "PVDF"),
+    **COMPONENT_DENSITIES_G_CM3,
 }
 
 
@@ -79,28 +81,6 @@ def component_density_g_cm3(component: str, active_material: str, overrides: Map
         f"no density known for {component} '{name}'; give densities_g_cm3 = {{ {component} = ... }}"
         f"{did_you_mean(name, DEFAULT_DENSITIES_G_CM3)}"
     )
-
-
-def _check_fractions(fractions: Mapping[str, float], what: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for k, v in fractions.items():
-        if k not in COMPONENTS:
-            raise InputError(f"{what}: unknown component '{k}'{did_you_mean(k, COMPONENTS)}")
-        out[k] = require_fraction(f"{what}.{k}", v)
-    total = sum(out.values())
-    if abs(total - 1.0) > FRACTION_TOL:
-        raise InputError(f"{what} sum to {total:.4f}; they must sum to 1 (within {FRACTION_TOL:g})")
-    if out.get("active", 0.0) <= 0:
-        raise InputError(f"{what}: 'active' must be > 0")
-    return {k: out.get(k, 0.0) / total for k in COMPONENTS}
-
-
-def mass_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_cm3: Mapping[str, float]) -> dict[str, float]:
-    """Solid volume fractions from mass fractions: v_i = (w_i/rho_i) / sum_j (w_j/rho_j)."""
-    w = _check_fractions(mass_fractions, "mass_fractions")
-    vol = {k: (w[k] / densities_g_cm3[k] if w[k] > 0 else 0.0) for k in COMPONENTS}
-    total = sum(vol.values())
-    return {k: v / total for k, v in vol.items()}
 
 
 @dataclass(frozen=True)
