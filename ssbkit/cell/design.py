@@ -21,7 +21,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
-from ..materials.composite import COMPONENT_DENSITIES_G_CM3, COMPONENTS, FRACTION_TOL
+from ..materials.composite import (
+    COMPONENT_DENSITIES_G_CM3,
+    COMPONENTS,
+    check_fractions,
+)
 from .active_materials import get_active_material
 
 __all__ = [
@@ -187,19 +191,9 @@ class StackDesign:
 
 
 def _fractions(name: str, fr: Mapping[str, Any]) -> dict[str, float]:
-    if not isinstance(fr, Mapping) or not fr:
-        raise InputError(f"{name} must be a table like {{ active = 0.7, electrolyte = 0.3 }}")
-    out = {}
-    for k, v in fr.items():
-        if k not in COMPONENTS:
-            raise InputError(f"{name}: unknown component {k!r}{did_you_mean(k, COMPONENTS)}")
-        out[k] = require_fraction(f"{name}.{k}", v)
-    total = sum(out.values())
-    if abs(total - 1.0) > FRACTION_TOL:
-        raise InputError(f"{name} must sum to 1, got {total:.4g} ({out})")
-    if out.get("active", 0.0) <= 0:
-        raise InputError(f"{name}.active must be > 0")
-    return {k: v / total for k, v in out.items()}
+    """Checked, renormalised fractions of the components the user named (others left out)."""
+    out = check_fractions(fr, name)
+    return {k: out[k] for k in fr}
 
 
 def make_composite(
