@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, did_you_mean, require_positive
-from ..store import input_key
+from ..jsonio import input_key
 from .calculators import CHGNET_REFERENCE, calculator_name, load_calculator
 from .structures import to_atoms, to_structure
 

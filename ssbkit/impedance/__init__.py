@@ -5,8 +5,8 @@ Modules (one job each): :mod:`.spectrum` (the record), :mod:`.readers`
 language), :mod:`.startvalues`, :mod:`.fit`, :mod:`.fitresult` and
 :mod:`.globalfit` (fitting), :mod:`.kk` and
 :mod:`.drt` (validation), :mod:`.series` (temperature series ->
-conductivity -> Ea), :mod:`.plots`, :mod:`.cli` (``ssbkit eis``),
-:mod:`.study_section` (the ``[impedance]`` study table).
+conductivity -> Ea), :mod:`.plots`, ``ssbkit eis`` lives in :mod:`ssbkit.cli.eis`,
+the ``[impedance]`` study table in :mod:`ssbkit.study.sections.impedance`.
 
 The names below are imported lazily on first use, so that ``import
 ssbkit.impedance`` stays fast (scipy and matplotlib load only when needed).

@@ -9,7 +9,6 @@ can resume by its *key* (a hash of the inputs).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError
+from ..jsonio import input_key  # noqa: F401  (re-exported: the store's resume key)
 
 __all__ = ["RunRecord", "ResultsStore", "open_store", "default_url", "input_key", "software_versions"]
 
@@ -77,10 +77,6 @@ def default_url() -> str:
     return f"sqlite:///{path}"
 
 
-def input_key(obj: Any) -> str:
-    """A stable SHA-256 key of a JSON-serialisable input (for resume)."""
-    text = json.dumps(obj, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def software_versions() -> dict[str, str]:

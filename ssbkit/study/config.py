@@ -30,13 +30,13 @@ __all__ = [
 #: the order in which the sections run (table -> module that owns it)
 SECTION_MODULES: dict[str, str] = {
     "study": "ssbkit.study.study_table",
-    "impedance": "ssbkit.impedance.study_section",
-    "atomistic": "ssbkit.atomistic.study_section",
-    "electrolyte": "ssbkit.study.electrolyte_section",
-    "cathode": "ssbkit.microstructure.study_section",
-    "anode": "ssbkit.cell.study_section",
-    "separator": "ssbkit.cell.study_section",
-    "cell": "ssbkit.cell.study_section",
+    "impedance": "ssbkit.study.sections.impedance",
+    "atomistic": "ssbkit.study.sections.atomistic",
+    "electrolyte": "ssbkit.study.sections.electrolyte",
+    "cathode": "ssbkit.study.sections.microstructure",
+    "anode": "ssbkit.study.sections.cell",
+    "separator": "ssbkit.study.sections.cell",
+    "cell": "ssbkit.study.sections.cell",
 }
 SECTION_ORDER = tuple(SECTION_MODULES)
 

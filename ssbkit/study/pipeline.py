@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cliutil import to_jsonable
 from ..errors import InputError, SsbkitError
+from ..jsonio import to_jsonable
 from .config import SECTION_MODULES
 from .report import render_report
 from .section import Section, StudyContext

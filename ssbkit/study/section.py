@@ -1,7 +1,7 @@
 """The record every study section returns, and helpers to build its HTML.
 
 A *section* is one part of the report (electrolyte, impedance, cathode, cell,
-atomistic). Each layer owns its section: a module ``ssbkit/<layer>/study_section.py``
+atomistic). Each layer has its section: a module ``ssbkit/study/sections/<layer>.py``
 that defines
 
 ``SCHEMA``

@@ -107,7 +107,7 @@ def test_package_import_is_light_and_every_export_resolves():
     import subprocess
     import sys
 
-    code = ("import sys, ssbkit.atomistic, ssbkit.atomistic.cli, ssbkit.atomistic.study_section; "
+    code = ("import sys, ssbkit.atomistic, ssbkit.cli.md, ssbkit.study.sections.atomistic; "
             "print(','.join(m for m in ('torch', 'ase', 'chgnet') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import typer
 
-from ssbkit.cliutil import echo_json as _emit_json
-from ssbkit.cliutil import save_figure as _save
+from ssbkit.cli.util import echo_json as _emit_json
+from ssbkit.cli.util import save_figure as _save
 from ssbkit.errors import InputError
 
 __all__ = ["app"]
@@ -43,7 +43,7 @@ def _fail(exc: Exception) -> None:
 
 def _read_all(files: list[Path]):
     """Read every file; returns (spectra, failures) and never raises for one bad file."""
-    from .readers import read_spectra
+    from ssbkit.impedance.readers import read_spectra
 
     spectra, failures = [], []
     for p in files:
@@ -82,8 +82,8 @@ def fit(
     figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist/residual figures."),
 ) -> None:
     """Fit a circuit to every spectrum in FILES (start values read from the data)."""
-    from .circuit import parse_circuit
-    from .fit import fit_many
+    from ssbkit.impedance.circuit import parse_circuit
+    from ssbkit.impedance.fit import fit_many
 
     try:
         c = parse_circuit(circuit)
@@ -96,7 +96,7 @@ def fit(
     for r in results:
         d = r.to_dict()
         if figures is not None and r.success:
-            from .plots import plot_fit
+            from ssbkit.impedance.plots import plot_fit
 
             d["figure"] = _save(plot_fit(r), figures, _slug(r.source) + "_fit.png")
         out["fits"].append(d)
@@ -147,7 +147,7 @@ def conductivity(
     figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist, residual and Arrhenius figures."),
 ) -> None:
     """Bulk, grain-boundary and total conductivity of a pellet over temperature, and Ea."""
-    from .series import conductivity_series
+    from ssbkit.impedance.series import conductivity_series
 
     try:
         if (diameter_cm is None) == (area_cm2 is None):
@@ -170,7 +170,7 @@ def conductivity(
     d = cs.to_dict()
     d["failures"] = failures + d["failures"]
     if figures is not None:
-        from .plots import plot_arrhenius, plot_fit, plot_nyquist
+        from ssbkit.impedance.plots import plot_arrhenius, plot_fit, plot_nyquist
 
         ok = [f for f in cs.fits if f.success]
         figs = {"arrhenius": _save(plot_arrhenius(cs), figures, "arrhenius.png"),
@@ -220,8 +220,8 @@ def kk(
     figures: Path = typer.Option(None, "--figures", help="Folder for the residual figure."),
 ) -> None:
     """Linear Kramers-Kronig test (Schönleber's mu criterion) of every spectrum in FILE."""
-    from .kk import kk_test
-    from .readers import read_spectra
+    from ssbkit.impedance.kk import kk_test
+    from ssbkit.impedance.readers import read_spectra
 
     try:
         spectra = read_spectra(file)
@@ -234,7 +234,7 @@ def kk(
         d.update(source=s.source, valid=bool(r.valid), n_rc=int(r.n_rc), mu=float(r.mu),
                  max_residual=float(r.max_residual), rms_residual=float(r.rms_residual))
         if figures is not None:
-            from .plots import plot_kk
+            from ssbkit.impedance.plots import plot_kk
 
             d["figure"] = _save(plot_kk(r), figures, _slug(s.source) + "_kk.png")
         out.append(d)

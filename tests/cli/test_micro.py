@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ssbkit.microstructure.cli import app
+from ssbkit.cli.micro import app
 from ssbkit.microstructure.io import read_volume
 
 runner = CliRunner()

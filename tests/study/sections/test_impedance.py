@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from ssbkit.errors import InputError
-from ssbkit.impedance.study_section import SCHEMA, run_section
 from ssbkit.study.section import StudyContext
+from ssbkit.study.sections.impedance import SCHEMA, run_section
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "impedance"))  # eis_synthetic.py
 from eis_synthetic import D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series  # noqa: E402
 
 

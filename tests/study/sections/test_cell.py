@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ssbkit.cell import study_section
-from ssbkit.cell.study_section import SCHEMA, run_section
 from ssbkit.errors import InputError
 from ssbkit.study.config import validate_table
 from ssbkit.study.section import StudyContext
+from ssbkit.study.sections import cell as study_section
+from ssbkit.study.sections.cell import SCHEMA, run_section
 from ssbkit.transport import fit_arrhenius
 
 EA_EV = 0.35

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import FileFormatError, InputError
+from ssbkit.errors import FileFormatError, InputError
 
 __all__ = ["app", "load_recipe"]
 
@@ -38,7 +38,7 @@ def _fail(exc: Exception) -> None:
 
 def load_recipe(path: Path):
     """Read a recipe TOML file (``[cathode]`` keys) into a :class:`~.recipe.Recipe`."""
-    from .recipe import recipe_from_cathode_table
+    from ssbkit.microstructure.recipe import recipe_from_cathode_table
 
     path = Path(path)
     if not path.is_file():
@@ -67,7 +67,7 @@ def _write_figures(folder: Path, volume, analysis=None) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from .plots import plot_dead_active, plot_slices, plot_utilisation
+    from ssbkit.microstructure.plots import plot_dead_active, plot_slices, plot_utilisation
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -94,8 +94,8 @@ def generate(
     figures: Path | None = typer.Option(None, "--figures", help="Folder for slice figures."),
 ) -> None:
     """Generate a labelled volume from RECIPE and write it to --out."""
-    from .generate import generate_microstructure
-    from .io import write_volume
+    from ssbkit.microstructure.generate import generate_microstructure
+    from ssbkit.microstructure.io import write_volume
 
     try:
         rec = load_recipe(recipe)
@@ -163,8 +163,8 @@ def analyze(
     figures: Path | None = typer.Option(None, "--figures", help="Folder for slice and utilisation figures."),
 ) -> None:
     """Measure fractions, interface areas, percolation, utilisation and effective conductivities."""
-    from .io import read_volume
-    from .workflow import analyze_composite
+    from ssbkit.microstructure.io import read_volume
+    from ssbkit.microstructure.workflow import analyze_composite
 
     try:
         vol = read_volume(volume, labels=labels, voxel_um=voxel_um, shape=_parse_shape(shape), dtype=dtype)
@@ -199,9 +199,9 @@ def tortuosity(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Tortuosity factor tau = eps / sigma_eff of one phase (R-17), like TauFactor."""
-    from .io import read_volume
-    from .phases import PHASE_NAMES, phase_id
-    from .solver import tortuosity_factor
+    from ssbkit.microstructure.io import read_volume
+    from ssbkit.microstructure.phases import PHASE_NAMES, phase_id
+    from ssbkit.microstructure.solver import tortuosity_factor
 
     try:
         axes = [0, 1, 2] if axis.strip().lower() == "all" else [int(axis)] if axis.strip() in ("0", "1", "2") else None

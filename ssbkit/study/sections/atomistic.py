@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
+from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 
 __all__ = ["SCHEMA", "run_section", "estimate_seconds"]
 
@@ -50,7 +50,7 @@ SCHEMA: dict[str, KeySpec] = {
 
 def estimate_seconds(n_atoms: int, cfg: dict[str, Any]) -> float:
     """Estimated wall time of the MD the table asks for, s (n_atoms x steps x temperatures / throughput)."""
-    from .md import CPU_ATOM_STEPS_PER_S, estimate_md_seconds
+    from ssbkit.atomistic.md import CPU_ATOM_STEPS_PER_S, estimate_md_seconds
 
     steps = (float(cfg["time_ps"]) + float(cfg["equilibration_ps"])) * 1000.0 / float(cfg["timestep_fs"])
     rate = float(cfg.get("atom_steps_per_s") or CPU_ATOM_STEPS_PER_S)
@@ -64,8 +64,8 @@ def _resolve(path: str, ctx: StudyContext) -> Path:
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     """Run (or analyse) the simulated electrolyte and return its report section."""
-    from ..errors import InputError
-    from .workflow import transport_from_trajectories
+    from ssbkit.atomistic.workflow import transport_from_trajectories
+    from ssbkit.errors import InputError
 
     sec = Section(key="atomistic", title="Simulated electrolyte (foundation-potential MD)")
     temps = [float(t) for t in cfg["temperatures_K"]]
@@ -75,8 +75,8 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         paths = [_resolve(p, ctx) for p in cfg["trajectories"]]
         source = "given trajectories"
     elif cfg.get("structure"):
-        from .md import MDStopped, run_md
-        from .structures import make_supercell, order_structure, read_structure
+        from ssbkit.atomistic.md import MDStopped, run_md
+        from ssbkit.atomistic.structures import make_supercell, order_structure, read_structure
 
         s = make_supercell(read_structure(_resolve(cfg["structure"], ctx)), min_length_A=float(cfg["min_length_A"]))
         est = estimate_seconds(len(s), cfg)
@@ -90,7 +90,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
                 "trajectories = [...] from an earlier run")
             sec.html = f"<p>{fmt(sec.warnings[-1])}</p>"
             return sec
-        from .calculators import load_calculator
+        from ssbkit.atomistic.calculators import load_calculator
 
         calc = load_calculator(cfg["calculator"], device=cfg["device"], threads=cfg.get("threads"))
         if not s.is_ordered:
@@ -146,8 +146,8 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
                     f"{fmt(tr['ea_ci_eV'][1])}); sigma(300 K) = {fmt(y)} S/cm ({fmt(lo)} to {fmt(hi)}), "
                     "extrapolated.</p>")
         try:
-            from ..transport import ArrheniusFit
-            from ..transport.plots import plot_arrhenius
+            from ssbkit.transport import ArrheniusFit
+            from ssbkit.transport.plots import plot_arrhenius
 
             ok = [r for r in rows if r["converged"]]
             fig = plot_arrhenius({"MD": ArrheniusFit.from_dict(tr["arrhenius"])},

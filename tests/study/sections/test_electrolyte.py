@@ -7,8 +7,8 @@ import pytest
 
 from ssbkit.errors import InputError
 from ssbkit.study.config import validate_study
-from ssbkit.study.electrolyte_section import run_section
 from ssbkit.study.section import StudyContext
+from ssbkit.study.sections.electrolyte import run_section
 from ssbkit.transport import ArrheniusFit, arrhenius
 
 

@@ -13,10 +13,15 @@ import math
 import warnings
 from typing import Any
 
-from ..errors import InputError
-from ..study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
-from .recipe import Recipe, recipe_from_cathode_table
-from .workflow import DEFAULT_SIGMA_S_PER_CM, REFERENCES, CompositeAnalysis, analyze_composite
+from ssbkit.errors import InputError
+from ssbkit.microstructure.recipe import Recipe, recipe_from_cathode_table
+from ssbkit.microstructure.workflow import (
+    DEFAULT_SIGMA_S_PER_CM,
+    REFERENCES,
+    CompositeAnalysis,
+    analyze_composite,
+)
+from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 
 __all__ = ["SCHEMA", "MICROSTRUCTURE_SCHEMA", "run_section"]
 
@@ -94,7 +99,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     analysis: CompositeAnalysis | None = None
     volume = None
     if enabled:
-        from .generate import generate_microstructure
+        from ssbkit.microstructure.generate import generate_microstructure
 
         try:
             with warnings.catch_warnings():  # resolution warnings reach the report via volume.info
@@ -157,7 +162,7 @@ def _html(res, recipe: Recipe, analysis, volume, ctx) -> str:
     ]
     parts.append(f"<p>Method: {html.escape(res['method'])}.</p>")
     parts.append(table_html(rows, header=("quantity", "value", "unit")))
-    from .plots import plot_slices, plot_tortuosity_context, plot_utilisation
+    from ssbkit.microstructure.plots import plot_slices, plot_tortuosity_context, plot_utilisation
 
     if analysis is not None:
         parts.append(figure_to_html(plot_slices(volume), alt="orthogonal slices of the generated cathode (separator at top)"))

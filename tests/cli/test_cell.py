@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ssbkit.cell.cli import app
 from ssbkit.cell.design_file import load_design
 from ssbkit.cell.energy import stack_energy
+from ssbkit.cli.cell import app
 from ssbkit.errors import InputError
 
 runner = CliRunner()

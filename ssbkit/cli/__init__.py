@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__
-from .errors import InputError, SsbkitError
+from ssbkit import __version__
+from ssbkit.errors import InputError, SsbkitError
 
 __all__ = ["app", "main"]
 
@@ -32,7 +32,7 @@ console = Console(stderr=True)
 
 
 def _echo_json(obj) -> None:
-    from .cliutil import echo_json
+    from ssbkit.cli.util import echo_json
 
     echo_json(obj)
 
@@ -56,12 +56,12 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),
 ) -> None:
     """Run a study (or the bundled example) and write its report."""
-    from .study.config import load_study
-    from .study.pipeline import run_study
+    from ssbkit.study.config import load_study
+    from ssbkit.study.pipeline import run_study
 
     st = load_study(study)
     if not no_record:  # fail early on an unreachable database, before the work
-        from .store import open_store
+        from ssbkit.store import open_store
 
         open_store(db)
     with console.status("running study ...") as status:
@@ -92,7 +92,7 @@ def sweep(
     """Run the variants of a study as Dask tasks; started again, runs only what is missing."""
     from rich.progress import Progress
 
-    from .study.sweep import expand_grid, parse_vary, run_sweep
+    from ssbkit.study.sweep import expand_grid, parse_vary, run_sweep
 
     total = len(expand_grid(parse_vary(vary)))
     with Progress(console=console, transient=True) as prog:
@@ -121,7 +121,7 @@ def arrhenius(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Arrhenius fit of conductivities: Ea (eV, kJ/mol) with its error and sigma at 25 degC."""
-    from .transport.table import fit_arrhenius_table
+    from ssbkit.transport.table import fit_arrhenius_table
 
     res = fit_arrhenius_table(data, temperature_unit=temperature_unit, t_col=t_col, sigma_col=sigma_col,
                               err_col=err_col, form=form, at_c=at_c, plot=plot)
@@ -155,7 +155,7 @@ def materials_list(
     """List (and filter) the bundled literature dataset."""
     from rich.table import Table
 
-    from .materials import filter_dataset
+    from ssbkit.materials import filter_dataset
 
     df = filter_dataset(family=family, form=form, contains=contains, min_sigma_S_per_cm=min_sigma, with_ea=with_ea)
     if csv:
@@ -180,9 +180,9 @@ def materials_plot(
     form: str = typer.Option(None, "--form"),
 ) -> None:
     """Plot the dataset: sigma_RT vs Ea map, or Arrhenius lines of the rows with Ea."""
-    from .materials import filter_dataset
-    from .materials.plots import plot_sigma_ea_map
-    from .transport.plots import plot_arrhenius
+    from ssbkit.materials import filter_dataset
+    from ssbkit.materials.plots import plot_sigma_ea_map
+    from ssbkit.transport.plots import plot_arrhenius
 
     df = filter_dataset(family=family, form=form)
     if kind == "map":
@@ -201,7 +201,7 @@ def materials_composition(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Parse a composition in the field's notation (mole-ratio mixtures too)."""
-    from .materials import mass_fractions, parse_mixture
+    from ssbkit.materials import mass_fractions, parse_mixture
 
     mix = parse_mixture(text)
     d = mix.to_dict()
@@ -220,7 +220,7 @@ def materials_capacity(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Theoretical capacity C = F x / (3.6 M), mAh/g."""
-    from .materials import theoretical_capacity_mah_per_g
+    from ssbkit.materials import theoretical_capacity_mah_per_g
 
     c = theoretical_capacity_mah_per_g(formula, electrons)
     if as_json:
@@ -244,7 +244,7 @@ def results_list(
     """The newest stored runs."""
     from rich.table import Table
 
-    from .store import open_store
+    from ssbkit.store import open_store
 
     store = open_store(db)
     runs = store.list(kind=kind, limit=limit)
@@ -265,17 +265,17 @@ def results_show(
     db: str = typer.Option(None, "--db"),
 ) -> None:
     """One stored run with its inputs, outputs and software versions (JSON)."""
-    from .store import open_store
+    from ssbkit.store import open_store
 
     _echo_json(open_store(db).get(run_id).to_dict())
 
 
 # ------------------------------------------------------------- layers' sub-apps
 _SUBAPPS = (
-    ("eis", "ssbkit.impedance.cli", "Impedance spectra: read, fit, Kramers-Kronig, conductivity series."),
-    ("micro", "ssbkit.microstructure.cli", "Composite microstructures: generate, analyse, tortuosity."),
-    ("cell", "ssbkit.cell.cli", "Cells: stack energy, rate capability, cycling data."),
-    ("md", "ssbkit.atomistic.cli", "Foundation-potential MD, diffusion, stability, glasses, campaigns."),
+    ("eis", "ssbkit.cli.eis", "Impedance spectra: read, fit, Kramers-Kronig, conductivity series."),
+    ("micro", "ssbkit.cli.micro", "Composite microstructures: generate, analyse, tortuosity."),
+    ("cell", "ssbkit.cli.cell", "Cells: stack energy, rate capability, cycling data."),
+    ("md", "ssbkit.cli.md", "Foundation-potential MD, diffusion, stability, glasses, campaigns."),
 )
 
 
@@ -295,7 +295,7 @@ def _register_subapps() -> None:
         sub = mod.app
         if name == "md":
             try:
-                extra = importlib.import_module("ssbkit.atomistic.cli_analysis").app
+                extra = importlib.import_module("ssbkit.cli.md_analysis").app
                 have = {c.name or (c.callback.__name__ if c.callback else None) for c in sub.registered_commands}
                 for cmd in extra.registered_commands:
                     cname = cmd.name or (cmd.callback.__name__ if cmd.callback else None)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import typer
 
-from ..cliutil import echo_json as _echo_json
-from ..cliutil import parse_floats as _floats
-from ..errors import InputError
+from ssbkit.cli.util import echo_json as _echo_json
+from ssbkit.cli.util import parse_floats as _floats
+from ssbkit.errors import InputError
 
 __all__ = ["app"]
 
@@ -47,9 +47,9 @@ def run_cmd(
 
     Trajectories and checkpoints go to --out; running the same command again resumes.
     """
-    from .calculators import load_calculator
-    from .md import MDStopped, run_md
-    from .structures import make_supercell, order_structure, read_structure
+    from ssbkit.atomistic.calculators import load_calculator
+    from ssbkit.atomistic.md import MDStopped, run_md
+    from ssbkit.atomistic.structures import make_supercell, order_structure, read_structure
 
     temps = _floats(temperatures, "--temperatures")
     calc = load_calculator(calculator, device=device, threads=threads)
@@ -72,7 +72,7 @@ def run_cmd(
     doc = {"structure": str(structure), "formula": s.composition.reduced_formula, "n_atoms": len(s),
            "runs": [r.to_dict() for r in runs], "stopped": stopped, "notes": notes}
     if analyse:
-        from .workflow import transport_from_trajectories
+        from ssbkit.atomistic.workflow import transport_from_trajectories
 
         doc["transport"] = transport_from_trajectories([r.trajectory for r in runs],
                                                        [r.temperature_K for r in runs], species=species)
@@ -101,7 +101,12 @@ def stability_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential."""
-    from .stability import compute_entries, electrochemical_window, energy_above_hull, make_entry
+    from ssbkit.atomistic.stability import (
+        compute_entries,
+        electrochemical_window,
+        energy_above_hull,
+        make_entry,
+    )
 
     if energies is not None:
         import pandas as pd
@@ -116,7 +121,7 @@ def stability_cmd(
         entries = [make_entry(f, e, name=n) for n, f, e in zip(names, df["formula"], df["energy_eV"], strict=True)]
         hit = [e for e in entries if e.name == target or e.composition.reduced_formula == target]
         if not hit:
-            from ..errors import did_you_mean
+            from ssbkit.errors import did_you_mean
 
             raise InputError(f"{target!r} is not a row of {energies}" + did_you_mean(target, [e.name for e in entries]))
         tgt = hit[0]
@@ -156,11 +161,11 @@ def glass_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Melt-quench MD to an amorphous structure, then count its thiophosphate units."""
-    from .glass import melt_quench
+    from ssbkit.atomistic.glass import melt_quench
 
     src: object = composition
     if not Path(composition).is_file():
-        from ..materials import parse_composition
+        from ssbkit.materials import parse_composition
 
         red = parse_composition(composition).reduced_composition
         if any(abs(a - round(a)) > 1e-6 for a in red.values()):
@@ -187,7 +192,7 @@ def units_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Thiophosphate units (ortho PS4, pyro P2S7, hypo P2S6) and bridging S of a structure."""
-    from .glass import structural_units
+    from ssbkit.atomistic.glass import structural_units
 
     if not structure.is_file():
         raise InputError(f"{structure}: no such file")
@@ -196,7 +201,7 @@ def units_cmd(
 
         obj = read(str(structure), index=-1)
     except Exception:
-        from .structures import read_structure
+        from ssbkit.atomistic.structures import read_structure
 
         obj = read_structure(structure)
     u = structural_units(obj, p_s_cutoff_A=p_s_cutoff, p_p_cutoff_A=p_p_cutoff)
@@ -220,7 +225,12 @@ def campaign_cmd(
     """Screen structures x substitutions x temperatures on Dask; resumable; stores every result."""
     import tomllib
 
-    from .campaign import arrhenius_summary, build_candidates, run_campaign, summary_table
+    from ssbkit.atomistic.campaign import (
+        arrhenius_summary,
+        build_candidates,
+        run_campaign,
+        summary_table,
+    )
 
     if not config.is_file():
         raise InputError(f"{config}: no such campaign file")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import typer
 
-from ..cliutil import echo_json as _echo_json
-from ..cliutil import parse_floats as _floats
-from ..cliutil import save_figure as _save
-from ..errors import InputError
+from ssbkit.cli.util import echo_json as _echo_json
+from ssbkit.cli.util import parse_floats as _floats
+from ssbkit.cli.util import save_figure as _save
+from ssbkit.errors import InputError
 
 __all__ = ["app"]
 
@@ -31,14 +31,14 @@ def energy(
     figures: Path = typer.Option(None, "--figures", help="Folder for the breakdown figure."),
 ) -> None:
     """Areal capacity, N/P ratio, Wh/kg and Wh/L of a stack with a breakdown by component."""
-    from .design_file import load_design
-    from .energy import compare_to_targets, stack_energy
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.energy import compare_to_targets, stack_energy
 
     d = load_design(design)
     e = stack_energy(d)
     out = {"design": d.to_dict(), "energy": e.to_dict(), "targets": compare_to_targets(e)}
     if figures is not None:
-        from .plots import energy_breakdown_figure
+        from ssbkit.cell.plots import energy_breakdown_figure
 
         out["figures"] = [_save(energy_breakdown_figure(e), figures, "energy_breakdown.png")]
     if as_json:
@@ -68,9 +68,9 @@ def rate(
     """Capacity vs C-rate from the reaction-zone model (R-19) or the PyBaMM solid-state model."""
     import numpy as np
 
-    from .design_file import load_design
-    from .rate import design_sigma_at, p2d_rate
-    from .reaction_zone import rate_capability
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import design_sigma_at, p2d_rate
+    from ssbkit.cell.reaction_zone import rate_capability
 
     if model not in ("reaction-zone", "p2d"):
         raise InputError(f"--model must be 'reaction-zone' or 'p2d', got {model!r}")
@@ -98,12 +98,12 @@ def rate(
                          "results": [x.to_dict() for x in res]})
             curves[f"{t:g} degC"] = ([x.c_rate for x in res], [x.final_capacity_mAh_per_g for x in res])
             if figures is not None:
-                from .plots import discharge_curves_figure
+                from ssbkit.cell.plots import discharge_curves_figure
 
                 _save(discharge_curves_figure(res), figures, f"discharge_{t:g}C.png")
     out = {"model": model, "design": str(design), "runs": runs}
     if figures is not None:
-        from .plots import rate_figure
+        from ssbkit.cell.plots import rate_figure
 
         out["figures"] = [_save(rate_figure(curves), figures, f"rate_{model}.png")]
     if as_json:
@@ -132,10 +132,10 @@ def cycling(
     figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
 ) -> None:
     """Per-cycle capacities, coulombic efficiency, retention, cycles to 80 % and dQ/dV."""
-    from .cycling import dqdv, read_cycler_file, summarize_cycles
+    from ssbkit.cell.cycling import dqdv, read_cycler_file, summarize_cycles
 
     if design is not None:
-        from .design_file import load_design
+        from ssbkit.cell.design_file import load_design
 
         d = load_design(design)
         area_cm2 = area_cm2 or d.area_cm2
@@ -149,7 +149,7 @@ def cycling(
                          ce_convention=ce_convention)
     out = {"file": str(file), "format": data.format, "points": len(data), "summary": s.to_dict()}
     if figures is not None:
-        from .plots import cycling_figure, dqdv_figure
+        from ssbkit.cell.plots import cycling_figure, dqdv_figure
 
         paths = [_save(cycling_figure(s), figures, "cycling.png")]
         curves = {}
@@ -180,7 +180,7 @@ def cycling(
 @app.command()
 def materials(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """The bundled active materials with capacities, densities, voltages and references."""
-    from .active_materials import get_active_material, list_active_materials
+    from ssbkit.cell.active_materials import get_active_material, list_active_materials
 
     mats = [get_active_material(n) for n in list_active_materials()]
     if as_json:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ssbkit.errors import InputError
-from ssbkit.microstructure.study_section import MICROSTRUCTURE_SCHEMA, SCHEMA, run_section
 from ssbkit.study.section import StudyContext
+from ssbkit.study.sections.microstructure import MICROSTRUCTURE_SCHEMA, SCHEMA, run_section
 
 ARCHITECTURE_KEYS = {
     "active_material", "mass_fractions", "volume_fractions", "densities_g_cm3", "porosity", "thickness_um",

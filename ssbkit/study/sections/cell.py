@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
-from ..study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
+from ssbkit.errors import InputError
+from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 
 __all__ = ["SCHEMA", "run_section"]
 
@@ -63,7 +63,7 @@ _CATHODE_KEYS = ("active_material", "mass_fractions", "volume_fractions", "densi
 
 
 def _design(cfg: dict, study: dict):
-    from .design_file import design_from_dict
+    from ssbkit.cell.design_file import design_from_dict
 
     if "cathode" not in study:
         raise InputError("the cell section needs a [cathode] table")
@@ -83,13 +83,13 @@ def _design(cfg: dict, study: dict):
 
 def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
     """Callable sigma_SE(T in degC) in S/cm, and a sentence saying where it came from."""
-    from .rate import sigma_at_temperatures
+    from ssbkit.cell.rate import sigma_at_temperatures
 
     el = ctx.results.get("electrolyte", {})
     if cfg.get("sigma_se_S_per_cm") is not None:
         s0, t0 = float(cfg["sigma_se_S_per_cm"]), float(cfg["temperature_c"])
         if el.get("arrhenius"):
-            from ..transport import ArrheniusFit, arrhenius_from_point
+            from ssbkit.transport import ArrheniusFit, arrhenius_from_point
 
             ea = ArrheniusFit.from_dict(el["arrhenius"]).ea_ev
             fit = arrhenius_from_point(t0 + 273.15, s0, ea)
@@ -106,10 +106,10 @@ def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     """Stack energy with breakdown, the reaction-zone rate map over C-rate x T, discharge curves."""
-    from .energy import compare_to_targets, stack_energy
-    from .plots import energy_breakdown_figure, rate_figure, rate_map_figure
-    from .reaction_zone import REFERENCES as RZ_REFS
-    from .reaction_zone import rate_capability, rate_map
+    from ssbkit.cell.energy import compare_to_targets, stack_energy
+    from ssbkit.cell.plots import energy_breakdown_figure, rate_figure, rate_map_figure
+    from ssbkit.cell.reaction_zone import REFERENCES as RZ_REFS
+    from ssbkit.cell.reaction_zone import rate_capability, rate_map
 
     sec = Section(key="cell", title="Cell: stack energy and rate capability")
     design = _design(cfg, ctx.study)
@@ -200,8 +200,8 @@ def _p2d(cfg, design, sigma, t_c, sec: Section, parts: list[str], curves: dict) 
     if design.anode.material not in ("Li", "Li-In"):
         sec.warnings.append(f"discharge curves need a Li or Li-In anode, not {design.anode.material}: skipped")
         return
-    from .plots import discharge_curves_figure
-    from .rate import p2d_rate
+    from ssbkit.cell.plots import discharge_curves_figure
+    from ssbkit.cell.rate import p2d_rate
 
     try:
         res = p2d_rate(design, cfg["p2d_c_rates"], sigma_se_S_per_cm=sigma, temperature_c=t_c)

@@ -1,4 +1,4 @@
-"""``ssbkit md diffusion`` / ``ssbkit md arrhenius`` (ssbkit.atomistic.cli_analysis.app)."""
+"""``ssbkit md diffusion`` / ``ssbkit md arrhenius`` (ssbkit.cli.md_analysis.app)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ssbkit.atomistic.cli_analysis import app
 from ssbkit.atomistic.trajectory import random_walk_trajectory
+from ssbkit.cli.md_analysis import app
 from ssbkit.errors import InputError
 
 pytest.importorskip("ase")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ssbkit.atomistic.cli import app
+from ssbkit.cli.md import app
 from ssbkit.errors import InputError
 
 runner = CliRunner()

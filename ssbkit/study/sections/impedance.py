@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ssbkit.errors import InputError
+from ssbkit.impedance.series import DEFAULT_PELLET_CIRCUIT
 from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
-
-from .series import DEFAULT_PELLET_CIRCUIT
 
 __all__ = ["SCHEMA", "run_section"]
 
@@ -62,9 +61,9 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     """Fit the spectra, compute conductivities and Arrhenius fits, and show the fits."""
     from dataclasses import replace
 
-    from .plots import plot_arrhenius, plot_nyquist
-    from .readers import read_spectra
-    from .series import conductivity_series
+    from ssbkit.impedance.plots import plot_arrhenius, plot_nyquist
+    from ssbkit.impedance.readers import read_spectra
+    from ssbkit.impedance.series import conductivity_series
 
     sec = Section(key="impedance", title="Impedance: conductivity of the electrolyte pellet")
     base = Path(ctx.study.get("_base_dir", "."))
@@ -155,7 +154,7 @@ def _fit_grid(fits):
 
     import matplotlib.pyplot as plt
 
-    from .plots import plot_nyquist
+    from ssbkit.impedance.plots import plot_nyquist
 
     cols = min(3, len(fits))
     rows = math.ceil(len(fits) / cols)

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ..constants import ZERO_C
-from ..errors import InputError
-from ..materials import find_electrolyte, load_dataset, parse_mixture
-from ..transport import ArrheniusFit, arrhenius_from_point, fit_arrhenius
-from ..transport.plots import plot_arrhenius
-from .section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
+from ssbkit.constants import ZERO_C
+from ssbkit.errors import InputError
+from ssbkit.materials import find_electrolyte, load_dataset, parse_mixture
+from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
+from ssbkit.transport import ArrheniusFit, arrhenius_from_point, fit_arrhenius
+from ssbkit.transport.plots import plot_arrhenius
 
 __all__ = ["SCHEMA", "run_section"]
 
@@ -120,7 +120,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     sec = Section(key="electrolyte", title=f"Solid electrolyte: {cfg['name']}")
     source = cfg["source"]
     if source not in SOURCES:
-        from ..errors import did_you_mean
+        from ssbkit.errors import did_you_mean
 
         raise InputError(f"electrolyte.source {source!r} is not valid{did_you_mean(source, SOURCES)}")
     if source == "auto":
@@ -168,7 +168,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     sec.references.append(_LIT_REF)
     fig = plot_arrhenius({cfg["name"]: fit}, {cfg["name"]: data} if data is not None else None,
                          literature=lit, title="Arrhenius plot against the literature dataset")
-    from ..materials.plots import plot_sigma_ea_map
+    from ssbkit.materials.plots import plot_sigma_ea_map
 
     fig2 = plot_sigma_ea_map(lit, highlight={cfg["name"]: (fit.ea_ev, s25)})
     summary = [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from ..cliutil import to_jsonable as _jsonable
+from ssbkit.cli.util import to_jsonable as _jsonable
 
 __all__ = ["app"]
 
@@ -50,14 +50,14 @@ def diffusion(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Tracer and collective D with honest intervals, Haven ratio and sigma, or why there is no D."""
-    from .diffusion import analyse_diffusion
-    from .trajectory import read_trajectory
+    from ssbkit.atomistic.diffusion import analyse_diffusion
+    from ssbkit.atomistic.trajectory import read_trajectory
 
     traj = read_trajectory(trajectory, frame_interval_ps=frame_interval_ps)
     res = analyse_diffusion(traj, species, temperature_k=temperature_k, t_start_ps=t_start_ps,
                             t_end_ps=t_end_ps, hop_length=hop_length_a, level=level)
     if append_csv is not None:
-        from .arrhenius_md import append_d_t_row
+        from ssbkit.atomistic.arrhenius_md import append_d_t_row
 
         append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, str(trajectory))
     if as_json:
@@ -89,7 +89,11 @@ def arrhenius(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Ea, D and sigma at 300 K (with intervals) from diffusivities at several temperatures."""
-    from .arrhenius_md import arrhenius_from_diffusivities, number_density_per_cm3, read_d_t_csv
+    from ssbkit.atomistic.arrhenius_md import (
+        arrhenius_from_diffusivities,
+        number_density_per_cm3,
+        read_d_t_csv,
+    )
 
     t, d, err, warnings = read_d_t_csv(d_t_csv)
     n = number_density_per_cm3(structure, species)

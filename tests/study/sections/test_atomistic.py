@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from ssbkit.atomistic.study_section import SCHEMA, estimate_seconds, run_section
 from ssbkit.study.config import validate_table
 from ssbkit.study.section import StudyContext
+from ssbkit.study.sections.atomistic import SCHEMA, estimate_seconds, run_section
 
 K_B_EV = 8.617333262e-5
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ssbkit.impedance.cli import app
+from ssbkit.cli.eis import app
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # eis_synthetic.py, in any import mode
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "impedance"))  # eis_synthetic.py
 from eis_synthetic import AREA, D_CM, DIAM_CM, EA_B, EA_GB, synthetic_series  # noqa: E402
 
 runner = CliRunner()

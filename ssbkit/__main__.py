@@ -1,0 +1,5 @@
+"""``python -m ssbkit``: the same as the ``ssbkit`` command."""
+
+from ssbkit.cli import main
+
+main()
