@@ -306,7 +306,23 @@ def _register_subapps() -> None:
         app.add_typer(sub, name=name, help=help_text)
 
 
+#: modules that add top-level commands: each defines ``register(app)`` (skipped when absent)
+_TOP_LEVEL = ("ssbkit.cli.cite", "ssbkit.cli.processing", "ssbkit.cli.serve")
+
+
+def _register_top_level() -> None:
+    for modname in _TOP_LEVEL:
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname:
+                continue
+            raise
+        mod.register(app)
+
+
 _register_subapps()
+_register_top_level()
 
 
 def main() -> None:
