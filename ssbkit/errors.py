@@ -14,6 +14,10 @@ import math
 from collections.abc import Iterable
 
 __all__ = [
+    "EXIT_OK",
+    "EXIT_INTERNAL",
+    "EXIT_BAD_INPUT",
+    "EXIT_PARTIAL",
     "SsbkitError",
     "InputError",
     "FileFormatError",
@@ -24,6 +28,16 @@ __all__ = [
     "require_finite",
     "require_fraction",
 ]
+
+
+#: exit codes of every ``ssbkit`` command (documented in the README and ``ssbkit --help``)
+EXIT_OK = 0
+#: a bug: an exception ssbkit did not raise on purpose
+EXIT_INTERNAL = 1
+#: bad input: nothing was computed; the message names the input
+EXIT_BAD_INPUT = 2
+#: partial success: some sections, files or batch members failed; the rest was written
+EXIT_PARTIAL = 3
 
 
 class SsbkitError(Exception):

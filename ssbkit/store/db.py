@@ -313,6 +313,11 @@ class ResultsStore:
                 message=message, finished_at=_now()))
             conn.execute(CLAIMS.delete().where(CLAIMS.c.run_id == int(run_id)))
 
+    def release(self, run_id: int) -> None:
+        """Give up a claim without a result (the task stays to do; its row says ``running``)."""
+        with self.engine.begin() as conn:
+            conn.execute(CLAIMS.delete().where(CLAIMS.c.run_id == int(run_id)))
+
     def failed_keys(self, group_id: str) -> set[str]:
         """Keys of the runs in ``group_id`` whose last status is failed."""
         q = sa.select(RUNS.c.key).where(RUNS.c.group_id == group_id, RUNS.c.status == "failed")

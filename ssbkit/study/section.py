@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..progress import Progress
+
 __all__ = ["KeySpec", "Section", "StudyContext", "figure_to_html", "table_html", "fmt"]
 
 
@@ -55,6 +57,8 @@ class StudyContext:
     out_dir: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     references: list[str] = field(default_factory=list)
+    #: ``progress(done, total, message)`` within the running section (ssbkit.progress)
+    progress: Progress | None = None
 
 
 @dataclass
@@ -83,12 +87,21 @@ class Section:
     html: str = ""
     references: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The section's record for ``results.json`` (no HTML).
+
+        Returns
+        -------
+        dict
+            title, results, references (free text), citations (bibliography keys), warnings.
+        """
         return {
             "title": self.title,
             "results": self.results,
             "references": list(self.references),
+            "citations": list(self.citations),
             "warnings": list(self.warnings),
         }
 

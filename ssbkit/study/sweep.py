@@ -100,6 +100,16 @@ class SweepResult:
                 "variants": self.rows}
 
 
+def _stored_row(store, key: str, assign: dict[str, Any]) -> dict[str, Any]:
+    prev = store.find(key, status=None)
+    if prev is None or prev.status == "running":
+        return {"assignments": assign, "status": "running elsewhere", "key": key,
+                "message": "claimed by another sweep on this store", "results": {}}
+    status = "ok (stored)" if prev.status == "ok" else "failed (stored; --retry-failed runs it again)"
+    return {"assignments": assign, "status": status, "key": key, "message": prev.message,
+            "results": (prev.outputs or {}).get("results", {})}
+
+
 def _client(scheduler: str | None, n_workers: int | None, processes: bool):
     try:
         from distributed import Client, LocalCluster
@@ -126,6 +136,7 @@ def run_sweep(
     db_url: str | None = None,
     stop_after: int | None = None,
     on_done: Callable[[dict], None] | None = None,
+    retry_failed: bool = False,
 ) -> SweepResult:
     """Run the grid of variants of a study on Dask; resume where an earlier run stopped.
 
@@ -148,6 +159,16 @@ def run_sweep(
         an interruption).
     on_done
         Called with each finished row (e.g. to advance a progress bar).
+    retry_failed
+        Run again the variants whose stored run failed (default: report them as
+        failed without re-running or re-recording them).
+
+    Returns
+    -------
+    SweepResult
+        One row per variant; ``ran``/``skipped``/``failed`` counts. Each variant
+        is claimed in the store before it runs, so two sweeps started on one
+        store never run (or record) a variant twice.
     """
     from .config import load_study
 
@@ -158,26 +179,25 @@ def run_sweep(
     grid = expand_grid(vary)
     group = input_key({"study": raw, "vary": vary})
     store = open_store(db_url)
-    done = store.done_keys(group)
     result = SweepResult(group_id=group)
+    name = raw.get("study", {}).get("name", p.stem)
     todo = []
     for assign in grid:
         key = input_key({"group": group, "assign": assign})
-        if key in done:
-            prev = store.find(key)
+        rid = store.claim(key, group_id=group, kind="sweep-variant", name=f"{name} {assign}",
+                          inputs={"study": str(p), "assignments": assign}, retry_failed=retry_failed)
+        if rid is None:
             result.skipped += 1
-            result.rows.append({"assignments": assign, "status": "ok (stored)", "key": key,
-                                "results": (prev.outputs or {}).get("results", {}) if prev else {}})
+            result.rows.append(_stored_row(store, key, assign))
         else:
-            todo.append((key, assign))
+            todo.append((key, assign, rid))
     out = Path(out_dir)
     base_dir = str(p.resolve().parent)
-    name = raw.get("study", {}).get("name", p.stem)
+    claimed = {k: rid for k, _, rid in todo}
 
     def record(key, assign, res):
-        store.record(kind="sweep-variant", name=f"{name} {assign}", inputs={"study": str(p), "assignments": assign},
-                     outputs={"results": res.get("results", {}), "out_dir": res.get("out_dir")},
-                     status=res["status"], message=res.get("message", ""), key=key, group_id=group)
+        store.finish(claimed.pop(key), status=res["status"], message=res.get("message", ""),
+                     outputs={"results": res.get("results", {}), "out_dir": res.get("out_dir")})
         row = {"assignments": assign, "status": res["status"], "key": key, "message": res.get("message", ""),
                "results": res.get("results", {})}
         result.rows.append(row)
@@ -188,14 +208,19 @@ def run_sweep(
 
     if not todo:
         return result
-    client, cluster = _client(scheduler, n_workers, processes)
+    try:
+        client, cluster = _client(scheduler, n_workers, processes)
+    except BaseException:
+        for rid in claimed.values():
+            store.release(rid)
+        raise
     try:
         if client is None:  # no distributed installed: a local process pool does the same job
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
             with ProcessPoolExecutor(max_workers=n_workers or 2) as ex:
                 futs = {ex.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}")): (k, a)
-                        for k, a in todo}
+                        for k, a, _ in todo}
                 for n, f in enumerate(as_completed(futs), 1):
                     k, a = futs[f]
                     record(k, a, f.result())
@@ -207,7 +232,7 @@ def run_sweep(
             from distributed import as_completed
 
             futs = {}
-            for k, a in todo:
+            for k, a, _ in todo:
                 fut = client.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}"),
                                     key=f"variant-{k}", retries=2, pure=False)
                 futs[fut] = (k, a)
@@ -223,6 +248,8 @@ def run_sweep(
                         other.cancel()
                     break
     finally:
+        for rid in claimed.values():  # stopped early or interrupted: the next run redoes these
+            store.release(rid)
         if client is not None:
             client.close()
         if cluster is not None:
