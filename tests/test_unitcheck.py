@@ -32,7 +32,7 @@ def test_millimetres_typed_as_micrometres_gives_a_loud_warning():
 
 def test_study_file_with_kelvin_temperatures_is_refused_and_a_bom_is_accepted(tmp_path):
     p = tmp_path / "s.toml"
-    body = ('[electrolyte]\nsource = "data"\ntemperatures_c = [298.15, 323.15, 348.15]\n'
+    body = ('[electrolyte]\nname = "my glass"\nsource = "data"\ntemperatures_c = [298.15, 323.15, 348.15]\n'
             "conductivities_S_per_cm = [7e-4, 1.6e-3, 3.1e-3]\n")
     p.write_bytes(b"\xef\xbb\xbf" + body.encode())
     with pytest.raises(InputError, match="kelvin"):
