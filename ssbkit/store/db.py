@@ -90,7 +90,13 @@ class RunRecord(Record):
 
 
 def default_url() -> str:
-    """``$SSBKIT_DB`` if set, else SQLite in the user's data directory."""
+    """The store used when no URL is given.
+
+    Returns
+    -------
+    str
+        ``$SSBKIT_DB`` if set, else ``sqlite:///`` + ``results.db`` in the user's data directory.
+    """
     env = os.environ.get("SSBKIT_DB")
     if env:
         return env
@@ -104,7 +110,13 @@ def default_url() -> str:
 
 
 def software_versions() -> dict[str, str]:
-    """Versions of Python, ssbkit and the scientific packages that matter to results."""
+    """Versions of Python, ssbkit and the scientific packages that matter to results.
+
+    Returns
+    -------
+    dict of str to str
+        Package name -> version (packages that are not installed are left out).
+    """
     from importlib import metadata
 
     out = {"python": platform.python_version(), "platform": platform.platform()}
@@ -194,7 +206,30 @@ class ResultsStore:
         group_id: str | None = None,
         started_at: str | None = None,
     ) -> int:
-        """Store one run at once and return its id."""
+        """Store one finished run at once.
+
+        Parameters
+        ----------
+        kind
+            ``"run"``, ``"sweep-variant"``, ``"campaign"``, ...
+        name
+            Shown in listings.
+        inputs, outputs
+            JSON-serialisable dicts (:mod:`ssbkit.jsonio` policy).
+        status
+            ``"ok"`` or ``"failed"``.
+        message
+            Why it failed, or notes.
+        key, group_id
+            Resume key (:func:`input_key`) and the sweep/campaign it belongs to.
+        started_at
+            ISO time the run started (default now).
+
+        Returns
+        -------
+        int
+            The new row's id.
+        """
         row = dict(
             kind=kind,
             name=name,
@@ -249,17 +284,18 @@ class ResultsStore:
             and its run row reused.
         """
         me = _owner()
-        with self.engine.begin() as conn:
-            last = conn.execute(
-                sa.select(RUNS.c.id, RUNS.c.status).where(RUNS.c.key == key).order_by(RUNS.c.id.desc())
-            ).first()
-            if last is not None and last.status == "ok":
-                return None
-            if last is not None and last.status == "failed" and not retry_failed:
-                return None
+        if self._finished(key, retry_failed) is True:
+            return None
         if not self._take_claim(key, group_id, me):
             return None
-        reuse = last.id if last is not None else None
+        # look again now that we hold the claim: a worker that finished between our first
+        # look and our claim has written its status before releasing the claim
+        last = self._finished(key, retry_failed)
+        if last is True:
+            with self.engine.begin() as conn:
+                conn.execute(CLAIMS.delete().where(CLAIMS.c.key == key, CLAIMS.c.owner == me))
+            return None
+        reuse = None if last is False else last.id
         row = dict(kind=kind, name=name, group_id=group_id, key=key, status="running", message="",
                    inputs=_dumps(inputs), outputs=None, versions=_dumps(software_versions()),
                    started_at=_now(), finished_at=None)
@@ -271,6 +307,18 @@ class ResultsStore:
                 run_id = reuse
             conn.execute(CLAIMS.update().where(CLAIMS.c.key == key).values(run_id=run_id))
         return run_id
+
+    def _finished(self, key: str, retry_failed: bool):
+        """True if ``key`` needs no run; else the latest row (or False when there is none)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(
+                sa.select(RUNS.c.id, RUNS.c.status).where(RUNS.c.key == key).order_by(RUNS.c.id.desc())
+            ).first()
+        if last is None:
+            return False
+        if last.status == "ok" or (last.status == "failed" and not retry_failed):
+            return True
+        return last
 
     def _take_claim(self, key: str, group_id: str | None, me: str) -> bool:
         from sqlalchemy.exc import IntegrityError
@@ -314,12 +362,32 @@ class ResultsStore:
             conn.execute(CLAIMS.delete().where(CLAIMS.c.run_id == int(run_id)))
 
     def release(self, run_id: int) -> None:
-        """Give up a claim without a result (the task stays to do; its row says ``running``)."""
+        """Give up a claim without a result; the task stays to do (its row says ``running``).
+
+        Parameters
+        ----------
+        run_id
+            What :meth:`claim` returned.
+
+        Returns
+        -------
+        None
+        """
         with self.engine.begin() as conn:
             conn.execute(CLAIMS.delete().where(CLAIMS.c.run_id == int(run_id)))
 
     def failed_keys(self, group_id: str) -> set[str]:
-        """Keys of the runs in ``group_id`` whose last status is failed."""
+        """Keys of the runs in ``group_id`` whose last status is failed.
+
+        Parameters
+        ----------
+        group_id
+            The sweep or campaign.
+
+        Returns
+        -------
+        set of str
+        """
         q = sa.select(RUNS.c.key).where(RUNS.c.group_id == group_id, RUNS.c.status == "failed")
         with self.engine.connect() as conn:
             return {k for (k,) in conn.execute(q) if k}
@@ -341,7 +409,22 @@ class ResultsStore:
         )
 
     def get(self, run_id: int) -> RunRecord:
-        """The run with ``run_id``; :class:`InputError` if there is none."""
+        """The run with ``run_id``.
+
+        Parameters
+        ----------
+        run_id
+            Row id (``ssbkit results list``).
+
+        Returns
+        -------
+        RunRecord
+
+        Raises
+        ------
+        InputError
+            No such run.
+        """
         with self.engine.connect() as conn:
             r = conn.execute(sa.select(RUNS).where(RUNS.c.id == int(run_id))).first()
         if r is None:
@@ -349,7 +432,19 @@ class ResultsStore:
         return self._to_record(r)
 
     def find(self, key: str, *, status: str | None = "ok") -> RunRecord | None:
-        """The newest run with this input key (and status), or None."""
+        """The newest run with this input key (and status).
+
+        Parameters
+        ----------
+        key
+            Input key.
+        status
+            Only runs with this status (None: any).
+
+        Returns
+        -------
+        RunRecord or None
+        """
         q = sa.select(RUNS).where(RUNS.c.key == key)
         if status:
             q = q.where(RUNS.c.status == status)
@@ -358,13 +453,35 @@ class ResultsStore:
         return self._to_record(r) if r else None
 
     def done_keys(self, group_id: str) -> set[str]:
-        """Keys of the runs in ``group_id`` that finished with status ok."""
+        """Keys of the runs in ``group_id`` that finished with status ok.
+
+        Parameters
+        ----------
+        group_id
+            The sweep or campaign.
+
+        Returns
+        -------
+        set of str
+        """
         q = sa.select(RUNS.c.key).where(RUNS.c.group_id == group_id, RUNS.c.status == "ok")
         with self.engine.connect() as conn:
             return {k for (k,) in conn.execute(q) if k}
 
     def list(self, *, kind: str | None = None, group_id: str | None = None, limit: int = 50) -> list[RunRecord]:
-        """The newest runs first."""
+        """The newest runs first.
+
+        Parameters
+        ----------
+        kind, group_id
+            Filters (None: all).
+        limit
+            At most this many.
+
+        Returns
+        -------
+        list of RunRecord
+        """
         q = sa.select(RUNS)
         if kind:
             q = q.where(RUNS.c.kind == kind)
@@ -378,10 +495,21 @@ class ResultsStore:
 def open_store(url: str | None = None) -> ResultsStore:
     """Open (and create where needed) the results store at ``url``.
 
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL (``sqlite:///...``, ``postgresql+psycopg://...``) or a plain
+        path (SQLite); default :func:`default_url`.
+
+    Returns
+    -------
+    ResultsStore
+
     Raises
     ------
     InputError
-        If the database cannot be reached or created; the message names the URL.
+        If the database cannot be reached or created; the message names the URL
+        with its password masked.
     """
     url = url or default_url()
     if "://" not in url:  # a plain path means SQLite

@@ -43,14 +43,34 @@ SECTION_ORDER = tuple(SECTION_MODULES)
 
 
 def example_study_path() -> Path:
-    """The bundled example study: In | 80Li2S-20P2S5 glass-ceramic | LiCoO2 (science.md 4)."""
+    """The bundled example study: In | 80Li2S-20P2S5 glass-ceramic | LiCoO2 (science.md 4).
+
+    Returns
+    -------
+    pathlib.Path
+    """
     from importlib import resources
 
     return Path(str(resources.files("ssbkit.study.data").joinpath("example.toml")))
 
 
 def section_schema(table: str) -> dict[str, KeySpec]:
-    """The ``{key: KeySpec}`` schema of ``table`` from its owner module."""
+    """The ``{key: KeySpec}`` schema of ``table`` from the module that renders it.
+
+    Parameters
+    ----------
+    table
+        A study table name.
+
+    Returns
+    -------
+    dict of str to KeySpec
+
+    Raises
+    ------
+    InputError
+        The section's module cannot be imported (a missing extra).
+    """
     modname = SECTION_MODULES[table]
     try:
         mod = importlib.import_module(modname)
@@ -134,8 +154,25 @@ def validate_table(table: str, values: dict[str, Any], schema: dict[str, KeySpec
 def validate_study(raw: dict[str, Any], *, source: str = "study", base_dir: Path | None = None) -> dict:
     """Validate a parsed study; return a new dict with every present table completed.
 
-    The folder of the study file is kept as ``study["_base_dir"]`` to resolve
-    relative paths.
+    Parameters
+    ----------
+    raw
+        The parsed TOML document.
+    source
+        Named in messages (the file).
+    base_dir
+        Folder against which relative paths resolve (kept as ``study["_base_dir"]``).
+
+    Returns
+    -------
+    dict
+        The validated study; ``study["_warnings"]`` holds loud unit warnings.
+
+    Raises
+    ------
+    InputError
+        Unknown table or key (with a suggestion), wrong type, missing required key,
+        a likely unit slip.
     """
     if not isinstance(raw, dict):
         raise InputError(f"{source}: a study must be a TOML document of tables")
@@ -184,7 +221,27 @@ def load_study(path: str | Path | None = None) -> dict:
 
 
 def set_dotted(study: dict, dotted: str, value: Any) -> dict:
-    """A deep copy of ``study`` with ``a.b.c = value`` set (for sweeps)."""
+    """A deep copy of ``study`` with ``a.b.c = value`` set (for sweeps).
+
+    Parameters
+    ----------
+    study
+        A study dict.
+    dotted
+        ``"table.key"`` or deeper.
+    value
+        The new value.
+
+    Returns
+    -------
+    dict
+        The modified copy (``study`` is unchanged).
+
+    Examples
+    --------
+    >>> set_dotted({"cathode": {"porosity": 0.1}}, "cathode.porosity", 0.2)
+    {'cathode': {'porosity': 0.2}}
+    """
     out = copy.deepcopy(study)
     parts = dotted.split(".")
     node = out

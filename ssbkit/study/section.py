@@ -107,7 +107,22 @@ class Section:
 
 
 def figure_to_html(fig, *, alt: str = "figure", width_px: int = 640) -> str:
-    """Render a matplotlib figure as an inline ``<img>`` (PNG, base64) and close it."""
+    """Render a matplotlib figure as an inline ``<img>`` (PNG, base64) and close it.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib Figure.
+    alt
+        Alternative text and caption.
+    width_px
+        Maximum displayed width.
+
+    Returns
+    -------
+    str
+        An HTML ``<figure>`` element.
+    """
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -121,7 +136,24 @@ def figure_to_html(fig, *, alt: str = "figure", width_px: int = 640) -> str:
 
 
 def fmt(value: Any, digits: int = 3) -> str:
-    """Format a number for the report with ``digits`` significant digits."""
+    """Format a number for the report with ``digits`` significant digits.
+
+    Parameters
+    ----------
+    value
+        A number, None (shown as a dash) or anything else (escaped text).
+    digits
+        Significant digits.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt(0.000721), fmt(298.15), fmt(None)
+    ('7.21e-04', '298', '–')
+    """
     if value is None:
         return "–"
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -135,7 +167,19 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def table_html(rows: list[tuple], header: tuple | None = None) -> str:
-    """A simple HTML table. Cells are formatted with :func:`fmt`."""
+    """A simple HTML table; cells are formatted with :func:`fmt`.
+
+    Parameters
+    ----------
+    rows
+        One tuple per row.
+    header
+        Column headings.
+
+    Returns
+    -------
+    str
+    """
     out = ["<table>"]
     if header:
         out.append("<tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>")

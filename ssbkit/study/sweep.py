@@ -33,7 +33,23 @@ def _literal(text: str) -> Any:
 
 
 def parse_vary(specs: list[str]) -> dict[str, list[Any]]:
-    """Parse ``KEY=v1,v2,...`` specs (values as TOML literals; bare words are strings)."""
+    """Parse ``KEY=v1,v2,...`` specs (values as TOML literals; bare words are strings).
+
+    Parameters
+    ----------
+    specs
+        ``["cathode.porosity=0.1,0.2", ...]``.
+
+    Returns
+    -------
+    dict of str to list
+        Dotted key -> values.
+
+    Raises
+    ------
+    InputError
+        A malformed spec, a key given twice, no values.
+    """
     out: dict[str, list[Any]] = {}
     for spec in specs:
         if "=" not in spec:
@@ -54,7 +70,23 @@ def parse_vary(specs: list[str]) -> dict[str, list[Any]]:
 
 
 def expand_grid(vary: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """All combinations of the varied values (several keys make a grid)."""
+    """All combinations of the varied values (several keys make a grid).
+
+    Parameters
+    ----------
+    vary
+        What :func:`parse_vary` returns.
+
+    Returns
+    -------
+    list of dict
+        One ``{dotted key: value}`` per variant.
+
+    Examples
+    --------
+    >>> len(expand_grid({"a.x": [1, 2], "a.y": [3, 4, 5]}))
+    6
+    """
     keys = list(vary)
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(vary[k] for k in keys))]
 
@@ -65,7 +97,24 @@ def _summary(results: dict) -> dict:
 
 
 def run_variant(raw: dict, base_dir: str, assignments: dict[str, Any], out_dir: str) -> dict:
-    """Validate and run one variant; never raises for a bad variant (returns its message)."""
+    """Validate and run one variant; never raises for a bad variant (returns its message).
+
+    Parameters
+    ----------
+    raw
+        The parsed base study.
+    base_dir
+        Folder of the study file.
+    assignments
+        ``{dotted key: value}`` of this variant.
+    out_dir
+        Where the variant's report goes.
+
+    Returns
+    -------
+    dict
+        ``status`` (ok/failed), ``message``, ``results`` (numbers per section), ``out_dir``.
+    """
     from .config import set_dotted, validate_study
     from .pipeline import run_study
 
@@ -138,37 +187,12 @@ def run_sweep(
     on_done: Callable[[dict], None] | None = None,
     retry_failed: bool = False,
 ) -> SweepResult:
-    """Run the grid of variants of a study on Dask; resume where an earlier run stopped.
-
-    Parameters
-    ----------
-    study_path
-        Study TOML file.
-    vary_specs
-        ``["table.key=v1,v2", ...]``; several make a grid.
-    out_dir
-        Each variant writes its report to ``out_dir/variant-<key>``.
-    scheduler
-        Address of a running Dask scheduler; default a LocalCluster.
-    n_workers, processes
-        Size and kind of the local cluster (processes=False uses threads).
-    db_url
-        Results store (default the user's SQLite store).
-    stop_after
-        Stop after this many variants finished (the others stay missing, as after
-        an interruption).
-    on_done
-        Called with each finished row (e.g. to advance a progress bar).
-    retry_failed
-        Run again the variants whose stored run failed (default: report them as
-        failed without re-running or re-recording them).
+    """The sweep table for ``--json`` and the store.
 
     Returns
     -------
-    SweepResult
-        One row per variant; ``ran``/``skipped``/``failed`` counts. Each variant
-        is claimed in the store before it runs, so two sweeps started on one
-        store never run (or record) a variant twice.
+    dict
+        ``group_id``, counts ``ran``/``skipped``/``failed`` and one row per variant.
     """
     from .config import load_study
 
