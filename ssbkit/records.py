@@ -59,7 +59,7 @@ class Record:
     """
 
     #: registry of record classes by qualified name, for :func:`record_from_dict`
-    _registry: ClassVar[dict[str, type]] = {}
+    _registry: ClassVar[dict[str, type[Record]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -105,7 +105,7 @@ class Record:
         Record
             An instance of the class this is called on.
         """
-        hints = _hints(cls)
+        hints = _hints(cls)  # type: ignore[arg-type]
         kwargs = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.name in d and f.init:

@@ -245,7 +245,7 @@ class ResultsStore:
         )
         with self.engine.begin() as conn:
             res = conn.execute(RUNS.insert().values(**row))
-            return int(res.inserted_primary_key[0])
+            return int(res.inserted_primary_key[0])  # type: ignore[index]
 
     def claim(
         self,
@@ -301,7 +301,7 @@ class ResultsStore:
                    started_at=_now(), finished_at=None)
         with self.engine.begin() as conn:
             if reuse is None:
-                run_id = int(conn.execute(RUNS.insert().values(**row)).inserted_primary_key[0])
+                run_id = int(conn.execute(RUNS.insert().values(**row)).inserted_primary_key[0])  # type: ignore[index]
             else:
                 conn.execute(RUNS.update().where(RUNS.c.id == reuse).values(**row))
                 run_id = reuse

@@ -253,14 +253,14 @@ def run_sweep(
                             other.cancel()
                         break
         else:
-            from distributed import as_completed
+            from distributed import as_completed as dask_as_completed
 
             futs = {}
             for k, a, _ in todo:
                 fut = client.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}"),
                                     key=f"variant-{k}", retries=2, pure=False)
                 futs[fut] = (k, a)
-            for n, fut in enumerate(as_completed(list(futs)), 1):
+            for n, fut in enumerate(dask_as_completed(list(futs)), 1):
                 k, a = futs[fut]
                 try:
                     res = fut.result()
