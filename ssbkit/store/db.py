@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError
 from ..jsonio import dumps, input_key
+from ..provenance import software_versions
 from ..records import Record
 
 __all__ = [
@@ -109,23 +109,6 @@ def default_url() -> str:
 
 
 
-def software_versions() -> dict[str, str]:
-    """Versions of Python, ssbkit and the scientific packages that matter to results.
-
-    Returns
-    -------
-    dict of str to str
-        Package name -> version (packages that are not installed are left out).
-    """
-    from importlib import metadata
-
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for pkg in ("ssbkit", "numpy", "scipy", "pandas", "pymatgen", "pybamm", "ase", "chgnet", "torch"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
 
 
 def _now() -> str:

@@ -15,6 +15,7 @@ from ..citations import collect_citations
 from ..errors import InputError, SsbkitError
 from ..jsonio import to_jsonable, write_json, write_text_atomic
 from ..progress import Progress, report
+from ..provenance import software_versions
 from .config import SECTION_MODULES
 from .report import render_report
 from .section import Section, StudyContext
@@ -76,6 +77,41 @@ def _within(progress: Progress | None, i: int, n: int, table: str) -> Progress |
     return sub
 
 
+def _results_doc(study: dict, sections: list[Section], status: dict[str, str], *, started: str,
+                 elapsed: float) -> dict[str, Any]:
+    """The ``results.json`` document: inputs, provenance, status, citations and each section's record."""
+    return to_jsonable({
+        "study": {k: v for k, v in study.items() if not k.startswith("_")},
+        "ssbkit_version": __version__,
+        "software": software_versions(),
+        "started_at": started,
+        "elapsed_s": elapsed,
+        "status": status,
+        "warnings": list(study.get("_warnings", [])),
+        "citations": list(dict.fromkeys(k for s in sections for k in s.citations)),
+        "sections": {s.key: s.to_dict() for s in sections},
+    })
+
+
+def _record(study: dict, results: dict, out: Path, *, db_url: str | None, started: str) -> int:
+    """Store the run (kind ``run``) and return its id."""
+    from ..store import input_key, open_store
+
+    status = results["status"]
+    inputs = results["study"]
+    return open_store(db_url).record(
+        kind="run",
+        name=str(study.get("study", {}).get("name", "study")),
+        inputs=inputs,
+        outputs={"status": status, "out_dir": str(out.resolve()), "citations": results["citations"],
+                 "sections": results["sections"]},
+        status="ok" if all(v == "ok" for v in status.values()) else "failed",
+        message="; ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"),
+        key=input_key(inputs),
+        started_at=started,
+    )
+
+
 def run_study(
     study: dict[str, Any],
     out_dir: str | Path,
@@ -129,35 +165,10 @@ def run_study(
     if (out / "errors.log").stat().st_size == 0:
         (out / "errors.log").unlink()
     elapsed = time.perf_counter() - t0
-    results = to_jsonable({
-        "study": {k: v for k, v in study.items() if not k.startswith("_")},
-        "ssbkit_version": __version__,
-        "started_at": started,
-        "elapsed_s": elapsed,
-        "status": status,
-        "warnings": list(study.get("_warnings", [])),
-        "citations": list(dict.fromkeys(k for s in sections for k in s.citations)),
-        "sections": {s.key: s.to_dict() for s in sections},
-    })
+    results = _results_doc(study, sections, status, started=started, elapsed=elapsed)
     results_path = write_json(out / "results.json", results)
     report_path = write_text_atomic(
         out / "report.html",
         render_report(study, sections, status=status, elapsed_s=elapsed, warnings=study.get("_warnings", [])))
-    run_id = None
-    if record:
-        from ..store import input_key, open_store
-
-        inputs = results["study"]
-        store = open_store(db_url)
-        run_id = store.record(
-            kind="run",
-            name=str(study.get("study", {}).get("name", "study")),
-            inputs=inputs,
-            outputs={"status": status, "out_dir": str(out.resolve()), "citations": results["citations"],
-                     "sections": results["sections"]},
-            status="ok" if all(v == "ok" for v in status.values()) else "failed",
-            message="; ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"),
-            key=input_key(inputs),
-            started_at=started,
-        )
+    run_id = _record(study, results, out, db_url=db_url, started=started) if record else None
     return StudyResult(out, report_path, results_path, results, status, run_id)

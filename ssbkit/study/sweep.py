@@ -145,6 +145,13 @@ class SweepResult:
     failed: int = 0
 
     def to_dict(self) -> dict:
+        """The sweep table for ``--json`` and the store.
+
+        Returns
+        -------
+        dict
+            ``group_id``, counts ``ran``/``skipped``/``failed`` and one row per variant.
+        """
         return {"group_id": self.group_id, "ran": self.ran, "skipped": self.skipped, "failed": self.failed,
                 "variants": self.rows}
 
@@ -174,6 +181,53 @@ def _client(scheduler: str | None, n_workers: int | None, processes: bool):
     return Client(cluster), cluster
 
 
+def _execute(jobs, raw, base_dir, record, *, scheduler, n_workers, processes, stop_after) -> None:
+    """Run ``jobs`` ``[(key, assignments, out_dir)]`` on Dask (or a process pool) and record each."""
+    client, cluster = _client(scheduler, n_workers, processes)
+    try:
+        if client is None:  # no distributed installed: a local process pool does the same job
+            _execute_pool(jobs, raw, base_dir, record, n_workers=n_workers, stop_after=stop_after)
+        else:
+            _execute_dask(client, jobs, raw, base_dir, record, stop_after=stop_after)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _execute_pool(jobs, raw, base_dir, record, *, n_workers, stop_after) -> None:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=n_workers or 2) as ex:
+        futs = {ex.submit(run_variant, raw, base_dir, a, o): (k, a) for k, a, o in jobs}
+        for n, f in enumerate(as_completed(futs), 1):
+            k, a = futs[f]
+            record(k, a, f.result())
+            if stop_after and n >= stop_after:
+                for other in futs:
+                    other.cancel()
+                break
+
+
+def _execute_dask(client, jobs, raw, base_dir, record, *, stop_after) -> None:
+    from distributed import as_completed as dask_as_completed
+
+    futs = {client.submit(run_variant, raw, base_dir, a, o, key=f"variant-{k}", retries=2, pure=False): (k, a)
+            for k, a, o in jobs}
+    for n, fut in enumerate(dask_as_completed(list(futs)), 1):
+        k, a = futs[fut]
+        try:
+            res = fut.result()
+        except Exception as exc:  # a worker that died beyond its retries
+            res = {"status": "failed", "message": f"task failed: {exc}", "results": {}}
+        record(k, a, res)
+        if stop_after and n >= stop_after:
+            for other in futs:
+                other.cancel()
+            break
+
+
 def run_sweep(
     study_path: str | Path,
     vary_specs: list[str],
@@ -187,12 +241,37 @@ def run_sweep(
     on_done: Callable[[dict], None] | None = None,
     retry_failed: bool = False,
 ) -> SweepResult:
-    """The sweep table for ``--json`` and the store.
+    """Run the grid of variants of a study on Dask; resume where an earlier run stopped.
+
+    Parameters
+    ----------
+    study_path
+        Study TOML file.
+    vary_specs
+        ``["table.key=v1,v2", ...]``; several make a grid.
+    out_dir
+        Each variant writes its report to ``out_dir/variant-<key>``.
+    scheduler
+        Address of a running Dask scheduler; default a LocalCluster.
+    n_workers, processes
+        Size and kind of the local cluster (processes=False uses threads).
+    db_url
+        Results store (default the user's SQLite store).
+    stop_after
+        Stop after this many variants finished (the others stay missing, as after
+        an interruption).
+    on_done
+        Called with each finished row (e.g. to advance a progress bar).
+    retry_failed
+        Run again the variants whose stored run failed (default: report them as
+        failed without re-running or re-recording them).
 
     Returns
     -------
-    dict
-        ``group_id``, counts ``ran``/``skipped``/``failed`` and one row per variant.
+    SweepResult
+        One row per variant; ``ran``/``skipped``/``failed`` counts. Each variant
+        is claimed in the store before it runs, so two sweeps started on one
+        store never run (or record) a variant twice.
     """
     from .config import load_study
 
@@ -232,50 +311,11 @@ def run_sweep(
 
     if not todo:
         return result
+    jobs = [(k, a, str(out / f"variant-{k[:10]}")) for k, a, _ in todo]
     try:
-        client, cluster = _client(scheduler, n_workers, processes)
-    except BaseException:
-        for rid in claimed.values():
-            store.release(rid)
-        raise
-    try:
-        if client is None:  # no distributed installed: a local process pool does the same job
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            with ProcessPoolExecutor(max_workers=n_workers or 2) as ex:
-                futs = {ex.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}")): (k, a)
-                        for k, a, _ in todo}
-                for n, f in enumerate(as_completed(futs), 1):
-                    k, a = futs[f]
-                    record(k, a, f.result())
-                    if stop_after and n >= stop_after:
-                        for other in futs:
-                            other.cancel()
-                        break
-        else:
-            from distributed import as_completed as dask_as_completed
-
-            futs = {}
-            for k, a, _ in todo:
-                fut = client.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}"),
-                                    key=f"variant-{k}", retries=2, pure=False)
-                futs[fut] = (k, a)
-            for n, fut in enumerate(dask_as_completed(list(futs)), 1):
-                k, a = futs[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # a worker that died beyond its retries
-                    res = {"status": "failed", "message": f"task failed: {exc}", "results": {}}
-                record(k, a, res)
-                if stop_after and n >= stop_after:
-                    for other in futs:
-                        other.cancel()
-                    break
+        _execute(jobs, raw, base_dir, record, scheduler=scheduler, n_workers=n_workers,
+                 processes=processes, stop_after=stop_after)
     finally:
         for rid in claimed.values():  # stopped early or interrupted: the next run redoes these
             store.release(rid)
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
     return result
