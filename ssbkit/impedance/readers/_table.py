@@ -83,7 +83,8 @@ def spectra_from_table(
     ``Temp (K)``) gives each spectrum the mean of its rows as ``temperature_c``.
     """
     meta = {"format": fmt, **(metadata or {})}
-    meta["notes"] = list(meta.get("notes", []))
+    notes: list[str] = list(meta.pop("notes", []))
+    _check_width(path, values, line_numbers, cols)
     if cols.names:
         meta["columns"] = [cols.names[j] for j in (cols.freq, cols.real, cols.imag,
                                                    cols.modulus, cols.phase) if j is not None]
@@ -94,43 +95,31 @@ def spectra_from_table(
         zr = values[:, cols.real] * cols.z_factor
         zi = values[:, cols.imag] * cols.z_factor
         stated = cols.imag_negated
+        if cols.real_negated and z_imag_sign == "auto":
+            zr = -zr
+            notes.append(f"Z' column {_name(cols, cols.real)} holds -Z' (sign from its "
+                         "header); negated")
     else:
         mod = values[:, cols.modulus] * cols.z_factor
         ph = values[:, cols.phase]
         ph = ph if cols.phase_rad else np.deg2rad(ph)
-        ph = -ph if cols.phase_negated else ph
+        if cols.phase_negated:
+            ph = -ph
+            notes.append(f"phase column {_name(cols, cols.phase)} holds -phase (sign from its "
+                         "header); negated")
         zr, zi = mod * np.cos(ph), mod * np.sin(ph)
         stated = cols.phase_negated or None
-        meta["notes"].append("Z computed from |Z| and phase")
+        notes.append("Z computed from |Z| and phase")
     placeholder = (f == 0) & (zr == 0) & (zi == 0)
     if placeholder.any():
-        meta["notes"].append(f"{int(placeholder.sum())} all-zero rows skipped")
+        notes.append(f"{int(placeholder.sum())} all-zero rows skipped (lines "
+                     f"{_ranges(line_numbers[placeholder])})")
         keep = ~placeholder
         f, zr, zi = f[keep], zr[keep], zi[keep]
         values, line_numbers = values[keep], line_numbers[keep]
-    if z_imag_sign == "-" or (z_imag_sign == "auto" and stated and cols.imag is not None):
-        zi = -zi
-        meta["z_imag_stored_as"] = "-Z''"
-    elif z_imag_sign == "auto" and stated is None and guess_sign:
-        finite = zi[np.isfinite(zi)]
-        if finite.size and np.mean(finite > 0) > 0.5:
-            zi = -zi
-            meta["z_imag_stored_as"] = "-Z'' (guessed: most values > 0)"
-        else:
-            meta["z_imag_stored_as"] = "Z''"
-    else:
-        meta["z_imag_stored_as"] = "Z''"
+    zi = _apply_sign(zi, cols, stated, z_imag_sign, guess_sign, meta, notes)
     check_rows(f, zr, zi, source=str(path), line_numbers=line_numbers)
-    groups: list[np.ndarray] = []
-    if cols.cycle is not None:
-        cyc = values[:, cols.cycle]
-        edges = np.flatnonzero(np.diff(cyc) != 0) + 1
-        parts = np.split(np.arange(f.size), edges)
-    else:
-        parts = [np.arange(f.size)]
-    for part in parts:
-        groups.extend(part[g] for g in split_sweeps(f[part]))
-    groups = [g for g in groups if g.size]
+    groups, why = _groups(f, values, cols)
     temps = None
     if cols.temperature is not None:
         temps = values[:, cols.temperature] - (273.15 if cols.temperature_kelvin else 0.0)
@@ -138,16 +127,89 @@ def spectra_from_table(
     out = []
     for k, g in enumerate(groups):
         m = dict(meta)
+        extra = []
         if many:
             m["index_in_file"] = k
+            extra.append(f"table split into {len(groups)} spectra ({why}); this is "
+                         f"#{k + 1}, lines {_ranges(line_numbers[g])}")
         out.append(
             make_spectrum(
                 f[g], zr[g], zi[g], source=f"{path}#{k + 1}" if many else str(path),
                 temperature_c=_mean_temperature(temps, g, temperature_c), metadata=m,
-                line_numbers=line_numbers[g],
+                line_numbers=line_numbers[g], notes=[*notes, *extra],
             )
         )
     return out
+
+
+def _name(cols: Columns, j: int | None) -> str:
+    return repr(cols.names[j]) if cols.names and j is not None and j < len(cols.names) else ""
+
+
+def _ranges(lines: np.ndarray) -> str:
+    """'3-40, 44-80' for sorted line numbers."""
+    lines = np.asarray(lines, dtype=int)
+    if lines.size == 0:
+        return "none"
+    cuts = np.flatnonzero(np.diff(lines) != 1) + 1
+    parts = np.split(lines, cuts)
+    text = ", ".join(f"{p[0]}-{p[-1]}" if p.size > 1 else f"{p[0]}" for p in parts[:6])
+    return text + (", ..." if len(parts) > 6 else "")
+
+
+def _check_width(path: Path, values: np.ndarray, line_numbers: np.ndarray, cols: Columns) -> None:
+    """FileFormatError when the header names more columns than the rows hold."""
+    used = [j for j in (cols.freq, cols.real, cols.imag, cols.modulus, cols.phase, cols.cycle,
+                        cols.temperature) if j is not None]
+    width = values.shape[1] if values.ndim == 2 else 0
+    if values.ndim != 2 or max(used) >= width:
+        where = f", line {int(line_numbers[0])}" if len(line_numbers) else ""
+        raise FileFormatError(
+            f"{path}{where}: rows have {width} columns but the header puts "
+            f"{_name(cols, max(used)) or 'a column'} in column {max(used) + 1}"
+        )
+
+
+def _apply_sign(
+    zi: np.ndarray, cols: Columns, stated: bool | None, z_imag_sign: str, guess_sign: bool,
+    meta: dict, notes: list[str],
+) -> np.ndarray:
+    """Z'' in our convention from the stored column; records how the sign was taken."""
+    if z_imag_sign == "-":
+        meta["z_imag_stored_as"] = "-Z''"
+        notes.append("Z'' column negated as requested (z_imag_sign='-')")
+        return -zi
+    if z_imag_sign == "auto" and stated and cols.imag is not None:
+        meta["z_imag_stored_as"] = "-Z''"
+        notes.append(f"Z'' column {_name(cols, cols.imag)} holds -Z'' (sign from its header); "
+                     "negated")
+        return -zi
+    if z_imag_sign == "auto" and stated is None and guess_sign:
+        finite = zi[np.isfinite(zi)]
+        if finite.size and np.mean(finite > 0) > 0.5:
+            meta["z_imag_stored_as"] = "-Z'' (guessed: most values > 0)"
+            notes.append("Z'' sign not stated in the file; most values are > 0, so the "
+                         "column was taken as -Z'' and negated")
+            return -zi
+    meta["z_imag_stored_as"] = "Z''"
+    return zi
+
+
+def _groups(f: np.ndarray, values: np.ndarray, cols: Columns) -> tuple[list[np.ndarray], str]:
+    """Row-index groups of the separate spectra in a table, and why it was split."""
+    groups: list[np.ndarray] = []
+    why = "the frequency sweep restarts"
+    if cols.cycle is not None:
+        cyc = values[:, cols.cycle]
+        edges = np.flatnonzero(np.diff(cyc) != 0) + 1
+        parts = np.split(np.arange(f.size), edges)
+        if len(parts) > 1:
+            why = "the cycle number changes"
+    else:
+        parts = [np.arange(f.size)]
+    for part in parts:
+        groups.extend(part[g] for g in split_sweeps(f[part]))
+    return [g for g in groups if g.size], why
 
 
 def _mean_temperature(
@@ -247,6 +309,7 @@ def spectra_from_blocks(
             if n_cols > 3:
                 note += f"; {n_cols - 3} further column(s) ignored"
             meta["notes"] = [note]
+        meta["notes"] = [*block.notes, *meta.get("notes", [])]
         out.extend(
             spectra_from_table(
                 path, block.values, block.line_numbers, cols, fmt=fmt,
@@ -260,11 +323,12 @@ def spectra_from_blocks(
             "under an optional header line)"
         )
     if len(out) > 1:
-        out = [_renumber(s, k, path) for k, s in enumerate(out)]
+        out = [_renumber(s, k, path, len(out)) for k, s in enumerate(out)]
     return out
 
 
-def _renumber(s: Spectrum, k: int, path: Path) -> Spectrum:
+def _renumber(s: Spectrum, k: int, path: Path, n: int) -> Spectrum:
     meta = dict(s.metadata)
     meta["index_in_file"] = k
-    return replace(s, source=f"{path}#{k + 1}", metadata=meta)
+    note = f"file holds {n} spectra; this is #{k + 1}"
+    return replace(s, source=f"{path}#{k + 1}", metadata=meta).with_notes(note)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
+from ._format import Format
 from . import delimited
 from ._columns import Columns
 from ._table import spectra_from_table
 from ._text import find_blocks
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "autolab"
 EXTENSIONS = ()
@@ -45,5 +46,9 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     out: list[Spectrum] = []
     for b in blocks:
         out.extend(spectra_from_table(path, b.values, b.line_numbers, cols, fmt=NAME,
-                                      z_imag_sign=z_imag_sign, guess_sign=False))
+                                      z_imag_sign=z_imag_sign, guess_sign=False,
+                                      metadata={"notes": b.notes}))
     return out
+
+
+FORMAT = Format(NAME, read, "Metrohm Autolab: Z60W (ZView-compatible) export; NOVA ASCII tables", EXTENSIONS, sniff=sniff, aliases=("nova", "metrohm"))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spectrum import Spectrum
+from ._format import Format
 from . import delimited
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "chi"
 EXTENSIONS = ()
@@ -25,3 +26,6 @@ def sniff(head: str) -> bool:
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     """The spectrum in a CH Instruments export."""
     return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME, guess_sign=False)
+
+
+FORMAT = Format(NAME, read, "CH Instruments A.C. Impedance text export", EXTENSIONS, sniff=sniff, aliases=("ch", "chinstruments"))

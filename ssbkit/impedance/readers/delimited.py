@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spectrum import Spectrum
+from ._format import Format
 from ._table import header_temperature_c, spectra_from_blocks
 from ._text import find_blocks, guess_delimiter
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "csv"
 EXTENSIONS = (".csv", ".txt", ".dat", ".tsv")
@@ -37,3 +38,6 @@ def read(
         path, blocks, delim, fmt=fmt, z_imag_sign=z_imag_sign, guess_sign=guess_sign,
         temperature_c=header_temperature_c(lines[:first]),
     )
+
+
+FORMAT = Format(NAME, read, "Any CSV/TXT/TSV table (columns named by header, or f, Z', Z'')", EXTENSIONS, aliases=("txt", "tsv", "text", "table"))

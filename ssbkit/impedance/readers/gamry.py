@@ -8,15 +8,17 @@ point are read and ``metadata["aborted"]`` is set.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
+from ._format import Format
 from ._columns import identify_columns
 from ._table import spectra_from_table
 from ._text import find_blocks, split_fields
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "gamry"
 EXTENSIONS = (".dta",)
@@ -27,8 +29,48 @@ def sniff(head: str) -> bool:
     return head.lstrip().startswith("EXPLAIN") or "ZCURVE\tTABLE" in head
 
 
+def _spectra(
+    path: Path, b, cols, names: list[str], meta: dict, z_imag_sign: str
+) -> list[Spectrum]:
+    """The table's spectrum, or with drift correction on, the corrected and the raw one."""
+    if "ZrealDrCor" not in names or "ZimagDrCor" not in names:
+        return spectra_from_table(path, b.values, b.line_numbers, cols, fmt=NAME,
+                                  z_imag_sign=z_imag_sign, guess_sign=False, metadata=meta)
+    out = []
+    corrected = replace(cols, real=names.index("ZrealDrCor"), imag=names.index("ZimagDrCor"))
+    for label, c, other in (("drift-corrected", corrected, "uncorrected (Zreal, Zimag)"),
+                            ("uncorrected", cols, "drift-corrected (ZrealDrCor, ZimagDrCor)")):
+        m = {**meta, "drift_corrected": label == "drift-corrected",
+             "notes": [*meta.get("notes", []),
+                       f"Gamry drift correction was on: this is the {label} spectrum; the "
+                       f"{other} one is returned beside it"]}
+        for s in spectra_from_table(path, b.values, b.line_numbers, c, fmt=NAME,
+                                    z_imag_sign=z_imag_sign, guess_sign=False, metadata=m):
+            out.append(replace(s, source=f"{s.source}#{label}"))
+    return out
+
+
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """Spectra of every ``ZCURVE`` table in a Gamry ``.DTA`` file."""
+    """Spectra of every ``ZCURVE`` table in a Gamry ``.DTA`` file.
+
+    With drift correction on (columns ``ZrealDrCor``/``ZimagDrCor``), each
+    table gives two spectra: the drift-corrected one first (source suffix
+    ``#drift-corrected``), then the uncorrected one (``#uncorrected``).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        In file order.
+    """
     aborted = any(ln.startswith("EXPERIMENTABORTED") for ln in lines)
     starts = [i for i, ln in enumerate(lines) if ln.startswith("ZCURVE") and "TABLE" in ln]
     if not starts:
@@ -53,10 +95,9 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
         if aborted:
             meta["notes"] = ["run was aborted: the spectrum stops early"]
         for b in blocks:
-            out.extend(
-                spectra_from_table(
-                    path, b.values, b.line_numbers, cols, fmt=NAME,
-                    z_imag_sign=z_imag_sign, guess_sign=False, metadata=meta,
-                )
-            )
+            m = {**meta, "notes": [*meta.get("notes", []), *b.notes]}
+            out.extend(_spectra(path, b, cols, names, m, z_imag_sign))
     return out
+
+
+FORMAT = Format(NAME, read, "Gamry Framework .DTA (ZCURVE; drift-corrected columns too)", EXTENSIONS, sniff=sniff, aliases=("dta",))

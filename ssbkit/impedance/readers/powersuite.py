@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spectrum import Spectrum
+from ._format import Format
 from . import delimited
 from ._text import split_fields
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "powersuite"
 EXTENSIONS = ()
@@ -23,3 +24,6 @@ def sniff(head: str) -> bool:
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     """The spectrum in a PowerSuite export."""
     return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME, guess_sign=False)
+
+
+FORMAT = Format(NAME, read, "Princeton Applied Research PowerSuite text export", EXTENSIONS, sniff=sniff, aliases=())

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
+from ._format import Format
 from ._columns import identify_columns
 from ._table import spectra_from_table
 from ._text import find_blocks, split_fields
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "versastudio"
 EXTENSIONS = (".par",)
@@ -32,7 +33,7 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     out: list[Spectrum] = []
     i = 0
     while i < len(lines):
-        m = re.match(r"\s*<Segment(\d+)>", lines[i])
+        m = re.match(r"\s*<Segment(\d{1,9})>", lines[i])
         if not m:
             i += 1
             continue
@@ -50,9 +51,12 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
                     out.extend(spectra_from_table(
                         path, b.values, b.line_numbers, cols, fmt=NAME,
                         z_imag_sign=z_imag_sign, guess_sign=False,
-                        metadata={"segment": int(m.group(1))},
+                        metadata={"segment": int(m.group(1)), "notes": b.notes},
                     ))
         i = end + 1
     if not out:
         raise FileFormatError(f"{path}: no segment with Frequency and Z Real/Z Imag columns")
     return out
+
+
+FORMAT = Format(NAME, read, "Princeton Applied Research VersaStudio .par", EXTENSIONS, sniff=sniff, aliases=("par",))
