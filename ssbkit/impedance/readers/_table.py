@@ -143,7 +143,8 @@ def spectra_from_table(
 
 
 def _name(cols: Columns, j: int | None) -> str:
-    return repr(cols.names[j]) if cols.names and j is not None and j < len(cols.names) else ""
+    ok = cols.names and j is not None and j < len(cols.names)
+    return f"'{cols.names[j]}'" if ok else ""
 
 
 def _ranges(lines: np.ndarray) -> str:
