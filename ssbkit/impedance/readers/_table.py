@@ -16,7 +16,7 @@ import numpy as np
 from ...errors import FileFormatError
 from ..spectrum import Spectrum, check_rows, make_spectrum
 from ._columns import Columns, identify_columns
-from ._text import DataBlock, number, split_fields
+from ._text import DataBlock, merge_blocks, number, skipped_lines_note, split_fields
 
 __all__ = [
     "header_temperature_c",
@@ -107,7 +107,8 @@ def spectra_from_table(
             ph = -ph
             notes.append(f"phase column {_name(cols, cols.phase)} holds -phase (sign from its "
                          "header); negated")
-        zr, zi = mod * np.cos(ph), mod * np.sin(ph)
+        with np.errstate(invalid="ignore", over="ignore"):
+            zr, zi = mod * np.cos(ph), mod * np.sin(ph)
         stated = cols.phase_negated or None
         notes.append("Z computed from |Z| and phase")
     placeholder = (f == 0) & (zr == 0) & (zi == 0)
@@ -247,16 +248,17 @@ def header_temperature_c(lines: list[str]) -> float | None:
 
 
 def _columns_for(
-    block: DataBlock, delimiter: str | None
-) -> tuple[Columns | None, tuple[int, list[str]] | None]:
-    """Columns named by the nearest header line above ``block``.
+    texts: list[tuple[int, str]], ncols: int, delimiter: str | None
+) -> tuple[Columns | None, tuple[int, list[str]] | None, int]:
+    """Columns named by the nearest of the last three text lines ``texts``.
 
-    Returns (columns, None), or (None, (line, names)) for a header line whose
-    names are all unknown, or (None, None) when there is no header line.
+    Returns (columns, None, header line), or (None, (line, names), 0) for a
+    header line whose names are all unknown, or (None, None, 0) without one.
     """
-    ncols = block.values.shape[1]
     unknown: tuple[int, list[str]] | None = None
-    for line_no, text in reversed(block.header_lines[-3:]):
+    for line_no, text in reversed(texts[-3:]):
+        if len(text) > 2000:
+            continue
         for delim in dict.fromkeys((delimiter, "\t", ",", ";", None)):
             names = split_fields(text, delim)
             if len(names) < 2:
@@ -265,10 +267,46 @@ def _columns_for(
             used = [j for j in (cols.freq, cols.real, cols.imag, cols.modulus, cols.phase)
                     if j is not None] if cols else []
             if cols and max(used) < ncols:
-                return cols, None
+                return cols, None, line_no
             if not unknown and len(names) == ncols and all(number(t) is None for t in names):
                 unknown = (line_no, names)
-    return None, unknown
+    return None, unknown, 0
+
+
+def _group_blocks(
+    path: Path, blocks: list[DataBlock], delimiter: str | None, headerless_ok: bool
+) -> tuple[list[tuple[Columns, list[DataBlock], list[str]]], list[str]]:
+    """Blocks grouped into tables: a block under its own column line starts one; a block
+    of the same width after mere text continues the one above (the text is noted)."""
+    groups: list[tuple[Columns, list[DataBlock], list[str]]] = []
+    orphans: list[str] = []
+    for k, block in enumerate(blocks):
+        n_rows, n_cols = block.values.shape
+        cols, unknown, at = _columns_for(block.header_lines if k == 0 else block.pre_text,
+                                         n_cols, delimiter)
+        if cols is None and unknown:
+            raise FileFormatError(
+                f"{path}, line {unknown[0]}: columns {unknown[1]} not recognised; "
+                "need a frequency column and Z'/Z'' (or |Z| and phase), e.g. "
+                "'freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm'"
+            )
+        if cols is not None:
+            junk = [(n, t) for n, t in block.pre_text if n > at]
+            groups.append((cols, [block], skipped_lines_note(junk, "between the column line "
+                                                                   "and the data")))
+        elif groups and n_cols == groups[-1][1][-1].values.shape[1]:
+            groups[-1][1].append(block)
+        elif headerless_ok and n_cols >= 3 and n_rows >= 3:
+            note = "no column header: columns read as f (Hz), Z' (ohm), Z'' (ohm)"
+            if n_cols > 3:
+                note += f"; {n_cols - 3} further column(s) ignored"
+            before = skipped_lines_note(block.pre_text, "text before a table without column line")
+            groups.append((Columns(freq=0, real=1, imag=2), [block], [note, *before]))
+        elif groups or k + 1 < len(blocks):
+            lines = block.line_numbers
+            orphans.append(f"lines {int(lines[0])}-{int(lines[-1])} skipped (numbers without "
+                           "a column line)")
+    return groups, orphans
 
 
 def spectra_from_blocks(
@@ -285,35 +323,49 @@ def spectra_from_blocks(
 ) -> list[Spectrum]:
     """Spectra from numeric blocks, naming columns from the header line above each.
 
-    A block without a recognisable header is read as f, Z', Z'' (first three
-    columns) when ``headerless_ok``; a block under a header whose names are
-    all unknown raises, since guessing would give a silently wrong spectrum.
-    Blocks with fewer than three rows and no header (stray numeric lines in a
-    file header) are skipped.
+    A block without a recognisable header continues the table above it when it
+    has the same width (the text lines between are skipped with notes), else
+    it is read as f, Z', Z'' (first three columns) when ``headerless_ok``; a
+    block under a header whose names are all unknown raises, since guessing
+    would give a silently wrong spectrum. Short numeric blocks without a header
+    before the table (stray numbers in a file header) are ignored.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    blocks : list of DataBlock
+        From :func:`~ssbkit.impedance.readers._text.find_blocks`.
+    delimiter : str or None
+        The field separator of the header lines.
+    fmt : str
+        Format name for the metadata.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`spectra_from_table`.
+    guess_sign : bool
+        See :func:`spectra_from_table`.
+    headerless_ok : bool
+        Whether a table without a column line may be read as f, Z', Z''.
+    metadata : dict, optional
+        Copied into every spectrum.
+    temperature_c : float, optional
+        Default temperature (degC).
+
+    Returns
+    -------
+    list of Spectrum
+        One per table and sweep, in file order.
     """
+    groups, orphans = _group_blocks(path, blocks, delimiter, headerless_ok)
     out: list[Spectrum] = []
-    for block in blocks:
-        n_rows, n_cols = block.values.shape
-        cols, unknown = _columns_for(block, delimiter)
+    for cols, members, notes in groups:
+        merged = merge_blocks(path, members, leading_is_junk=False)
+        assert merged is not None
         meta = dict(metadata or {})
-        if cols is None:
-            if unknown:
-                raise FileFormatError(
-                    f"{path}, line {unknown[0]}: columns {unknown[1]} not recognised; "
-                    "need a frequency column and Z'/Z'' (or |Z| and phase), e.g. "
-                    "'freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm'"
-                )
-            if not headerless_ok or n_cols < 3 or n_rows < 3:
-                continue
-            cols = Columns(freq=0, real=1, imag=2)
-            note = "no column header: columns read as f (Hz), Z' (ohm), Z'' (ohm)"
-            if n_cols > 3:
-                note += f"; {n_cols - 3} further column(s) ignored"
-            meta["notes"] = [note]
-        meta["notes"] = [*block.notes, *meta.get("notes", [])]
+        meta["notes"] = [*meta.get("notes", []), *notes, *merged.notes, *orphans]
         out.extend(
             spectra_from_table(
-                path, block.values, block.line_numbers, cols, fmt=fmt,
+                path, merged.values, merged.line_numbers, cols, fmt=fmt,
                 z_imag_sign=z_imag_sign, guess_sign=guess_sign, metadata=meta,
                 temperature_c=temperature_c,
             )

@@ -20,6 +20,8 @@ __all__ = [
     "find_blocks",
     "guess_delimiter",
     "looks_like_header",
+    "merge_blocks",
+    "skipped_lines_note",
     "normalise_sign",
     "number",
     "decode_text",
@@ -253,6 +255,7 @@ class DataBlock:
     line_numbers: np.ndarray  # 1-based
     header_lines: list[tuple[int, str]]  # (1-based line number, text), nearest last
     notes: list[str] = field(default_factory=list)  # rows skipped inside the block
+    pre_text: list[tuple[int, str]] = field(default_factory=list)  # text since previous block
 
 
 def _short(text: str) -> str:
@@ -275,6 +278,8 @@ def looks_like_header(line: str) -> bool:
     """
     from ._columns import identify_columns
 
+    if len(line) > 2000:
+        return False
     return any(
         identify_columns(split_fields(line, d)) is not None for d in ("\t", ",", ";", None)
     )
@@ -334,6 +339,7 @@ def find_blocks(
     cur: list[tuple[int, list[float]]] = []
     texts: list[tuple[int, str]] = []
     skipped: list[str] = []
+    since: list[tuple[int, str]] = []
 
     def close() -> None:
         if cur:
@@ -343,8 +349,10 @@ def find_blocks(
                     line_numbers=np.array([i for i, _ in cur], dtype=int),
                     header_lines=list(texts[-4:]),
                     notes=list(skipped),
+                    pre_text=list(since),
                 )
             )
+            since.clear()
 
     for i in range(start, stop):
         line = lines[i]
@@ -382,7 +390,79 @@ def find_blocks(
         cur, skipped = [], []
         if vals is None:
             texts.append((i + 1, line))
+            since.append((i + 1, line))
         else:
             cur.append((i + 1, vals))
     close()
+    if blocks and since:
+        blocks[-1].notes.extend(skipped_lines_note(since, "text after the table, ignored"))
     return blocks
+
+
+def skipped_lines_note(lines: list[tuple[int, str]], why: str) -> list[str]:
+    """One note per skipped text line (at most 5, then a count).
+
+    Parameters
+    ----------
+    lines : list of (int, str)
+        1-based line numbers and texts.
+    why : str
+        Why they were skipped.
+
+    Returns
+    -------
+    list of str
+        Notes naming each line.
+    """
+    out = [f"line {n} skipped ({why}: {_short(t)})" for n, t in lines[:5]]
+    if len(lines) > 5:
+        out.append(f"{len(lines) - 5} more such lines skipped (lines {lines[5][0]}-{lines[-1][0]})")
+    return out
+
+
+def merge_blocks(path: Path, blocks: list[DataBlock], *, leading_is_junk: bool) -> DataBlock | None:
+    """One block from blocks of equal width that text lines split (fixed-layout tables).
+
+    The text lines between them (and, with ``leading_is_junk``, those before the
+    first block, where a fixed-layout format expects its first row) become notes.
+
+    Parameters
+    ----------
+    path : Path
+        The file, named in errors.
+    blocks : list of DataBlock
+        Blocks of one table, in file order.
+    leading_is_junk : bool
+        Whether text before the first block is skipped data (else a header).
+
+    Returns
+    -------
+    DataBlock or None
+        The merged block; None when there are no blocks.
+
+    Raises
+    ------
+    ssbkit.errors.FileFormatError
+        When the blocks differ in width (a damaged table).
+    """
+    if not blocks:
+        return None
+    first = blocks[0]
+    width = first.values.shape[1]
+    notes = list(first.notes)
+    if leading_is_junk:
+        notes = skipped_lines_note(first.pre_text, "not a data row") + notes
+    for b in blocks[1:]:
+        if b.values.shape[1] != width:
+            raise FileFormatError(
+                f"{path}, line {int(b.line_numbers[0])}: {b.values.shape[1]} columns where "
+                f"the rows above have {width}"
+            )
+        notes += skipped_lines_note(b.pre_text, "not a data row") + b.notes
+    return DataBlock(
+        values=np.vstack([b.values for b in blocks]),
+        line_numbers=np.concatenate([b.line_numbers for b in blocks]),
+        header_lines=first.header_lines,
+        notes=notes,
+        pre_text=first.pre_text,
+    )

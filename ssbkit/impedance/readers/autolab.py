@@ -16,7 +16,7 @@ from ._format import Format
 from . import delimited
 from ._columns import Columns
 from ._table import spectra_from_table
-from ._text import find_blocks
+from ._text import find_blocks, merge_blocks
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
@@ -37,7 +37,9 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     head = next((i for i, ln in enumerate(lines) if "Freq" in ln and "Z'" in ln), None)
     if head is None:
         raise FileFormatError(f"{path}: no column line with 'Freq' and Z' (truncated?)")
-    blocks = find_blocks(path, lines, ",", start=head + 1)
+    merged = merge_blocks(path, find_blocks(path, lines, ",", start=head + 1),
+                          leading_is_junk=True)
+    blocks = [merged] if merged is not None else []
     if not blocks or blocks[0].values.shape[1] < 6:
         raise FileFormatError(f"{path}: expected comma-separated rows of 9 values after line "
                               f"{head + 1}")

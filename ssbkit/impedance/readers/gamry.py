@@ -8,6 +8,7 @@ point are read and ``metadata["aborted"]`` is set.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from ..spectrum import Spectrum
 from ._format import Format
 from ._columns import identify_columns
 from ._table import spectra_from_table
-from ._text import find_blocks, split_fields
+from ._text import find_blocks, merge_blocks, split_fields
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "gamry"
+# a Gamry key line (``KEY<TAB>TYPE...``, not indented) ends a table
+_KEY_LINE = re.compile(r"[A-Z][A-Z0-9_]*\t[A-Z]+")
 EXTENSIONS = (".dta",)
 
 
@@ -86,17 +89,17 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
                 f"{path}, line {i + 2}: ZCURVE columns {names} lack Freq, Zreal, Zimag"
             )
         end = i + 3
-        while end < len(lines) and lines[end][:1] in ("\t", " "):
+        while end < len(lines) and not _KEY_LINE.match(lines[end]):
             end += 1
-        blocks = find_blocks(path, lines, "\t", start=i + 3, stop=end)
-        if not blocks:
+        block = merge_blocks(path, find_blocks(path, lines, "\t", start=i + 3, stop=end),
+                             leading_is_junk=True)
+        if block is None:
             raise FileFormatError(f"{path}, line {i + 1}: ZCURVE table has no rows")
         meta = {"aborted": aborted}
         if aborted:
             meta["notes"] = ["run was aborted: the spectrum stops early"]
-        for b in blocks:
-            m = {**meta, "notes": [*meta.get("notes", []), *b.notes]}
-            out.extend(_spectra(path, b, cols, names, m, z_imag_sign))
+        m = {**meta, "notes": [*meta.get("notes", []), *block.notes]}
+        out.extend(_spectra(path, block, cols, names, m, z_imag_sign))
     return out
 
 

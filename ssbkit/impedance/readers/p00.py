@@ -12,8 +12,9 @@ from pathlib import Path
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
 from ._format import Format
-from ._table import spectra_from_blocks
-from ._text import find_blocks
+from ._columns import identify_columns
+from ._table import spectra_from_table
+from ._text import find_blocks, merge_blocks, split_fields
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
@@ -46,23 +47,21 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     head = next((i for i, ln in enumerate(lines) if ln.strip().lower().startswith("f/hz")), None)
     if head is None:
         raise FileFormatError(f"{path}: no 'f/Hz' column line; not a .P00 export?")
+    cols = identify_columns(split_fields(lines[head], "\t"))
+    if cols is None:
+        raise FileFormatError(f"{path}, line {head + 1}: columns lack f, Z', Z''")
     count = lines[head + 1].strip() if head + 1 < len(lines) else ""
     declared = int(count) if re.fullmatch(r"\d{1,9}", count) else None
     start = head + 2 if declared is not None else head + 1
-    blocks = find_blocks(path, lines, "\t", start=start)
-    for b in blocks:
-        b.header_lines = [(head + 1, lines[head]), *b.header_lines]
-    spectra = spectra_from_blocks(path, blocks[:1], "\t", fmt=NAME, z_imag_sign=z_imag_sign,
-                                  guess_sign=False, headerless_ok=False)
-    n = sum(len(s) for s in spectra)
-    if declared is not None and declared != n:
-        spectra = [s.with_notes(f"header declares {declared} points, file holds {n}")
-                   for s in spectra]
-    if len(blocks) > 1:
-        raise FileFormatError(f"{path}, line {int(blocks[1].line_numbers[0])}: a second table "
-                              "after the data; damaged file?")
-    return spectra
-
+    block = merge_blocks(path, find_blocks(path, lines, "\t", start=start), leading_is_junk=True)
+    if block is None:
+        raise FileFormatError(f"{path}: no data rows after line {start} (truncated?)")
+    notes = list(block.notes)
+    if declared is not None and declared != block.values.shape[0]:
+        notes.append(f"header declares {declared} points, file holds {block.values.shape[0]}")
+    return spectra_from_table(path, block.values, block.line_numbers, cols, fmt=NAME,
+                              z_imag_sign=z_imag_sign, guess_sign=False,
+                              metadata={"notes": notes})
 
 FORMAT = Format(NAME, read, ".P00 text export (f/Hz, Z'/Ohm, -Z''/Ohm table)", EXTENSIONS,
                 sniff=sniff)

@@ -15,7 +15,7 @@ from ..spectrum import Spectrum
 from ._format import Format
 from ._columns import identify_columns
 from ._table import spectra_from_table
-from ._text import find_blocks, split_fields
+from ._text import find_blocks, merge_blocks, split_fields
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
@@ -47,7 +47,9 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
             names = split_fields(lines[define].split("=", 1)[1], ",")
             cols = identify_columns(names)
             if cols is not None:
-                for b in find_blocks(path, lines, ",", start=define + 1, stop=end):
+                b = merge_blocks(path, find_blocks(path, lines, ",", start=define + 1, stop=end),
+                                 leading_is_junk=True)
+                if b is not None:
                     out.extend(spectra_from_table(
                         path, b.values, b.line_numbers, cols, fmt=NAME,
                         z_imag_sign=z_imag_sign, guess_sign=False,

@@ -15,7 +15,7 @@ from ..spectrum import Spectrum
 from ._format import Format
 from ._columns import Columns, identify_columns
 from ._table import header_temperature_c, spectra_from_table
-from ._text import find_blocks, guess_delimiter, split_fields
+from ._text import find_blocks, guess_delimiter, merge_blocks, split_fields
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
@@ -66,7 +66,9 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
                      "Z', Z'')")
     start = max(head if head is not None else -1, end if end is not None else -1) + 1
     delim = guess_delimiter(lines[start:])
-    blocks = find_blocks(path, lines, delim, start=start)
+    merged = merge_blocks(path, find_blocks(path, lines, delim, start=start),
+                          leading_is_junk=head is not None or end is not None)
+    blocks = [merged] if merged is not None else []
     if not blocks:
         raise FileFormatError(f"{path}: no data rows after line {start} (truncated?)")
     declared = next((re.search(r"Data Points:\s*(\d{1,9})\b", ln) for ln in lines[:start]
