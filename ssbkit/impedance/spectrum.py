@@ -110,7 +110,18 @@ class Spectrum(Record):
         return None if self.temperature_c is None else self.temperature_c + 273.15
 
     def sorted(self, descending: bool = True) -> Spectrum:
-        """The same spectrum ordered by frequency (high to low by default)."""
+        """The same spectrum ordered by frequency (high to low by default).
+
+        Parameters
+        ----------
+        descending : bool
+            High to low frequency (True) or low to high.
+
+        Returns
+        -------
+        Spectrum
+            The reordered copy.
+        """
         order = np.argsort(self.frequency_hz, kind="stable")
         if descending:
             order = order[::-1]
@@ -118,6 +129,16 @@ class Spectrum(Record):
 
     def masked(self, fmin: float | None = None, fmax: float | None = None) -> Spectrum:
         """Only the points with ``fmin <= f <= fmax`` (Hz); either bound may be None.
+
+        Parameters
+        ----------
+        fmin, fmax : float, optional
+            Frequency bounds (Hz), inclusive.
+
+        Returns
+        -------
+        Spectrum
+            The masked copy (``metadata["mask_hz"]`` records the bounds).
 
         Raises
         ------
@@ -163,7 +184,20 @@ def _where(source: str, lines: np.ndarray | None, i: int) -> str:
 
 
 def require_nonzero_z(spectrum: Spectrum, what: str) -> np.ndarray:
-    """|Z| of ``spectrum`` (ohm); raise InputError where it is 0 (no 1/|Z| weighting possible)."""
+    """|Z| of ``spectrum`` (ohm); raise InputError where it is 0 (no 1/|Z| weighting possible).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        The spectrum.
+    what : str
+        The analysis that needs |Z| > 0, named in the error.
+
+    Returns
+    -------
+    numpy.ndarray
+        |Z| (ohm) at each point.
+    """
     mod = np.abs(spectrum.z_ohm)
     if not np.all(mod > 0):
         i = int(np.argmin(mod))
@@ -185,6 +219,20 @@ def check_rows(
     """Raise :class:`~ssbkit.errors.FileFormatError` for NaN/inf rows or frequencies <= 0.
 
     The message names ``source`` and the first bad line (or point).
+
+    Parameters
+    ----------
+    frequency_hz, z_real_ohm, z_imag_ohm : numpy.ndarray
+        Equal-length columns.
+    source : str
+        File or label for the message.
+    line_numbers : numpy.ndarray, optional
+        1-based line of each row.
+
+    Returns
+    -------
+    None
+        Returns only when every row is valid.
     """
     f, zr, zi = frequency_hz, z_real_ohm, z_imag_ohm
     lines = line_numbers

@@ -79,7 +79,7 @@ def test_all_pyimpspec_files_hold_the_same_capacitive_spectrum():
     Z''(10 kHz) = -26.556 ohm (values printed in data-header-variant-1.csv), whatever
     sign convention the format stores (-Z'' in .mpt/.dfr/.P00/.pssession, -Z' in one CSV).
     Tolerance 1e-4: .P00 stores 5 significant digits (10.900e+01)."""
-    for name, (_, count) in FILES.items():
+    for name in FILES:
         if name.startswith(("drift", "case-fragment")):
             continue
         for s in read_spectra(PEER / name):

@@ -7,6 +7,7 @@ objects whose errors name the file and line.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,16 @@ def split_sweeps(f: np.ndarray) -> list[np.ndarray]:
     direction by more than half a decade (and five median steps), and only if
     the two pieces overlap in frequency: pieces that do not (a sweep measured in
     two segments, rows out of order) stay one spectrum, sorted later.
+
+    Parameters
+    ----------
+    f : numpy.ndarray
+        Frequencies (Hz) in file order.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Row indices of each sweep.
     """
     n = f.size
     if n < 3:
@@ -81,6 +92,32 @@ def spectra_from_table(
     says nothing and ``guess_sign`` is set, a table with most Z'' > 0 is taken
     to hold -Z'' (a note records it). A temperature column (``Temperature/°C``,
     ``Temp (K)``) gives each spectrum the mean of its rows as ``temperature_c``.
+
+    Parameters
+    ----------
+    path : Path
+        The file (named in errors and used as the source).
+    values : numpy.ndarray
+        The table, one row per line.
+    line_numbers : numpy.ndarray
+        1-based file line of each row.
+    cols : Columns
+        What each column holds.
+    fmt : str
+        Format name for the metadata.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+    guess_sign : bool
+        Whether a header silent on the sign lets the majority sign decide.
+    metadata : dict, optional
+        Copied into each spectrum; its ``"notes"`` become the spectra's notes.
+    temperature_c : float, optional
+        Default temperature (degC).
+
+    Returns
+    -------
+    list of Spectrum
+        One per sweep or cycle; a split is stated in each part's notes.
     """
     meta = {"format": fmt, **(metadata or {})}
     notes: list[str] = list(meta.pop("notes", []))
@@ -144,8 +181,9 @@ def spectra_from_table(
 
 
 def _name(cols: Columns, j: int | None) -> str:
-    ok = cols.names and j is not None and j < len(cols.names)
-    return f"'{cols.names[j]}'" if ok else ""
+    if j is None or not cols.names or j >= len(cols.names):
+        return ""
+    return f"'{cols.names[j]}'"
 
 
 def _ranges(lines: np.ndarray) -> str:
@@ -227,23 +265,47 @@ def _mean_temperature(
 
 _TEMP = re.compile(
     r"\btemp(?:erature)?\b\s*(?:[\[(/]\s*(°?C|deg\s*C|K)\s*[\])]?)?\s*[:=\t]\s*"
-    r"(-?\d+(?:\.\d+)?)\s*(°?C|deg\s*C|K)?",
+    r"(-?(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|inf|nan|infinity)\b)\s*(°?C|deg\s*C|K)?",
     re.IGNORECASE,
 )
 
 
-def header_temperature_c(lines: list[str]) -> float | None:
+def header_temperature_c(lines: list[str], notes: list[str] | None = None) -> float | None:
     """A sample temperature (degC) stated in header lines as ``Temperature [K] = 298``.
 
     Recognised: ``temp``/``temperature``, an optional unit in brackets or after
-    the value (degC when none is given), then ``:``, ``=`` or a tab.
+    the value (degC when none is given), then ``:``, ``=`` or a tab. A value
+    that is not a finite temperature (``inf``, below absolute zero, above
+    5000 degC) is ignored with a note.
+
+    Parameters
+    ----------
+    lines : list of str
+        Header lines (the first is line 1).
+    notes : list of str, optional
+        Receives a note for an unreadable temperature.
+
+    Returns
+    -------
+    float or None
+        The temperature in degC.
     """
-    for line in lines:
+    for i, line in enumerate(lines):
         m = _TEMP.search(line)
-        if m:
-            unit = (m.group(1) or m.group(3) or "C").replace(" ", "").upper()
+        if not m:
+            continue
+        unit = (m.group(1) or m.group(3) or "C").replace(" ", "").upper()
+        try:
             value = float(m.group(2))
-            return value - 273.15 if unit == "K" else value
+        except ValueError:
+            value = math.nan
+        value = value - 273.15 if unit == "K" else value
+        if math.isfinite(value) and -273.15 <= value <= 5000:
+            return value
+        if notes is not None:
+            notes.append(f"line {i + 1}: temperature {m.group(2)[:20]!r} not understood; "
+                         "ignored")
+        return None
     return None
 
 

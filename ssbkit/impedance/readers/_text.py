@@ -39,7 +39,18 @@ _SIGNS = {
 
 
 def normalise_sign(z_imag_sign: str | int) -> str:
-    """Map the user's ``z_imag_sign`` to ``"auto"``, ``"+"`` (file holds Z'') or ``"-"`` (-Z'')."""
+    """Map the user's ``z_imag_sign`` to ``"auto"``, ``"+"`` (file holds Z'') or ``"-"`` (-Z'').
+
+    Parameters
+    ----------
+    z_imag_sign : str or int
+        ``"auto"``, ``"+"``/``"z"``/``1`` or ``"-"``/``"-z"``/``-1``.
+
+    Returns
+    -------
+    str
+        ``"auto"``, ``"+"`` or ``"-"``.
+    """
     key = str(z_imag_sign).strip().lower()
     if key not in _SIGNS:
         raise InputError(
@@ -131,7 +142,18 @@ def decode_text(raw: bytes, notes: list[str] | None = None) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines of ``text`` with CRLF, CR-CR-LF and CR newlines normalised."""
+    """Lines of ``text`` with CRLF, CR-CR-LF and CR newlines normalised.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text.
+
+    Returns
+    -------
+    list of str
+        Its lines without newline characters.
+    """
     text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
 
@@ -211,7 +233,20 @@ def number(tok: str) -> float | None:
 
 
 def split_fields(line: str, delimiter: str | None) -> list[str]:
-    """Split a line on ``delimiter`` (None: whitespace), strip fields, drop trailing empties."""
+    """Split a line on ``delimiter`` (None: whitespace), strip fields, drop trailing empties.
+
+    Parameters
+    ----------
+    line : str
+        One text line.
+    delimiter : str or None
+        Separator; None splits on runs of whitespace.
+
+    Returns
+    -------
+    list of str
+        The fields, stripped of blanks and double quotes.
+    """
     parts = line.strip().split(delimiter)
     parts = [p.strip().strip('"') for p in parts]
     while parts and parts[-1] == "":
@@ -235,12 +270,23 @@ def _values(fields: list[str]) -> list[float] | None:
 
 
 def guess_delimiter(lines: list[str]) -> str | None:
-    """The delimiter (tab, comma, semicolon or None = whitespace) giving most numeric rows."""
+    """The delimiter (tab, comma, semicolon or None = whitespace) giving most numeric rows.
+
+    Parameters
+    ----------
+    lines : list of str
+        Text lines (the first 400 non-blank ones are tried).
+
+    Returns
+    -------
+    str or None
+        The delimiter; None means whitespace.
+    """
     best, best_score = None, (-1, -1)
     sample = [ln for ln in lines if ln.strip()][:400]
     for delim in ("\t", ",", ";", None):
-        rows = [_values(split_fields(ln, delim)) for ln in sample]
-        rows = [r for r in rows if r is not None]
+        parsed = [_values(split_fields(ln, delim)) for ln in sample]
+        rows = [r for r in parsed if r is not None]
         score = (len(rows), int(np.median([len(r) for r in rows])) if rows else 0)
         if score > best_score:
             best, best_score = delim, score

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from . import delimited
 from ._columns import Columns
+from ._format import Format
 from ._table import spectra_from_table
 from ._text import find_blocks, merge_blocks
 
@@ -25,13 +25,39 @@ EXTENSIONS = ()
 
 
 def sniff(head: str) -> bool:
-    """True for the Z60W (ZView-compatible) export of Autolab FRA/NOVA."""
+    """True for the Z60W (ZView-compatible) export of Autolab FRA/NOVA.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     first = head.lstrip().splitlines()[0] if head.strip() else ""
     return "Z60W Data File" in first
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """The spectrum in an Autolab export."""
+    """The spectrum in an Autolab export.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        The spectra, in file order.
+    """
     if not sniff("\n".join(lines[:2])):
         return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME)
     head = next((i for i, ln in enumerate(lines) if "Freq" in ln and "Z'" in ln), None)

@@ -15,8 +15,8 @@ import numpy as np
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from ._columns import identify_columns
+from ._format import Format
 from ._table import header_temperature_c, spectra_from_blocks, spectra_from_table
 from ._text import find_blocks
 
@@ -29,12 +29,38 @@ _MPR_MAGIC = "BIO-LOGIC MODULAR FILE"
 
 
 def sniff(head: str) -> bool:
-    """True for an EC-Lab/BT-Lab ASCII export."""
+    """True for an EC-Lab/BT-Lab ASCII export.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.lstrip().startswith(_MAGIC) or head.lstrip().startswith("freq/Hz\t")
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """Spectra in a BioLogic ``.mpt`` file."""
+    """Spectra in a BioLogic ``.mpt`` file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        The spectra, in file order.
+    """
     n_header = 1
     if len(lines) > 1 and lines[0].strip().startswith(_MAGIC):
         m = re.search(r"header lines\s*:\s*(\d{1,9})\b", lines[1])
@@ -47,9 +73,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
                 "(truncated file?)"
             )
     blocks = find_blocks(path, lines, "\t", start=max(n_header - 1, 0))
+    notes: list[str] = []
+    t_c = header_temperature_c(lines[: n_header - 1], notes)
     return spectra_from_blocks(
         path, blocks, "\t", fmt=NAME, z_imag_sign=z_imag_sign, guess_sign=False,
-        headerless_ok=False, temperature_c=header_temperature_c(lines[: n_header - 1]),
+        headerless_ok=False, temperature_c=t_c, metadata={"notes": notes},
     )
 
 

@@ -28,7 +28,18 @@ _COLS = Columns(freq=0, real=1, imag=2, imag_negated=True, names=("f", "Z'", "-Z
 
 
 def sniff(head: str) -> bool:
-    """True for a ``.dfr``: ``VERSION8.0``, then a point count, then numbers."""
+    """True for a ``.dfr``: ``VERSION8.0``, then a point count, then numbers.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     lines = [ln.strip() for ln in head.splitlines() if ln.strip()][:4]
     return (len(lines) == 4 and re.fullmatch(r"VERSION\s*\d+(\.\d+)?", lines[0], re.I) is not None
             and lines[1].isdigit() and all(number(t) is not None for t in lines[2:]))

@@ -12,7 +12,7 @@ from ..spectrum import Spectrum
 from ._columns import Columns
 from ._format import Format
 from ._table import spectra_from_table
-from ._text import find_blocks
+from ._text import find_blocks, skipped_lines_note
 
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read"]
 
@@ -45,10 +45,10 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
         raise FileFormatError(f"{path}, line {int(blocks[1].line_numbers[0])}: text inside the "
                               "table; damaged file?")
     b = blocks[0]
-    first = int(b.line_numbers[0]) - 1
-    above = [ln.strip() for ln in lines[:first] if ln.strip()]
-    declared = int(above[-1]) if above and re.fullmatch(r"\d{1,9}", above[-1]) else None
-    notes = list(b.notes)
+    counts = [k for k, (_, t) in enumerate(b.pre_text) if re.fullmatch(r"\d{1,9}", t.strip())]
+    declared = int(b.pre_text[counts[-1]][1]) if counts else None
+    after = b.pre_text[counts[-1] + 1 :] if counts else []
+    notes = [*skipped_lines_note(after, "between the point count and the data"), *b.notes]
     if b.values.shape[1] > 3:
         notes.append(f"{b.values.shape[1] - 3} further column(s) ignored")
     if declared is not None and declared != b.values.shape[0]:

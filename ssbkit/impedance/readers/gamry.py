@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from ._columns import identify_columns
+from ._format import Format
 from ._table import spectra_from_table
 from ._text import find_blocks, merge_blocks, split_fields
 
@@ -28,7 +28,18 @@ EXTENSIONS = (".dta",)
 
 
 def sniff(head: str) -> bool:
-    """True for a Gamry Framework data file."""
+    """True for a Gamry Framework data file.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.lstrip().startswith("EXPLAIN") or "ZCURVE\tTABLE" in head
 
 
@@ -95,10 +106,8 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
                              leading_is_junk=True)
         if block is None:
             raise FileFormatError(f"{path}, line {i + 1}: ZCURVE table has no rows")
-        meta = {"aborted": aborted}
-        if aborted:
-            meta["notes"] = ["run was aborted: the spectrum stops early"]
-        m = {**meta, "notes": [*meta.get("notes", []), *block.notes]}
+        notes = ["run was aborted: the spectrum stops early"] if aborted else []
+        m = {"aborted": aborted, "notes": [*notes, *block.notes]}
         out.extend(_spectra(path, block, cols, names, m, z_imag_sign))
     return out
 

@@ -28,7 +28,18 @@ _COLS = Columns(freq=2, real=0, imag=1, names=("Z'", "Z''", "f"))
 
 
 def sniff(head: str) -> bool:
-    """True for an Ivium data file (its key list starts ``Peaks=``, ``Corrosion=``...)."""
+    """True for an Ivium data file (its key list starts ``Peaks=``, ``Corrosion=``...).
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     text = head.replace("\x00", "")
     return "Peaks=" in text and "Corrosion=" in text and "Solarcell=" in text
 
@@ -54,17 +65,19 @@ def _section(path: Path, lines: list[str], start: int) -> tuple[list[list[float]
         raise FileFormatError(f"{path}, line {start + 2}: primary_data has {n_cols} columns; "
                               "expected 3 (Z', Z'', f)")
     n = _count(path, lines, start + 2, "points")
-    rows, numbers = [], []
+    rows: list[list[float]] = []
+    numbers: list[int] = []
     i = start + 3
     while len(rows) < n:
         if i >= len(lines):
             raise FileFormatError(f"{path}: primary_data declares {n} points but the file ends "
                                   f"after {len(rows)} (truncated)")
         vals = [number(t) for t in lines[i].split()]
-        if len(vals) != 3 or any(v is None for v in vals):
+        good = [v for v in vals if v is not None]
+        if len(vals) != 3 or len(good) != 3:
             raise FileFormatError(f"{path}, line {i + 1}: expected Z', Z'', f, found "
                                   f"{lines[i][:40]!r}")
-        rows.append(vals)
+        rows.append(good)
         numbers.append(i + 1)
         i += 1
     return rows, numbers, i

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from ._columns import identify_columns
+from ._format import Format
 from ._table import spectra_from_table
 from ._text import find_blocks, merge_blocks, split_fields
 
@@ -23,7 +23,18 @@ EXTENSIONS = (".p00",)
 
 
 def sniff(head: str) -> bool:
-    """True for a ``.P00`` export (``Procedure :`` then an ``f/Hz`` column line)."""
+    """True for a ``.P00`` export (``Procedure :`` then an ``f/Hz`` column line).
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.lstrip().startswith("Procedure") and re.search(r"^\s*f/Hz\s", head, re.M) is not None
 
 

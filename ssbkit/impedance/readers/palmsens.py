@@ -26,7 +26,18 @@ EXTENSIONS = (".pssession",)
 
 
 def sniff(head: str) -> bool:
-    """True for a PSTrace session (JSON naming PalmSens data types)."""
+    """True for a PSTrace session (JSON naming PalmSens data types).
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.lstrip().startswith("{") and "PalmSens." in head
 
 
@@ -61,9 +72,14 @@ def _spectrum(path: Path, k: int, m: dict, z_imag_sign: str) -> Spectrum:
     title = str(m.get("Title", f"measurement {k + 1}"))
     arrays: dict[str, np.ndarray] = {}
     labels: dict[str, str] = {}
-    for entry in m["DataSet"].get("Values") or []:
+    entries = m["DataSet"].get("Values")
+    if not isinstance(entries, list):
+        raise FileFormatError(f"{path}: EIS measurement {title!r} has no 'Values' list")
+    for entry in entries:
         unit = entry.get("Unit") if isinstance(entry, dict) else None
-        kind = str(unit.get("Type", "")) if isinstance(unit, dict) else ""
+        if not isinstance(unit, dict):
+            continue
+        kind = str(unit.get("Type", ""))
         for key in ("Hertz", "ZRe", "ZIm"):
             if kind.endswith("." + key) and key not in arrays:
                 arrays[key] = _array(path, title, entry)

@@ -27,7 +27,18 @@ _PACKAGES = {"openpyxl": "openpyxl", "xlrd": "xlrd", "odf": "odfpy"}
 
 
 def sniff(head: str) -> bool:
-    """True for an OpenDocument spreadsheet (its ``mimetype`` entry comes first)."""
+    """True for an OpenDocument spreadsheet (its ``mimetype`` entry comes first).
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.startswith("PK") and "application/vnd.oasis.opendocument.spreadsheet" in head[:200]
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from ._columns import identify_columns
+from ._format import Format
 from ._table import spectra_from_table
 from ._text import find_blocks, merge_blocks, split_fields
 
@@ -24,12 +24,38 @@ EXTENSIONS = (".par",)
 
 
 def sniff(head: str) -> bool:
-    """True for a VersaStudio ``.par`` file."""
+    """True for a VersaStudio ``.par`` file.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return "<Application>" in head and "VersaStudio" in head
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """Spectra of the impedance segments of a ``.par`` file."""
+    """Spectra of the impedance segments of a ``.par`` file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        The spectra, in file order.
+    """
     out: list[Spectrum] = []
     i = 0
     while i < len(lines):

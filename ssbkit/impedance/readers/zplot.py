@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
-from ._format import Format
 from ._columns import Columns, identify_columns
+from ._format import Format
 from ._table import header_temperature_c, spectra_from_table
 from ._text import find_blocks, guess_delimiter, merge_blocks, split_fields
 
@@ -26,7 +26,18 @@ _FIXED = Columns(freq=0, real=4, imag=5, names=("Freq(Hz)", "Ampl", "Bias", "Tim
 
 
 def sniff(head: str) -> bool:
-    """True for a ZPlot/ZView ASCII file."""
+    """True for a ZPlot/ZView ASCII file.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return head.lstrip().startswith("ZPLOT") or "End Comments" in head
 
 
@@ -77,7 +88,7 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     if declared and int(declared.group(1)) != n_rows:
         notes.append(f"header declares {declared.group(1)} points, file holds {n_rows}")
     out: list[Spectrum] = []
-    t_header = header_temperature_c(lines[: head if head is not None else start])
+    t_header = header_temperature_c(lines[: head if head is not None else start], notes)
     for b in blocks:
         if cols is _FIXED and b.values.shape[1] < 6:
             raise FileFormatError(f"{path}, line {int(b.line_numbers[0])}: {b.values.shape[1]} "
