@@ -225,3 +225,11 @@ def test_gcpl_only_mpr_is_refused_with_a_pointer_to_cycling(monkeypatch, tmp_pat
     path.write_bytes(b"BIO-LOGIC MODULAR FILE\x1a")
     with pytest.raises(FileFormatError, match="cell cycling"):
         read_spectra(path)
+
+
+def test_unit_lost_in_the_encoding_is_taken_as_ohm_with_a_note(tmp_path):
+    """NOVA header 'Z' (Ω)' saved in a code page without Ω becomes 'Z' (?)'."""
+    lines = _table(header="Frequency (Hz);Z' (?);-Z'' (?)", sep=";", imag=-1)
+    s = read_spectra(_write(tmp_path, lines, encoding="cp1252"))[0]
+    _same(s)
+    assert any("unreadable" in n for n in s.notes)

@@ -24,6 +24,7 @@ class Columns:
     z_factor: float = 1.0
     imag_negated: bool | None = None  # None: the header does not say
     real_negated: bool = False
+    unreadable_unit: tuple[str, ...] = ()  # columns whose unit was lost ('?'), taken as SI
     phase_negated: bool = False
     phase_rad: bool = False
     angular: bool = False
@@ -32,7 +33,7 @@ class Columns:
 
 _UNIT_RE = re.compile(
     r"\s*(?:/|\[|\()\s*"
-    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K)"
+    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K|\?|\ufffd)"
     r"\s*[\])]?\s*$"
 )
 _FREQ = {"freq", "frequency", "f", "fhz", "freq.", "frequency."}
@@ -93,6 +94,7 @@ def identify_columns(names: list[str]) -> Columns | None:
     for j, name in enumerate(names):
         key, unit = _clean(name)
         pending: dict[str, object] = {}
+        lost = unit in ("?", "\ufffd")
         neg = key.startswith("-")
         bare = key.lstrip("-+")
         if re.search(r"(^|[(|])y", bare):  # admittance columns: Re(Y), |Y|, Y'
@@ -130,6 +132,8 @@ def identify_columns(names: list[str]) -> Columns | None:
             continue
         roles[role] = j
         info.update(pending)
+        if lost:
+            info["unreadable_unit"] = (*info.get("unreadable_unit", ()), name)  # type: ignore[misc]
     if "freq" not in roles:
         return None
     if not ({"real", "imag"} <= roles.keys() or {"modulus", "phase"} <= roles.keys()):

@@ -122,6 +122,9 @@ def spectra_from_table(
     meta = {"format": fmt, **(metadata or {})}
     notes: list[str] = list(meta.pop("notes", []))
     _check_width(path, values, line_numbers, cols)
+    if cols.unreadable_unit:
+        notes.append(f"unit of column(s) {list(cols.unreadable_unit)} unreadable (a character "
+                     "lost in the export's encoding); taken as Hz / ohm / degree")
     if cols.names:
         meta["columns"] = [cols.names[j] for j in (cols.freq, cols.real, cols.imag,
                                                    cols.modulus, cols.phase) if j is not None]

@@ -63,7 +63,8 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     """
     n_header = 1
     if len(lines) > 1 and lines[0].strip().startswith(_MAGIC):
-        m = re.search(r"header lines\s*:\s*(\d{1,9})\b", lines[1])
+        m = next((m for ln in lines[1:5]
+                  if (m := re.search(r"header lines\s*:\s*(\d{1,9})\b", ln))), None)
         if not m:
             raise FileFormatError(f"{path}, line 2: expected 'Nb header lines : N'")
         n_header = int(m.group(1))

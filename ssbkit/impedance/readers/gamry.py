@@ -93,12 +93,14 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     for i in starts:
         if i + 2 >= len(lines):
             raise FileFormatError(f"{path}, line {i + 1}: ZCURVE table has no rows (truncated?)")
-        names = split_fields(lines[i + 1], "\t")
+        h = next((j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()), i + 1)
+        names = split_fields(lines[h], "\t")
         cols = identify_columns(names)
         if cols is None:
             raise FileFormatError(
-                f"{path}, line {i + 2}: ZCURVE columns {names} lack Freq, Zreal, Zimag"
+                f"{path}, line {h + 1}: ZCURVE columns {names} lack Freq, Zreal, Zimag"
             )
+        i = h - 1  # the units line follows the column line
         end = i + 3
         while end < len(lines) and not _KEY_LINE.match(lines[end]):
             end += 1
