@@ -158,6 +158,10 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+# control characters other than tab, newline, vertical tab, form feed, carriage return
+_CONTROL = {c: None for c in [*range(0, 9), *range(14, 32)]}
+
+
 def read_text(path: Path, raw: bytes | None = None) -> tuple[list[str], list[str]]:
     """Decode a text export into lines and the notes on what decoding had to repair.
 
@@ -190,8 +194,9 @@ def read_text(path: Path, raw: bytes | None = None) -> tuple[list[str], list[str
     if len(stripped) < len(text):
         notes.append(f"{len(text) - len(stripped)} NUL bytes at the end of the file removed")
         text = stripped
-    bad = [i for i, ch in enumerate(text[:8192]) if ch < "\t" or "\r" < ch < " "]
-    if text and len(bad) > 0.01 * min(len(text), 8192):
+    head = text[:8192]
+    n_bad = len(head) - len(head.translate(_CONTROL))
+    if text and n_bad > 0.01 * len(head):
         raise FileFormatError(
             f"{path}: binary data, not a text export (a BioLogic .mpr needs the "
             "'.mpr' extension; other instruments: export as text/CSV)"

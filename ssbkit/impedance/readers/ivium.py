@@ -23,7 +23,7 @@ __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "ivium"
 EXTENSIONS = (".idf", ".ids")
-_PRINTABLE = set(string.printable) - set("\x0b\x0c")
+_DROP = {c: None for c in range(256) if chr(c) not in set(string.printable) - set("\x0b\x0c")}
 _COLS = Columns(freq=2, real=0, imag=1, names=("Z'", "Z''", "f"))
 
 
@@ -47,7 +47,7 @@ def sniff(head: str) -> bool:
 def _lines(raw: bytes) -> list[str]:
     """Text lines with the binary padding removed (line numbers kept)."""
     text = raw.decode("latin-1")
-    return ["".join(ch for ch in ln if ch in _PRINTABLE).strip() for ln in split_lines(text)]
+    return [ln.translate(_DROP).strip() for ln in split_lines(text)]
 
 
 def _count(path: Path, lines: list[str], i: int, what: str) -> int:

@@ -1,4 +1,4 @@
-"""Spreadsheets: Excel ``.xlsx``/``.xls`` and OpenDocument ``.ods``/``.fods``.
+"""Spreadsheets: Excel ``.xlsx``/``.xls`` and OpenDocument ``.ods`` (flat ``.fods``: save as .ods).
 
 Every sheet is read as a table (through pandas with openpyxl or odfpy) and
 handled like a CSV export: columns are named by the header row, the Z'' sign
@@ -20,9 +20,8 @@ from ._text import find_blocks
 __all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "spreadsheet"
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".fods")
-_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "xlrd", ".ods": "odf",
-            ".fods": "odf"}
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+_ENGINES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".xls": "xlrd", ".ods": "odf"}
 _PACKAGES = {"openpyxl": "openpyxl", "xlrd": "xlrd", "odf": "odfpy"}
 
 
@@ -112,5 +111,5 @@ def read(path: Path, raw: bytes | None = None, *, z_imag_sign: str) -> list[Spec
     return out
 
 
-FORMAT = Format(NAME, read, "Spreadsheet .xlsx/.xls/.ods/.fods (each sheet a table)",
+FORMAT = Format(NAME, read, "Spreadsheet .xlsx/.xls/.ods (each sheet a table)",
                 EXTENSIONS, sniff=sniff, binary=True, aliases=("xlsx", "ods", "excel"))
