@@ -87,7 +87,8 @@ def _insert_line(data: bytes, rng: random.Random, text: bytes, kind: str) -> tup
 
 
 def _blank(data: bytes, rng: random.Random) -> tuple[bytes, str]:
-    return _insert_line(data, rng, rng.choice([b"", b"   ", b"\t\t", b"\r"]), "blank line")
+    empty = rng.choice([b"", b"   ", b"\t\t", b"\r", b",,", b";;;", b"\t \t"])
+    return _insert_line(data, rng, empty, "blank line")
 
 
 def _garbled(data: bytes, rng: random.Random) -> tuple[bytes, str]:

@@ -117,7 +117,7 @@ def test_nul_inside_the_text_is_an_error_naming_the_line(tmp_path):
 def test_blank_lines_inside_a_table_do_not_split_it(tmp_path):
     """Empty lines between rows (issue 10: such files came back as 2-3 spectra)."""
     lines = _table()
-    lines = [*lines[:8], "", *lines[8:17], "   ", "", *lines[17:]]
+    lines = [*lines[:8], "", *lines[8:17], "   ", ",,", "", *lines[17:]]
     spectra = read_spectra(_write(tmp_path, lines))
     assert len(spectra) == 1
     _same(spectra[0])

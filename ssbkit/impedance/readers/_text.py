@@ -336,10 +336,13 @@ def looks_like_header(line: str) -> bool:
     )
 
 
+_EMPTY = " \t\r\n,;"
+
+
 def _next_data(lines: list[str], i: int, stop: int, delimiter: str | None):
     """(index, values) of the next non-blank line after ``i``; values None for text."""
     for j in range(i + 1, stop):
-        if lines[j].strip():
+        if lines[j].strip(_EMPTY):
             return j, _values(split_fields(lines[j], delimiter))
     return None, None
 
@@ -407,7 +410,7 @@ def find_blocks(
 
     for i in range(start, stop):
         line = lines[i]
-        if not line.strip():
+        if not line.strip(_EMPTY):  # blank, or only separators (an empty spreadsheet row)
             continue
         fields = split_fields(line, delimiter)
         vals = _values(fields)
