@@ -233,3 +233,17 @@ def test_unit_lost_in_the_encoding_is_taken_as_ohm_with_a_note(tmp_path):
     s = read_spectra(_write(tmp_path, lines, encoding="cp1252"))[0]
     _same(s)
     assert any("unreadable" in n for n in s.notes)
+
+
+def test_mixed_technique_mpt_gives_the_peis_rows_with_a_note(tmp_path):
+    """An EC-Lab export of a modulo-bat run: 10 GCPL rows (frequency 0, Z columns
+    carrying the last impedance value, as some EC-Lab versions write) before the
+    29-point PEIS sweep: the analytic spectrum comes back, with a note on 10 rows."""
+    head = ["EC-Lab ASCII FILE", "Nb header lines : 4", "Modulo Bat",
+            "mode\ttime/s\tEwe/V\tfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm"]
+    gcpl = [f"1\t{t:.1f}\t{3.0 + 0.1 * t:.3f}\t0\t12.5\t0.5" for t in range(10)]
+    peis = [f"3\t{100 + k}\t3.7\t{float(f)!r}\t{float(z.real)!r}\t{float(-z.imag)!r}"
+            for k, (f, z) in enumerate(zip(FREQ, Z, strict=True))]
+    (s,) = read_spectra(_write(tmp_path, head + gcpl + peis, name="mb.mpt"))
+    _same(s)
+    assert any("10 rows with frequency 0 belong to other techniques" in n for n in s.notes)

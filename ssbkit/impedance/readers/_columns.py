@@ -51,6 +51,7 @@ def _clean(name: str) -> tuple[str, str]:
     raw = name.strip().strip('"').replace("\u2033", "''").replace('"', "''")
     raw = raw.replace("\u2212", "-").replace("\u2013", "-")
     raw = raw.replace("\u2032", "'").replace("\u2019", "'").replace("`", "'")
+    raw = raw.replace("\u00b4", "'")
     unit = ""
     m = _UNIT_RE.search(raw)
     if m:

@@ -81,6 +81,7 @@ def spectra_from_table(
     guess_sign: bool,
     metadata: dict | None = None,
     temperature_c: float | None = None,
+    skip_zero_frequency: bool = False,
 ) -> list[Spectrum]:
     """Spectra from a numeric table whose columns are described by ``cols``.
 
@@ -113,6 +114,9 @@ def spectra_from_table(
         Copied into each spectrum; its ``"notes"`` become the spectra's notes.
     temperature_c : float, optional
         Default temperature (degC).
+    skip_zero_frequency : bool
+        Skip (with a note) rows with frequency 0 even where Z is not 0: the rows
+        of other techniques in a multi-technique file (BioLogic modulo bat).
 
     Returns
     -------
@@ -155,6 +159,13 @@ def spectra_from_table(
     if placeholder.any():
         notes.append(f"{int(placeholder.sum())} all-zero rows skipped (lines "
                      f"{_ranges(line_numbers[placeholder])})")
+    other = (f == 0) & ~placeholder if skip_zero_frequency else np.zeros(f.size, dtype=bool)
+    if other.any():
+        notes.append(f"{int(other.sum())} rows with frequency 0 belong to other techniques "
+                     f"(cycling, OCV, ...) and were skipped (lines "
+                     f"{_ranges(line_numbers[other])})")
+        placeholder = placeholder | other
+    if placeholder.any():
         keep = ~placeholder
         f, zr, zi = f[keep], zr[keep], zi[keep]
         values, line_numbers = values[keep], line_numbers[keep]
@@ -385,6 +396,7 @@ def spectra_from_blocks(
     headerless_ok: bool = True,
     metadata: dict | None = None,
     temperature_c: float | None = None,
+    skip_zero_frequency: bool = False,
 ) -> list[Spectrum]:
     """Spectra from numeric blocks, naming columns from the header line above each.
 
@@ -415,6 +427,8 @@ def spectra_from_blocks(
         Copied into every spectrum.
     temperature_c : float, optional
         Default temperature (degC).
+    skip_zero_frequency : bool
+        See :func:`spectra_from_table`.
 
     Returns
     -------
@@ -432,7 +446,7 @@ def spectra_from_blocks(
             spectra_from_table(
                 path, merged.values, merged.line_numbers, cols, fmt=fmt,
                 z_imag_sign=z_imag_sign, guess_sign=guess_sign, metadata=meta,
-                temperature_c=temperature_c,
+                temperature_c=temperature_c, skip_zero_frequency=skip_zero_frequency,
             )
         )
     if not out:

@@ -79,6 +79,7 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return spectra_from_blocks(
         path, blocks, "\t", fmt=NAME, z_imag_sign=z_imag_sign, guess_sign=False,
         headerless_ok=False, temperature_c=t_c, metadata={"notes": notes},
+        skip_zero_frequency=True,
     )
 
 
