@@ -33,7 +33,8 @@ class Columns:
 
 _UNIT_RE = re.compile(
     r"\s*(?:/|\[|\()\s*"
-    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K|\?|\ufffd)"
+    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K"
+    r"|\?|\ufffd)"
     r"\s*[\])]?\s*$"
 )
 _FREQ = {"freq", "frequency", "f", "fhz", "freq.", "frequency."}

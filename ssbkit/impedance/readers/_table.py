@@ -335,7 +335,7 @@ def _columns_for(
     for line_no, text in reversed(texts[-3:]):
         if len(text) > 2000:
             continue
-        for delim in dict.fromkeys((delimiter, "\t", ",", ";", None)):
+        for delim in dict.fromkeys((delimiter, "\t", ",", ";", None, "  ")):
             names = split_fields(text, delim)
             if len(names) < 2:
                 continue

@@ -7,6 +7,7 @@ garbled lines by number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,14 +246,18 @@ def split_fields(line: str, delimiter: str | None) -> list[str]:
     line : str
         One text line.
     delimiter : str or None
-        Separator; None splits on runs of whitespace.
+        Separator; None splits on runs of whitespace, ``"  "`` on runs of two or
+        more blanks or a tab (header names such as ``Frequency (Hz)``).
 
     Returns
     -------
     list of str
         The fields, stripped of blanks and double quotes.
     """
-    parts = line.strip().split(delimiter)
+    if delimiter == "  ":  # header names with single spaces inside, columns 2+ apart
+        parts = _WIDE.split(line.strip())
+    else:
+        parts = line.strip().split(delimiter)
     parts = [p.strip().strip('"') for p in parts]
     while parts and parts[-1] == "":
         parts.pop()
@@ -332,11 +337,13 @@ def looks_like_header(line: str) -> bool:
     if len(line) > 2000:
         return False
     return any(
-        identify_columns(split_fields(line, d)) is not None for d in ("\t", ",", ";", None)
+        identify_columns(split_fields(line, d)) is not None
+        for d in ("\t", ",", ";", None, "  ")
     )
 
 
 _EMPTY = " \t\r\n,;"
+_WIDE = re.compile(r"\s{2,}|\t")
 
 
 def _next_data(lines: list[str], i: int, stop: int, delimiter: str | None):

@@ -79,4 +79,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return out
 
 
-FORMAT = Format(NAME, read, "Metrohm Autolab: Z60W (ZView-compatible) export; NOVA ASCII tables", EXTENSIONS, sniff=sniff, aliases=("nova", "metrohm"))
+FORMAT = Format(
+    NAME,
+    read,
+    "Metrohm Autolab: Z60W (ZView-compatible) export; NOVA ASCII tables",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("nova", "metrohm"),
+)

@@ -54,4 +54,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME, guess_sign=False)
 
 
-FORMAT = Format(NAME, read, "CH Instruments A.C. Impedance text export", EXTENSIONS, sniff=sniff, aliases=("ch", "chinstruments"))
+FORMAT = Format(
+    NAME,
+    read,
+    "CH Instruments A.C. Impedance text export",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("ch", "chinstruments"),
+)

@@ -72,4 +72,10 @@ def read(
     )
 
 
-FORMAT = Format(NAME, read, "Any CSV/TXT/TSV table (columns named by header, or f, Z', Z'')", EXTENSIONS, aliases=("txt", "tsv", "text", "table"))
+FORMAT = Format(
+    NAME,
+    read,
+    "Any CSV/TXT/TSV table (columns named by header, or f, Z', Z'')",
+    EXTENSIONS,
+    aliases=("txt", "tsv", "text", "table"),
+)

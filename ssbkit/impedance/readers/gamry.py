@@ -114,4 +114,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return out
 
 
-FORMAT = Format(NAME, read, "Gamry Framework .DTA (ZCURVE; drift-corrected columns too)", EXTENSIONS, sniff=sniff, aliases=("dta",))
+FORMAT = Format(
+    NAME,
+    read,
+    "Gamry Framework .DTA (ZCURVE; drift-corrected columns too)",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("dta",),
+)

@@ -35,7 +35,8 @@ def sniff(head: str) -> bool:
     bool
         Whether the content is this format.
     """
-    return head.lstrip().startswith("Procedure") and re.search(r"^\s*f/Hz\s", head, re.M) is not None
+    return (head.lstrip().startswith("Procedure")
+            and re.search(r"^\s*f/Hz\s", head, re.M) is not None)
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:

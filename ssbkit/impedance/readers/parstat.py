@@ -56,4 +56,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME, guess_sign=False)
 
 
-FORMAT = Format(NAME, read, "Princeton Applied Research Parstat text export", EXTENSIONS, sniff=sniff, aliases=())
+FORMAT = Format(
+    NAME,
+    read,
+    "Princeton Applied Research Parstat text export",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=(),
+)

@@ -87,4 +87,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return out
 
 
-FORMAT = Format(NAME, read, "Princeton Applied Research VersaStudio .par", EXTENSIONS, sniff=sniff, aliases=("par",))
+FORMAT = Format(
+    NAME,
+    read,
+    "Princeton Applied Research VersaStudio .par",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("par",),
+)

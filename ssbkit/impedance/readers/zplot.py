@@ -103,4 +103,11 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     return out
 
 
-FORMAT = Format(NAME, read, "Scribner ZPlot/ZView .z (with or without its comment block)", EXTENSIONS, sniff=sniff, aliases=("zview", "scribner"))
+FORMAT = Format(
+    NAME,
+    read,
+    "Scribner ZPlot/ZView .z (with or without its comment block)",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("zview", "scribner"),
+)
