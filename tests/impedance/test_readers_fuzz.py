@@ -246,7 +246,7 @@ def run(n_per_file: int, seed: int, tmp: Path, files: list[Path] | None = None):
             mutate = MUTATIONS[j % len(MUTATIONS)]
             mutated, kind = mutate(data, rng)
             p = tmp / f"m{j % 7}" / base_path.name  # same name: format and temperature stay
-            p.parent.mkdir(exist_ok=True)
+            p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(mutated)
             outcome, detail = classify(p, base, kind)
             counts[outcome] += 1
