@@ -6,6 +6,8 @@ Commands
 ``fit FILE... --circuit C [--temperature-c T ...]``
 ``conductivity FILE... --thickness-cm L (--diameter-cm D | --area-cm2 A) [--circuit C]``
 ``kk FILE``
+``read FILE... [--format F]``  (show spectra and the reader's notes)
+``formats``  (the file formats read)
 
 All take ``--json`` (one JSON document on stdout) and ``--figures DIR``. A
 batch goes on past a file that cannot be read or fitted and reports it; bad
@@ -41,17 +43,74 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def _read_all(files: list[Path]):
+_FORMAT_HELP = "File format (default: detected); 'ssbkit eis formats' lists them."
+
+
+def _read_all(files: list[Path], fmt: str | None = None):
     """Read every file; returns (spectra, failures) and never raises for one bad file."""
+    from ssbkit.errors import SsbkitError
     from ssbkit.impedance.readers import read_spectra
 
+    if fmt is not None:
+        from ssbkit.impedance.readers import _resolve
+
+        _resolve(fmt)  # an unknown --format is a usage error, not a per-file failure
     spectra, failures = [], []
     for p in files:
         try:
-            spectra.extend(read_spectra(p))
-        except InputError as exc:
+            spectra.extend(read_spectra(p, format=fmt))
+        except SsbkitError as exc:
             failures.append({"source": str(p), "message": str(exc)})
     return spectra, failures
+
+
+def _reading_notes(spectra) -> list[dict]:
+    """What the readers skipped, repaired or assumed, per spectrum (for --json)."""
+    return [{"source": s.source, "notes": list(s.notes)} for s in spectra if s.notes]
+
+
+def _print_notes(spectra) -> None:
+    """Reader notes on stderr, so that nothing is skipped or repaired without a word."""
+    for s in spectra:
+        for n in s.notes:
+            typer.echo(f"note: {s.source}: {n}", err=True)
+
+
+@app.command()
+def read(
+    files: list[Path] = typer.Argument(..., help="Impedance files (any supported format)."),
+    fmt: str = typer.Option(None, "--format", help=_FORMAT_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the spectra as one JSON document."),
+) -> None:
+    """Read impedance files and show each spectrum, with what the reader had to assume.
+
+    Exit code 1 when a file could not be read (the others are still shown).
+    """
+    try:
+        spectra, failures = _read_all(files, fmt)
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        _emit_json({"spectra": [s.as_dict() for s in spectra], "failures": failures})
+    else:
+        for s in spectra:
+            t = "" if s.temperature_c is None else f", {s.temperature_c:g} degC"
+            typer.echo(f"{s.source}: {s.metadata.get('format', '?')}, {len(s)} points, "
+                       f"{s.frequency_hz.max():.4g}-{s.frequency_hz.min():.4g} Hz{t}")
+            for n in s.notes:
+                typer.echo(f"  note: {n}")
+        for f in failures:
+            typer.echo(f"failed {f['source']}: {f['message']}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def formats() -> None:
+    """List the impedance file formats ssbkit reads (name, extensions, instrument)."""
+    from ssbkit.impedance.readers import known_formats
+
+    typer.echo(known_formats())
 
 
 def _with_temperatures(spectra, temperatures: list[float] | None):
@@ -80,6 +139,7 @@ def fit(
     f_max_hz: float = typer.Option(None, "--f-max-hz", help="Ignore points above this frequency (Hz)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist/residual figures."),
+    fmt: str = typer.Option(None, "--format", help=_FORMAT_HELP),
 ) -> None:
     """Fit a circuit to every spectrum in FILES (start values read from the data)."""
     from ssbkit.impedance.circuit import parse_circuit
@@ -87,12 +147,13 @@ def fit(
 
     try:
         c = parse_circuit(circuit)
-        spectra, failures = _read_all(files)
+        spectra, failures = _read_all(files, fmt)
         spectra = _with_temperatures(spectra, temperature_c)
         results = fit_many(spectra, circuit=c, weighting=weighting, f_min_hz=f_min_hz, f_max_hz=f_max_hz)
     except InputError as exc:
         _fail(exc)
-    out = {"circuit": str(c), "fits": [], "failures": failures}
+    out = {"circuit": str(c), "fits": [], "failures": failures,
+           "reading_notes": _reading_notes(spectra)}
     for r in results:
         d = r.to_dict()
         if figures is not None and r.success:
@@ -105,6 +166,7 @@ def fit(
     if as_json:
         _emit_json(out)
     else:
+        _print_notes(spectra)
         _print_fits(results, failures)
     if not any(r.success for r in results):
         raise typer.Exit(1)
@@ -145,6 +207,7 @@ def conductivity(
     weighting: str = typer.Option("modulus", "--weighting", help="unit | modulus | proportional."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for Nyquist, residual and Arrhenius figures."),
+    fmt: str = typer.Option(None, "--format", help=_FORMAT_HELP),
 ) -> None:
     """Bulk, grain-boundary and total conductivity of a pellet over temperature, and Ea."""
     from ssbkit.impedance.series import conductivity_series
@@ -152,7 +215,7 @@ def conductivity(
     try:
         if (diameter_cm is None) == (area_cm2 is None):
             raise InputError("give exactly one of --diameter-cm or --area-cm2")
-        spectra, failures = _read_all(files)
+        spectra, failures = _read_all(files, fmt)
         spectra = _with_temperatures(spectra, temperature_c)
         if not spectra:
             raise InputError("no spectrum could be read: " + "; ".join(f["message"] for f in failures))
@@ -169,6 +232,7 @@ def conductivity(
         _fail(exc)
     d = cs.to_dict()
     d["failures"] = failures + d["failures"]
+    d["reading_notes"] = _reading_notes(spectra)
     if figures is not None:
         from ssbkit.impedance.plots import plot_arrhenius, plot_fit, plot_nyquist
 
@@ -181,6 +245,7 @@ def conductivity(
     if as_json:
         _emit_json(d)
     else:
+        _print_notes(spectra)
         _print_series(cs, d["failures"])
     if not any(f.success for f in cs.fits):
         raise typer.Exit(1)
@@ -218,13 +283,14 @@ def kk(
     threshold: float = typer.Option(0.02, "--threshold", help="Largest residual (fraction of |Z|) of a valid spectrum."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the residual figure."),
+    fmt: str = typer.Option(None, "--format", help=_FORMAT_HELP),
 ) -> None:
     """Linear Kramers-Kronig test (Schönleber's mu criterion) of every spectrum in FILE."""
     from ssbkit.impedance.kk import kk_test
     from ssbkit.impedance.readers import read_spectra
 
     try:
-        spectra = read_spectra(file)
+        spectra = read_spectra(file, format=fmt)
         results = [kk_test(s, threshold=threshold) for s in spectra]
     except InputError as exc:
         _fail(exc)
@@ -239,8 +305,9 @@ def kk(
             d["figure"] = _save(plot_kk(r), figures, _slug(s.source) + "_kk.png")
         out.append(d)
     if as_json:
-        _emit_json({"kk": out})
+        _emit_json({"kk": out, "reading_notes": _reading_notes(spectra)})
     else:
+        _print_notes(spectra)
         for d in out:
             verdict = "valid" if d["valid"] else "NOT valid"
             typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, mu = {d['mu']:.3f}, "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import FileFormatError, InputError
+from ..records import Record
 
 __all__ = ["MIN_POINTS", "Spectrum", "check_rows", "make_spectrum", "require_nonzero_z"]
 
@@ -22,7 +23,7 @@ MIN_POINTS = 3
 
 
 @dataclass(frozen=True, eq=False)
-class Spectrum:
+class Spectrum(Record):
     """An impedance spectrum.
 
     Attributes
@@ -37,8 +38,20 @@ class Spectrum:
     temperature_c : float or None
         Sample temperature (degC) where the file or its name gives one.
     metadata : dict
-        Free-form facts from the reader (format, columns used, sign convention,
-        notes such as "rows were sorted").
+        Free-form facts from the reader (format, columns used, sign convention).
+    notes : tuple of str
+        What the reader repaired, skipped, split or assumed (a skipped line and
+        its number, how the Z'' sign was taken, rows sorted, a file split into
+        several spectra). Empty when the file was read exactly as written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = Spectrum(np.array([1e3, 1.0]), np.array([10 - 1j, 20 - 5j]), "demo",
+    ...              notes=("sign taken from header",))
+    >>> back = Spectrum.from_json(s.to_json())
+    >>> back.notes, bool(np.all(back.z_ohm == s.z_ohm))
+    (('sign taken from header',), True)
     """
 
     frequency_hz: np.ndarray
@@ -46,6 +59,7 @@ class Spectrum:
     source: str
     temperature_c: float | None = None
     metadata: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         f = np.array(self.frequency_hz, dtype=float)
@@ -54,6 +68,23 @@ class Spectrum:
         z.flags.writeable = False
         object.__setattr__(self, "frequency_hz", f)
         object.__setattr__(self, "z_ohm", z)
+        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
+
+    def with_notes(self, *notes: str) -> Spectrum:
+        """The same spectrum with ``notes`` appended (duplicates are not repeated).
+
+        Parameters
+        ----------
+        *notes : str
+            Notes to add.
+
+        Returns
+        -------
+        Spectrum
+            A copy carrying the extra notes.
+        """
+        new = tuple(n for n in dict.fromkeys(notes) if n not in self.notes)
+        return replace(self, notes=self.notes + new) if new else self
 
     def __len__(self) -> int:
         return int(self.frequency_hz.size)
@@ -79,7 +110,18 @@ class Spectrum:
         return None if self.temperature_c is None else self.temperature_c + 273.15
 
     def sorted(self, descending: bool = True) -> Spectrum:
-        """The same spectrum ordered by frequency (high to low by default)."""
+        """The same spectrum ordered by frequency (high to low by default).
+
+        Parameters
+        ----------
+        descending : bool
+            High to low frequency (True) or low to high.
+
+        Returns
+        -------
+        Spectrum
+            The reordered copy.
+        """
         order = np.argsort(self.frequency_hz, kind="stable")
         if descending:
             order = order[::-1]
@@ -87,6 +129,16 @@ class Spectrum:
 
     def masked(self, fmin: float | None = None, fmax: float | None = None) -> Spectrum:
         """Only the points with ``fmin <= f <= fmax`` (Hz); either bound may be None.
+
+        Parameters
+        ----------
+        fmin, fmax : float, optional
+            Frequency bounds (Hz), inclusive.
+
+        Returns
+        -------
+        Spectrum
+            The masked copy (``metadata["mask_hz"]`` records the bounds).
 
         Raises
         ------
@@ -110,28 +162,19 @@ class Spectrum:
             self, frequency_hz=self.frequency_hz[keep], z_ohm=self.z_ohm[keep], metadata=meta
         )
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict (lists of floats; Z split into real and imaginary parts)."""
-        return {
-            "source": self.source,
-            "temperature_c": self.temperature_c,
-            "frequency_hz": self.frequency_hz.tolist(),
-            "z_real_ohm": self.z_real.tolist(),
-            "z_imag_ohm": self.z_imag.tolist(),
-            "metadata": _jsonable(self.metadata),
-        }
+    def as_dict(self) -> dict:
+        """JSON-ready dict of every field, plus ``z_real_ohm``/``z_imag_ohm`` lists.
 
-
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
+        Returns
+        -------
+        dict
+            The record's fields (complex Z as ``{"real": ..., "imag": ...}``)
+            and the derived real and imaginary columns for readers of the JSON.
+        """
+        out = super().as_dict()
+        out["z_real_ohm"] = out["z_ohm"]["real"]
+        out["z_imag_ohm"] = out["z_ohm"]["imag"]
+        return out
 
 
 def _where(source: str, lines: np.ndarray | None, i: int) -> str:
@@ -141,7 +184,20 @@ def _where(source: str, lines: np.ndarray | None, i: int) -> str:
 
 
 def require_nonzero_z(spectrum: Spectrum, what: str) -> np.ndarray:
-    """|Z| of ``spectrum`` (ohm); raise InputError where it is 0 (no 1/|Z| weighting possible)."""
+    """|Z| of ``spectrum`` (ohm); raise InputError where it is 0 (no 1/|Z| weighting possible).
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        The spectrum.
+    what : str
+        The analysis that needs |Z| > 0, named in the error.
+
+    Returns
+    -------
+    numpy.ndarray
+        |Z| (ohm) at each point.
+    """
     mod = np.abs(spectrum.z_ohm)
     if not np.all(mod > 0):
         i = int(np.argmin(mod))
@@ -163,6 +219,20 @@ def check_rows(
     """Raise :class:`~ssbkit.errors.FileFormatError` for NaN/inf rows or frequencies <= 0.
 
     The message names ``source`` and the first bad line (or point).
+
+    Parameters
+    ----------
+    frequency_hz, z_real_ohm, z_imag_ohm : numpy.ndarray
+        Equal-length columns.
+    source : str
+        File or label for the message.
+    line_numbers : numpy.ndarray, optional
+        1-based line of each row.
+
+    Returns
+    -------
+    None
+        Returns only when every row is valid.
     """
     f, zr, zi = frequency_hz, z_real_ohm, z_imag_ohm
     lines = line_numbers
@@ -193,6 +263,7 @@ def make_spectrum(
     metadata: dict | None = None,
     line_numbers: Sequence[int] | np.ndarray | None = None,
     min_points: int = MIN_POINTS,
+    notes: Sequence[str] = (),
 ) -> Spectrum:
     """Validate columns and build a :class:`Spectrum` sorted from high to low frequency.
 
@@ -206,11 +277,19 @@ def make_spectrum(
     temperature_c : float, optional
         Sample temperature (degC).
     metadata : dict, optional
-        Copied into the spectrum; a note is added when the rows had to be sorted.
+        Copied into the spectrum.
     line_numbers : array_like of int, optional
         1-based line of each row in the source file, so that errors can name it.
     min_points : int
         Fewest points accepted (default 3).
+    notes : sequence of str
+        Notes for :attr:`Spectrum.notes`; one is added when the rows had to be
+        sorted.
+
+    Returns
+    -------
+    Spectrum
+        The validated spectrum, high to low frequency.
 
     Raises
     ------
@@ -238,7 +317,7 @@ def make_spectrum(
             f"{source}: {f.size} data point(s); a spectrum needs at least {min_points}"
         )
     meta = dict(metadata or {})
-    meta["notes"] = list(meta.get("notes", []))
+    note_list = [*meta.pop("notes", []), *notes]
     order = np.argsort(-f, kind="stable")
     fs = f[order]
     dup = np.flatnonzero(np.diff(fs) == 0)
@@ -252,11 +331,12 @@ def make_spectrum(
         )
     if not np.array_equal(order, np.arange(f.size)):
         if not np.array_equal(order, np.arange(f.size)[::-1]):
-            meta["notes"].append("rows were not in frequency order; sorted")
+            note_list.append("rows were not in frequency order; sorted")
     return Spectrum(
         frequency_hz=fs,
         z_ohm=(zr + 1j * zi)[order],
         source=str(source),
         temperature_c=None if temperature_c is None else float(temperature_c),
         metadata=meta,
+        notes=tuple(dict.fromkeys(note_list)),
     )

@@ -23,7 +23,7 @@ def test_make_spectrum_sorts_high_to_low_and_notes_it():
     s = make_spectrum(f[perm], z.real[perm], z.imag[perm], source="x")
     assert np.all(np.diff(s.frequency_hz) < 0)
     np.testing.assert_allclose(s.z_ohm, z, rtol=1e-14)
-    assert any("sorted" in n for n in s.metadata["notes"])
+    assert any("sorted" in n for n in s.notes)
 
 
 def test_ascending_input_is_reversed_without_a_note():
@@ -31,7 +31,7 @@ def test_ascending_input_is_reversed_without_a_note():
     z = _rc(f)
     s = make_spectrum(f, z.real, z.imag, source="x")
     assert s.frequency_hz[0] == pytest.approx(1e5)
-    assert s.metadata["notes"] == []
+    assert s.notes == ()
 
 
 def test_rc_apex_at_omega_tau_one():

@@ -23,6 +23,8 @@ class Columns:
     freq_factor: float = 1.0
     z_factor: float = 1.0
     imag_negated: bool | None = None  # None: the header does not say
+    real_negated: bool = False
+    unreadable_unit: tuple[str, ...] = ()  # columns whose unit was lost ('?'), taken as SI
     phase_negated: bool = False
     phase_rad: bool = False
     angular: bool = False
@@ -31,7 +33,8 @@ class Columns:
 
 _UNIT_RE = re.compile(
     r"\s*(?:/|\[|\()\s*"
-    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K)"
+    r"([kmM]?(?:[Oo]hms?|\u03a9|\u2126)|[kmM]?Hz|rad/s|rad|\u00b0C|degC|deg|\u00b0|degrees?|K"
+    r"|\?|\ufffd)"
     r"\s*[\])]?\s*$"
 )
 _FREQ = {"freq", "frequency", "f", "fhz", "freq.", "frequency."}
@@ -47,7 +50,9 @@ _PHASE = {"phase", "phase(z)", "zphz", "phz", "theta", "phi", "phasez", "phasean
 def _clean(name: str) -> tuple[str, str]:
     """(role key, unit text) of a column header."""
     raw = name.strip().strip('"').replace("\u2033", "''").replace('"', "''")
+    raw = raw.replace("\u2212", "-").replace("\u2013", "-")
     raw = raw.replace("\u2032", "'").replace("\u2019", "'").replace("`", "'")
+    raw = raw.replace("\u00b4", "'")
     unit = ""
     m = _UNIT_RE.search(raw)
     if m:
@@ -68,11 +73,30 @@ def _ohm_factor(unit: str) -> float:
 
 
 def identify_columns(names: list[str]) -> Columns | None:
-    """Roles of the columns named ``names``, or None if frequency and Z are not all there."""
+    """Roles of the columns named ``names``, or None if frequency and Z are not all there.
+
+    Parameters
+    ----------
+    names : list of str
+        Column names of a header line, in order.
+
+    Returns
+    -------
+    Columns or None
+        Column indices, unit factors and the signs the header states.
+
+    Examples
+    --------
+    >>> c = identify_columns(["freq/Hz", "-Z' (Ohm)", "-Z'' (Ohm)"])
+    >>> c.freq, c.real, c.imag, c.real_negated, c.imag_negated
+    (0, 1, 2, True, True)
+    """
     roles: dict[str, int] = {}
     info: dict[str, object] = {}
     for j, name in enumerate(names):
         key, unit = _clean(name)
+        pending: dict[str, object] = {}
+        lost = unit in ("?", "\ufffd")
         neg = key.startswith("-")
         bare = key.lstrip("-+")
         if re.search(r"(^|[(|])y", bare):  # admittance columns: Re(Y), |Y|, Y'
@@ -80,31 +104,38 @@ def identify_columns(names: list[str]) -> Columns | None:
         if bare in _FREQ or bare.startswith("freq"):
             role = "freq"
             prefix = {"k": 1e3, "M": 1e6, "m": 1e-3}
-            info["freq_factor"] = prefix.get(unit[:1], 1.0) if "Hz" in unit else 1.0
+            pending["freq_factor"] = prefix.get(unit[:1], 1.0) if "Hz" in unit else 1.0
         elif bare in {"omega", "w", "ω", "angularfrequency"}:
             role = "freq"
-            info["angular"] = True
+            pending["angular"] = True
         elif bare in _REAL:
             role = "real"
-            info["z_factor"] = _ohm_factor(unit)
+            pending["z_factor"] = _ohm_factor(unit)
+            pending["real_negated"] = neg
         elif bare in _IMAG:
             role = "imag"
-            info["imag_negated"] = neg
+            pending["imag_negated"] = neg
         elif bare in _MOD:
             role = "modulus"
-            info.setdefault("z_factor", _ohm_factor(unit))
+            if "real" not in roles:
+                pending["z_factor"] = _ohm_factor(unit)
         elif bare in _PHASE:
             role = "phase"
-            info["phase_negated"] = neg
-            info["phase_rad"] = unit == "rad"
+            pending["phase_negated"] = neg
+            pending["phase_rad"] = unit == "rad"
         elif "cycle" in bare:
             role = "cycle"
         elif bare.startswith("temp"):
             role = "temperature"
-            info["temperature_kelvin"] = unit == "K"
+            pending["temperature_kelvin"] = unit == "K"
         else:
             continue
-        roles.setdefault(role, j)
+        if role in roles:
+            continue
+        roles[role] = j
+        info.update(pending)
+        if lost:
+            info["unreadable_unit"] = (*info.get("unreadable_unit", ()), name)  # type: ignore[misc]
     if "freq" not in roles:
         return None
     if not ({"real", "imag"} <= roles.keys() or {"modulus", "phase"} <= roles.keys()):

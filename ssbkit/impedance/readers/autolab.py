@@ -14,29 +14,58 @@ from ...errors import FileFormatError
 from ..spectrum import Spectrum
 from . import delimited
 from ._columns import Columns
+from ._format import Format
 from ._table import spectra_from_table
-from ._text import find_blocks
+from ._text import find_blocks, merge_blocks
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "autolab"
 EXTENSIONS = ()
 
 
 def sniff(head: str) -> bool:
-    """True for the Z60W (ZView-compatible) export of Autolab FRA/NOVA."""
+    """True for the Z60W (ZView-compatible) export of Autolab FRA/NOVA.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     first = head.lstrip().splitlines()[0] if head.strip() else ""
     return "Z60W Data File" in first
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """The spectrum in an Autolab export."""
+    """The spectrum in an Autolab export.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        The spectra, in file order.
+    """
     if not sniff("\n".join(lines[:2])):
         return delimited.read(path, lines, z_imag_sign=z_imag_sign, fmt=NAME)
     head = next((i for i, ln in enumerate(lines) if "Freq" in ln and "Z'" in ln), None)
     if head is None:
         raise FileFormatError(f"{path}: no column line with 'Freq' and Z' (truncated?)")
-    blocks = find_blocks(path, lines, ",", start=head + 1)
+    merged = merge_blocks(path, find_blocks(path, lines, ",", start=head + 1),
+                          leading_is_junk=True)
+    blocks = [merged] if merged is not None else []
     if not blocks or blocks[0].values.shape[1] < 6:
         raise FileFormatError(f"{path}: expected comma-separated rows of 9 values after line "
                               f"{head + 1}")
@@ -45,5 +74,16 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
     out: list[Spectrum] = []
     for b in blocks:
         out.extend(spectra_from_table(path, b.values, b.line_numbers, cols, fmt=NAME,
-                                      z_imag_sign=z_imag_sign, guess_sign=False))
+                                      z_imag_sign=z_imag_sign, guess_sign=False,
+                                      metadata={"notes": b.notes}))
     return out
+
+
+FORMAT = Format(
+    NAME,
+    read,
+    "Metrohm Autolab: Z60W (ZView-compatible) export; NOVA ASCII tables",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("nova", "metrohm"),
+)

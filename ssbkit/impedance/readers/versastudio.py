@@ -13,26 +13,53 @@ from pathlib import Path
 from ...errors import FileFormatError
 from ..spectrum import Spectrum
 from ._columns import identify_columns
+from ._format import Format
 from ._table import spectra_from_table
-from ._text import find_blocks, split_fields
+from ._text import find_blocks, merge_blocks, split_fields
 
-__all__ = ["EXTENSIONS", "NAME", "read", "sniff"]
+__all__ = ["EXTENSIONS", "FORMAT", "NAME", "read", "sniff"]
 
 NAME = "versastudio"
 EXTENSIONS = (".par",)
 
 
 def sniff(head: str) -> bool:
-    """True for a VersaStudio ``.par`` file."""
+    """True for a VersaStudio ``.par`` file.
+
+    Parameters
+    ----------
+    head : str
+        The first 8 KiB of the file, decoded.
+
+    Returns
+    -------
+    bool
+        Whether the content is this format.
+    """
     return "<Application>" in head and "VersaStudio" in head
 
 
 def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
-    """Spectra of the impedance segments of a ``.par`` file."""
+    """Spectra of the impedance segments of a ``.par`` file.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    lines : list of str
+        Its text lines.
+    z_imag_sign : {"auto", "+", "-"}
+        See :func:`ssbkit.impedance.readers.read_spectra`.
+
+    Returns
+    -------
+    list of Spectrum
+        The spectra, in file order.
+    """
     out: list[Spectrum] = []
     i = 0
     while i < len(lines):
-        m = re.match(r"\s*<Segment(\d+)>", lines[i])
+        m = re.match(r"\s*<Segment(\d{1,9})>", lines[i])
         if not m:
             i += 1
             continue
@@ -46,13 +73,25 @@ def read(path: Path, lines: list[str], *, z_imag_sign: str) -> list[Spectrum]:
             names = split_fields(lines[define].split("=", 1)[1], ",")
             cols = identify_columns(names)
             if cols is not None:
-                for b in find_blocks(path, lines, ",", start=define + 1, stop=end):
+                b = merge_blocks(path, find_blocks(path, lines, ",", start=define + 1, stop=end),
+                                 leading_is_junk=True)
+                if b is not None:
                     out.extend(spectra_from_table(
                         path, b.values, b.line_numbers, cols, fmt=NAME,
                         z_imag_sign=z_imag_sign, guess_sign=False,
-                        metadata={"segment": int(m.group(1))},
+                        metadata={"segment": int(m.group(1)), "notes": b.notes},
                     ))
         i = end + 1
     if not out:
         raise FileFormatError(f"{path}: no segment with Frequency and Z Real/Z Imag columns")
     return out
+
+
+FORMAT = Format(
+    NAME,
+    read,
+    "Princeton Applied Research VersaStudio .par",
+    EXTENSIONS,
+    sniff=sniff,
+    aliases=("par",),
+)
