@@ -1,0 +1,1 @@
+"""Processing: from precursors to glass-ceramic (batch, milling, DTA/DSC, kinetics, heat treatment)."""
