@@ -244,7 +244,7 @@ def plan_batch(
     --------
     >>> plan = plan_batch("75Li2S-25P2S5", mass_g=1.0)
     >>> [(l.formula, round(l.weigh_g, 4)) for l in plan.lines]
-    [('P2S5', 0.6174), ('Li2S', 0.3826)]
+    [('P2S5', 0.6172), ('Li2S', 0.3828)]
     """
     mass = require_positive("batch mass (mass_g, g)", mass_g)
     tgt = parse_composition(target)

@@ -244,6 +244,7 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float])
     if not (lo_win.sum() >= 2 and hi_win.sum() >= 2):
         base = Line(base.slope, float(y[int(lft[0])] - base.slope * tl))
     exc = y - base.at(g.t)
+    i = _refine_index(exc, i)
     height = float(exc[i])
     a, b = i, i
     lo_t, hi_t = max(bounds[0], tl - fwhm), min(bounds[1], tr + fwhm)
@@ -257,10 +258,27 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float])
     area = float(np.trapezoid(exc[a:b + 1], g.t[a:b + 1]))
     enthalpy = area / g.beta_K_per_s if g.calibrated else math.nan
     # report lines in the curve's own sign
-    return ThermalPeak(kind=kind, onset_C=onset, peak_C=float(g.t[i]), start_C=float(g.t[a]),
+    return ThermalPeak(kind=kind, onset_C=onset, peak_C=_vertex(g.t, sign * g.qs - base.at(g.t), i), start_C=float(g.t[a]),
                        end_C=float(g.t[b]), height=height, enthalpy_J_per_g=enthalpy,
                        baseline=Line(sign * base.slope, sign * base.intercept),
                        tangent=Line(sign * tan.slope, sign * tan.intercept))
+
+
+def _refine_index(exc: np.ndarray, i: int) -> int:
+    """Index of the largest excess over the baseline near ``i`` (the raw maximum may sit on a slope)."""
+    lo, hi = max(0, i - 50), min(exc.size, i + 51)
+    return lo + int(np.argmax(exc[lo:hi]))
+
+
+def _vertex(t: np.ndarray, y: np.ndarray, i: int) -> float:
+    """Peak temperature refined by a parabola through the three points around ``i``."""
+    if i <= 0 or i >= t.size - 1:
+        return float(t[i])
+    y0, y1, y2 = y[i - 1], y[i], y[i + 1]
+    den = y0 - 2 * y1 + y2
+    if den >= 0:
+        return float(t[i])
+    return float(t[i] + 0.5 * (y0 - y2) / den * (t[i + 1] - t[i]))
 
 
 def _valley(exc: np.ndarray, k: int, direction: int, height: float) -> bool:
