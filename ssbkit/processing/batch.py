@@ -267,6 +267,11 @@ def _refuse_unbalanced(target: str, names: list[str], tgt: Composition, resid: n
                        els: list[str]) -> None:
     if resid.max() <= _BALANCE_RTOL:
         return
+    supplied = {el for p in names for el in map(str, parse_composition(p).elements)}
+    absent = [el for el in els if tgt.get(el, 0.0) > 0 and el not in supplied]
+    if absent:
+        raise InputError(f"precursors {names} cannot make {target!r} ({tgt.reduced_formula}): "
+                         f"no precursor contains {', '.join(absent)}")
     bad = [el for el, r in zip(els, resid, strict=True) if r > _BALANCE_RTOL]
     missing = [el for el in bad if tgt.get(el, 0.0) > 0]
     extra = [el for el in bad if tgt.get(el, 0.0) == 0]
@@ -275,7 +280,7 @@ def _refuse_unbalanced(target: str, names: list[str], tgt: Composition, resid: n
         why.append(f"{', '.join(missing)} cannot be balanced")
     if extra:
         why.append(f"{', '.join(extra)} would be left over (not in the target)")
-    raise InputError(f"precursors {names} cannot make {target!r} ({tgt.formula}): {'; '.join(why)}")
+    raise InputError(f"precursors {names} cannot make {target!r} ({tgt.reduced_formula}): {'; '.join(why)}")
 
 
 def _sheet(target: str, tgt: Composition, mass: float, names: list[str], pre: list[Composition],
@@ -305,6 +310,6 @@ def _sheet(target: str, tgt: Composition, mass: float, names: list[str], pre: li
     if abs(balance - mass) > 1e-9 * mass:  # the mass balance of the stoichiometric part
         raise InputError(f"mass balance of {target!r} does not close: {balance} g vs {mass} g")
     notes.append("weighing order: largest mass first")
-    return BatchPlan(target=target, target_formula=tgt.formula, batch_mass_g=mass, lines=lines,
+    return BatchPlan(target=target, target_formula=tgt.reduced_formula, batch_mass_g=mass, lines=lines,
                      total_weigh_g=float(sum(line.weigh_g for line in lines)),
                      balance_residual=residual, notes=tuple(notes))

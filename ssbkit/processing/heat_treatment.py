@@ -105,7 +105,7 @@ def _avrami(n: float) -> float:
 
 
 def kinetics_from_single_scan(tp_C: float, beta_K_per_min: float, *, ea_kJ_per_mol: float,
-                              n: float) -> JmakKinetics:
+                              n: float, ea_se_kJ_per_mol: float = 0.0, n_se: float = 0.0) -> JmakKinetics:
     """JMAK kinetics from one scan: ``k0`` from the Kissinger peak condition with a given Ea.
 
     ``beta Ea / (R Tp^2) = k0 exp(-Ea / (R Tp))`` (Kissinger 1957) fixes ``k0``
@@ -121,6 +121,8 @@ def kinetics_from_single_scan(tp_C: float, beta_K_per_min: float, *, ea_kJ_per_m
         Activation energy (from Kissinger on several rates, or the literature).
     n : float
         Avrami exponent.
+    ea_se_kJ_per_mol, n_se : float
+        Standard uncertainties; ``k0`` moves with Ea so that the peak stays at ``tp_C``.
 
     Returns
     -------
@@ -131,7 +133,13 @@ def kinetics_from_single_scan(tp_C: float, beta_K_per_min: float, *, ea_kJ_per_m
     ea = require_positive("ea_kJ_per_mol", ea_kJ_per_mol) * 1e3
     cite("Kissinger1957", "peak condition")
     ln_k0 = math.log(beta * ea / (R_GAS * tk ** 2)) + ea / (R_GAS * tk)
-    return JmakKinetics(ea / 1e3, ln_k0, _avrami(n), source=f"single scan Tp={tp_C:g} degC at {beta * 60:g} K/min")
+    se = float(ea_se_kJ_per_mol)
+    if not (math.isfinite(se) and se >= 0):
+        raise InputError(f"ea_se_kJ_per_mol must be >= 0, got {ea_se_kJ_per_mol!r}")
+    jac = 1e3 * (1.0 / ea + 1.0 / (R_GAS * tk))  # d ln k0 / d Ea[kJ/mol] at fixed Tp
+    cov = ((se ** 2, se ** 2 * jac), (se ** 2 * jac, se ** 2 * jac ** 2))
+    return JmakKinetics(ea / 1e3, ln_k0, _avrami(n), cov, float(n_se),
+                        source=f"single scan Tp={tp_C:g} degC at {beta * 60:g} K/min")
 
 
 def jmak_fraction(time_s: float | np.ndarray, temperature_C: float | np.ndarray,
@@ -286,7 +294,8 @@ class HeatTreatmentMap(Record):
     sigma_S_per_cm
         Predicted conductivity at 25 degC, shape (n_T, n_t).
     recommended_T_C, recommended_time_h
-        Lowest temperature and shortest time within 2 % of the best sigma outside the window.
+        Best treatment outside the window by the 2.5 % quantile of sigma (robust to the
+        uncertainties); among those within 2 % of it, the shortest time, then the lowest temperature.
     sigma_recommended_S_per_cm, sigma_interval_S_per_cm
         Predicted sigma there and its 95 % interval (Monte Carlo over the kinetics,
         ``n``, sigma_crystal and the window boundary).
@@ -350,7 +359,7 @@ def _best(sig: np.ndarray, allowed: np.ndarray, t_c: np.ndarray, t_h: np.ndarray
     if not np.isfinite(top):
         raise InputError("every grid point lies in the unwanted-phase window: lower the temperatures")
     ok = np.argwhere(masked >= top - math.log10(1.02))
-    i, j = min(ok, key=lambda ij: (t_c[ij[0]], t_h[ij[1]]))
+    i, j = min(ok, key=lambda ij: (t_h[ij[1]], t_c[ij[0]]))
     return int(i), int(j)
 
 
@@ -412,10 +421,15 @@ def heat_treatment_map(
     x = jmak_fraction(t_h[None, :] * 3600.0, t_c[:, None], kinetics)
     y = np.broadcast_to(unwanted.share(t_c)[:, None], x.shape) if unwanted else np.zeros_like(x)
     log_s = table(np.stack([x, y], axis=-1))
-    allowed = y <= 0.0
-    i, j = _best(log_s, allowed, t_c, t_h)
-    s_lo, s_hi, tr_lo, tr_hi = _intervals(kinetics, table, sc, sigma_crystal_rel_err, unwanted, t_c, t_h,
-                                          (i, j), n_samples, seed, progress)
+    allowed = np.asarray(y) <= 0.0
+    samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress)
+    score = np.percentile(samples, 2.5, axis=0) if samples is not None else log_s
+    i, j = _best(score, allowed, t_c, t_h)
+    if samples is not None:
+        s_lo, s_hi = (float(v) for v in 10 ** np.percentile(samples[:, i, j], [2.5, 97.5]))
+        tr_lo, tr_hi = (float(v) for v in np.percentile(t_opt, [2.5, 97.5]))
+    else:
+        s_lo = s_hi = tr_lo = tr_hi = math.nan
     notes = []
     if unwanted is not None:
         notes.append(f"{unwanted.name} forms between {unwanted.onset_C:g} and {unwanted.onset_high_C:g} degC "
@@ -431,17 +445,17 @@ def heat_treatment_map(
                             kinetics=kinetics, unwanted=unwanted, notes=tuple(notes))
 
 
-def _intervals(kin: JmakKinetics, table, sc: float, rel: float, unwanted: UnwantedPhase | None,
-               t_c: np.ndarray, t_h: np.ndarray, best: tuple[int, int], n: int, seed: int,
-               progress: Progress | None) -> tuple[float, float, float, float]:
-    """95 % intervals of sigma at the recommendation and of the recommended temperature."""
+def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | None, t_c: np.ndarray,
+             t_h: np.ndarray, n: int, seed: int, progress: Progress | None):
+    """Monte Carlo log10 sigma maps (n, n_T, n_t) and each sample's optimal temperature."""
     if n <= 0:
-        return math.nan, math.nan, math.nan, math.nan
+        return None, None
     rng = np.random.default_rng(seed)
     cov = np.array(kin.cov_ea_lnk0, float)
-    draws = rng.multivariate_normal([kin.ea_kJ_per_mol, kin.ln_k0_per_s], cov, size=n) \
+    draws = rng.multivariate_normal([kin.ea_kJ_per_mol, kin.ln_k0_per_s], cov, size=n, method="svd") \
         if np.any(cov) else np.tile([kin.ea_kJ_per_mol, kin.ln_k0_per_s], (n, 1))
-    sig_best, t_best = [], []
+    out = np.empty((n, t_c.size, t_h.size))
+    t_best = np.empty(n)
     for k in range(n):
         nk = max(0.3, kin.n + kin.n_se * rng.standard_normal())
         kk = JmakKinetics(float(draws[k, 0]), float(draws[k, 1]), nk)
@@ -452,12 +466,9 @@ def _intervals(kin: JmakKinetics, table, sc: float, rel: float, unwanted: Unwant
             y = np.broadcast_to(unwanted.share(t_c, onset)[:, None], x.shape)
         else:
             y = np.zeros_like(x)
-        log_s = table(np.stack([x, y], axis=-1)) + shift * x  # crystal sigma error scales with x
-        sig_best.append(10 ** log_s[best])
-        i, _ = _best(log_s, np.asarray(y) <= 0.0, t_c, t_h) if np.any(np.asarray(y) <= 0) else best
-        t_best.append(t_c[i])
+        out[k] = table(np.stack([x, y], axis=-1)) + shift * x  # crystal sigma error scales with x
+        allowed = np.asarray(y) <= 0.0
+        t_best[k] = t_c[_best(out[k], allowed, t_c, t_h)[0]] if allowed.any() else math.nan
         if (k + 1) % 50 == 0:
             report(progress, k + 1, n, "uncertainty")
-    lo, hi = np.percentile(sig_best, [2.5, 97.5])
-    tlo, thi = np.percentile(t_best, [2.5, 97.5])
-    return float(lo), float(hi), float(tlo), float(thi)
+    return out, t_best[np.isfinite(t_best)]
