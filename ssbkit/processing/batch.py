@@ -303,6 +303,9 @@ def _sheet(target: str, tgt: Composition, mass: float, names: list[str], pre: li
         rows.append([name, 0.0, float(comp.weight), 0.0, 0.0, purity.get(name, 1.0), extra,
                      extra / purity.get(name, 1.0)])
         notes.append(f"{name}: excess of {e:g} x batch mass (not needed by the stoichiometry)")
+    unused = [r[0] for r in rows if not (r[7] > 0 or r[1] > 0)]
+    if unused:
+        notes.append(f"not needed for this target (0 mol): {', '.join(unused)}")
     rows = [r for r in rows if r[7] > 0 or r[1] > 0]
     rows.sort(key=lambda r: -r[7])
     lines = tuple(PrecursorMass(*r, order=i + 1) for i, r in enumerate(rows))  # type: ignore[misc]
