@@ -376,7 +376,7 @@ def _step_at(g: _Grid, i: int, window: tuple[float, float]) -> tuple[GlassTransi
     onset, end = _cross(glass, tan), _cross(tan, liquid)
     if not (onset < ti < end):
         return None, f"the tangent near {ti:.1f} degC does not meet the baselines on either side"
-    mid_curve = g.qs - 0.5 * (glass.at(g.t) + liquid.at(g.t))
+    mid_curve = g.q - 0.5 * (glass.at(g.t) + liquid.at(g.t))
     tm = _zero_crossing(g.t[_mask(g.t, onset, end)], mid_curve[_mask(g.t, onset, end)], ti)
     step = float(glass.at(tm) - liquid.at(tm))
     if not step > 3.0 * max(float(np.std(resid)), g.noise * 0.1):
@@ -474,6 +474,10 @@ def analyze_dsc(
         gt = _glass_transition(g, tgw, notes)
         if gt is not None:
             cite("ASTME1356", "tangent-onset Tg")
+            spacing = float(g.t[1] - g.t[0])
+            if gt.end_C - gt.onset_C < 15 * spacing:
+                notes.append(f"the glass step spans only {(gt.end_C - gt.onset_C) / spacing:.0f} points "
+                             f"({spacing:.2g} K apart): Tg may be off by ~{spacing:.1g} K")
     tm = float(tm_C) if tm_C is not None else (melting[0].peak_C if melting and exo else math.nan)
     res = DscAnalysis(source=curve.source, heating_rate_K_per_min=curve.heating_rate_K_per_min,
                       heat_flow_unit=curve.heat_flow_unit, glass_transition=gt,

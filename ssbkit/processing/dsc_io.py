@@ -236,8 +236,7 @@ def _header_table(path: Path, lines: list[str], instrument: str) -> _Table:
         raise FileFormatError(f"{path}: no header line with column names before the numbers")
     k = first_num - 1
     unit_line = None
-    if all(re.fullmatch(r"\s*[\[\(]?[^\[\]()]*[\]\)]?\s*", c) and not _looks_like_name(c)
-           for c in _split(lines[k].strip(), sep) if c):
+    if all(_is_unit_cell(c) for c in _split(lines[k].strip(), sep) if c):
         unit_line = _split(lines[k].strip(), sep)
         k -= 1
     while k >= 0 and not lines[k].strip():
@@ -255,9 +254,14 @@ def _header_table(path: Path, lines: list[str], instrument: str) -> _Table:
     return _Table(list(names), list(units), rows, nums, meta, instrument)
 
 
-def _looks_like_name(cell: str) -> bool:
-    c = cell.strip().strip("[]()")
-    return c.lower() in {"index", "time", "temp", "temperature", "value", "heat flow", "ts", "tr", "t", "dsc"}
+_UNITS = {"s", "sec", "min", "h", "°c", "c", "k", "degc", "mw", "w", "w/g", "mw/mg", "uv", "µv", "uv/mg",
+          "µv/mg", "%", "mg", "%/min", "ml/min", "uv/mw", "j/g", "1/s"}
+
+
+def _is_unit_cell(cell: str) -> bool:
+    """A cell of a unit line: bracketed (``[s]``, ``(mW)``) or a bare unit symbol."""
+    c = cell.strip()
+    return bool(re.fullmatch(r"[\[\(][^\[\]()]*[\]\)]", c)) or c.lower() in _UNITS
 
 
 def _decimal_comma(lines: list[str], start: int, sep: str | None) -> bool:
@@ -323,7 +327,8 @@ def _is_temp_unit(u: str) -> bool:
 
 
 def _pick(names: list[str], units: list[str], role: str) -> int | None:
-    low = [n.lower() for n in names]
+    low = [n.lower().replace("_", " ") for n in names]
+    units = [u or _unit_from_name(n) for u, n in zip(units, names, strict=True)]
     if role == "time":
         hits = [i for i, u in enumerate(units) if u.strip().lower() in _TIME_UNITS]
         hits += [i for i, n in enumerate(low) if n in ("time", "t") and not _is_temp_unit(units[i])]
@@ -347,6 +352,16 @@ def _pick(names: list[str], units: list[str], role: str) -> int | None:
             return i
     hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|[uµ]V(/mg)?)", u.strip())]
     return hits[0] if hits else None
+
+
+def _unit_from_name(name: str) -> str:
+    """Units spelled in a column name: ``temperature_K``, ``heat_flow_W_per_g``, ``hf_mW``."""
+    low = name.strip().lower()
+    for suffix, unit in (("_w_per_g", "W/g"), ("_mw_per_mg", "mW/mg"), ("_mw", "mW"), ("_uv", "uV"),
+                         ("_degc", "degC"), ("_c", "degC"), ("_k", "K"), ("_min", "min"), ("_s", "s")):
+        if low.endswith(suffix):
+            return unit
+    return ""
 
 
 def _heat_flow_unit(unit: str, mass_mg: float, path: Path, notes: list[str]) -> tuple[float, str]:
@@ -404,7 +419,7 @@ def _heating_segment(path: Path, t: np.ndarray, lines: np.ndarray, notes: list[s
     end = int(np.argmax(t))
     after = t[end:]
     if end < len(t) - 1 and (t[end] - after.min()) > tol:
-        i = end + int(np.argmax(t[end] - after > tol))
+        i = end + 1
         raise FileFormatError(
             f"{path}, line {int(lines[i])}: temperature falls from {t[end]:.2f} to {t[i]:.2f} degC after "
             "the maximum (a cooling segment): export the heating segment alone or pass segment limits"
@@ -521,7 +536,7 @@ def _assemble(p: Path, tab: _Table, user_rate: float | None, exo: str | None,
         notes.append(f"{int((~ok).sum())} rows with empty cells dropped")
         data, lines = data[ok], lines[ok]
     t = data[:, it].copy()
-    tu = tab.units[it].strip()
+    tu = tab.units[it].strip() or _unit_from_name(tab.names[it])
     if tu.lower() in ("k", "kelvin"):
         t -= 273.15
         notes.append("temperature converted from K to degC")
@@ -530,7 +545,7 @@ def _assemble(p: Path, tab: _Table, user_rate: float | None, exo: str | None,
     mass = float(user_mass) if user_mass is not None else _meta_number(tab.meta, ("SAMPLE MASS", "SIZE", "SAMPLE WEIGHT"))
     if user_mass is not None and not (math.isfinite(mass) and mass > 0):
         raise InputError(f"sample mass must be > 0 mg, got {user_mass!r}")
-    factor, unit = _heat_flow_unit(tab.units[iq], mass, p, notes)
+    factor, unit = _heat_flow_unit(tab.units[iq] or _unit_from_name(tab.names[iq]), mass, p, notes)
     q = data[:, iq] * factor * _sign(tab.meta, exo, notes)
     time_min = None
     if itime is not None:
