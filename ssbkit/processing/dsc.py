@@ -229,7 +229,8 @@ def _mask(t: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- peaks
-def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float]) -> ThermalPeak:
+def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float],
+          valleys: bool = True) -> ThermalPeak:
     """Baseline, limits, onset and area of the peak at grid index ``i`` (sign +1 exo, -1 endo)."""
     y = sign * g.qs
     _, _, lft, rgt = peak_widths(y, [i], rel_height=0.99)
@@ -248,20 +249,27 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float])
     height = float(exc[i])
     a, b = i, i
     lo_t, hi_t = max(bounds[0], tl - fwhm), min(bounds[1], tr + fwhm)
-    while a > 0 and exc[a] > 0.01 * height and g.t[a] > lo_t and not _valley(exc, a, -1, height):
+    while a > 0 and exc[a] > 0.01 * height and g.t[a] > lo_t and not (valleys and _valley(exc, a, -1, height)):
         a -= 1
-    while b < len(y) - 1 and exc[b] > 0.01 * height and g.t[b] < hi_t and not _valley(exc, b, 1, height):
+    while b < len(y) - 1 and exc[b] > 0.01 * height and g.t[b] < hi_t and not (valleys and _valley(exc, b, 1, height)):
         b += 1
+    cut = (bool(exc[a] > 0.01 * height and _valley(exc, a, -1, height)),
+           bool(exc[b] > 0.01 * height and _valley(exc, b, 1, height)))
     lead = a + int(np.argmax(sign * g.dq[a:i + 1] - base.slope)) if i > a else i
     tan = Line(float(sign * g.dq[lead]), float(y[lead] - sign * g.dq[lead] * g.t[lead]))
     onset = _cross(tan, base)
     area = float(np.trapezoid(exc[a:b + 1], g.t[a:b + 1]))
     enthalpy = area / g.beta_K_per_s if g.calibrated else math.nan
     # report lines in the curve's own sign
+    _CUT[id(g)] = cut
     return ThermalPeak(kind=kind, onset_C=onset, peak_C=_vertex(g.t, sign * g.qs - base.at(g.t), i), start_C=float(g.t[a]),
                        end_C=float(g.t[b]), height=height, enthalpy_J_per_g=enthalpy,
                        baseline=Line(sign * base.slope, sign * base.intercept),
                        tangent=Line(sign * tan.slope, sign * tan.intercept))
+
+
+#: whether the last :func:`_peak` on a grid stopped at a neighbour's flank (left, right)
+_CUT: dict[int, tuple[bool, bool]] = {}
 
 
 def _refine_index(exc: np.ndarray, i: int) -> int:
@@ -298,39 +306,28 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
            source: str, notes: list[str], min_height: float) -> list[ThermalPeak]:
     idx = _find(g, sign, window, min_height)
     out: list[ThermalPeak] = []
+    cuts: list[tuple[bool, bool]] = []
     for i in idx:
         out.append(_peak(g, i, sign, kind, window))
+        cuts.append(_CUT.pop(id(g)))
     merged: list[ThermalPeak] = []
-    for pk in out:
-        if merged and pk.start_C < merged[-1].end_C:
+    for k, pk in enumerate(out):
+        touching = k > 0 and (cuts[k][0] or cuts[k - 1][1])
+        if merged and (pk.start_C < merged[-1].end_C or touching):
             prev = merged[-1]
             if overlap != "merge":
                 raise InputError(
-                    f"{source}: overlapping {kind}othermic peaks at {prev.peak_C:.1f} and {pk.peak_C:.1f} "
+                    f"{source}: overlapping {kind}thermic peaks at {prev.peak_C:.1f} and {pk.peak_C:.1f} "
                     "degC: a straight baseline cannot split their areas; narrow the window "
                     "(tc_window_C) or pass overlap='merge' (--merge-overlapping) to integrate them as one"
                 )
             notes.append(f"{kind} peaks at {prev.peak_C:.1f} and {pk.peak_C:.1f} degC overlap: integrated as one")
             big = prev if prev.height >= pk.height else pk
             i = int(np.argmin(np.abs(g.t - big.peak_C)))
-            merged[-1] = _peak(g, i, sign, kind, (min(prev.start_C, window[0]), window[1]))
-            merged[-1] = _span(g, merged[-1], prev.start_C, pk.end_C, sign)
+            merged[-1] = _peak(g, i, sign, kind, window, valleys=False)
             continue
         merged.append(pk)
     return merged
-
-
-def _span(g: _Grid, pk: ThermalPeak, lo: float, hi: float, sign: float) -> ThermalPeak:
-    """Re-integrate ``pk`` over [lo, hi] with a straight baseline through the two ends."""
-    m = _mask(g.t, lo, hi)
-    t, y = g.t[m], sign * g.qs[m]
-    base = Line(float((y[-1] - y[0]) / (t[-1] - t[0])), 0.0)
-    base = Line(base.slope, float(y[0] - base.slope * t[0]))
-    area = float(np.trapezoid(y - base.at(t), t))
-    h = float(np.max(y - base.at(t)))
-    enthalpy = area / g.beta_K_per_s if g.calibrated else math.nan
-    return ThermalPeak(pk.kind, pk.onset_C, pk.peak_C, lo, hi, h, enthalpy,
-                       Line(sign * base.slope, sign * base.intercept), pk.tangent)
 
 
 # ----------------------------------------------------------------------------- glass transition
