@@ -410,8 +410,12 @@ def _meta_rate(meta: dict[str, str]) -> float:
 # ----------------------------------------------------------------------------- assembly
 def _heating_segment(path: Path, t: np.ndarray, lines: np.ndarray, notes: list[str]) -> np.ndarray:
     """Indices of the heating ramp; a temperature that falls back mid-ramp is an error."""
+    if t.size < 20:
+        raise FileFormatError(f"{path}: only {t.size} data rows (need >= 20 for a heating curve)")
     steps = np.diff(t)
-    typical = float(np.median(np.abs(steps[steps != 0]))) if np.any(steps != 0) else 0.0
+    if not np.any(steps > 0):
+        raise FileFormatError(f"{path}, line {int(lines[1])}: the temperature never rises (not a heating scan)")
+    typical = float(np.median(steps[steps > 0]))
     tol = max(0.5, 5.0 * typical)
     start = 0
     while start < len(t) - 1 and t[start + 1] - t[start] <= 0.1 * typical:
