@@ -289,7 +289,7 @@ def _sheet(target: str, tgt: Composition, mass: float, names: list[str], pre: li
     mm = np.array([float(c.weight) for c in pre])
     stoich = n * mm
     frac = stoich / stoich.sum()
-    rows = []
+    rows: list[list] = []
     for name, k, m_i, f in zip(names, n, mm, frac, strict=True):
         pure = mass * f
         e = excess.get(name, 0.0) * pure

@@ -22,7 +22,7 @@ as one, with a note).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.signal import find_peaks, peak_widths, savgol_filter
@@ -43,7 +43,18 @@ class Line(Record):
     intercept: float
 
     def at(self, t: float | np.ndarray) -> float | np.ndarray:
-        """Value of the line at temperature ``t`` (degC)."""
+        """Value of the line at temperature ``t``.
+
+        Parameters
+        ----------
+        t : float or ndarray
+            Temperature, degC.
+
+        Returns
+        -------
+        float or ndarray
+            ``slope * t + intercept``.
+        """
         return self.slope * t + self.intercept
 
 
@@ -158,7 +169,14 @@ class DscAnalysis(Record):
         return self.stability_K / (self.tm_C - self.tx_C) if math.isfinite(self.tm_C) else math.nan
 
     def summary(self) -> dict[str, float]:
-        """Flat numbers with units in the keys (for ``--json`` and the study)."""
+        """Flat numbers with units in the keys (for ``--json`` and the study).
+
+        Returns
+        -------
+        dict of str to float
+            ``tg_onset_C``, ``tg_midpoint_C``, ``tg_end_C``, ``tc_onset_C``, ``tc_peak_C``,
+            ``crystallization_enthalpy_J_per_g``, ``stability_K``, ``hruby``, ...
+        """
         g = self.glass_transition
         c = self.crystallization[0] if self.crystallization else None
         nan = math.nan
@@ -178,7 +196,13 @@ class DscAnalysis(Record):
         }
 
     def as_dict(self) -> dict:
-        """Fields plus :meth:`summary` under ``"summary"``."""
+        """Fields plus :meth:`summary` under ``"summary"``.
+
+        Returns
+        -------
+        dict
+            JSON-ready record.
+        """
         d = super().as_dict()
         d["summary"] = self.summary()
         return d

@@ -175,10 +175,10 @@ def _netzsch(path: Path, lines: list[str]) -> _Table:
     sep_word = meta.get("SEPARATOR", "").upper()
     sep = {"SEMICOLON": ";", "COMMA": ",", "TAB": "\t"}.get(sep_word) or _guess_sep(lines[head:head + 5])
     dec_comma = meta.get("DECIMAL", "").upper().startswith("COMMA")
-    names = _split(lines[head].strip()[2:], sep)
-    names, units = zip(*[_name_unit_slash(n) for n in names], strict=True)
+    pairs = [_name_unit_slash(n) for n in _split(lines[head].strip()[2:], sep)]
+    names, units = [n for n, _ in pairs], [u for _, u in pairs]
     rows, nums = _numeric_rows(path, lines, head + 1, sep, dec_comma, len(names))
-    return _Table(list(names), list(units), rows, nums, meta, "netzsch")
+    return _Table(names, units, rows, nums, meta, "netzsch")
 
 
 def _name_unit_slash(label: str) -> tuple[str, str]:
@@ -347,7 +347,7 @@ def _pick(names: list[str], units: list[str], role: str) -> int | None:
     for i, n in enumerate(low):
         if n in exact:
             return i
-    for i, (n, u) in enumerate(zip(low, units, strict=True)):
+    for i, n in enumerate(low):
         if any(w in n for w in ("heat flow", "heatflow", "dsc", "dta", "hf")) and "sensit" not in n:
             return i
     hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|[uµ]V(/mg)?)", u.strip())]

@@ -63,7 +63,18 @@ class JmakKinetics(Record):
     source: str = "given"
 
     def rate_per_s(self, temperature_C: float | np.ndarray) -> float | np.ndarray:
-        """``k(T)`` in 1/s."""
+        """Rate constant ``k(T) = k0 exp(-Ea / (R T))``.
+
+        Parameters
+        ----------
+        temperature_C : float or ndarray
+            Temperature, degC.
+
+        Returns
+        -------
+        float or ndarray
+            ``k`` in 1/s.
+        """
         tk = np.asarray(temperature_C, float) + 273.15
         return np.exp(self.ln_k0_per_s - self.ea_kJ_per_mol * 1e3 / (R_GAS * tk))
 
@@ -196,7 +207,20 @@ class UnwantedPhase(Record):
     source: str = ""
 
     def share(self, temperature_C: float | np.ndarray, onset_C: float | None = None) -> np.ndarray:
-        """Share of the crystal converted to this phase (0 below the window, 1 above it)."""
+        """Share of the crystal converted to this phase (0 below the window, 1 above it).
+
+        Parameters
+        ----------
+        temperature_C : float or ndarray
+            Holding temperature, degC.
+        onset_C : float, optional
+            A sharp boundary instead of the linear rise across the window (Monte Carlo draws).
+
+        Returns
+        -------
+        ndarray
+            Share in [0, 1].
+        """
         t = np.asarray(temperature_C, float)
         if onset_C is not None:
             return (t >= onset_C).astype(float)
@@ -225,7 +249,9 @@ def unwanted_phase_from_series(rows: Sequence[dict], *, wanted: str, sigma_S_per
     UnwantedPhase
         ``onset_C`` = highest treatment with the wanted phase, ``onset_high_C`` = lowest with another.
     """
-    good, bad, names = [], [], []
+    good: list[float] = []
+    bad: list[float] = []
+    names: list[str] = []
     for r in rows:
         try:
             t = float(r["treatment_C"])
@@ -327,7 +353,20 @@ class HeatTreatmentMap(Record):
     references: tuple[str, ...] = field(default_factory=lambda: ("Avrami1939", "Kissinger1957", "Lin2023"))
 
     def predict(self, temperature_C: float, time_h: float) -> dict[str, float]:
-        """Fraction, unwanted share and sigma for one treatment (same model as the map)."""
+        """Fraction, unwanted share and sigma for one treatment (same model as the map).
+
+        Parameters
+        ----------
+        temperature_C : float
+            Holding temperature, degC.
+        time_h : float
+            Holding time, h.
+
+        Returns
+        -------
+        dict of str to float
+            ``crystallized_fraction``, ``unwanted_share``, ``sigma_25C_S_per_cm``.
+        """
         x = float(jmak_fraction(time_h * 3600.0, temperature_C, self.kinetics))
         y = float(self.unwanted.share(temperature_C)) if self.unwanted else 0.0
         s = glass_ceramic_sigma(x, sigma_glass=self.sigma_glass_S_per_cm, sigma_crystal=self.sigma_crystal_S_per_cm,
@@ -368,8 +407,8 @@ def heat_treatment_map(
     *,
     sigma_glass_S_per_cm: float,
     sigma_crystal_S_per_cm: float,
-    temperatures_C: Sequence[float],
-    times_h: Sequence[float],
+    temperatures_C: Sequence[float] | np.ndarray,
+    times_h: Sequence[float] | np.ndarray,
     unwanted: UnwantedPhase | None = None,
     model: str = "bruggeman",
     sigma_crystal_rel_err: float = 0.0,
@@ -460,7 +499,7 @@ def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | Non
         nk = max(0.3, kin.n + kin.n_se * rng.standard_normal())
         kk = JmakKinetics(float(draws[k, 0]), float(draws[k, 1]), nk)
         shift = math.log10(max(1e-6, 1.0 + rel * rng.standard_normal())) if rel > 0 else 0.0
-        x = 1.0 - np.exp(-(kk.rate_per_s(t_c)[:, None] * t_h[None, :] * 3600.0) ** nk)
+        x = 1.0 - np.exp(-(np.asarray(kk.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0) ** nk)
         if unwanted is not None:
             onset = rng.uniform(unwanted.onset_C, max(unwanted.onset_high_C, unwanted.onset_C))
             y = np.broadcast_to(unwanted.share(t_c, onset)[:, None], x.shape)

@@ -273,7 +273,6 @@ def matusita_sakka(fractions: Sequence[tuple[float, np.ndarray, np.ndarray]], *,
         raise InputError("Matusita-Sakka needs curves at two or more heating rates")
     cite("Matusita1980", "ln(-ln(1-x)) = -n ln beta - 1.052 m Ea/RT")
     lo, hi = x_range
-    beta = np.array([f[0] for f in fractions], float)
     spans = []
     for b, t, x in fractions:
         inside = (x >= lo) & (x <= hi)
@@ -335,7 +334,14 @@ class CrystallizationKinetics(Record):
     references: tuple[str, ...] = ("Kissinger1957", "Ozawa1965", "Matusita1980")
 
     def summary(self) -> dict[str, float]:
-        """Flat numbers with units in the keys."""
+        """Flat numbers with units in the keys.
+
+        Returns
+        -------
+        dict of str to float
+            ``ea_kissinger_kJ_per_mol`` (+ ``_se``), ``ln_A_per_s``, ``ea_ozawa_kJ_per_mol``,
+            ``avrami_n`` (+ ``_se``), ``avrami_m``.
+        """
         k, o, a = self.kissinger, self.ozawa, self.avrami
         return {"ea_kissinger_kJ_per_mol": k.ea_kJ_per_mol, "ea_kissinger_se_kJ_per_mol": k.ea_se_kJ_per_mol,
                 "ln_A_per_s": k.ln_A_per_s, "ea_ozawa_kJ_per_mol": o.ea_kJ_per_mol,

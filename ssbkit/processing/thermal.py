@@ -49,7 +49,13 @@ class DscRun(Record):
         return not self.failures
 
     def summary(self) -> dict:
-        """``files`` (one flat dict per scan), ``kinetics`` and ``failures`` with units in the keys."""
+        """``files`` (one flat dict per scan), ``kinetics`` and ``failures`` with units in the keys.
+
+        Returns
+        -------
+        dict
+            JSON-ready summary.
+        """
         files = [{"file": a.source, **a.summary()} for a in self.analyses]
         out: dict = {"files": files, "failures": [{"file": f, "error": m} for f, m in self.failures]}
         out["kinetics"] = self.kinetics.summary() if self.kinetics else None

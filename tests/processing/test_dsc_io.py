@@ -15,7 +15,6 @@ from ssbkit.processing.dsc import analyze_dsc
 from ssbkit.processing.dsc_io import DscCurve, read_dsc
 
 
-
 def _check_constructions(curve: DscCurve, *, unit="W/g", sign=1.0):
     a = analyze_dsc(curve)
     assert curve.heat_flow_unit == unit

@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 from ssbkit.processing.dsc import analyze_dsc
-from ssbkit.processing.heat_treatment import UnwantedPhase, heat_treatment_map, kinetics_from_single_scan
+from ssbkit.processing.heat_treatment import (
+    UnwantedPhase,
+    heat_treatment_map,
+    kinetics_from_single_scan,
+)
 from ssbkit.processing.kinetics import kissinger
 from ssbkit.processing.plots import plot_dsc, plot_heat_treatment_map, plot_kissinger
 
