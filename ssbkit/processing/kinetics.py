@@ -343,7 +343,7 @@ class CrystallizationKinetics(Record):
             ``avrami_n`` (+ ``_se``), ``avrami_m``.
         """
         k, o, a = self.kissinger, self.ozawa, self.avrami
-        return {"ea_kissinger_kJ_per_mol": k.ea_kJ_per_mol, "ea_kissinger_se_kJ_per_mol": k.ea_se_kJ_per_mol,
+        return {"ea_kJ_per_mol": k.ea_kJ_per_mol, "ea_kissinger_kJ_per_mol": k.ea_kJ_per_mol, "ea_kissinger_se_kJ_per_mol": k.ea_se_kJ_per_mol,
                 "ln_A_per_s": k.ln_A_per_s, "ea_ozawa_kJ_per_mol": o.ea_kJ_per_mol,
                 "ea_ozawa_se_kJ_per_mol": o.ea_se_kJ_per_mol,
                 "avrami_n": a.n if a else math.nan, "avrami_n_se": a.n_se if a else math.nan,
