@@ -18,6 +18,7 @@ from .heat_treatment import (
     heat_treatment_map,
     jmak_fraction,
     kinetics_from_single_scan,
+    parse_treatment,
     unwanted_phase_from_series,
 )
 from .kinetics import (
@@ -41,6 +42,6 @@ __all__ = [
     "KineticsFit", "AvramiFit", "CrystallizationKinetics", "kissinger", "ozawa",
     "crystallized_fraction", "matusita_sakka", "crystallization_kinetics",
     "JmakKinetics", "UnwantedPhase", "HeatTreatmentMap", "jmak_fraction", "kinetics_from_single_scan",
-    "glass_ceramic_sigma", "heat_treatment_map", "unwanted_phase_from_series",
+    "glass_ceramic_sigma", "heat_treatment_map", "unwanted_phase_from_series", "parse_treatment",
     "DscRun", "analyze_dsc_files",
 ]

@@ -35,7 +35,7 @@ from ..progress import Progress, report
 from ..records import Record
 from .kinetics import KineticsFit
 
-__all__ = ["JmakKinetics", "UnwantedPhase", "jmak_fraction", "kinetics_from_single_scan",
+__all__ = ["JmakKinetics", "UnwantedPhase", "jmak_fraction", "kinetics_from_single_scan", "parse_treatment",
            "glass_ceramic_sigma", "HeatTreatmentMap", "heat_treatment_map", "unwanted_phase_from_series"]
 
 
@@ -268,6 +268,40 @@ def unwanted_phase_from_series(rows: Sequence[dict], *, wanted: str, sigma_S_per
     return UnwantedPhase(name=names[0], onset_C=lo, onset_high_C=hi,
                          sigma_S_per_cm=require_positive("sigma of the unwanted phase", sigma_S_per_cm),
                          source=source)
+
+
+def parse_treatment(text: str | float) -> tuple[float, float]:
+    """Holding temperature and time from the literature's notation (``"950 C/70 h"``).
+
+    Parameters
+    ----------
+    text : str or float
+        ``"T C/t h"`` (also ``°C``, ``min``), or a bare temperature.
+
+    Returns
+    -------
+    (float, float)
+        ``(T_C, time_h)``; ``time_h`` is NaN when the text gives none.
+
+    Raises
+    ------
+    InputError
+        For text that names no temperature.
+
+    Examples
+    --------
+    >>> parse_treatment("1000 C/0.33 h")
+    (1000.0, 0.33)
+    """
+    import re
+
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text), math.nan
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:°\s*C|C|degC)?\s*(?:/\s*(\d+(?:\.\d+)?)\s*(h|min))?\s*", str(text))
+    if not m:
+        raise InputError(f"heat treatment {text!r} is not 'T C/t h' (e.g. '950 C/70 h')")
+    t_h = math.nan if m.group(2) is None else float(m.group(2)) / (60.0 if m.group(3) == "min" else 1.0)
+    return float(m.group(1)), t_h
 
 
 def glass_ceramic_sigma(x: float, *, sigma_glass: float, sigma_crystal: float, model: str = "bruggeman",
