@@ -268,6 +268,7 @@ def anneal(
     ln_k0: float = typer.Option(None, "--ln-k0", help="ln of the JMAK pre-exponential (1/s)."),
     tc_peak: float = typer.Option(None, "--tc-peak", help="Crystallization peak at --heating-rate, degC."),
     n: float = typer.Option(None, "--n", help="Avrami exponent (default: Matusita-Sakka from --dsc)."),
+    tg: float = typer.Option(None, "--tg", help="Glass transition, degC: no treatment below it is recommended."),
     model: str = typer.Option("bruggeman", "--model", help="bruggeman or maxwell_garnett."),
     unwanted_window: str = typer.Option(None, "--unwanted-window", help="LOW,HIGH degC where the unwanted phase forms."),
     sigma_unwanted: float = typer.Option(None, "--sigma-unwanted", help="Its conductivity, S/cm."),
@@ -294,7 +295,7 @@ def anneal(
     hmap = heat_treatment_map(kin, sigma_glass_S_per_cm=sigma_glass, sigma_crystal_S_per_cm=sigma_crystal,
                               temperatures_C=t_c, times_h=parse_floats(times, "--times"),
                               unwanted=_unwanted(unwanted_window, sigma_unwanted, unwanted_name, series, wanted),
-                              model=model, sigma_crystal_rel_err=sigma_crystal_err)
+                              model=model, sigma_crystal_rel_err=sigma_crystal_err, tg_C=tg)
     point = None
     if at:
         tt = parse_floats(at, "--at")

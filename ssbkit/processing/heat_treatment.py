@@ -446,6 +446,7 @@ def heat_treatment_map(
     unwanted: UnwantedPhase | None = None,
     model: str = "bruggeman",
     sigma_crystal_rel_err: float = 0.0,
+    tg_C: float | None = None,
     n_samples: int = 300,
     seed: int = 0,
     progress: Progress | None = None,
@@ -466,6 +467,9 @@ def heat_treatment_map(
         Effective-medium model for glass + crystal.
     sigma_crystal_rel_err : float
         Relative standard uncertainty of ``sigma_crystal`` (for the interval).
+    tg_C : float, optional
+        Glass transition: treatments below it are not recommended (the glass is heat-treated
+        between Tg and Tc; JMAK's Arrhenius extrapolation below Tg is not trusted).
     n_samples : int
         Monte Carlo samples for the intervals (0: none).
     seed : int
@@ -495,6 +499,8 @@ def heat_treatment_map(
     y = np.broadcast_to(unwanted.share(t_c)[:, None], x.shape) if unwanted else np.zeros_like(x)
     log_s = table(np.stack([x, y], axis=-1))
     allowed = np.asarray(y) <= 0.0
+    if tg_C is not None:
+        allowed = allowed & (t_c[:, None] >= require_finite("tg_C", tg_C))
     samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress)
     score = np.percentile(samples, 2.5, axis=0) if samples is not None else log_s
     i, j = _best(score, allowed, t_c, t_h)
@@ -504,6 +510,8 @@ def heat_treatment_map(
     else:
         s_lo = s_hi = tr_lo = tr_hi = math.nan
     notes = []
+    if tg_C is not None:
+        notes.append(f"treatments below Tg = {tg_C:g} degC are not recommended")
     if unwanted is not None:
         notes.append(f"{unwanted.name} forms between {unwanted.onset_C:g} and {unwanted.onset_high_C:g} degC "
                      f"({unwanted.source or 'user data'}): treatments there are not recommended")

@@ -79,6 +79,10 @@ def test_recommendation_stays_out_of_the_unwanted_window():
                             temperatures_C=np.arange(200, 400, 10.0), times_h=[0.5, 1, 2], unwanted=u)
     assert hm.recommended_T_C < 300.0
     assert hm.sigma_recommended_S_per_cm > 2e-3
+    with_tg = heat_treatment_map(kin, sigma_glass_S_per_cm=5.4e-5, sigma_crystal_S_per_cm=3.2e-3,
+                                 temperatures_C=np.arange(200, 400, 10.0), times_h=[0.5, 1, 2], unwanted=u,
+                                 tg_C=265.0, n_samples=0)
+    assert 265.0 <= with_tg.recommended_T_C < 300.0
     assert hm.predict(350.0, 2.0)["sigma_25C_S_per_cm"] == pytest.approx(1e-8, rel=1e-3)
     assert HeatTreatmentMap.from_json(hm.to_json()).recommended_T_C == hm.recommended_T_C
 

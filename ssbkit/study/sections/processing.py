@@ -234,6 +234,10 @@ def _unwanted(cfg: dict[str, Any]):
                          sigma_S_per_cm=float(u["sigma_S_per_cm"]), source=str(u.get("source", "")))
 
 
+def _finite(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and math.isfinite(v) else None
+
+
 def _heat_treatment(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     from ssbkit.processing.heat_treatment import heat_treatment_map
     from ssbkit.processing.plots import plot_heat_treatment_map
@@ -247,7 +251,8 @@ def _heat_treatment(cfg: dict[str, Any], ctx: StudyContext) -> Section:
                               sigma_crystal_S_per_cm=cfg["sigma_crystal_S_per_cm"],
                               temperatures_C=np.arange(grid[0], grid[1] + 0.5 * grid[2], grid[2]),
                               times_h=cfg["times_h"], unwanted=_unwanted(cfg), model=cfg["model"],
-                              sigma_crystal_rel_err=cfg["sigma_crystal_rel_err"])
+                              sigma_crystal_rel_err=cfg["sigma_crystal_rel_err"],
+                              tg_C=_finite((ctx.results.get("thermal") or {}).get("tg_onset_C")))
     t_c = cfg["temperature_C"] if cfg["temperature_C"] is not None else hmap.recommended_T_C
     t_h = cfg["time_h"] if cfg["temperature_C"] is not None else hmap.recommended_time_h
     point = hmap.predict(t_c, t_h)
