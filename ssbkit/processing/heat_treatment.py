@@ -365,6 +365,8 @@ class HeatTreatmentMap(Record):
         Inputs.
     kinetics, unwanted
         The :class:`JmakKinetics` and :class:`UnwantedPhase` (or None).
+    tg_C
+        Glass transition below which nothing is recommended (NaN: not given).
     notes, references
     """
 
@@ -383,6 +385,7 @@ class HeatTreatmentMap(Record):
     model: str
     kinetics: JmakKinetics
     unwanted: UnwantedPhase | None = None
+    tg_C: float = math.nan
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = field(default_factory=lambda: ("Avrami1939", "Kissinger1957", "Lin2023"))
 
@@ -523,7 +526,8 @@ def heat_treatment_map(
                             recommended_time_h=float(t_h[j]), sigma_recommended_S_per_cm=float(10 ** log_s[i, j]),
                             sigma_interval_S_per_cm=(s_lo, s_hi), recommended_T_interval_C=(tr_lo, tr_hi),
                             sigma_glass_S_per_cm=sg, sigma_crystal_S_per_cm=sc, model=model,
-                            kinetics=kinetics, unwanted=unwanted, notes=tuple(notes))
+                            kinetics=kinetics, unwanted=unwanted,
+                            tg_C=float(tg_C) if tg_C is not None else math.nan, notes=tuple(notes))
 
 
 def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | None, t_c: np.ndarray,

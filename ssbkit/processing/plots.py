@@ -162,6 +162,9 @@ def plot_heat_treatment_map(hmap: HeatTreatmentMap):
         ax.axhline(u.onset_C, color="w", lw=0.8, ls="--")
         ax.text(t_h.min(), u.onset_C, f" {u.name} forms above {u.onset_C:g}–{u.onset_high_C:g} °C",
                 color="w", fontsize=7, va="bottom")
+    if math.isfinite(hmap.tg_C):
+        ax.axhline(hmap.tg_C, color="w", lw=0.8, ls=":")
+        ax.text(t_h.min(), hmap.tg_C, f" Tg {hmap.tg_C:g} °C", color="w", fontsize=7, va="top")
     ax.plot([hmap.recommended_time_h], [hmap.recommended_T_C], "*", ms=14, color="tab:red", mec="w")
     lo, hi = hmap.sigma_interval_S_per_cm
     ax.set_title(f"recommended {hmap.recommended_T_C:g} °C / {hmap.recommended_time_h:g} h: "
