@@ -22,6 +22,7 @@ as one, with a note).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,10 +258,13 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float],
           valleys: bool = True) -> ThermalPeak:
     """Baseline, limits, onset and area of the peak at grid index ``i`` (sign +1 exo, -1 endo)."""
     y = sign * g.qs
-    _, _, lft, rgt = peak_widths(y, [i], rel_height=0.99)
+    with warnings.catch_warnings():  # a merged maximum may sit on a plateau (prominence 0)
+        warnings.simplefilter("ignore")
+        _, _, lft, rgt = peak_widths(y, [i], rel_height=0.99)
+        width = peak_widths(y, [i], rel_height=0.5)[0][0]
     step = g.t[1] - g.t[0]
     tl, tr = g.t[0] + lft[0] * step, g.t[0] + rgt[0] * step
-    fwhm = float(peak_widths(y, [i], rel_height=0.5)[0][0] * step)
+    fwhm = float(max(width, 1.0) * step)
     lo_win = _mask(g.t, max(bounds[0], tl - fwhm), tl)
     hi_win = _mask(g.t, tr, min(bounds[1], tr + fwhm))
     sel = lo_win | hi_win
@@ -286,7 +290,8 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float],
     enthalpy = area / g.beta_K_per_s if g.calibrated else math.nan
     # report lines in the curve's own sign
     _CUT[id(g)] = cut
-    return ThermalPeak(kind=kind, onset_C=onset, peak_C=_vertex(g.t, sign * g.qs - base.at(g.t), i), start_C=float(g.t[a]),
+    peak_t = min(max(_vertex(g.t, sign * g.qs - base.at(g.t), i), float(g.t[a])), float(g.t[b]))
+    return ThermalPeak(kind=kind, onset_C=onset, peak_C=peak_t, start_C=float(g.t[a]),
                        end_C=float(g.t[b]), height=height, enthalpy_J_per_g=enthalpy,
                        baseline=Line(sign * base.slope, sign * base.intercept),
                        tangent=Line(sign * tan.slope, sign * tan.intercept))
@@ -310,7 +315,8 @@ def _vertex(t: np.ndarray, y: np.ndarray, i: int) -> float:
     den = y0 - 2 * y1 + y2
     if den >= 0:
         return float(t[i])
-    return float(t[i] + 0.5 * (y0 - y2) / den * (t[i + 1] - t[i]))
+    offset = min(max(0.5 * (y0 - y2) / den, -0.5), 0.5)  # stays within half a step of the sample
+    return float(t[i] + offset * (t[i + 1] - t[i]))
 
 
 def _valley(exc: np.ndarray, k: int, direction: int, height: float) -> bool:
@@ -346,8 +352,10 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
                     "(tc_window_C) or pass overlap='merge' (--merge-overlapping) to integrate them as one"
                 )
             notes.append(f"{kind} peaks at {prev.peak_C:.1f} and {pk.peak_C:.1f} degC overlap: integrated as one")
-            big = prev if prev.height >= pk.height else pk
-            i = int(np.argmin(np.abs(g.t - big.peak_C)))
+            lo = min(prev.start_C, pk.start_C, prev.peak_C, pk.peak_C)
+            hi = max(prev.end_C, pk.end_C, prev.peak_C, pk.peak_C)
+            span = np.flatnonzero(_mask(g.t, lo, hi))
+            i = int(span[np.argmax(sign * g.qs[span])])
             merged[-1] = _peak(g, i, sign, kind, window, valleys=False)
             continue
         merged.append(pk)

@@ -104,3 +104,24 @@ def test_dsc_analysis_round_trips(curve_factory):
     back = DscAnalysis.from_json(a.to_json())
     assert back.glass_transition == a.glass_transition and back.crystallization == a.crystallization
     assert back.summary() == pytest.approx(a.summary(), nan_ok=True)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+from ssbkit.errors import SsbkitError  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(q=arrays(np.float64, st.integers(30, 400), elements=st.floats(-1e3, 1e3)),
+       step=st.floats(0.05, 5.0), beta=st.floats(0.1, 100.0))
+def test_analysis_of_any_signal_returns_or_raises_an_ssbkit_error(q, step, beta):
+    """Fuzz: random heat flow on a monotonic temperature axis never raises a foreign exception."""
+    t = 25.0 + step * np.arange(q.size)
+    try:
+        a = analyze_dsc(DscCurve(t, q, "W/g", beta))
+    except SsbkitError:
+        return
+    for p in a.crystallization:
+        assert p.start_C <= p.peak_C <= p.end_C

@@ -179,3 +179,27 @@ def test_dsc_curve_round_trips(fixtures_dir):
     c = read_dsc(fixtures_dir / "nist_pmma_dsc_n2_10K_1.csv", exo="down")
     back = DscCurve.from_json(c.to_json())
     assert np.array_equal(back.temperature_C, c.temperature_C) and back.notes == c.notes
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ssbkit.errors import SsbkitError  # noqa: E402
+
+_HEADERS = ["Temperature (°C),Heat Flow (W/g)", "##Temp./°C;Time/min;DSC/(mW/mg)", "Sig1\tTemperature (°C)",
+            "[Data]", "Index\tt\tTs\tTr\tValue", "time,Temp,Heat Flow Rate\n[s],[K],[mW/mg]", ""]
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(_HEADERS),
+       body=st.lists(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)),
+                              min_size=0, max_size=5), max_size=40),
+       sep=st.sampled_from([",", ";", "\t"]))
+def test_readers_end_in_a_curve_or_an_ssbkit_error(tmp_path, header, body, sep):
+    """Fuzz: any text in any layout gives a DscCurve or an SsbkitError, never a foreign exception."""
+    p = tmp_path / "fuzz.txt"
+    p.write_text(header + "\n" + "\n".join(sep.join(str(c) for c in row) for row in body), encoding="utf-8")
+    try:
+        read_dsc(p, heating_rate_K_per_min=10.0)
+    except SsbkitError:
+        pass
