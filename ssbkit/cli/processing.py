@@ -132,6 +132,7 @@ def dsc(
     tm: float = typer.Option(None, "--tm", help="Melting temperature, degC, for Hruby's parameter."),
     merge: bool = typer.Option(False, "--merge-overlapping", help="Integrate overlapping exotherms as one."),
     smooth: float = typer.Option(2.0, "--smooth", help="Smoothing window, K."),
+    segment: int = typer.Option(None, "--segment", help="Programme segment (exports with a Segment column)."),
     figures: Path = typer.Option(None, "--figures", help="Folder for figures with the constructions drawn."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
@@ -148,7 +149,7 @@ def dsc(
     run = analyze_dsc_files(files, heating_rates_K_per_min=rates, fmt=fmt, exo=exo,
                             tg_window_C=_window(tg_window, "--tg-window"),
                             tc_window_C=_window(tc_window, "--tc-window"), tm_C=tm,
-                            overlap="merge" if merge else "error", smooth_K=smooth)
+                            overlap="merge" if merge else "error", smooth_K=smooth, segment=segment)
     written = _dsc_figures(run, figures) if figures else []
     if as_json:
         out = run.summary()

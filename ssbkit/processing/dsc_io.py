@@ -487,7 +487,8 @@ def _sign(meta: dict[str, str], exo: str | None, notes: list[str]) -> float:
 
 
 def read_dsc(path: str | Path, *, heating_rate_K_per_min: float | None = None, fmt: str = "auto",
-             exo: str | None = None, sample_mass_mg: float | None = None) -> DscCurve:
+             exo: str | None = None, sample_mass_mg: float | None = None,
+             segment: int | None = None) -> DscCurve:
     """Read a DTA/DSC export (Netzsch, TA, Mettler-Toledo, Setaram, Shimadzu, generic CSV).
 
     Parameters
@@ -502,6 +503,9 @@ def read_dsc(path: str | Path, *, heating_rate_K_per_min: float | None = None, f
         Sign convention of the file when it does not say (default: exothermic up, with a note).
     sample_mass_mg : float, optional
         Sample mass, to turn a heat flow in mW into W/g (overrides the header).
+    segment : int, optional
+        For exports with a ``Segment`` column (heat-cool-heat programmes): the segment
+        to read. Default: the heating segment with the largest temperature rise.
 
     Returns
     -------
@@ -523,12 +527,39 @@ def read_dsc(path: str | Path, *, heating_rate_K_per_min: float | None = None, f
     lines = _read_text(p)
     kind = _detect(lines) if fmt == "auto" else fmt
     tab = _PARSERS[kind](p, lines)
-    return _assemble(p, tab, heating_rate_K_per_min, exo, sample_mass_mg)
+    return _assemble(p, tab, heating_rate_K_per_min, exo, sample_mass_mg, segment)
+
+
+def _select_segment(p: Path, tab: _Table, segment: int | None, notes: list[str]) -> None:
+    """Keep the rows of one programme segment (``Segment`` column), in place."""
+    idx = next((k for k, n in enumerate(tab.names) if n.strip().lower() in ("segment", "seg", "step")), None)
+    if idx is None:
+        if segment is not None:
+            raise InputError(f"{p}: segment={segment} given but the file has no Segment column")
+        return
+    seg = np.asarray([r[idx] for r in tab.rows], float)
+    labels = [int(v) for v in np.unique(seg[np.isfinite(seg)])]
+    if len(labels) <= 1 and segment is None:
+        return
+    it = _pick(tab.names, tab.units, "temperature")
+    temps = np.asarray([r[it] for r in tab.rows], float) if it is not None else np.zeros(seg.size)
+    if segment is None:
+        rise = {lab: float(np.nanmax(temps[seg == lab]) - temps[seg == lab][0]) for lab in labels}
+        segment = max(rise, key=lambda lab: rise[lab])
+        if rise[segment] <= 0:
+            raise FileFormatError(f"{p}: no heating segment among segments {labels}")
+        notes.append(f"segment {segment} of {labels} read (the largest heating ramp); pass segment= for another")
+    elif segment not in labels:
+        raise InputError(f"{p}: segment {segment} is not in the file (segments {labels})")
+    keep = seg == segment
+    tab.rows = [r for r, k in zip(tab.rows, keep, strict=True) if k]
+    tab.lines = [n for n, k in zip(tab.lines, keep, strict=True) if k]
 
 
 def _assemble(p: Path, tab: _Table, user_rate: float | None, exo: str | None,
-              user_mass: float | None) -> DscCurve:
+              user_mass: float | None, segment: int | None = None) -> DscCurve:
     notes: list[str] = []
+    _select_segment(p, tab, segment, notes)
     it, iq, itime = (_pick(tab.names, tab.units, r) for r in ("temperature", "heat", "time"))
     if it is None or iq is None:
         raise FileFormatError(f"{p}: need a temperature and a heat-flow column, found {tab.names} "

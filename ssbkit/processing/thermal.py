@@ -74,6 +74,7 @@ def analyze_dsc_files(
     tm_C: float | None = None,
     overlap: str = "error",
     smooth_K: float = 2.0,
+    segment: int | None = None,
     progress: Progress | None = None,
 ) -> DscRun:
     """Read and analyse DTA/DSC files; with several heating rates, the crystallization kinetics.
@@ -88,6 +89,8 @@ def analyze_dsc_files(
         Passed to :func:`~ssbkit.processing.dsc_io.read_dsc`.
     tg_window_C, tc_window_C, tm_C, overlap, smooth_K
         Passed to :func:`~ssbkit.processing.dsc.analyze_dsc`.
+    segment : int, optional
+        Programme segment to read from exports with a ``Segment`` column.
     progress : Progress, optional
         ``progress(done, total, message)`` per file.
 
@@ -105,7 +108,7 @@ def analyze_dsc_files(
     curves, analyses, failures = [], [], []
     for k, (p, r) in enumerate(zip(paths, rates, strict=True)):
         try:
-            c = read_dsc(p, heating_rate_K_per_min=r, fmt=fmt, exo=exo)
+            c = read_dsc(p, heating_rate_K_per_min=r, fmt=fmt, exo=exo, segment=segment)
             a = analyze_dsc(c, tg_window_C=tg_window_C, tc_window_C=tc_window_C, tm_C=tm_C,
                             overlap=overlap, smooth_K=smooth_K)
         except SsbkitError as exc:

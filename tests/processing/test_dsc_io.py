@@ -203,3 +203,21 @@ def test_readers_end_in_a_curve_or_an_ssbkit_error(tmp_path, header, body, sep):
         read_dsc(p, heating_rate_K_per_min=10.0)
     except SsbkitError:
         pass
+
+
+def test_netzsch_heat_cool_heat_export_reads_the_chosen_segment(tmp_path, analytic_rows):
+    """A 'Segment' column (isothermal 1, heating 2, cooling 3): the heating ramp is picked, or the one asked."""
+    t, q, minutes = analytic_rows()
+    rows = ["25.0;0.0;0.1;1", "25.0;1.0;0.1;1"]
+    rows += [f"{a:.4f};{m + 1:.5f};{b:.6e};2" for a, b, m in zip(t, q, minutes, strict=True)]
+    rows += [f"{a:.4f};{40 + k * 0.1:.5f};0.05;3" for k, a in enumerate(t[::-1])]
+    p = tmp_path / "hch.txt"
+    p.write_text("\n".join(["#EXO:1", "#RANGE:100°C/10.0(K/min)/400°C",
+                            "##Temp./°C;Time/min;DSC/(mW/mg);Segment"] + rows), encoding="utf-8")
+    c = read_dsc(p)
+    assert any("segment 2" in n for n in c.notes)
+    _check_constructions(c)
+    with pytest.raises(FileFormatError, match="temperature"):
+        read_dsc(p, segment=3)  # a cooling segment is not a heating curve
+    with pytest.raises(InputError, match="segment 7 is not in the file"):
+        read_dsc(p, segment=7)

@@ -42,6 +42,7 @@ THERMAL_SCHEMA: dict[str, KeySpec] = {
     "tm_C": KeySpec(float, None, "melting temperature for Hruby's parameter, degC"),
     "merge_overlapping": KeySpec(bool, False, "integrate overlapping exotherms as one"),
     "smooth_K": KeySpec(float, 2.0, "smoothing window, K"),
+    "segment": KeySpec(int, None, "programme segment to read (exports with a Segment column)"),
     "tg_C": KeySpec(float, None, "Tg onset when no file is given, degC"),
     "tc_peak_C": KeySpec(float, None, "crystallization peak when no file is given, degC"),
     "heating_rate_K_per_min": KeySpec(float, None, "heating rate of tc_peak_C, K/min"),
@@ -155,7 +156,7 @@ def _thermal(cfg: dict[str, Any], ctx: StudyContext) -> Section:
                             tg_window_C=tuple(cfg["tg_window_C"]) or None,  # type: ignore[arg-type]
                             tc_window_C=tuple(cfg["tc_window_C"]) or None,  # type: ignore[arg-type]
                             tm_C=cfg["tm_C"], overlap="merge" if cfg["merge_overlapping"] else "error",
-                            smooth_K=cfg["smooth_K"])
+                            smooth_K=cfg["smooth_K"], segment=cfg["segment"])
     summary = run.summary()
     sec.results.update(summary)
     first = summary["files"][0] if summary["files"] else {}
