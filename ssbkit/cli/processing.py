@@ -19,12 +19,12 @@ from pathlib import Path
 
 import typer
 
-from ssbkit.errors import FileFormatError, InputError
+from ssbkit.errors import EXIT_PARTIAL, FileFormatError, InputError
 
 __all__ = ["register", "PARTIAL_FAILURE_EXIT"]
 
 #: exit code of ``ssbkit dsc`` when at least one file failed and at least one succeeded
-PARTIAL_FAILURE_EXIT = 3
+PARTIAL_FAILURE_EXIT = EXIT_PARTIAL
 
 
 def _pairs(items: list[str] | None, what: str) -> dict[str, float]:
