@@ -49,10 +49,18 @@ class Mixture:
 
     @property
     def mole_fractions(self) -> tuple[float, ...]:
+        """Mole fraction of each component, in the order written."""
         tot = sum(n for n, _ in self.components)
         return tuple(n / tot for n, _ in self.components)
 
     def to_dict(self) -> dict:
+        """JSON-ready description of the mixture.
+
+        Returns
+        -------
+        dict
+            ``text``, ``components`` ([moles, formula] pairs), ``formula`` and ``reduced_formula``.
+        """
         return {
             "text": self.text,
             "components": [[n, c.formula] for n, c in self.components],
@@ -155,17 +163,61 @@ def parse_mixture(text: str) -> Mixture:
 
 
 def parse_composition(text: str) -> Composition:
-    """The total :class:`~pymatgen.core.Composition` of ``text`` (see :func:`parse_mixture`)."""
+    """The total :class:`~pymatgen.core.Composition` of ``text`` (see :func:`parse_mixture`).
+
+    Parameters
+    ----------
+    text : str
+        Formula or mole-ratio mixture, e.g. ``"70Li2S-30P2S5"`` or ``"Li6PS5Cl"``.
+
+    Returns
+    -------
+    pymatgen.core.Composition
+        Sum of moles x formula over the components as written (``70Li2S-30P2S5`` gives
+        Li140 P60 S220, reduced formula Li7P3S11).
+
+    Raises
+    ------
+    InputError
+        For text :func:`parse_mixture` cannot read.
+
+    Examples
+    --------
+    >>> parse_composition("75Li2S-25P2S5").reduced_formula
+    'Li3PS4'
+    """
     return parse_mixture(text).composition
 
 
 def molar_mass_g_per_mol(text: str) -> float:
-    """Molar mass of the formula unit as written (g/mol)."""
+    """Molar mass of the formula unit as written.
+
+    Parameters
+    ----------
+    text : str
+        Formula or mixture (``"70Li2S-30P2S5"`` is 70 mol Li2S + 30 mol P2S5).
+
+    Returns
+    -------
+    float
+        Molar mass, g/mol, of the composition as written (not reduced).
+    """
     return float(parse_composition(text).weight)
 
 
 def mass_fractions(text: str) -> dict[str, float]:
-    """Mass fraction of each component of a mixture (keys: the component formulas)."""
+    """Mass fraction of each component of a mixture.
+
+    Parameters
+    ----------
+    text : str
+        Mole-ratio mixture, e.g. ``"70Li2S-30P2S5"``.
+
+    Returns
+    -------
+    dict of str to float
+        Component formula (pymatgen ``formula``) -> mass fraction; the values sum to 1.
+    """
     mix = parse_mixture(text)
     masses = [(c.formula, n * float(c.weight)) for n, c in mix.components]
     tot = sum(m for _, m in masses)

@@ -23,7 +23,7 @@ from .section import Section, StudyContext
 __all__ = ["StudyResult", "run_study", "RUN_TABLES", "to_jsonable"]
 
 #: tables that trigger a section (anode/separator are read by the cell section)
-RUN_TABLES = ("impedance", "atomistic", "electrolyte", "cathode", "cell")
+RUN_TABLES = ("impedance", "atomistic", "synthesis", "thermal", "heat_treatment", "electrolyte", "cathode", "cell")
 
 
 @dataclass

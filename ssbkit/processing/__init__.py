@@ -1,0 +1,47 @@
+"""Processing: from precursors to a glass-ceramic electrolyte (``science.md`` §6-7).
+
+Batch planning (:mod:`.batch`), the milling dose (:mod:`.milling`), DTA/DSC
+readers (:mod:`.dsc_io`) and analysis (:mod:`.dsc`), crystallization kinetics
+(:mod:`.kinetics`), heat-treatment design by JMAK + effective-medium theory
+(:mod:`.heat_treatment`), one workflow for DSC files (:mod:`.thermal`) and
+figures with the constructions drawn (:mod:`.plots`, imported on demand).
+"""
+
+from .batch import BatchPlan, PrecursorMass, plan_batch
+from .dsc import DscAnalysis, GlassTransition, ThermalPeak, analyze_dsc
+from .dsc_io import DscCurve, read_dsc
+from .heat_treatment import (
+    HeatTreatmentMap,
+    JmakKinetics,
+    UnwantedPhase,
+    glass_ceramic_sigma,
+    heat_treatment_map,
+    jmak_fraction,
+    kinetics_from_single_scan,
+    parse_treatment,
+    unwanted_phase_from_series,
+)
+from .kinetics import (
+    AvramiFit,
+    CrystallizationKinetics,
+    KineticsFit,
+    crystallization_kinetics,
+    crystallized_fraction,
+    kissinger,
+    matusita_sakka,
+    ozawa,
+)
+from .milling import MillingDose, MillingRun, milling_dose
+from .thermal import DscRun, analyze_dsc_files
+
+__all__ = [
+    "BatchPlan", "PrecursorMass", "plan_batch",
+    "MillingRun", "MillingDose", "milling_dose",
+    "DscCurve", "read_dsc",
+    "DscAnalysis", "GlassTransition", "ThermalPeak", "analyze_dsc",
+    "KineticsFit", "AvramiFit", "CrystallizationKinetics", "kissinger", "ozawa",
+    "crystallized_fraction", "matusita_sakka", "crystallization_kinetics",
+    "JmakKinetics", "UnwantedPhase", "HeatTreatmentMap", "jmak_fraction", "kinetics_from_single_scan",
+    "glass_ceramic_sigma", "heat_treatment_map", "unwanted_phase_from_series", "parse_treatment",
+    "DscRun", "analyze_dsc_files",
+]
