@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ssbkit import __version__
 from ssbkit.errors import InputError, SsbkitError
 from ssbkit.progress import Progress, report
@@ -179,8 +181,11 @@ def _spectrum_extras(s, protocol: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sigma_at(fit, t_c: float) -> dict[str, Any]:
-    y, lo, hi = fit.predict_interval(t_c + 273.15)
-    return {"T_C": t_c, "sigma_S_per_cm": float(y), "lower": float(lo), "upper": float(hi)}
+    """sigma at ``t_c`` from the Arrhenius fit: the line's confidence interval and the prediction interval."""
+    y, lo, hi = fit.confidence_interval(t_c + 273.15)
+    _, plo, phi = fit.predict_interval(t_c + 273.15)
+    return {"T_C": t_c, "sigma_S_per_cm": float(y), "lower": float(lo), "upper": float(hi),
+            "prediction_lower": float(plo), "prediction_upper": float(phi), "level": float(fit.level)}
 
 
 def impedance_series(files: Sequence[tuple[Path, str, float | None]], *, thickness_cm: float,
@@ -241,6 +246,16 @@ def impedance_series(files: Sequence[tuple[Path, str, float | None]], *, thickne
     by_src = {s.source: s for s in spectra}
     out["spectra"] = [_spectrum_extras(by_src[f.source], p) if f.source in by_src else {"source": f.source}
                       for f in cs.fits]
+    for entry, f in zip(out["spectra"], cs.fits, strict=True):
+        if f.success and "frequency_hz" in entry:
+            fs = np.logspace(np.log10(min(entry["frequency_hz"])), np.log10(max(entry["frequency_hz"])), 200)
+            entry["fit"] = {"frequency_hz": fs.tolist(), "z_ohm": _z(f.predict(fs))}
+    out["arrhenius_curves"] = {}
+    for k, a in cs.arrhenius.items():
+        tk = np.linspace(*a.t_range_k, 40)
+        y, lo, hi = a.predict_interval(tk)
+        out["arrhenius_curves"][k] = {"T_K": tk.tolist(), "sigma_S_per_cm": np.asarray(y).tolist(),
+                                      "lower": np.asarray(lo).tolist(), "upper": np.asarray(hi).tolist()}
     out["sigma_at"] = {k: _sigma_at(a, p["report_T_C"]) for k, a in cs.arrhenius.items()}
     lo_hi = [min(s.temperature_c for s in spectra), max(s.temperature_c for s in spectra)]
     if cs.arrhenius and not (lo_hi[0] <= p["report_T_C"] <= lo_hi[1]):

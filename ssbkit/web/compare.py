@@ -17,10 +17,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["modified_z", "spread", "group_spread", "flag_outliers", "OUTLIER_Z"]
+__all__ = ["modified_z", "spread", "group_spread", "flag_outliers", "comparison", "OUTLIER_Z", "MIN_FOR_OUTLIERS"]
 
 #: Iglewicz & Hoaglin's threshold on the modified z-score
 OUTLIER_Z = 3.5
+#: fewer samples than this: no outlier test (the MAD of 3-4 values says little)
+MIN_FOR_OUTLIERS = 5
 
 
 def modified_z(values: Sequence[float]) -> np.ndarray:
@@ -121,10 +123,44 @@ def flag_outliers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         idx = [i for i, r in enumerate(out) if r.get(key) is not None and math.isfinite(r[key])
                and (r[key] > 0 or not log)]
         vals = [math.log10(out[i][key]) if log else out[i][key] for i in idx]
-        z = modified_z(vals) if len(vals) >= 3 else np.zeros(len(vals))
+        z = modified_z(vals) if len(vals) >= MIN_FOR_OUTLIERS else np.zeros(len(vals))
         for i, zi in zip(idx, z, strict=True):
             out[i][zkey] = float(zi) if math.isfinite(zi) else None
             out[i]["outlier"] = out[i].get("outlier", False) or not abs(zi) <= OUTLIER_Z
     for r in out:
         r.setdefault("outlier", False)
     return out
+
+
+def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], composition: str) -> dict[str, Any]:
+    """Everything the compare page shows: samples with outlier flags, spread per batch, operator, lab.
+
+    Parameters
+    ----------
+    rows
+        From :func:`ssbkit.web.repo.compare_rows`.
+    literature
+        From :func:`ssbkit.web.analyses.literature_rows`.
+    composition
+        The nominal composition compared.
+
+    Returns
+    -------
+    dict
+        ``composition``, ``samples``, ``overall``, ``by_batch``, ``by_operator``, ``by_lab``,
+        ``literature``, ``notes``.
+    """
+    flagged = flag_outliers(list(rows))
+    notes = [f"outliers: modified z-score |M| > {OUTLIER_Z} (Iglewicz & Hoaglin 1993) over all samples shown, "
+             f"tested from {MIN_FOR_OUTLIERS} samples on"]
+    temps = {r.get("sigma_T_C") for r in flagged if r.get("sigma_T_C") is not None}
+    if temps:
+        notes.append("sample conductivities are at " + ", ".join(f"{t:g} degC" for t in sorted(temps)) +
+                     " from each sample's Arrhenius fit (extrapolated where outside the measured range)")
+    if literature:
+        notes.append("literature rows: conductivity at the temperature given in the row (sigma_T_C)")
+    return {"composition": composition, "samples": flagged,
+            "overall": {"sigma": spread([r.get("sigma_S_per_cm") for r in flagged], log=True),
+                        "ea": spread([r.get("ea_eV") for r in flagged])},
+            "by_batch": group_spread(flagged, "batch"), "by_operator": group_spread(flagged, "operator"),
+            "by_lab": group_spread(flagged, "lab"), "literature": literature, "notes": notes}

@@ -11,7 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from . import auth
 from .db import SAMPLES, row_dict
 
-__all__ = ["Context", "ctx", "principal", "optional_principal", "csrf", "NotLoggedIn", "readable_sample",
+__all__ = ["page", "Context", "ctx", "principal", "optional_principal", "csrf", "NotLoggedIn", "readable_sample",
            "lab_ids"]
 
 
@@ -140,3 +140,28 @@ def readable_sample(c: Context, p: auth.Principal, sample_id: int) -> dict[str, 
     if row is None or not p.can_read(row.lab_id):
         raise HTTPException(404, f"no sample {sample_id}")
     return row_dict(row)
+
+
+def page(c: Context, request: Request, name: str, p: auth.Principal | None, **kw: Any):
+    """Render a page template with the user, their labs and the CSRF token.
+
+    Parameters
+    ----------
+    c
+        Server context.
+    request
+        The request.
+    name
+        Template file.
+    p
+        The user (None on the login page).
+    **kw
+        Template variables.
+
+    Returns
+    -------
+    starlette.templating._TemplateResponse
+    """
+    status = kw.pop("status_code", 200)
+    return c.templates.TemplateResponse(request, name, {"user": p, "csrf_token": p.csrf if p else "", **kw},
+                                        status_code=status)

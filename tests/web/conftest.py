@@ -1,0 +1,35 @@
+"""Fixtures of the web tests: an app on a temporary database and its test client."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed (pip install 'ssbkit[web]')")
+pytest.importorskip("httpx", reason="the web tests need httpx")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # web_helpers.py, in any import mode
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from ssbkit.web import Settings, create_app  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(db_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "data", secret_key="k" * 64,
+                    max_upload_mb=1.0, max_volume_voxels=32**3, workers=2)
+
+
+@pytest.fixture
+def app(settings):
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as c:
+        yield c
+
+
