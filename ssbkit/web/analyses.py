@@ -21,7 +21,8 @@ versions (``protocol``, ``software``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,8 @@ DEFAULT_PROTOCOL: dict[str, Any] = {
     "report_T_C": 25.0,
 }
 PROTOCOL_KEYS = tuple(DEFAULT_PROTOCOL)
+#: the solver's memory per voxel as ``read_volume``'s ``limit_bytes`` counts it
+_SOLVER_BYTES_PER_VOXEL = 16
 #: measurement kinds and the file extensions accepted for each
 KINDS: dict[str, tuple[str, ...]] = {
     "eis": (".txt", ".csv", ".dat", ".tsv", ".mpt", ".mpr", ".dta", ".par", ".z", ".idf"),
@@ -107,11 +110,22 @@ def check_protocol(protocol: dict[str, Any] | None) -> dict[str, Any]:
     return p
 
 
+@contextmanager
+def _named(path: Path, original_name: str) -> Iterator[None]:
+    """Re-raise the library's errors with the uploaded name in place of the stored file's path."""
+    try:
+        yield
+    except SsbkitError as exc:
+        msg = str(exc).replace(str(path), original_name).replace(Path(path).name, original_name)
+        raise type(exc)(msg) from None
+
+
 # ------------------------------------------------------------------ impedance
 def _spectra(path: Path, original_name: str, temperature_c: float | None):
     from ssbkit.impedance.readers import read_spectra, temperature_from_name
 
-    spectra = read_spectra(path)
+    with _named(path, original_name):
+        spectra = read_spectra(path)
     t_name = temperature_from_name(original_name)
     out = []
     for i, s in enumerate(spectra):
@@ -291,9 +305,10 @@ def cycling_summary(path: Path, original_name: str, *, mass_mg: float | None = N
     from ssbkit.cell.cycling import read_cycler_file, summarize_cycles
 
     report(progress, 0, 2, f"reading {original_name}")
-    data = read_cycler_file(path)
-    report(progress, 1, 2, "summarising cycles")
-    s = summarize_cycles(data, mass_mg=mass_mg, area_cm2=area_cm2, nominal_mAh=nominal_mAh)
+    with _named(path, original_name):
+        data = read_cycler_file(path)
+        report(progress, 1, 2, "summarising cycles")
+        s = summarize_cycles(data, mass_mg=mass_mg, area_cm2=area_cm2, nominal_mAh=nominal_mAh)
     out = s.to_dict()
     out["source"] = original_name
     out["protocol"] = {"ce_convention": s.ce_convention, "mass_mg": mass_mg, "area_cm2": area_cm2,
@@ -338,13 +353,24 @@ def tortuosity(path: Path, original_name: str, *, phase: int, axis: int = 0,
     from ssbkit.microstructure.solver import tortuosity_factor
 
     report(progress, 0, 2, f"reading {original_name}")
-    vol = read_volume(path, voxel_um=voxel_um, limit_bytes=max_voxels)
+    from ssbkit.microstructure import io as micro_io
+
+    per_voxel = getattr(micro_io, "READ_BYTES_PER_VOXEL", _SOLVER_BYTES_PER_VOXEL)
+    try:
+        with _named(path, original_name):
+            vol = read_volume(path, voxel_um=voxel_um, limit_bytes=per_voxel * max_voxels)
+    except InputError as exc:
+        if "voxels" in str(exc) and "allowed" in str(exc):
+            raise InputError(f"{original_name}: volume too large for this server (limit {max_voxels} voxels; "
+                             f"crop or downsample it): {exc}") from None
+        raise
     n = int(vol.labels.size)
     if n > max_voxels:
         raise InputError(f"{original_name}: {vol.labels.shape} = {n} voxels, more than this server's "
                          f"limit of {max_voxels}; crop or downsample it")
     report(progress, 1, 2, f"solving {vol.labels.shape}")
-    r = tortuosity_factor(vol.labels, phase, axis=axis)
+    with _named(path, original_name):
+        r = tortuosity_factor(vol.labels, phase, axis=axis)
     out = {"source": original_name, "shape": list(vol.labels.shape), "voxel_um": vol.voxel_um,
            "tortuosity": r.tortuosity, "volume_fraction": r.volume_fraction, "sigma_eff": r.sigma_eff,
            "percolates": bool(r.percolates),
@@ -406,7 +432,8 @@ def dsc_analysis(path: Path, original_name: str, *, progress: Progress | None = 
         raise InputError("DSC analysis needs ssbkit.processing, which this installation does not have; "
                          "the file is kept and can be analysed once it is installed")
     report(progress, 0, 1, f"analysing {original_name}")
-    res = fn(path)
+    with _named(path, original_name):
+        res = fn(path)
     d = res.as_dict() if hasattr(res, "as_dict") else dict(res)
     d.update(source=original_name, software=software())
     report(progress, 1, 1, "done")

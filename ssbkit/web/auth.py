@@ -33,8 +33,14 @@ __all__ = ["Principal", "hash_password", "verify_password", "create_user", "auth
 SESSION_COOKIE = "ssbkit_session"
 SESSION_DAYS = 7
 ROLES = ("member", "admin")
-_HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a password")
+_HASHER = PasswordHasher()  # argon2-cffi's default: RFC 9106 low-memory profile (t=3, 64 MiB, p=4)
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(_HASHER.hash("not a password"))
+    return _DUMMY[0]
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> int | None:
     with engine.connect() as conn:
         row = conn.execute(sa.select(USERS.c.id, USERS.c.password_hash).where(USERS.c.username == username)).first()
     if row is None:
-        verify_password(_DUMMY, password)  # no timing difference for unknown names
+        verify_password(_dummy_hash(), password)  # no timing difference for unknown names
         return None
     return int(row.id) if verify_password(row.password_hash, password) else None
 

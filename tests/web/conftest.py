@@ -16,6 +16,17 @@ from fastapi.testclient import TestClient  # noqa: E402
 from ssbkit.web import Settings, create_app  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """argon2's cheapest parameters in tests (the server's default costs ~0.5 s a hash on 2 cores)."""
+    from argon2 import PasswordHasher, profiles
+
+    from ssbkit.web import auth
+
+    monkeypatch.setattr(auth, "_HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    monkeypatch.setattr(auth, "_DUMMY", [])
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(db_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "data", secret_key="k" * 64,
