@@ -123,6 +123,10 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
 
         return FileResponse(plotly, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon():
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     @app.get("/", include_in_schema=False)
     def _root():
         return RedirectResponse("/samples", status_code=303)
