@@ -266,7 +266,7 @@ def impedance_series(files: Sequence[tuple[Path, str, float | None]], *, thickne
             entry["fit"] = {"frequency_hz": fs.tolist(), "z_ohm": _z(f.predict(fs))}
     out["arrhenius_curves"] = {}
     for k, a in cs.arrhenius.items():
-        tk = np.linspace(*a.t_range_k, 40)
+        tk = np.linspace(a.t_range_k[0], a.t_range_k[1], 40)
         y, lo, hi = a.predict_interval(tk)
         out["arrhenius_curves"][k] = {"T_K": tk.tolist(), "sigma_S_per_cm": np.asarray(y).tolist(),
                                       "lower": np.asarray(lo).tolist(), "upper": np.asarray(hi).tolist()}

@@ -24,7 +24,7 @@ from itsdangerous import BadSignature, TimestampSigner
 
 from ssbkit.errors import InputError
 
-from .db import LABS, MEMBERSHIPS, SESSIONS, TOKENS, USERS, now
+from .db import LABS, MEMBERSHIPS, SESSIONS, TOKENS, USERS, new_id, now
 
 __all__ = ["Principal", "hash_password", "verify_password", "create_user", "authenticate", "create_session",
            "end_session", "principal_from_cookie", "principal_from_token", "create_token", "check_csrf",
@@ -147,8 +147,8 @@ def create_user(engine: sa.Engine, username: str, password: str, *, lab_id: int 
     with engine.begin() as conn:
         if conn.execute(sa.select(USERS.c.id).where(USERS.c.username == username)).first():
             raise InputError(f"user {username!r} exists already")
-        uid = conn.execute(USERS.insert().values(username=username, password_hash=h,
-                                                 is_site_admin=is_site_admin, created_at=now())).inserted_primary_key[0]
+        uid = new_id(conn.execute(USERS.insert().values(username=username, password_hash=h,
+                                                 is_site_admin=is_site_admin, created_at=now())))
         if lab_id is not None:
             if not conn.execute(sa.select(LABS.c.id).where(LABS.c.id == lab_id)).first():
                 raise InputError(f"no lab {lab_id}")

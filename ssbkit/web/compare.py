@@ -52,7 +52,7 @@ def modified_z(values: Sequence[float]) -> np.ndarray:
     return 0.6745 * (x - med) / mad
 
 
-def spread(values: Sequence[float], *, log: bool = False) -> dict[str, Any]:
+def spread(values: Sequence[float | None], *, log: bool = False) -> dict[str, Any]:
     """n, median, mean, standard deviation, min, max (and max/min for ``log``) of finite values.
 
     Parameters
@@ -153,7 +153,7 @@ def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], com
     flagged = flag_outliers(list(rows))
     notes = [f"outliers: modified z-score |M| > {OUTLIER_Z} (Iglewicz & Hoaglin 1993) over all samples shown, "
              f"tested from {MIN_FOR_OUTLIERS} samples on"]
-    temps = {r.get("sigma_T_C") for r in flagged if r.get("sigma_T_C") is not None}
+    temps: set[float] = {float(r["sigma_T_C"]) for r in flagged if r.get("sigma_T_C") is not None}
     if temps:
         notes.append("sample conductivities are at " + ", ".join(f"{t:g} degC" for t in sorted(temps)) +
                      " from each sample's Arrhenius fit (extrapolated where outside the measured range)")

@@ -150,6 +150,23 @@ def _masked(text: str) -> str:
     return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
+def new_id(result) -> int:
+    """The primary key of the row an INSERT created.
+
+    Parameters
+    ----------
+    result
+        The INSERT's result.
+
+    Returns
+    -------
+    int
+    """
+    pk = result.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
 def now() -> str:
     """The current UTC time, ISO 8601 to the second.
 

@@ -98,8 +98,9 @@ async def csrf(request: Request, p: auth.Principal = Depends(principal)) -> auth
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")):
-            sent = (await request.form()).get("csrf_token")
-        if not auth.check_csrf(p.csrf, sent if isinstance(sent, str) else None):
+            field = (await request.form()).get("csrf_token")
+            sent = field if isinstance(field, str) else None
+        if not auth.check_csrf(p.csrf, sent):
             raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
     return p
 

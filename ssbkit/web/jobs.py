@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from ssbkit.errors import SsbkitError
 
 from . import analyses
-from .db import ANALYSES, FILES, JOBS, MEASUREMENTS, SAMPLES, dumps, loads, now, open_engine
+from .db import ANALYSES, FILES, JOBS, MEASUREMENTS, SAMPLES, dumps, loads, new_id, now, open_engine
 from .files import stored_path
 
 __all__ = ["JobRunner", "run_job", "queue_job", "MAX_ATTEMPTS", "JOB_KINDS"]
@@ -66,10 +66,10 @@ def queue_job(engine: sa.Engine, *, kind: str, sample_id: int, lab_id: int, user
         The job id.
     """
     with engine.begin() as conn:
-        return int(conn.execute(JOBS.insert().values(
+        return new_id(conn.execute(JOBS.insert().values(
             sample_id=sample_id, lab_id=lab_id, created_by=user_id, kind=kind, params=dumps(params),
             state="queued", attempts=0, done=0, total=0, message="queued", created_at=now(),
-            updated_at=now())).inserted_primary_key[0])
+            updated_at=now())))
 
 
 def _claim(engine: sa.Engine, job_id: int) -> bool:
@@ -110,6 +110,8 @@ def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max
     with engine.connect() as conn:
         sample = conn.execute(sa.select(SAMPLES).where(SAMPLES.c.id == job.sample_id)).first()
         files = _measurement_files(conn, data_dir, params.get("measurement_ids", []))
+    if sample is None:
+        raise SsbkitError(f"the sample of job {job.id} was deleted")
     details = loads(sample.details, {})
     if job.kind == "impedance":
         return analyses.impedance_series(
@@ -170,6 +172,7 @@ def run_job(db_url: str, data_dir: str, job_id: int, max_voxels: int = 256**3) -
         return "skipped"
     with engine.connect() as conn:
         job = conn.execute(sa.select(JOBS).where(JOBS.c.id == job_id)).first()
+    assert job is not None
     params = loads(job.params, {})
     try:
         result = _execute(engine, Path(data_dir), job, params, _progress(engine, job_id), max_voxels)
@@ -223,6 +226,7 @@ class JobRunner:
             The job.
         """
         args = (self.settings.db_url, str(self.settings.data_dir), job_id, self.settings.max_volume_voxels)
+        fut: Any
         if self._client is not None:
             fut = self._client.submit(run_job, *args, pure=False)
         else:

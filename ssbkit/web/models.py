@@ -8,8 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = ["SampleIn", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn"]
 
-_TEXT = dict(max_length=200)
-
 
 class SampleIn(BaseModel):
     """A sample: composition in the field's notation, batch, route, pellet, set-up, who and when."""
@@ -17,10 +15,10 @@ class SampleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lab_id: int | None = Field(None, description="lab (default: your only lab)")
-    name: str = Field(..., min_length=1, **_TEXT)
-    composition: str = Field(..., min_length=1, description="e.g. 75Li2S-25P2S5", **_TEXT)
-    batch: str = Field("", **_TEXT)
-    operator: str = Field("", **_TEXT)
+    name: str = Field(..., min_length=1, max_length=200)
+    composition: str = Field(..., min_length=1, description="e.g. 75Li2S-25P2S5", max_length=200)
+    batch: str = Field("", max_length=200)
+    operator: str = Field("", max_length=200)
     synthesis_route: str = Field("", description="e.g. ball milling 500 rpm 10 h", max_length=2000)
     precursors: str = Field("", max_length=2000)
     heat_treatment: str = Field("", description="e.g. 260 degC 2 h, Ar", max_length=2000)
@@ -30,8 +28,8 @@ class SampleIn(BaseModel):
     density_g_cm3: float | None = Field(None, gt=0, lt=30)
     relative_density: float | None = Field(None, gt=0, le=1.05, description="fraction of the theoretical density")
     stack_pressure_MPa: float | None = Field(None, ge=0, lt=5000)
-    electrode: str = Field("", description="e.g. sputtered Au, blocking", **_TEXT)
-    instrument: str = Field("", **_TEXT)
+    electrode: str = Field("", description="e.g. sputtered Au, blocking", max_length=200)
+    instrument: str = Field("", max_length=200)
     date: str = Field("", max_length=40, description="measurement date, YYYY-MM-DD")
     active_mass_mg: float | None = Field(None, gt=0, description="cathode active mass for cycling, mg")
     electrode_area_cm2: float | None = Field(None, gt=0, description="cell electrode area for cycling, cm2")

@@ -21,10 +21,14 @@ def _t(text: Any) -> str:
 
 
 def _layout(title: str, x: str, y: str, **kw) -> dict[str, Any]:
-    lay = {"title": {"text": title}, "xaxis": {"title": {"text": x}}, "yaxis": {"title": {"text": y}},
-           "hovermode": "closest", "legend": {"orientation": "h"}, "margin": {"t": 40}}
+    lay: dict[str, Any] = {"title": {"text": title}, "xaxis": {"title": {"text": x}},
+                           "yaxis": {"title": {"text": y}}, "hovermode": "closest",
+                           "legend": {"orientation": "h"}, "margin": {"t": 40}}
     for k, v in kw.items():
-        lay.setdefault(k, {}).update(v) if isinstance(v, dict) and k in lay else lay.__setitem__(k, v)
+        if isinstance(v, dict) and isinstance(lay.get(k), dict):
+            lay[k] = {**lay[k], **v}
+        else:
+            lay[k] = v
     return lay
 
 
@@ -128,9 +132,9 @@ def arrhenius(result: dict[str, Any]) -> dict[str, Any]:
         pts = [(1000 / t, v, er) for t, v, er in zip(tk, s, e, strict=False) if t and v is not None and v > 0]
         if not pts:
             continue
-        x, y, err = zip(*pts, strict=True)
         data.append({"type": "scatter", "mode": "markers", "name": f"σ {label}", "legendgroup": key,
-                     "x": list(x), "y": list(y), "error_y": {"type": "data", "array": [v or 0 for v in err]},
+                     "x": [p[0] for p in pts], "y": [p[1] for p in pts],
+                     "error_y": {"type": "data", "array": [p[2] or 0 for p in pts]},
                      "hovertemplate": "1000/T %{x:.4f} K⁻¹<br>σ %{y:.4g} S/cm<extra>" + label + "</extra>"})
         fit, curve = result.get(f"arrhenius_{key}"), (result.get("arrhenius_curves") or {}).get(key)
         if fit and curve:

@@ -13,7 +13,20 @@ import sqlalchemy as sa
 from ssbkit.errors import InputError
 
 from . import analyses
-from .db import ANALYSES, FILES, JOBS, LABS, MEASUREMENTS, SAMPLES, USERS, dumps, loads, now, row_dict
+from .db import (
+    ANALYSES,
+    FILES,
+    JOBS,
+    LABS,
+    MEASUREMENTS,
+    SAMPLES,
+    USERS,
+    dumps,
+    loads,
+    new_id,
+    now,
+    row_dict,
+)
 
 __all__ = ["create_lab", "lab_protocol", "set_lab_protocol", "create_sample", "list_samples", "sample_view",
            "current_analyses", "job_view", "list_jobs", "compare_rows", "lab_names", "eis_measurement_ids"]
@@ -36,8 +49,8 @@ def create_lab(engine: sa.Engine, name: str) -> int:
     with engine.begin() as conn:
         if conn.execute(sa.select(LABS.c.id).where(LABS.c.name == name)).first():
             raise InputError(f"lab {name!r} exists already")
-        return int(conn.execute(LABS.insert().values(name=name, protocol=dumps(analyses.DEFAULT_PROTOCOL),
-                                                     created_at=now())).inserted_primary_key[0])
+        return new_id(conn.execute(LABS.insert().values(name=name, protocol=dumps(analyses.DEFAULT_PROTOCOL),
+                                                     created_at=now())))
 
 
 def lab_names(engine: sa.Engine, ids: list[int]) -> dict[int, str]:
@@ -122,10 +135,10 @@ def create_sample(engine: sa.Engine, *, lab_id: int, user_id: int, name: str, co
     if analyses.reduced_formula(composition) is None:
         raise InputError(f"composition {composition!r} does not parse (e.g. 75Li2S-25P2S5, Li6PS5Cl)")
     with engine.begin() as conn:
-        return int(conn.execute(SAMPLES.insert().values(
+        return new_id(conn.execute(SAMPLES.insert().values(
             lab_id=lab_id, created_by=user_id, name=name.strip(), composition=composition.strip(),
             batch=batch.strip(), operator=operator.strip(), details=dumps(details),
-            created_at=now())).inserted_primary_key[0])
+            created_at=now())))
 
 
 def _sample_dict(row) -> dict[str, Any]:

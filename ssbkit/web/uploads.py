@@ -8,12 +8,12 @@ from typing import Any, BinaryIO
 from ssbkit.errors import InputError, SsbkitError
 
 from . import analyses
-from .db import FILES, MEASUREMENTS, dumps, now
+from .db import FILES, MEASUREMENTS, dumps, new_id, now
 from .files import check_type, clean_name, store_stream, stored_path
 from .jobs import queue_job
 from .repo import eis_measurement_ids, lab_protocol
 
-__all__ = ["add_measurements", "parse_temperatures", "queue_impedance"]
+__all__ = ["add_measurements", "parse_temperatures", "kelvin_warning", "queue_impedance"]
 
 _HEAD = 8192
 
@@ -53,9 +53,27 @@ def parse_temperatures(text: str | None, n: int) -> list[float | None]:
         raise InputError(f"temperatures_c: {len(t)} values for {n} files")
     if any(x > 1500 or x < -273.15 for x in t):
         raise InputError(f"temperatures_c: {t} lie outside -273..1500 degC")
-    if min(t) > 273 and n > 1:
-        raise InputError(f"temperatures_c: {t} look like kelvin; enter degC (K - 273.15)")
-    return t
+    out: list[float | None] = [*t]
+    return out
+
+
+def kelvin_warning(temps: list[float | None]) -> str | None:
+    """A warning when temperatures entered as degC all lie in 273-400: kelvin typed by mistake?
+
+    Parameters
+    ----------
+    temps
+        From :func:`parse_temperatures`.
+
+    Returns
+    -------
+    str or None
+    """
+    t = [x for x in temps if x is not None]
+    if len(t) > 1 and all(273 <= x <= 400 for x in t):
+        return (f"temperatures {t} degC: were they typed in kelvin? If so, re-enter them in degC "
+                "(K - 273.15); the activation energy depends on it")
+    return None
 
 
 def _chunks(fh: BinaryIO, head: bytes) -> Iterable[bytes]:
@@ -78,12 +96,12 @@ def _store_one(c, p, sample: dict, kind: str, name: str, fh: BinaryIO, t: float 
         except SsbkitError as exc:
             status, message = "unreadable", str(exc).replace(stored, name)
     with c.engine.begin() as conn:
-        fid = conn.execute(FILES.insert().values(
+        fid = new_id(conn.execute(FILES.insert().values(
             lab_id=sample["lab_id"], uploaded_by=p.user_id, stored_name=stored, original_name=name,
-            size_bytes=size, sha256=sha, created_at=now())).inserted_primary_key[0]
-        mid = conn.execute(MEASUREMENTS.insert().values(
+            size_bytes=size, sha256=sha, created_at=now())))
+        mid = new_id(conn.execute(MEASUREMENTS.insert().values(
             sample_id=sample["id"], file_id=fid, kind=kind, temperature_c=t, status=status, message=message,
-            info=dumps(info), created_at=now())).inserted_primary_key[0]
+            info=dumps(info), created_at=now())))
     return {"id": int(mid), "file_id": int(fid), "original_name": name, "kind": kind, "status": status,
             "message": message, "info": info}
 
@@ -150,8 +168,12 @@ def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, Binar
         raise InputError(f"kind must be one of {', '.join(analyses.KINDS)}, got {kind!r}")
     if not files:
         raise InputError("no file in the upload")
-    temps = parse_temperatures(temperatures_c, len(files)) if kind == "eis" else [None] * len(files)
+    temps: list[float | None] = (parse_temperatures(temperatures_c, len(files)) if kind == "eis"
+                                 else [None] * len(files))
     out: dict[str, Any] = {"measurements": [], "rejected": [], "jobs": [], "notes": []}
+    warn = kelvin_warning(temps)
+    if warn:
+        out["notes"].append(warn)
     for (raw, fh), t in zip(files, temps, strict=True):
         name = clean_name(raw)
         try:

@@ -6,7 +6,17 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from web_helpers import PASSWORD, create_sample, form_csrf, login, meta_csrf, setup_admin, upload, wait_job, write_series
+from web_helpers import (
+    PASSWORD,
+    create_sample,
+    form_csrf,
+    login,
+    meta_csrf,
+    setup_admin,
+    upload,
+    wait_job,
+    write_series,
+)
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 PELLET = "p(R1,CPE1)-p(R2,CPE2)-CPE3"
 K_B = 8.617333262e-5  # eV/K (CODATA 2018)
 D_CM, DIAM_CM = 0.1, 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from .. import plots, repo
@@ -33,7 +35,7 @@ def samples_page(request: Request, c: Context = Depends(ctx), p: Principal = Dep
 def sample_page(sample_id: int, request: Request, c: Context = Depends(ctx), p: Principal = Depends(principal)):
     readable_sample(c, p, sample_id)
     view = repo.sample_view(c.engine, sample_id)
-    figures = {}
+    figures: dict[str, Any] = {}
     for a in view["analyses"]:
         if a["status"] != "ok":
             continue
