@@ -505,7 +505,17 @@ def literature_rows(composition: str) -> list[dict[str, Any]]:
 
 
 def finite(x: Any) -> float | None:
-    """``x`` as a float, None where missing or not finite."""
+    """``x`` as a float, None where missing or not finite.
+
+    Parameters
+    ----------
+    x
+        Anything.
+
+    Returns
+    -------
+    float or None
+    """
     try:
         v = float(x)
     except (TypeError, ValueError):

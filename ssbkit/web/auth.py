@@ -69,11 +69,31 @@ class Principal:
     csrf: str = ""
 
     def can_read(self, lab_id: int | None) -> bool:
-        """Whether the user is a member of ``lab_id``."""
+        """Whether the user is a member of ``lab_id``.
+
+        Parameters
+        ----------
+        lab_id
+            The lab (None: no lab).
+
+        Returns
+        -------
+        bool
+        """
         return lab_id in self.labs
 
     def is_lab_admin(self, lab_id: int) -> bool:
-        """Whether the user administers ``lab_id`` (site admins administer every lab)."""
+        """Whether the user administers ``lab_id`` (site admins administer every lab).
+
+        Parameters
+        ----------
+        lab_id
+            The lab.
+
+        Returns
+        -------
+        bool
+        """
         return self.is_site_admin or self.labs.get(lab_id) == "admin"
 
 

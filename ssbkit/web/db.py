@@ -88,6 +88,7 @@ ANALYSES = sa.Table(
     sa.Column("protocol", sa.Text, nullable=False),
     sa.Column("software", sa.Text),
     sa.Column("result", sa.Text),
+    sa.Column("summary", sa.Text),  # JSON: the few numbers lists and comparisons need
     sa.Column("status", sa.String(16), nullable=False),  # ok | failed
     sa.Column("message", sa.Text),
     sa.Column("current", sa.Boolean, default=True, nullable=False),

@@ -129,6 +129,15 @@ def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max
     raise SsbkitError(f"unknown job kind {job.kind!r}")
 
 
+def _summary(kind: str, result: dict | None) -> dict:
+    """The numbers the sample list and the compare page read (without parsing the whole result)."""
+    if kind != "impedance" or not result:
+        return {}
+    sig = (result.get("sigma_at") or {}).get("total") or {}
+    return {"ea_eV": result.get("ea_total_eV"), "ea_err_eV": result.get("ea_total_err_eV"),
+            "sigma_S_per_cm": sig.get("sigma_S_per_cm"), "sigma_T_C": sig.get("T_C")}
+
+
 def _record(engine: sa.Engine, job, params: dict, result: dict | None, status: str, message: str) -> None:
     mid = None if job.kind == "impedance" else (params.get("measurement_ids") or [None])[0]
     protocol = (result or {}).get("protocol")
@@ -144,7 +153,8 @@ def _record(engine: sa.Engine, job, params: dict, result: dict | None, status: s
         conn.execute(ANALYSES.insert().values(
             sample_id=job.sample_id, job_id=job.id, measurement_id=mid, kind=job.kind,
             protocol=dumps(protocol), software=dumps(analyses.software()),
-            result=dumps(result) if result is not None else None, status=status, message=message[:4000],
+            result=dumps(result) if result is not None else None, summary=dumps(_summary(job.kind, result)),
+            status=status, message=message[:4000],
             current=status == "ok", created_at=now()))
 
 

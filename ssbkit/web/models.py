@@ -56,7 +56,12 @@ class SampleIn(BaseModel):
         return self
 
     def details(self) -> dict[str, Any]:
-        """Everything but the indexed columns, for the ``details`` JSON column."""
+        """Everything but the indexed columns, for the ``details`` JSON column.
+
+        Returns
+        -------
+        dict
+        """
         return self.model_dump(exclude={"lab_id", "name", "composition", "batch", "operator"})
 
 
@@ -103,7 +108,12 @@ class ProtocolIn(BaseModel):
     report_T_C: float | None = None
 
     def given(self) -> dict[str, Any]:
-        """The keys that were set."""
+        """The keys that were set.
+
+        Returns
+        -------
+        dict
+        """
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 

@@ -172,15 +172,11 @@ def list_samples(engine: sa.Engine, lab_ids: list[int]) -> list[dict[str, Any]]:
 
 def _impedance_summaries(engine: sa.Engine, sample_ids: list[int]) -> dict[int, dict[str, Any]]:
     with engine.connect() as conn:
-        q = sa.select(ANALYSES.c.sample_id, ANALYSES.c.result, ANALYSES.c.protocol).where(
+        q = sa.select(ANALYSES.c.sample_id, ANALYSES.c.summary, ANALYSES.c.protocol).where(
             ANALYSES.c.sample_id.in_(sample_ids), ANALYSES.c.kind == "impedance", ANALYSES.c.current.is_(True))
         out = {}
         for r in conn.execute(q):
-            res = loads(r.result, {})
-            sig = (res.get("sigma_at") or {}).get("total") or {}
-            out[int(r.sample_id)] = {"ea_eV": res.get("ea_total_eV"), "ea_err_eV": res.get("ea_total_err_eV"),
-                                     "sigma_S_per_cm": sig.get("sigma_S_per_cm"), "sigma_T_C": sig.get("T_C"),
-                                     "protocol": loads(r.protocol, {})}
+            out[int(r.sample_id)] = {**loads(r.summary, {}), "protocol": loads(r.protocol, {})}
     return out
 
 
@@ -208,7 +204,7 @@ def current_analyses(engine: sa.Engine, sample_id: int) -> list[dict[str, Any]]:
             continue
         if r.current or r.status == "failed":
             d = row_dict(r)
-            for k in ("protocol", "software", "result"):
+            for k in ("protocol", "software", "result", "summary"):
                 d[k] = loads(d[k], None)
             out.append(d)
             if r.current:

@@ -16,7 +16,22 @@ router = APIRouter(tags=["export"])
 
 @router.get("/api/samples/{sample_id}/export.json")
 def export_json(sample_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """The sample's record, measurements, analyses (protocol, software, data) as one JSON file."""
+    """The sample's record, measurements, analyses (protocol, software, data) as one JSON file.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     readable_sample(c, p, sample_id)
     body = dumps(sample_export(repo.sample_view(c.engine, sample_id)))
     return Response(body, media_type="application/json",
@@ -25,7 +40,22 @@ def export_json(sample_id: int, c: Context = Depends(ctx), p: Principal = Depend
 
 @router.get("/api/samples/{sample_id}/conductivity.csv")
 def conductivity_csv(sample_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """sigma_bulk, sigma_gb, sigma_total with errors per temperature, fit quality and KK verdict."""
+    """sigma_bulk, sigma_gb, sigma_total with errors per temperature, fit quality and KK verdict.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    CSV download
+    """
     readable_sample(c, p, sample_id)
     an = next((a for a in repo.current_analyses(c.engine, sample_id)
                if a["kind"] == "impedance" and a["status"] == "ok"), None)

@@ -25,24 +25,85 @@ def _job(c: Context, p: Principal, job_id: int) -> dict:
 
 @router.get("/jobs", include_in_schema=False)
 def jobs_page(request: Request, c: Context = Depends(ctx), p: Principal = Depends(principal)):
+    """Page: jobs page.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     return page(c, request, "jobs.html", p, jobs=repo.list_jobs(c.engine, list(p.labs)))
 
 
 @router.get("/api/jobs")
 def list_jobs(c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """Newest jobs of your labs."""
+    """Newest jobs of your labs.
+
+    \f
+    Parameters
+    ----------
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     return repo.list_jobs(c.engine, list(p.labs))
 
 
 @router.get("/api/jobs/{job_id}")
 def get_job(job_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """A job: state, progress (done of total), message."""
+    """A job: state, progress (done of total), message.
+
+    \f
+    Parameters
+    ----------
+    job_id
+        The job.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     return _job(c, p, job_id)
 
 
 @router.get("/api/jobs/{job_id}/events")
 async def job_events(job_id: int, request: Request, c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """Server-sent events with the job's progress until it ends."""
+    """Server-sent events with the job's progress until it ends.
+
+    \f
+    Parameters
+    ----------
+    job_id
+        The job.
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    text/event-stream of job states
+    """
     _job(c, p, job_id)
 
     async def stream():

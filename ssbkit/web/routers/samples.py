@@ -27,12 +27,46 @@ def _lab_for(p: Principal, lab_id: int | None) -> int:
 
 @router.get("/samples", include_in_schema=False)
 def samples_page(request: Request, c: Context = Depends(ctx), p: Principal = Depends(principal)):
+    """Page: samples page.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     return page(c, request, "samples.html", p, samples=repo.list_samples(c.engine, list(p.labs)),
                 labs=repo.lab_names(c.engine, list(p.labs)))
 
 
 @router.get("/samples/{sample_id}", include_in_schema=False)
 def sample_page(sample_id: int, request: Request, c: Context = Depends(ctx), p: Principal = Depends(principal)):
+    """Page: sample page.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     readable_sample(c, p, sample_id)
     view = repo.sample_view(c.engine, sample_id)
     figures: dict[str, Any] = {}
@@ -50,13 +84,41 @@ def sample_page(sample_id: int, request: Request, c: Context = Depends(ctx), p: 
 
 @router.get("/api/samples")
 def list_samples(c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """Samples of your labs with their current Ea and sigma at the protocol's temperature."""
+    """Samples of your labs with their current Ea and sigma at the protocol's temperature.
+
+    \f
+    Parameters
+    ----------
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     return repo.list_samples(c.engine, list(p.labs))
 
 
 @router.post("/api/samples", status_code=201)
 def create_sample(body: SampleIn, c: Context = Depends(ctx), p: Principal = Depends(csrf)):
-    """Create a sample in one of your labs."""
+    """Create a sample in one of your labs.
+
+    \f
+    Parameters
+    ----------
+    body
+        The JSON body (validated by its pydantic model).
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     lab_id = _lab_for(p, body.lab_id)
     sid = repo.create_sample(c.engine, lab_id=lab_id, user_id=p.user_id, name=body.name,
                              composition=body.composition, batch=body.batch, operator=body.operator,
@@ -66,14 +128,46 @@ def create_sample(body: SampleIn, c: Context = Depends(ctx), p: Principal = Depe
 
 @router.get("/api/samples/{sample_id}")
 def get_sample(sample_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
-    """A sample with its measurements, current analyses (with protocol and software) and jobs."""
+    """A sample with its measurements, current analyses (with protocol and software) and jobs.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     readable_sample(c, p, sample_id)
     return repo.sample_view(c.engine, sample_id)
 
 
 @router.post("/api/samples/{sample_id}/analyse", status_code=202)
 def analyse(sample_id: int, body: AnalyseIn | None = None, c: Context = Depends(ctx), p: Principal = Depends(csrf)):
-    """Re-analyse the sample's spectra with the lab's current protocol (or the changes given)."""
+    """Re-analyse the sample's spectra with the lab's current protocol (or the changes given).
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    body
+        The JSON body (validated by its pydantic model).
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     s = readable_sample(c, p, sample_id)
     from ..db import loads
 

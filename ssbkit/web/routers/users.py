@@ -47,12 +47,46 @@ def _start_session(c: Context, user_id: int, to: str = "/samples"):
 
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, c: Context = Depends(ctx)):
+    """Page: login page.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     return _login_page(c, request)
 
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
           c: Context = Depends(ctx)):
+    """Page: login.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    username
+        Login name.
+    password
+        Password (never logged).
+    csrf_token
+        The form's CSRF token.
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     _check_pre(request, csrf_token)
     uid = auth.authenticate(c.engine, username, password)
     if uid is None:
@@ -63,7 +97,28 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 @router.post("/setup", include_in_schema=False)
 def setup(request: Request, username: str = Form(...), password: str = Form(...), lab: str = Form(...),
           csrf_token: str = Form(""), c: Context = Depends(ctx)):
-    """The first user of a new server: site admin and admin of the first lab."""
+    """The first user of a new server: site admin and admin of the first lab.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    username
+        Login name.
+    password
+        Password (never logged).
+    lab
+        Name of the first lab.
+    csrf_token
+        The form's CSRF token.
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     _check_pre(request, csrf_token)
     if not _no_users(c):
         raise HTTPException(403, "this server has users already: ask an admin for an account")
@@ -77,6 +132,22 @@ def setup(request: Request, username: str = Form(...), password: str = Form(...)
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request, c: Context = Depends(ctx), p: auth.Principal = Depends(csrf)):
+    """Page: logout.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     auth.end_session(c.engine, c.settings.secret_key, request.cookies.get(auth.SESSION_COOKIE))
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(auth.SESSION_COOKIE)
@@ -85,6 +156,22 @@ def logout(request: Request, c: Context = Depends(ctx), p: auth.Principal = Depe
 
 @router.get("/admin", include_in_schema=False)
 def admin_page(request: Request, c: Context = Depends(ctx), p: auth.Principal = Depends(principal)):
+    """Page: admin page.
+
+    \f
+    Parameters
+    ----------
+    request
+        The HTTP request.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    HTML page (or a redirect)
+    """
     labs = repo.lab_names(c.engine, list(p.labs))
     protocols = {lid: repo.lab_protocol(c.engine, lid) for lid in labs}
     return page(c, request, "admin.html", p, labs=labs, protocols=protocols,
@@ -101,7 +188,20 @@ def _members(c: Context, lab_ids: list[int]) -> list[dict]:
 
 @router.get("/api/me")
 def me(p: auth.Principal = Depends(principal), c: Context = Depends(ctx)):
-    """Who you are and your labs."""
+    """Who you are and your labs.
+
+    \f
+    Parameters
+    ----------
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     names = repo.lab_names(c.engine, list(p.labs))
     return {"id": p.user_id, "username": p.username, "is_site_admin": p.is_site_admin,
             "labs": [{"id": k, "name": names.get(k), "role": v} for k, v in p.labs.items()]}
@@ -109,13 +209,43 @@ def me(p: auth.Principal = Depends(principal), c: Context = Depends(ctx)):
 
 @router.post("/api/tokens", status_code=201)
 def new_token(body: TokenIn, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
-    """A new API token for you (shown once)."""
+    """A new API token for you (shown once).
+
+    \f
+    Parameters
+    ----------
+    body
+        The JSON body (validated by its pydantic model).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     return {"token": auth.create_token(c.engine, p.user_id, body.name), "name": body.name}
 
 
 @router.post("/api/labs", status_code=201)
 def new_lab(body: LabIn, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
-    """A new lab (site admins); you become its admin."""
+    """A new lab (site admins); you become its admin.
+
+    \f
+    Parameters
+    ----------
+    body
+        The JSON body (validated by its pydantic model).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     if not p.is_site_admin:
         raise HTTPException(403, "only a site admin can create labs")
     lab_id = repo.create_lab(c.engine, body.name.strip())
@@ -126,7 +256,22 @@ def new_lab(body: LabIn, p: auth.Principal = Depends(csrf), c: Context = Depends
 
 @router.post("/api/users", status_code=201)
 def new_user(body: UserIn, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
-    """A new user in a lab you administer."""
+    """A new user in a lab you administer.
+
+    \f
+    Parameters
+    ----------
+    body
+        The JSON body (validated by its pydantic model).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     if not p.is_lab_admin(body.lab_id):
         raise HTTPException(403, "only an admin of that lab can add users to it")
     uid = auth.create_user(c.engine, body.username, body.password, lab_id=body.lab_id, role=body.role)
@@ -135,7 +280,24 @@ def new_user(body: UserIn, p: auth.Principal = Depends(csrf), c: Context = Depen
 
 @router.post("/api/labs/{lab_id}/members", status_code=201)
 def add_member(lab_id: int, body: MemberIn, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
-    """Add an existing user to a lab you administer."""
+    """Add an existing user to a lab you administer.
+
+    \f
+    Parameters
+    ----------
+    lab_id
+        The lab.
+    body
+        The JSON body (validated by its pydantic model).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     if not p.is_lab_admin(lab_id):
         raise HTTPException(403, "only an admin of that lab can add members")
     with c.engine.begin() as conn:
@@ -149,7 +311,22 @@ def add_member(lab_id: int, body: MemberIn, p: auth.Principal = Depends(csrf), c
 
 @router.get("/api/labs/{lab_id}/protocol")
 def get_protocol(lab_id: int, p: auth.Principal = Depends(principal), c: Context = Depends(ctx)):
-    """The lab's analysis protocol."""
+    """The lab's analysis protocol.
+
+    \f
+    Parameters
+    ----------
+    lab_id
+        The lab.
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     if not p.can_read(lab_id):
         raise HTTPException(404, f"no lab {lab_id}")
     return repo.lab_protocol(c.engine, lab_id)
@@ -157,7 +334,24 @@ def get_protocol(lab_id: int, p: auth.Principal = Depends(principal), c: Context
 
 @router.put("/api/labs/{lab_id}/protocol")
 def put_protocol(lab_id: int, body: ProtocolIn, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
-    """Change the lab's protocol (lab admins). Existing results keep theirs until re-analysed on request."""
+    """Change the lab's protocol (lab admins). Existing results keep theirs until re-analysed on request.
+
+    \f
+    Parameters
+    ----------
+    lab_id
+        The lab.
+    body
+        The JSON body (validated by its pydantic model).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
     if not p.is_lab_admin(lab_id):
         raise HTTPException(403, "only an admin of the lab can change its protocol")
     return repo.set_lab_protocol(c.engine, lab_id, body.given())
