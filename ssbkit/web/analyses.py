@@ -36,7 +36,7 @@ from ssbkit.progress import Progress, report
 
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOL_KEYS", "KINDS", "check_protocol", "read_impedance",
            "impedance_series", "cycling_summary", "tortuosity", "dsc_analysis", "dsc_available",
-           "literature_rows", "software", "same_composition", "reduced_formula"]
+           "literature_rows", "obelix_rows", "software", "same_composition", "reduced_formula"]
 
 #: the protocol every lab starts with (the CLI's and the study's defaults)
 DEFAULT_PROTOCOL: dict[str, Any] = {
@@ -489,7 +489,8 @@ def literature_rows(composition: str) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``name, composition, form, sigma_S_per_cm, sigma_T_C, Ea_eV, reference``.
+        ``name, composition, form, sigma_S_per_cm, sigma_T_C, Ea_eV, reference, dataset``: the bundled
+        dataset's rows, then OBELiX's (:func:`obelix_rows`).
     """
     from ssbkit.materials import load_dataset
 
@@ -500,8 +501,69 @@ def literature_rows(composition: str) -> list[dict[str, Any]]:
             ea = None if r.Ea_eV != r.Ea_eV else float(r.Ea_eV)
             out.append({"name": r.name, "composition": r.composition, "form": r.form,
                         "sigma_S_per_cm": float(r.sigma_S_per_cm), "sigma_T_C": float(r.sigma_T_C),
-                        "Ea_eV": ea, "reference": r.reference})
+                        "Ea_eV": ea, "reference": r.reference, "dataset": "ssbkit", "upper_bound": False})
+    return out + obelix_rows(composition)
+
+
+_OBELIX = Path(__file__).with_name("data") / "obelix.csv"
+OBELIX_REFERENCE = ("OBELiX: Therrien et al., arXiv:2502.14234 (2025), github.com/NRC-Mila/OBELiX, CC BY 4.0")
+
+
+@cache
+def _obelix_table() -> tuple[tuple[str, str, str, str, str, str | None], ...]:
+    import csv
+
+    with open(_OBELIX, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for r in rows:
+        out.append((r["obelix_id"], r["reduced_composition"], r["composition"], r["sigma_S_per_cm"], r["family"],
+                    reduced_formula(r["reduced_composition"])))
+    return tuple(out)
+
+
+def obelix_rows(composition: str) -> list[dict[str, Any]]:
+    """Rows of OBELiX (599 room-temperature conductivities, CC BY 4.0) with the same reduced formula.
+
+    Parameters
+    ----------
+    composition
+        In the field's notation.
+
+    Returns
+    -------
+    list of dict
+        As :func:`literature_rows`; ``sigma_T_C`` is None (room temperature), ``upper_bound`` True for
+        values given as ``<x``; ``reference`` is the row's DOI and OBELiX.
+    """
+    target = reduced_formula(composition)
+    if target is None or not _OBELIX.is_file():
+        return []
+    out = []
+    for oid, red, comp, sig, fam, red_parsed in _obelix_table():
+        if red_parsed != target:
+            continue
+        text = sig.strip()
+        bound = text.startswith("<")
+        val = finite(text.lstrip("<").strip())
+        if val is None:
+            continue
+        out.append({"name": f"{red} (OBELiX {oid})", "composition": comp, "form": fam, "sigma_S_per_cm": val,
+                    "sigma_T_C": None, "Ea_eV": None, "upper_bound": bound, "dataset": "OBELiX",
+                    "reference": f"doi:{_doi(oid)}; via {OBELIX_REFERENCE}"})
     return out
+
+
+@cache
+def _dois() -> dict[str, str]:
+    import csv
+
+    with open(_OBELIX, newline="", encoding="utf-8") as fh:
+        return {r["obelix_id"]: r["doi"] for r in csv.DictReader(fh)}
+
+
+def _doi(oid: str) -> str:
+    return _dois().get(oid, "")
 
 
 def finite(x: Any) -> float | None:
