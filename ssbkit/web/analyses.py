@@ -194,6 +194,27 @@ def _spectrum_extras(s, protocol: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _takes(fn: Callable, name: str) -> bool:
+    import inspect
+
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _offset(progress: Progress | None, start: float, total: float) -> Progress | None:
+    """A workflow's own ``progress(done, n)`` mapped onto one step [start, start + 1] of ``total``."""
+    if progress is None:
+        return None
+    outer: Progress = progress
+
+    def inner(done: float, n: float, message: str = "") -> None:
+        outer(start + (done / n if n else 0.0), total, message)
+
+    return inner
+
+
 def _sigma_at(fit, t_c: float) -> dict[str, Any]:
     """sigma at ``t_c`` from the Arrhenius fit: the line's confidence interval and the prediction interval."""
     y, lo, hi = fit.confidence_interval(t_c + 273.15)
@@ -252,9 +273,12 @@ def impedance_series(files: Sequence[tuple[Path, str, float | None]], *, thickne
         raise InputError("no readable spectrum with a temperature: " +
                          "; ".join(f"{s['source']}: {s['message']}" for s in skipped))
     report(progress, len(files), total, f"fitting {len(spectra)} spectra")
+    kw: dict[str, Any] = {}
+    if _takes(conductivity_series, "progress"):  # per-spectrum progress where the workflow reports it
+        kw["progress"] = _offset(progress, len(files), total)
     cs = conductivity_series(spectra, thickness_cm=thickness_cm, diameter_cm=diameter_cm, area_cm2=area_cm2,
                              circuit=p["circuit"], shared=p["shared"] or None, form=p["arrhenius_form"],
-                             weighting=p["weighting"])
+                             weighting=p["weighting"], **kw)
     report(progress, len(files) + 1, total, "Kramers-Kronig tests and DRT")
     out = cs.to_dict()
     by_src = {s.source: s for s in spectra}
@@ -381,21 +405,17 @@ def tortuosity(path: Path, original_name: str, *, phase: int, axis: int = 0,
 
 # ------------------------------------------------------------------ processing
 def _dsc_function() -> Callable | None:
+    """The processing layer's ``path -> DSC analysis`` (read_dsc + analyze_dsc), None where absent."""
+    import importlib
+
     try:
-        import ssbkit.processing as proc  # noqa: F401  (another layer; may be absent)
+        proc = importlib.import_module("ssbkit.processing")  # another layer; may be absent
     except ImportError:
         return None
-    for mod, name in (("ssbkit.processing", "analyze_dsc"), ("ssbkit.processing", "analyse_dsc"),
-                      ("ssbkit.processing.dsc", "analyze_dsc"), ("ssbkit.processing.dsc", "analyse_dsc")):
-        try:
-            import importlib
-
-            fn = getattr(importlib.import_module(mod), name, None)
-        except ImportError:
-            fn = None
-        if fn is not None:
-            return fn
-    return None
+    read, analyse = getattr(proc, "read_dsc", None), getattr(proc, "analyze_dsc", None)
+    if read is None or analyse is None:
+        return None
+    return lambda path: analyse(read(path))
 
 
 def dsc_available() -> bool:
