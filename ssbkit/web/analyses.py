@@ -36,7 +36,7 @@ from ssbkit.progress import Progress, report
 
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOL_KEYS", "KINDS", "check_protocol", "read_impedance",
            "impedance_series", "cycling_summary", "tortuosity", "dsc_analysis", "dsc_available",
-           "literature_rows", "obelix_rows", "software", "same_composition", "reduced_formula"]
+           "literature_rows", "obelix_rows", "run_study_file", "software", "same_composition", "reduced_formula"]
 
 #: the protocol every lab starts with (the CLI's and the study's defaults)
 DEFAULT_PROTOCOL: dict[str, Any] = {
@@ -57,6 +57,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "cycling": (".csv", ".txt", ".mpt", ".mpr", ".tsv"),
     "dsc": (".csv", ".txt", ".tsv", ".dat"),
     "volume": (".tif", ".tiff", ".npy", ".raw"),
+    "study": (".toml",),
 }
 
 
@@ -458,6 +459,72 @@ def dsc_analysis(path: Path, original_name: str, *, progress: Progress | None = 
     d.update(source=original_name, software=software())
     report(progress, 1, 1, "done")
     return d
+
+
+# ----------------------------------------------------------------------- study
+def _server_paths(obj: Any, where: str = "") -> list[str]:
+    """Strings in a study that point outside its own folder (absolute, home, parent, drive)."""
+    if isinstance(obj, dict):
+        return [x for k, v in obj.items() for x in _server_paths(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(obj, list):
+        return [x for i, v in enumerate(obj) for x in _server_paths(v, f"{where}[{i}]")]
+    if isinstance(obj, str):
+        t = obj.strip().replace("\\", "/")
+        if t.startswith(("/", "~")) or ".." in t.split("/") or (len(t) > 1 and t[1] == ":"):
+            return [f"{where} = {obj!r}"]
+    return []
+
+
+def run_study_file(path: Path, original_name: str, *, out_dir: Path,
+                   progress: Progress | None = None) -> dict[str, Any]:
+    """A study file -> its report and results (:func:`ssbkit.study.pipeline.run_study`), not recorded.
+
+    The study runs in ``out_dir`` (its base folder too): a study uploaded to a
+    server must not read the server's files, so paths that leave that folder
+    are refused.
+
+    Parameters
+    ----------
+    path, original_name
+        The stored TOML file and its uploaded name.
+    out_dir
+        Folder for ``report.html`` and ``results.json``.
+    progress
+        ``progress(done, total, message)``: one step per section.
+
+    Returns
+    -------
+    dict
+        ``status`` per section, ``report`` (file name in ``out_dir``), ``elapsed_s``, ``software``.
+
+    Raises
+    ------
+    InputError
+        An invalid study, or one with paths outside its folder.
+    """
+    from ssbkit.study.config import load_study
+    from ssbkit.study.pipeline import run_study
+
+    with _named(path, original_name):
+        study = load_study(path)
+    bad = _server_paths({k: v for k, v in study.items() if not k.startswith("_")})
+    if bad:
+        raise InputError(f"{original_name}: paths outside the study's folder are not allowed on a server: "
+                         + "; ".join(bad[:5]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    study["_base_dir"] = str(out_dir)
+    steps = [0]
+
+    def each(table: str) -> None:
+        steps[0] += 1
+        report(progress, steps[0] - 1, 0, f"section [{table}]")
+
+    with _named(path, original_name):
+        res = run_study(study, out_dir, record=False, progress=each)
+    report(progress, steps[0], steps[0], "done")
+    return {"source": original_name, "status": res.status, "report": res.report_path.name,
+            "elapsed_s": res.results.get("elapsed_s"), "software": software(),
+            "protocol": {"study": study.get("study", {})}}
 
 
 # -------------------------------------------------------------------- materials

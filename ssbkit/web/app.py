@@ -93,7 +93,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
     -------
     fastapi.FastAPI
     """
-    from .routers import compare, export, jobs, measurements, samples, users
+    from .routers import compare, export, jobs, measurements, samples, studies, users
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_engine(settings.db_url)
@@ -131,7 +131,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
     def _root():
         return RedirectResponse("/samples", status_code=303)
 
-    for r in (users, samples, measurements, jobs, compare, export):
+    for r in (users, samples, measurements, jobs, compare, export, studies):
         app.include_router(r.router)
 
     @app.get("/api/health", tags=["server"])

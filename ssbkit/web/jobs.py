@@ -29,11 +29,11 @@ from . import analyses
 from .db import ANALYSES, FILES, JOBS, MEASUREMENTS, SAMPLES, dumps, loads, new_id, now, open_engine
 from .files import stored_path
 
-__all__ = ["JobRunner", "run_job", "queue_job", "MAX_ATTEMPTS", "JOB_KINDS"]
+__all__ = ["JobRunner", "run_job", "queue_job", "study_dir", "MAX_ATTEMPTS", "JOB_KINDS"]
 
 log = logging.getLogger("ssbkit.web.jobs")
 MAX_ATTEMPTS = 3
-JOB_KINDS = ("impedance", "cycling", "tortuosity", "dsc")
+JOB_KINDS = ("impedance", "cycling", "tortuosity", "dsc", "study")
 _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
 
@@ -45,7 +45,7 @@ def _engine(url: str) -> sa.Engine:
         return _ENGINES[url]
 
 
-def queue_job(engine: sa.Engine, *, kind: str, sample_id: int, lab_id: int, user_id: int,
+def queue_job(engine: sa.Engine, *, kind: str, sample_id: int | None, lab_id: int, user_id: int,
               params: dict[str, Any]) -> int:
     """Insert a queued job.
 
@@ -70,6 +70,23 @@ def queue_job(engine: sa.Engine, *, kind: str, sample_id: int, lab_id: int, user
             sample_id=sample_id, lab_id=lab_id, created_by=user_id, kind=kind, params=dumps(params),
             state="queued", attempts=0, done=0, total=0, message="queued", created_at=now(),
             updated_at=now())))
+
+
+def study_dir(data_dir: Path, job_id: int) -> Path:
+    """Folder of a study job's report and results.
+
+    Parameters
+    ----------
+    data_dir
+        The server's data folder.
+    job_id
+        The study job.
+
+    Returns
+    -------
+    Path
+    """
+    return Path(data_dir) / "studies" / f"job-{int(job_id)}"
 
 
 def _claim(engine: sa.Engine, job_id: int) -> bool:
@@ -107,6 +124,12 @@ def _measurement_files(conn, data_dir: Path, ids: list[int]) -> list[tuple[Path,
 
 
 def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max_voxels: int) -> dict:
+    if job.kind == "study":
+        with engine.connect() as conn:
+            f = conn.execute(sa.select(FILES).where(FILES.c.id == params["file_id"])).first()
+        assert f is not None
+        return analyses.run_study_file(stored_path(data_dir, f.stored_name), f.original_name,
+                                       out_dir=study_dir(data_dir, job.id), progress=progress)
     with engine.connect() as conn:
         sample = conn.execute(sa.select(SAMPLES).where(SAMPLES.c.id == job.sample_id)).first()
         files = _measurement_files(conn, data_dir, params.get("measurement_ids", []))
@@ -139,7 +162,7 @@ def _summary(kind: str, result: dict | None) -> dict:
 
 
 def _record(engine: sa.Engine, job, params: dict, result: dict | None, status: str, message: str) -> None:
-    mid = None if job.kind == "impedance" else (params.get("measurement_ids") or [None])[0]
+    mid = None if job.kind in ("impedance", "study") else (params.get("measurement_ids") or [None])[0]
     protocol = (result or {}).get("protocol")
     if protocol is None:
         protocol = params.get("protocol") if job.kind == "impedance" else \
@@ -148,7 +171,7 @@ def _record(engine: sa.Engine, job, params: dict, result: dict | None, status: s
         cond = [ANALYSES.c.sample_id == job.sample_id, ANALYSES.c.kind == job.kind]
         if mid is not None:
             cond.append(ANALYSES.c.measurement_id == mid)
-        if status == "ok":
+        if status == "ok" and job.kind != "study":
             conn.execute(ANALYSES.update().where(*cond).values(current=False))
         conn.execute(ANALYSES.insert().values(
             sample_id=job.sample_id, job_id=job.id, measurement_id=mid, kind=job.kind,

@@ -23,7 +23,7 @@ def _t(text: Any) -> str:
 def _layout(title: str, x: str, y: str, **kw) -> dict[str, Any]:
     lay: dict[str, Any] = {"title": {"text": title}, "xaxis": {"title": {"text": x}},
                            "yaxis": {"title": {"text": y}}, "hovermode": "closest",
-                           "legend": {"orientation": "h"}, "margin": {"t": 40}}
+                           "legend": {"orientation": "h", "y": -0.3}, "margin": {"t": 40}}
     for k, v in kw.items():
         if isinstance(v, dict) and isinstance(lay.get(k), dict):
             lay[k] = {**lay[k], **v}

@@ -296,7 +296,7 @@ def job_view(engine: sa.Engine, job_id: int) -> dict[str, Any] | None:
     return d
 
 
-def list_jobs(engine: sa.Engine, lab_ids: list[int], limit: int = 100) -> list[dict[str, Any]]:
+def list_jobs(engine: sa.Engine, lab_ids: list[int], limit: int = 100, *, kind: str | None = None) -> list[dict[str, Any]]:
     """Newest jobs of the given labs.
 
     Parameters
@@ -307,15 +307,25 @@ def list_jobs(engine: sa.Engine, lab_ids: list[int], limit: int = 100) -> list[d
         Labs the user may see.
     limit
         How many.
+    kind
+        Only jobs of this kind.
 
     Returns
     -------
     list of dict
     """
     with engine.connect() as conn:
-        q = (sa.select(JOBS, SAMPLES.c.name.label("sample_name")).join(SAMPLES, SAMPLES.c.id == JOBS.c.sample_id)
+        q = (sa.select(JOBS, SAMPLES.c.name.label("sample_name"))
+             .outerjoin(SAMPLES, SAMPLES.c.id == JOBS.c.sample_id)
              .where(JOBS.c.lab_id.in_(lab_ids)).order_by(JOBS.c.id.desc()).limit(limit))
-        return [row_dict(r) for r in conn.execute(q)]
+        if kind is not None:
+            q = q.where(JOBS.c.kind == kind)
+        out = []
+        for r in conn.execute(q):
+            d = row_dict(r)
+            d["params"] = loads(d.get("params"), {})
+            out.append(d)
+        return out
 
 
 def compare_rows(engine: sa.Engine, lab_ids: list[int], composition: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from .files import check_type, clean_name, store_stream, stored_path
 from .jobs import queue_job
 from .repo import eis_measurement_ids, lab_protocol
 
-__all__ = ["add_measurements", "parse_temperatures", "kelvin_warning", "queue_impedance"]
+__all__ = ["add_study", "add_measurements", "parse_temperatures", "kelvin_warning", "queue_impedance"]
 
 _HEAD = 8192
 
@@ -202,3 +202,37 @@ def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, Binar
             c.runner.submit(jid)
             out["jobs"].append(jid)
     return out
+
+
+def add_study(c, p, lab_id: int, name: str | None, fh: BinaryIO) -> int:
+    """Store an uploaded study file and queue its run.
+
+    Parameters
+    ----------
+    c, p
+        Server context and user.
+    lab_id
+        The lab that owns it.
+    name
+        Uploaded name.
+    fh
+        Binary stream.
+
+    Returns
+    -------
+    int
+        The study job's id.
+    """
+    name = clean_name(name)
+    head = fh.read(_HEAD)
+    ext = check_type(name, head, analyses.KINDS["study"], "study")
+    stored, size, sha = store_stream(c.settings.data_dir, _chunks(fh, head), ext,
+                                     limit_bytes=c.settings.max_upload_bytes, name=name)
+    with c.engine.begin() as conn:
+        fid = new_id(conn.execute(FILES.insert().values(
+            lab_id=lab_id, uploaded_by=p.user_id, stored_name=stored, original_name=name, size_bytes=size,
+            sha256=sha, created_at=now())))
+    jid = queue_job(c.engine, kind="study", sample_id=None, lab_id=lab_id, user_id=p.user_id,
+                    params={"file_id": fid, "original_name": name})
+    c.runner.submit(jid)
+    return jid

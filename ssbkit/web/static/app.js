@@ -102,7 +102,7 @@
         if (bar) { bar.max = j.total || 1; bar.value = j.done || 0; }
         if (["done", "failed", "interrupted"].includes(j.state)) {
           es.close(); open -= 1;
-          if (open === 0 && document.querySelector("#upload-form")) location.reload();
+          if (open === 0 && (document.querySelector("#upload-form") || li.dataset.reload)) location.reload();
         }
       };
       es.onerror = () => { es.close(); };
@@ -124,6 +124,14 @@
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("form.api-form").forEach((f) => f.addEventListener("submit", apiForm));
     document.querySelectorAll("button.api-button").forEach((b) => b.addEventListener("click", apiButton));
+    const st = document.querySelector("#study-form");
+    if (st) st.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const resp = await fetch(st.dataset.action, { method: "POST", body: new FormData(st),
+        headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
+      if (!resp.ok) { say(st.querySelector(".form-msg"), await detail(resp), true); return; }
+      location.href = (await resp.json()).url;
+    });
     const up = document.querySelector("#upload-form");
     if (up) setupUpload(up);
     followJobs();
