@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["SampleIn", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn"]
+__all__ = ["SampleIn", "SamplePatch", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn"]
 
 
 class SampleIn(BaseModel):
@@ -63,6 +63,43 @@ class SampleIn(BaseModel):
         dict
         """
         return self.model_dump(exclude={"lab_id", "name", "composition", "batch", "operator"})
+
+
+class SamplePatch(BaseModel):
+    """Changes to a sample's record (only the fields given change; its analyses stay until re-analysed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    batch: str | None = Field(None, max_length=200)
+    operator: str | None = Field(None, max_length=200)
+    thickness_cm: float | None = Field(None, gt=0, le=2, description="pellet thickness, cm (<= 2: mm typed?)")
+    diameter_cm: float | None = Field(None, gt=0, le=10)
+    area_cm2: float | None = Field(None, gt=0)
+    density_g_cm3: float | None = Field(None, gt=0, lt=30)
+    relative_density: float | None = Field(None, gt=0, le=1.05)
+    stack_pressure_MPa: float | None = Field(None, ge=0, lt=5000)
+    electrode: str | None = Field(None, max_length=200)
+    instrument: str | None = Field(None, max_length=200)
+    date: str | None = Field(None, max_length=40)
+    active_mass_mg: float | None = Field(None, gt=0)
+    electrode_area_cm2: float | None = Field(None, gt=0)
+    notes: str | None = Field(None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _one_of_diameter_area(self) -> SamplePatch:
+        if self.diameter_cm is not None and self.area_cm2 is not None:
+            raise ValueError("give the diameter or the area, not both")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields that were given.
+
+        Returns
+        -------
+        dict
+        """
+        return {k: v for k, v in self.model_dump().items() if k in self.model_fields_set}
 
 
 class UserIn(BaseModel):

@@ -28,7 +28,7 @@ from .db import (
     row_dict,
 )
 
-__all__ = ["create_lab", "lab_protocol", "set_lab_protocol", "create_sample", "list_samples", "sample_view",
+__all__ = ["update_sample", "create_lab", "lab_protocol", "set_lab_protocol", "create_sample", "list_samples", "sample_view",
            "current_analyses", "job_view", "list_jobs", "compare_rows", "lab_names", "eis_measurement_ids"]
 
 
@@ -139,6 +139,43 @@ def create_sample(engine: sa.Engine, *, lab_id: int, user_id: int, name: str, co
             lab_id=lab_id, created_by=user_id, name=name.strip(), composition=composition.strip(),
             batch=batch.strip(), operator=operator.strip(), details=dumps(details),
             created_at=now())))
+
+
+_COLUMNS = ("name", "batch", "operator")
+
+
+def update_sample(engine: sa.Engine, sample_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change a sample's fields; giving the diameter clears the area and the other way round.
+
+    Parameters
+    ----------
+    engine
+        The web database.
+    sample_id
+        The sample (access checked).
+    changes
+        Field -> new value.
+
+    Returns
+    -------
+    dict
+        The sample after the change.
+    """
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(SAMPLES).where(SAMPLES.c.id == sample_id)).first()
+        if row is None:
+            raise InputError(f"no sample {sample_id}")
+        details = loads(row.details, {})
+        for k, v in changes.items():
+            if k not in _COLUMNS:
+                details[k] = v
+        if changes.get("diameter_cm") is not None:
+            details["area_cm2"] = None
+        if changes.get("area_cm2") is not None:
+            details["diameter_cm"] = None
+        cols = {k: str(v).strip() for k, v in changes.items() if k in _COLUMNS and v is not None}
+        conn.execute(SAMPLES.update().where(SAMPLES.c.id == sample_id).values(details=dumps(details), **cols))
+        return _sample_dict(conn.execute(sa.select(SAMPLES).where(SAMPLES.c.id == sample_id)).first())
 
 
 def _sample_dict(row) -> dict[str, Any]:

@@ -160,3 +160,19 @@ def test_sigma_at_25_from_the_arrhenius_fit_matches_the_ground_truth(client, tmp
     truth = 1 / (1 / (A_B / t * math.exp(-EA_B / (K_B * t))) + 1 / (A_GB / t * math.exp(-EA_GB / (K_B * t))))
     assert r["sigma_at"]["total"]["sigma_S_per_cm"] == pytest.approx(truth, rel=0.05)
     assert AREA_CM2 > 0
+
+
+def test_geometry_added_after_the_upload_then_analysed_on_request(client, tmp_path):
+    """Spectra uploaded before the pellet was measured: kept, not analysed; PATCH the geometry, analyse."""
+    csrf = setup_admin(client)
+    sid = create_sample(client, csrf, thickness_cm=None, diameter_cm=None)
+    r = upload(client, csrf, sid, write_series(tmp_path)).json()
+    assert not r["jobs"] and "geometry" in r["notes"][0]
+    h = {"X-CSRF-Token": csrf}
+    assert client.patch(f"/api/samples/{sid}", json={"diameter_cm": 1.0, "area_cm2": 0.7}, headers=h).status_code == 422
+    s = client.patch(f"/api/samples/{sid}", json={"thickness_cm": D_CM, "diameter_cm": 1.0}, headers=h).json()
+    assert s["details"]["thickness_cm"] == D_CM
+    jid = client.post(f"/api/samples/{sid}/analyse", headers=h).json()["job_id"]
+    assert wait_job(client, jid)["state"] == "done"
+    res = client.get(f"/api/samples/{sid}").json()["analyses"][0]["result"]
+    assert abs(res["ea_bulk_eV"] - EA_B) < 3 * res["ea_bulk_err_eV"] + 0.005

@@ -38,7 +38,7 @@ def test_state_changing_requests_without_the_csrf_token_are_refused(client):
 
 
 def test_user_text_and_file_names_are_escaped_in_every_page(client, tmp_path):
-    csrf = setup_admin(client)
+    csrf = setup_admin(client, lab=XSS[:100])
     fields = {k: XSS for k in ("batch", "operator", "synthesis_route", "precursors", "heat_treatment", "electrode",
                                "instrument", "notes")}
     sid = create_sample(client, csrf, name=XSS, **fields)
@@ -47,7 +47,7 @@ def test_user_text_and_file_names_are_escaped_in_every_page(client, tmp_path):
     bad.write_bytes(p.read_bytes())
     assert upload(client, csrf, sid, [bad]).status_code == 201
     client.app.state.ctx.runner.wait(60)
-    for url in ("/samples", f"/samples/{sid}", "/compare?composition=Li3PS4", "/jobs"):
+    for url in ("/samples", f"/samples/{sid}", "/compare?composition=Li3PS4", "/jobs", "/admin", "/studies"):
         html = client.get(url).text
         assert "<script>alert" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", ""), url
         assert "<img src=x" not in html, url

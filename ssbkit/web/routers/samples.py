@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from .. import plots, repo
 from ..auth import Principal
 from ..deps import Context, csrf, ctx, page, principal, readable_sample
-from ..models import AnalyseIn, SampleIn
+from ..models import AnalyseIn, SampleIn, SamplePatch
 from ..uploads import queue_impedance
 
 router = APIRouter(tags=["samples"])
@@ -146,6 +146,31 @@ def get_sample(sample_id: int, c: Context = Depends(ctx), p: Principal = Depends
     """
     readable_sample(c, p, sample_id)
     return repo.sample_view(c.engine, sample_id)
+
+
+@router.patch("/api/samples/{sample_id}")
+def patch_sample(sample_id: int, body: SamplePatch, c: Context = Depends(ctx), p: Principal = Depends(csrf)):
+    """Change a sample's record (e.g. its pellet geometry); analyses stay until re-analysed on request.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    body
+        The fields to change.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked).
+
+    Returns
+    -------
+    dict
+        The sample.
+    """
+    readable_sample(c, p, sample_id)
+    return repo.update_sample(c.engine, sample_id, body.changes())
 
 
 @router.post("/api/samples/{sample_id}/analyse", status_code=202)
