@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,16 @@ def _cheap_password_hashing(monkeypatch):
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(db_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "data", secret_key="k" * 64,
+    """A fresh server: SQLite in tmp_path, or the database of ``$SSBKIT_WEB_TEST_DB`` (e.g. a local
+    PostgreSQL, ``postgresql+psycopg://postgres@127.0.0.1:54329/ssbkit_web_test``), emptied first."""
+    url = os.environ.get("SSBKIT_WEB_TEST_DB") or f"sqlite:///{tmp_path / 'web.db'}"
+    if "SSBKIT_WEB_TEST_DB" in os.environ:
+        from ssbkit.web.db import META, open_engine
+
+        eng = open_engine(url)
+        META.drop_all(eng)
+        eng.dispose()
+    return Settings(db_url=url, data_dir=tmp_path / "data", secret_key="k" * 64,
                     max_upload_mb=1.0, max_volume_voxels=32**3, workers=2)
 
 
