@@ -63,12 +63,12 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _start(tmp: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def _start(tmp: Path, workers: int, pool: str) -> tuple[subprocess.Popen, str]:
     port = _port()
     env = {**os.environ, "SSBKIT_SECRET": "bench-secret-" + "x" * 40}
     proc = subprocess.Popen([sys.executable, "-m", "ssbkit.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--db", f"sqlite:///{tmp / 'web.db'}", "--data-dir", str(tmp / "data"),
-                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                             "--workers", str(workers), "--pool", pool], env=env, stdout=subprocess.DEVNULL,
                             stderr=open(tmp / "server.log", "w"))
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -137,8 +137,11 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--spectra", type=int, default=6)
-    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results") / "web.md")
+    ap.add_argument("--pool", choices=("thread", "process"), default="thread")
+    ap.add_argument("--out", type=Path, default=None, help="default: benchmarks/results/web.md (web-process.md)")
     a = ap.parse_args(argv)
+    if a.out is None:
+        a.out = Path(__file__).with_name("results") / ("web.md" if a.pool == "thread" else "web-process.md")
 
     from ssbkit.web.analyses import impedance_series
 
@@ -155,7 +158,7 @@ def main(argv=None) -> int:
         impedance_series(paths, thickness_cm=D_CM, diameter_cm=DIAM_CM)
         lib_s = time.perf_counter() - t
 
-        proc, base = _start(tmp, a.workers)
+        proc, base = _start(tmp, a.workers, a.pool)
         try:
             token = _token(base)
             results: list = []
@@ -179,7 +182,7 @@ def main(argv=None) -> int:
     fit = [r["fitted_s"] for r in results if "fitted_s" in r]
     poll = [x for r in results for x in r.get("poll_s", [])]
     rows = [
-        ("clients at once / spectra each / workers", f"{a.clients} / {a.spectra} / {a.workers} threads"),
+        ("clients at once / spectra each / workers", f"{a.clients} / {a.spectra} / {a.workers} ({a.pool} pool)"),
         ("errors", str(len(errors))),
         ("upload request (store + read + queue) p50 / p95", f"{statistics.median(up):.2f} s / {_pct(up, 0.95):.2f} s"),
         ("job-status request during load p50 / p95", f"{1e3 * statistics.median(poll):.0f} ms / {1e3 * _pct(poll, 0.95):.0f} ms"),
@@ -189,7 +192,8 @@ def main(argv=None) -> int:
         ("library alone, one series (same workflow, no server)", f"{lib_s:.2f} s"),
     ]
     text = ["# Web app load test (benchmarks/bench_web.py)", "",
-            f"127.0.0.1 only; SQLite; {os.cpu_count()} CPU cores; `ssbkit serve --workers {a.workers}`.", "",
+            f"127.0.0.1 only; SQLite; {os.cpu_count()} CPU cores (shared with the other jobs on the machine); "
+            f"`ssbkit serve --workers {a.workers} --pool {a.pool}`.", "",
             "| measure | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows], "",
             "No peer has a multi-user server to compare with (DearEIS: single-user desktop GUI).", ""]
     if errors:
