@@ -53,7 +53,7 @@ PROTOCOL_KEYS = tuple(DEFAULT_PROTOCOL)
 _SOLVER_BYTES_PER_VOXEL = 16
 #: measurement kinds and the file extensions accepted for each
 KINDS: dict[str, tuple[str, ...]] = {
-    "eis": (".txt", ".csv", ".dat", ".tsv", ".mpt", ".mpr", ".dta", ".par", ".z", ".idf"),
+    "eis": (".txt", ".csv", ".dat", ".tsv", ".mpt", ".mpr", ".dta", ".par", ".z"),
     "cycling": (".csv", ".txt", ".mpt", ".mpr", ".tsv"),
     "dsc": (".csv", ".txt", ".tsv", ".dat"),
     "volume": (".tif", ".tiff", ".npy", ".raw"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import pytest
 from web_helpers import (
     PASSWORD,
     create_sample,
@@ -187,3 +188,24 @@ def test_a_too_large_volume_fails_with_a_clear_message_and_is_kept(client, tmp_p
     assert "32768 voxels" in j["message"] and "/data/files/" not in j["message"]
     page = client.get(f"/samples/{sid}").text
     assert "big.npy" in page and "volume too large for this server" in page
+
+
+@pytest.mark.external
+def test_every_instrument_format_the_readers_know_is_accepted_and_read(client, reference_dir):
+    """The impedance.py format fixtures (MIT): each upload is stored and read by ssbkit's readers with the
+    format they detect on the original file (the stored name keeps the extension), their notes kept."""
+    from ssbkit.impedance.readers import detect_format
+
+    csrf = setup_admin(client)
+    sid = create_sample(client, csrf, thickness_cm=None, diameter_cm=None)
+    files = sorted((reference_dir / "eis" / "formats").iterdir())
+    r = client.post(f"/api/samples/{sid}/measurements", data={"kind": "eis", "temperatures_c": "25"},
+                    headers={"X-CSRF-Token": csrf},
+                    files=[("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in files])
+    body = r.json()
+    assert not body["rejected"], body["rejected"]
+    by = {m["original_name"]: m for m in body["measurements"]}
+    for p in files:
+        assert by[p.name]["status"] == "ok", (p.name, by[p.name]["message"])
+        assert by[p.name]["info"]["format"] == detect_format(p), p.name
+    assert any("aborted" in n for n in by["exampleDataGamryABORT.DTA"]["info"]["notes"])  # the reader's note kept
