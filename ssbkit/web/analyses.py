@@ -34,9 +34,11 @@ from ssbkit import __version__
 from ssbkit.errors import InputError, SsbkitError
 from ssbkit.progress import Progress, report
 
+from .files import paths_outside
+
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOL_KEYS", "KINDS", "check_protocol", "read_impedance",
            "impedance_series", "cycling_summary", "tortuosity", "dsc_analysis", "dsc_available",
-           "literature_rows", "obelix_rows", "run_study_file", "software", "same_composition", "reduced_formula"]
+           "dataset_rows", "run_study_file", "software", "same_composition", "reduced_formula"]
 
 #: the protocol every lab starts with (the CLI's and the study's defaults)
 DEFAULT_PROTOCOL: dict[str, Any] = {
@@ -462,19 +464,6 @@ def dsc_analysis(path: Path, original_name: str, *, progress: Progress | None = 
 
 
 # ----------------------------------------------------------------------- study
-def _server_paths(obj: Any, where: str = "") -> list[str]:
-    """Strings in a study that point outside its own folder (absolute, home, parent, drive)."""
-    if isinstance(obj, dict):
-        return [x for k, v in obj.items() for x in _server_paths(v, f"{where}.{k}" if where else str(k))]
-    if isinstance(obj, list):
-        return [x for i, v in enumerate(obj) for x in _server_paths(v, f"{where}[{i}]")]
-    if isinstance(obj, str):
-        t = obj.strip().replace("\\", "/")
-        if t.startswith(("/", "~")) or ".." in t.split("/") or (len(t) > 1 and t[1] == ":"):
-            return [f"{where} = {obj!r}"]
-    return []
-
-
 def run_study_file(path: Path, original_name: str, *, out_dir: Path,
                    progress: Progress | None = None) -> dict[str, Any]:
     """A study file -> its report and results (:func:`ssbkit.study.pipeline.run_study`), not recorded.
@@ -507,7 +496,7 @@ def run_study_file(path: Path, original_name: str, *, out_dir: Path,
 
     with _named(path, original_name):
         study = load_study(path)
-    bad = _server_paths({k: v for k, v in study.items() if not k.startswith("_")})
+    bad = paths_outside({k: v for k, v in study.items() if not k.startswith("_")})
     if bad:
         raise InputError(f"{original_name}: paths outside the study's folder are not allowed on a server: "
                          + "; ".join(bad[:5]))
@@ -565,7 +554,7 @@ def same_composition(a: str, b: str) -> bool:
     return (ra is not None and ra == rb) or a.strip() == b.strip()
 
 
-def literature_rows(composition: str) -> list[dict[str, Any]]:
+def dataset_rows(composition: str) -> list[dict[str, Any]]:
     """Rows of the bundled literature dataset with the same nominal composition, each with its reference.
 
     Parameters
@@ -576,8 +565,7 @@ def literature_rows(composition: str) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        ``name, composition, form, sigma_S_per_cm, sigma_T_C, Ea_eV, reference, dataset``: the bundled
-        dataset's rows, then OBELiX's (:func:`obelix_rows`).
+        ``name, composition, form, sigma_S_per_cm, sigma_T_C, Ea_eV, reference, dataset``.
     """
     from ssbkit.materials import load_dataset
 
@@ -589,68 +577,7 @@ def literature_rows(composition: str) -> list[dict[str, Any]]:
             out.append({"name": r.name, "composition": r.composition, "form": r.form,
                         "sigma_S_per_cm": float(r.sigma_S_per_cm), "sigma_T_C": float(r.sigma_T_C),
                         "Ea_eV": ea, "reference": r.reference, "dataset": "ssbkit", "upper_bound": False})
-    return out + obelix_rows(composition)
-
-
-_OBELIX = Path(__file__).with_name("data") / "obelix.csv"
-OBELIX_REFERENCE = ("OBELiX: Therrien et al., arXiv:2502.14234 (2025), github.com/NRC-Mila/OBELiX, CC BY 4.0")
-
-
-@cache
-def _obelix_table() -> tuple[tuple[str, str, str, str, str, str | None], ...]:
-    import csv
-
-    with open(_OBELIX, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for r in rows:
-        out.append((r["obelix_id"], r["reduced_composition"], r["composition"], r["sigma_S_per_cm"], r["family"],
-                    reduced_formula(r["reduced_composition"])))
-    return tuple(out)
-
-
-def obelix_rows(composition: str) -> list[dict[str, Any]]:
-    """Rows of OBELiX (599 room-temperature conductivities, CC BY 4.0) with the same reduced formula.
-
-    Parameters
-    ----------
-    composition
-        In the field's notation.
-
-    Returns
-    -------
-    list of dict
-        As :func:`literature_rows`; ``sigma_T_C`` is None (room temperature), ``upper_bound`` True for
-        values given as ``<x``; ``reference`` is the row's DOI and OBELiX.
-    """
-    target = reduced_formula(composition)
-    if target is None or not _OBELIX.is_file():
-        return []
-    out = []
-    for oid, red, comp, sig, fam, red_parsed in _obelix_table():
-        if red_parsed != target:
-            continue
-        text = sig.strip()
-        bound = text.startswith("<")
-        val = finite(text.lstrip("<").strip())
-        if val is None:
-            continue
-        out.append({"name": f"{red} (OBELiX {oid})", "composition": comp, "form": fam, "sigma_S_per_cm": val,
-                    "sigma_T_C": None, "Ea_eV": None, "upper_bound": bound, "dataset": "OBELiX",
-                    "reference": f"doi:{_doi(oid)}; via {OBELIX_REFERENCE}"})
     return out
-
-
-@cache
-def _dois() -> dict[str, str]:
-    import csv
-
-    with open(_OBELIX, newline="", encoding="utf-8") as fh:
-        return {r["obelix_id"]: r["doi"] for r in csv.DictReader(fh)}
-
-
-def _doi(oid: str) -> str:
-    return _dois().get(oid, "")
 
 
 def finite(x: Any) -> float | None:

@@ -140,7 +140,7 @@ def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], com
     rows
         From :func:`ssbkit.web.repo.compare_rows`.
     literature
-        From :func:`ssbkit.web.analyses.literature_rows`.
+        From :func:`ssbkit.web.literature.literature_rows`.
     composition
         The nominal composition compared.
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ssbkit.errors import InputError
 
-__all__ = ["UploadTooLarge", "clean_name", "extension", "check_type", "store_stream", "stored_path"]
+__all__ = ["paths_outside", "UploadTooLarge", "clean_name", "extension", "check_type", "store_stream", "stored_path"]
 
 _CHUNK = 1 << 20
 _BINARY_OK = {".mpr", ".tif", ".tiff", ".npy", ".raw"}
@@ -168,3 +168,34 @@ def store_stream(data_dir: Path, chunks, ext: str, *, limit_bytes: int, name: st
         raise
     os.chmod(path, 0o640)
     return stored, size, h.hexdigest()
+
+
+def paths_outside(obj, where: str = "") -> list[str]:
+    """Strings in a parsed study that point outside its own folder (absolute, home, parent, drive).
+
+    Parameters
+    ----------
+    obj
+        Dict / list / string tree (a parsed TOML).
+    where
+        Key path so far (for the message).
+
+    Returns
+    -------
+    list of str
+        ``"key = 'value'"`` for each offending string.
+
+    Examples
+    --------
+    >>> paths_outside({"impedance": {"files": ["a.csv", "/etc/passwd", "../x"]}})
+    ["impedance.files[1] = '/etc/passwd'", "impedance.files[2] = '../x'"]
+    """
+    if isinstance(obj, dict):
+        return [x for k, v in obj.items() for x in paths_outside(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(obj, list):
+        return [x for i, v in enumerate(obj) for x in paths_outside(v, f"{where}[{i}]")]
+    if isinstance(obj, str):
+        t = obj.strip().replace("\\", "/")
+        if t.startswith(("/", "~")) or ".." in t.split("/") or (len(t) > 1 and t[1] == ":"):
+            return [f"{where} = {obj!r}"]
+    return []

@@ -177,7 +177,7 @@ def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: st
     rows
         From :func:`ssbkit.web.compare.flag_outliers`.
     literature
-        From :func:`ssbkit.web.analyses.literature_rows`.
+        From :func:`ssbkit.web.literature.literature_rows`.
     by
         Grouping key.
 

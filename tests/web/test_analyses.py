@@ -96,10 +96,12 @@ def test_obelix_rows_of_li3ps4_carry_their_doi():
     """OBELiX all.csv (commit 4eaac88) rows joc and nhq: Li3PS4, 2.6e-7 and 8.93e-7 S/cm at room
     temperature, both from Liu et al., JACS 135 (2013) 975, doi:10.1021/ja3110895; matched from the
     field notation 75Li2S-25P2S5 through the reduced formula."""
-    rows = analyses.obelix_rows("75Li2S-25P2S5")
+    from ssbkit.web.literature import obelix_rows
+
+    rows = obelix_rows("75Li2S-25P2S5")
     got = {r["name"].split("OBELiX ")[1].rstrip(")"): r for r in rows}
     assert {"joc", "nhq"} <= set(got)
     assert got["joc"]["sigma_S_per_cm"] == 2.6e-07 and got["nhq"]["sigma_S_per_cm"] == 8.93e-07
     assert all("doi:10.1021/ja3110895" in got[k]["reference"] and "CC BY 4.0" in got[k]["reference"]
                for k in ("joc", "nhq"))
-    assert analyses.obelix_rows("Xx") == []
+    assert obelix_rows("Xx") == []

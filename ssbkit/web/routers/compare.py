@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from .. import analyses, plots, repo
+from .. import plots, repo
 from ..auth import Principal
 from ..compare import comparison
 from ..deps import Context, ctx, page, principal
 from ..export import csv_response
+from ..literature import literature_rows
 
 router = APIRouter(tags=["compare"])
 
 
 def _data(c: Context, p: Principal, composition: str) -> dict:
     rows = repo.compare_rows(c.engine, list(p.labs), composition)
-    return comparison(rows, analyses.literature_rows(composition), composition)
+    return comparison(rows, literature_rows(composition), composition)
 
 
 @router.get("/compare", include_in_schema=False)
