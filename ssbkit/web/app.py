@@ -110,8 +110,10 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
         yield
         runner.shutdown()
 
-    app = FastAPI(title="ssbkit lab", version=__version__, lifespan=lifespan,
-                  description="Samples, measurements and their analysis by one protocol (ssbkit).")
+    # FastAPI's /docs and /redoc load their scripts from a CDN: replaced by a local page (/api)
+    app = FastAPI(title="ssbkit lab", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Samples, measurements and their analysis by one protocol (ssbkit). "
+                              "Scripts authenticate with `Authorization: Bearer <token>` (create one on /admin).")
     app.state.ctx = Context(settings, engine, runner, templates)
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
@@ -133,6 +135,15 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> FastAPI:
 
     for r in (users, samples, measurements, jobs, compare, export, studies):
         app.include_router(r.router)
+
+    @app.get("/api", include_in_schema=False)
+    def _api_page(request: Request):
+        from .deps import optional_principal, page
+
+        spec = app.openapi()
+        ops = [(m.upper(), path, op.get("summary", ""), (op.get("description") or "").split("\n\n")[0])
+               for path, item in spec["paths"].items() for m, op in item.items()]
+        return page(app.state.ctx, request, "api.html", optional_principal(request), ops=ops, spec=spec)
 
     @app.get("/api/health", tags=["server"])
     def health():

@@ -126,7 +126,10 @@ def test_compare_two_batches_gives_the_known_conductivity_ratio(client, tmp_path
     assert lit.status_code == 200 and lit.text.count("\n") == 4
 
 
-def test_openapi_lists_the_resources(client):
+def test_openapi_lists_the_resources_and_the_api_page_needs_no_cdn(client):
+    page = client.get("/api").text
+    assert "/api/samples/{sample_id}/measurements" in page and "cdn" not in page.lower()
+    assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load a CDN's scripts
     paths = client.get("/openapi.json").json()["paths"]
     for p in ("/api/samples", "/api/samples/{sample_id}/measurements", "/api/jobs/{job_id}", "/api/compare",
               "/api/samples/{sample_id}/export.json", "/api/users", "/api/tokens"):
