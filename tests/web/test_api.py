@@ -21,6 +21,7 @@ from web_helpers import (
     EA_GB,
     K_B,
     create_sample,
+    login,
     setup_admin,
     sigma_arrhenius,
     upload,
@@ -144,6 +145,13 @@ def test_api_token_works_without_csrf_for_scripts(client, tmp_path):
     r = client.post("/api/samples", json={"name": "T", "composition": "Li6PS5Cl"}, headers=h)
     assert r.status_code == 201
     assert client.get("/api/samples", headers={"Authorization": "Bearer nope"}).status_code == 401
+    csrf = login(client, "ada")  # revoked from the browser session, the token stops working at once
+    (t,) = client.get("/api/tokens").json()
+    assert "token" not in t and t["name"] == "bench"
+    assert client.delete(f"/api/tokens/{t['id']}").status_code == 403  # CSRF
+    assert client.delete(f"/api/tokens/{t['id']}", headers={"X-CSRF-Token": csrf}).json()["revoked"]
+    client.cookies.clear()
+    assert client.get("/api/samples", headers=h).status_code == 401
 
 
 def test_geometry_typed_in_mm_is_refused_with_a_hint(client):

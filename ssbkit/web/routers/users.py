@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from ... import errors
 from .. import auth, repo
-from ..db import LABS, MEMBERSHIPS, USERS
+from ..db import LABS, MEMBERSHIPS, TOKENS, USERS
 from ..deps import Context, csrf, ctx, page, principal
 from ..models import LabIn, MemberIn, ProtocolIn, TokenIn, UserIn
 
@@ -226,6 +226,54 @@ def new_token(body: TokenIn, p: auth.Principal = Depends(csrf), c: Context = Dep
     JSON (see the OpenAPI schema)
     """
     return {"token": auth.create_token(c.engine, p.user_id, body.name), "name": body.name}
+
+
+@router.get("/api/tokens")
+def list_tokens(p: auth.Principal = Depends(principal), c: Context = Depends(ctx)):
+    """Your API tokens (names and dates; the tokens themselves are not kept).
+
+    \f
+    Parameters
+    ----------
+    p
+        The logged-in user.
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    list of dict
+    """
+    with c.engine.connect() as conn:
+        q = sa.select(TOKENS.c.id, TOKENS.c.name, TOKENS.c.created_at, TOKENS.c.revoked).where(
+            TOKENS.c.user_id == p.user_id).order_by(TOKENS.c.id)
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+@router.delete("/api/tokens/{token_id}")
+def revoke_token(token_id: int, p: auth.Principal = Depends(csrf), c: Context = Depends(ctx)):
+    """Revoke one of your API tokens (it stops working at once).
+
+    \f
+    Parameters
+    ----------
+    token_id
+        From ``GET /api/tokens``.
+    p
+        The logged-in user (CSRF checked).
+    c
+        Server context (database, settings, workers).
+
+    Returns
+    -------
+    dict
+    """
+    with c.engine.begin() as conn:
+        r = conn.execute(TOKENS.update().where(TOKENS.c.id == token_id, TOKENS.c.user_id == p.user_id)
+                         .values(revoked=True))
+    if r.rowcount != 1:
+        raise HTTPException(404, f"no token {token_id}")
+    return {"id": token_id, "revoked": True}
 
 
 @router.post("/api/labs", status_code=201)
