@@ -1,0 +1,102 @@
+"""Measurements: upload files (many at once) to a sample, list them, download a stored file."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse
+
+from .. import repo
+from ..auth import Principal
+from ..db import FILES, loads
+from ..deps import Context, csrf, ctx, principal, readable_sample
+from ..files import stored_path
+from ..uploads import add_measurements
+
+router = APIRouter(tags=["measurements"])
+
+
+@router.post("/api/samples/{sample_id}/measurements", status_code=201)
+def upload(sample_id: int, files: list[UploadFile] = File(...), kind: str = Form("eis"),
+           temperatures_c: str = Form(""), phase: int = Form(1), axis: int = Form(0),
+           voxel_um: float | None = Form(None), c: Context = Depends(ctx), p: Principal = Depends(csrf)):
+    """Upload impedance, cycling, DSC or volume files; each is checked on its own, the rest kept.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    files
+        The uploaded files (many at once).
+    kind
+        eis, cycling, dsc or volume.
+    temperatures_c
+        Temperatures of the files, degC (blank: from the files).
+    phase
+        Volumes: label of the conducting phase.
+    axis
+        Volumes: transport axis.
+    voxel_um
+        Volumes: voxel edge, um (else from the file).
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
+    s = readable_sample(c, p, sample_id)
+    s["details"] = loads(s["details"], {})
+    return add_measurements(c, p, s, [(f.filename, f.file) for f in files], kind=kind,
+                            temperatures_c=temperatures_c, phase=phase, axis=axis, voxel_um=voxel_um)
+
+
+@router.get("/api/samples/{sample_id}/measurements")
+def list_measurements(sample_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
+    """The sample's measurements with their status and the reader's messages.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
+    readable_sample(c, p, sample_id)
+    return repo.sample_view(c.engine, sample_id)["measurements"]
+
+
+@router.get("/api/files/{file_id}")
+def download(file_id: int, c: Context = Depends(ctx), p: Principal = Depends(principal)):
+    """A stored file as uploaded (members of its lab only).
+
+    \f
+    Parameters
+    ----------
+    file_id
+        The stored file.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked for state-changing requests).
+
+    Returns
+    -------
+    JSON (see the OpenAPI schema)
+    """
+    with c.engine.connect() as conn:
+        f = conn.execute(sa.select(FILES).where(FILES.c.id == file_id)).first()
+    if f is None or not p.can_read(f.lab_id):
+        raise HTTPException(404, f"no file {file_id}")
+    return FileResponse(stored_path(c.settings.data_dir, f.stored_name), filename=f.original_name,
+                        media_type="application/octet-stream")
