@@ -1,0 +1,328 @@
+"""Real exports of every cycler against the instrument's own summary or an independent count.
+
+Fixtures in tests/cell/fixtures/cycling/ (README there: source repository, path, licence).
+Each test reads the reference numbers straight from the file (csv module, galvani,
+access-parser) rather than through ssbkit's readers.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ssbkit.cell.cycling import (
+    CycleSummary,
+    CyclerData,
+    CyclingBatch,
+    cycling_summary,
+    detect_format,
+    read_cycler_file,
+    summarize_cycles,
+)
+from ssbkit.errors import FileFormatError, InputError
+
+FIX = Path(__file__).parent / "fixtures" / "cycling"
+
+
+def _unzipped(name: str, tmp_path: Path) -> Path:
+    out = tmp_path / name.removesuffix(".gz")
+    with gzip.open(FIX / name, "rb") as src, open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return out
+
+
+def _coulombs_mAh(t_s, i_a) -> float:
+    return float(np.sum(0.5 * (i_a[1:] + i_a[:-1]) * np.diff(t_s))) / 3.6
+
+
+def test_neware_regular_export_matches_its_cycle_layer():
+    """Neware BTS regular export (cellpy test data, IFE cell): all three layers parsed; per-cycle
+    charge and discharge equal the cycle layer's Chg./DChg. Cap.(Ah) within 0.1 % (the layer is
+    rounded to 10 uAh: 0.02 % on 0.33 Ah)."""
+    path = FIX / "neware_regular_3cycles.csv"
+    with open(path, newline="") as fh:
+        cyc_rows = [r for r in csv.reader(fh) if r and r[0].strip()][1:]
+    inst_c = np.array([float(r[1]) for r in cyc_rows]) * 1e3
+    inst_d = np.array([float(r[2]) for r in cyc_rows]) * 1e3
+    data = read_cycler_file(path)
+    assert data.format == "neware-regular" and len(data) == 1381
+    s = summarize_cycles(data)
+    assert list(s.cycle) == [1, 2, 3]
+    assert s.charge_mAh == pytest.approx(inst_c, rel=1e-3)
+    assert s.discharge_mAh == pytest.approx(inst_d, rel=1e-3)
+    assert s.instrument_max_rel_diff < 1e-3
+    assert s.coulombic_efficiency[1] == pytest.approx(331.72 / 327.80, rel=1e-3)  # Chg.-DChg. Eff 101.20 %
+    assert s.discharge_mAh_per_g is None and any("capacities in mAh" in n for n in s.notes)
+
+
+def test_neware_regular_record_current_integrates_to_the_step_capacity():
+    """Independent check of the record layer: integral of I dt over cycle 2's charge = 327.80 mAh."""
+    data = read_cycler_file(FIX / "neware_regular_3cycles.csv")
+    m = (data.cycle == 2) & (data.current_A > 0)
+    assert _coulombs_mAh(data.time_s[m], data.current_A[m]) == pytest.approx(327.80, rel=0.01)
+
+
+def test_arbin_res_matches_its_statistics_table(tmp_path):
+    """Arbin .res (cellpy test data 20160805_test001_45_cc_01.res): capacities at the data points
+    that Channel_Statistic_Table lists as cycle ends, read here with access-parser directly."""
+    access_parser = pytest.importorskip("access_parser")
+    path = _unzipped("arbin_20160805_test001_45_cc_01.res.gz", tmp_path)
+    db = access_parser.AccessParser(str(path))
+    normal = db.parse_table("Channel_Normal_Table")
+    ends = set(db.parse_table("Channel_Statistic_Table")["Data_Point"])
+    ref = {int(c): (qc * 1e3, qd * 1e3) for dp, c, qc, qd in
+           zip(normal["Data_Point"], normal["Cycle_Index"], normal["Charge_Capacity"],
+               normal["Discharge_Capacity"], strict=True) if dp in ends}
+    data = read_cycler_file(path)
+    assert data.format == "arbin-res" and len(data) == len(normal["Data_Point"])
+    s = summarize_cycles(data, mass_mg=0.5)
+    got = {int(c): (a, b) for c, a, b in zip(s.cycle, s.charge_mAh, s.discharge_mAh, strict=True)}
+    assert len(ref) >= 15
+    for c, (qc, qd) in ref.items():
+        assert got[c][0] == pytest.approx(qc, rel=1e-3) and got[c][1] == pytest.approx(qd, rel=1e-3)
+    assert s.instrument_max_rel_diff < 1e-3
+    assert s.discharge_mAh_per_g[0] == pytest.approx(s.discharge_mAh[0] / 0.5e-3)
+
+
+def test_maccor_day_clock_test_time_and_step_amp_hr(tmp_path):
+    """Maccor raw text (cellpy maccor_001.txt, first 2,696 records): TestTime '0d 20:49:50.15';
+    Cyc# stays 0, so cycles come from the D/C sequence (with a note); cycle 1's discharge equals
+    the Amp-hr counter at the end of step 2, its charge the sum over the CC and CV steps 4 and 5."""
+    path = _unzipped("maccor_ddhms.txt.gz", tmp_path)
+    rows = [r.split("\t") for r in path.read_text(encoding="latin-1").splitlines()[4:]]
+    amp_hr = {}
+    for r in rows:
+        amp_hr[int(r[2])] = max(amp_hr.get(int(r[2]), 0.0), float(r[5]))
+    data = read_cycler_file(path)
+    assert data.format == "maccor"
+    assert data.time_s[-1] == pytest.approx(20 * 3600 + 49 * 60 + 50.15, abs=1e-3)
+    s = summarize_cycles(data)
+    assert any("cycle counter is 0 throughout" in n for n in s.notes)
+    assert s.discharge_mAh[0] == pytest.approx(amp_hr[2] * 1e3, rel=1e-4)
+    assert s.charge_mAh[0] == pytest.approx((amp_hr[4] + amp_hr[5]) * 1e3, rel=1e-4)
+    m = (data.cycle == 1) & (data.current_A > 0)  # independent: coulomb counting of the charge
+    assert _coulombs_mAh(data.time_s[m], data.current_A[m]) == pytest.approx(s.charge_mAh[0], rel=0.01)
+
+
+def _maccor_raw(path: Path, time_header: str, fmt_time) -> Path:
+    """Maccor raw text with the 'Rec# Cyc# Step Test (Sec) ... Amp-hr Amps Volts State' header:
+    2 cycles of 1 mA charge for 1 h and discharge for 0.9 h (truth 1.0 and 0.9 mAh)."""
+    head = ("Today's Date\t12/01/2026\tDate of Test:\t11/30/2026\nFilename:\tx.001\n"
+            f"Rec#\tCyc#\tStep\t{time_header}\tStep (Sec)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\tDPt Time\n")
+    lines, t, rec = [], 0.0, 1
+    for cyc in (1, 2):
+        for step, state, dur in ((1, "C", 3600.0), (2, "R", 600.0), (3, "D", 3240.0), (4, "R", 600.0)):
+            for k in range(0, int(dur) + 1, 60):
+                amps = 0.001 if state in "CD" else 0.0
+                lines.append(f"{rec}\t{cyc}\t{step + 4 * (cyc - 1)}\t{fmt_time(t + k)}\t{k}\t"
+                             f"{amps * k / 3600:.8f}\t0\t{amps:.4f}\t3.7\t{state}\t0\t11/30/2026 10:00:00")
+                rec += 1
+            t += dur + 60
+    path.write_text(head + "\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("header", "fmt_time"), [
+    ("Test (Sec)", lambda s: f"{s:.3f}"),
+    ("TestTime", lambda s: f"{int(s // 86400)}d {int(s % 86400 // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:05.2f}"),
+])
+def test_maccor_time_header_variants(tmp_path, header, fmt_time):
+    """Synthetic truth: 1 mA for 3600 s charge and 3240 s discharge -> 1.0 / 0.9 mAh, CE 0.9."""
+    data = read_cycler_file(_maccor_raw(tmp_path / "m.txt", header, fmt_time))
+    assert data.format == "maccor"
+    s = summarize_cycles(data)
+    assert s.charge_mAh == pytest.approx([1.0, 1.0], rel=1e-6)
+    assert s.discharge_mAh == pytest.approx([0.9, 0.9], rel=1e-6)
+    assert s.coulombic_efficiency == pytest.approx([0.9, 0.9], rel=1e-6)
+    assert data.time_s[-1] == pytest.approx(2 * (3600 + 600 + 3240 + 600 + 4 * 60) - 60, abs=0.01)
+
+
+def test_biologic_mpr_with_gcpl_and_peis_keeps_the_cycling_part(tmp_path):
+    """EC-Lab .mpr holding GCPL and PEIS (cellpy biol.mpr, Si/C half-cell): not refused; the 310
+    impedance points are skipped with a note; the charge equals galvani's Q counter and the
+    integral of galvani's I column over the kept points."""
+    galvani = pytest.importorskip("galvani.BioLogic")
+    path = _unzipped("biologic_gcpl_peis_sic.mpr.gz", tmp_path)
+    raw = galvani.MPRfile(str(path)).data
+    keep = raw["freq/Hz"] == 0
+    q_ref = float(raw["Q charge/discharge/mA.h"][keep].max())
+    data = read_cycler_file(path)
+    assert data.format == "biologic-mpr" and len(data) == int(keep.sum())
+    assert any("310 impedance points" in n and "skipped" in n for n in data.notes)
+    s = summarize_cycles(data, ce_convention="charge/discharge")
+    assert s.charge_mAh.sum() == pytest.approx(q_ref, rel=1e-3)
+    i = np.clip(raw["I/mA"][keep] * 1e-3, 0, None)  # the rests (I = 0) stay in, bridging the PEIS gaps
+    assert _coulombs_mAh(raw["time/s"][keep], i) == pytest.approx(q_ref, rel=0.01)
+    assert any("no charge" in n or "no discharge" in n for n in s.notes) or np.isfinite(s.retention[0])
+
+
+def test_neware_ndax_through_newarenda():
+    """Neware .ndax (NewareNDA test data, PR28 Ndc17): 1 A CC charge then discharge, 15 s each;
+    the capacity equals the integral of the current (4.167 mAh)."""
+    pytest.importorskip("NewareNDA")
+    data = read_cycler_file(FIX / "neware_ndc17.ndax")
+    assert data.format == "neware-ndax" and len(data) == 80
+    s = summarize_cycles(data)
+    m = data.current_A > 0
+    assert s.charge_mAh[0] == pytest.approx(_coulombs_mAh(data.time_s[m], data.current_A[m]), rel=0.08)
+    assert s.charge_mAh[0] == pytest.approx(4.1665, rel=1e-3)  # Charge_Capacity(mAh) at the step end
+    assert np.all(np.diff(data.time_s) >= 0)
+
+
+def _xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def _arbin_rows(q_scale=(1.0, 0.97)):
+    rows = [["Data_Point", "Test_Time(s)", "Step_Time(s)", "Cycle_Index", "Step_Index", "Current(A)",
+             "Voltage(V)", "Charge_Capacity(Ah)", "Discharge_Capacity(Ah)"]]
+    stats = [["Cycle_Index", "Test_Time(s)", "Charge_Capacity(Ah)", "Discharge_Capacity(Ah)"]]
+    t = 0.0
+    for cyc, f in enumerate(q_scale, start=1):
+        qc = qd = 0.0
+        for step, i in ((1, 0.002), (2, -0.002 * f)):
+            for _ in range(31):
+                rows.append([len(rows), t, 0.0, cyc, step, i, 3.7, qc, qd])
+                t += 60
+                qc += max(i, 0) * 60 / 3600
+                qd += max(-i, 0) * 60 / 3600
+        stats.append([cyc, t, 0.002 * 1800 / 3600, 0.002 * f * 1800 / 3600])
+    return rows, stats
+
+
+def test_arbin_xlsx_matches_its_statistics_sheet(tmp_path):
+    """Arbin XLSX layout (Channel_* data sheet + Statistics_* sheet): truth 1.0 mAh charge and
+    1.0 / 0.97 mAh discharge, as written in the statistics sheet."""
+    rows, stats = _arbin_rows()
+    p = _xlsx(tmp_path / "a.xlsx", {"Info": [["Test Name", "x"]], "Channel_1-005": rows,
+                                    "Statistics_1-005": stats})
+    data = read_cycler_file(p)
+    assert data.format == "arbin-xlsx"
+    s = summarize_cycles(data)
+    assert s.instrument_source.startswith("Arbin sheet Statistics")
+    assert s.charge_mAh == pytest.approx([1.0, 1.0], rel=1e-9)
+    assert s.discharge_mAh == pytest.approx([1.0, 0.97], rel=1e-9)
+    assert s.instrument_max_rel_diff < 1e-3
+
+
+def test_neware_xlsx_record_and_cycle_sheets(tmp_path):
+    """Neware XLSX (record + cycle sheets): CE from a known 0.5 mAh charge / 0.45 mAh discharge."""
+    rec = [["DataPoint", "Cycle Index", "Step Index", "Step Type", "Time", "Total Time", "Current(A)",
+            "Voltage(V)", "Capacity(Ah)"]]
+    t = 0
+    for step, kind, i in ((1, "CC Chg", 0.001), (2, "CC DChg", -0.001)):
+        n = 30 if i > 0 else 27
+        for k in range(n + 1):
+            rec.append([len(rec), 1, step, kind, f"00:{k:02d}:00", f"{t // 3600:02d}:{t % 3600 // 60:02d}:00",
+                        i, 3.7, abs(i) * k * 60 / 3600])
+            t += 60
+    cyc = [["Cycle Index", "Chg. Cap.(Ah)", "DChg. Cap.(Ah)", "Chg.-DChg. Eff(%)"], [1, 0.0005, 0.00045, 90.0]]
+    p = _xlsx(tmp_path / "n.xlsx", {"cycle": cyc, "step": [["Step Index"]], "record": rec})
+    s = summarize_cycles(read_cycler_file(p))
+    assert s.charge_mAh[0] == pytest.approx(0.5, rel=1e-9)
+    assert s.coulombic_efficiency[0] == pytest.approx(0.9, rel=1e-9)
+    assert s.instrument_max_rel_diff < 1e-9
+
+
+def test_generic_csv_with_a_column_map(tmp_path):
+    """German headers and mA, named by the user: 2 mA for 30 min (then a rest point) -> 1 mAh."""
+    lines = ["Zeit;Spannung;Strom;Zyklus"]
+    t = 0
+    for cyc in (1, 2):
+        for i in (2.0, -2.0):
+            for k in range(32):
+                lines.append(f"{t};3,7;{i if k < 31 else 0.0:.1f}".replace(".", ",") + f";{cyc}")
+                t += 60 if k < 30 else 1
+    p = tmp_path / "de.csv"
+    p.write_text("\n".join(lines) + "\n")
+    cmap = {"time_s": "Zeit", "voltage_V": "Spannung", "current_mA": "Strom", "cycle": "Zyklus"}
+    data = read_cycler_file(p, columns=cmap)
+    assert any("decimal commas" in n for n in data.notes)
+    s = summarize_cycles(data)
+    assert s.charge_mAh == pytest.approx([1.0, 1.0], rel=1e-3)  # + half the 1 s step into the rest
+    with pytest.raises(InputError, match="did you mean 'current_mA'"):
+        read_cycler_file(p, columns={"time_s": "Zeit", "voltage_V": "Spannung", "curent_mA": "Strom"})
+    with pytest.raises(FileFormatError, match="Strom2"):
+        read_cycler_file(p, columns={**cmap, "current_mA": "Strom2"})
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "latin-1"])
+def test_text_encodings_and_line_endings_read_the_same(tmp_path, encoding):
+    src = (FIX / "neware_regular_3cycles.csv").read_text()
+    ref = read_cycler_file(FIX / "neware_regular_3cycles.csv")
+    p = tmp_path / "x.csv"
+    p.write_bytes(src.replace("\n", "\r\n").encode(encoding))
+    got = read_cycler_file(p)
+    assert np.array_equal(got.voltage_V, ref.voltage_V) and np.array_equal(got.cycle, ref.cycle)
+
+
+def test_double_bom_is_removed_with_a_note_and_keeps_the_first_row(tmp_path):
+    src = (FIX / "neware_regular_3cycles.csv").read_bytes()
+    p = tmp_path / "bom.csv"
+    p.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + src)
+    got = read_cycler_file(p)
+    assert len(got) == 1381 and any("byte-order marks" in n for n in got.notes)
+
+
+def test_registry_names_every_format_once_and_detects_each_fixture(tmp_path):
+    from ssbkit.cell.cycling import FORMATS
+
+    names = [f.name for f in FORMATS]
+    assert len(names) == len(set(names)) and names[-1] == "csv"
+    assert detect_format(FIX / "neware_regular_3cycles.csv") == "neware-regular"
+    assert detect_format(FIX / "neware_ndc17.ndax") == "neware-ndax"
+    assert detect_format(_unzipped("maccor_ddhms.txt.gz", tmp_path)) == "maccor"
+
+
+def test_records_round_trip(tmp_path):
+    data = read_cycler_file(FIX / "neware_regular_3cycles.csv")
+    back = CyclerData.from_json(data.to_json())
+    assert np.array_equal(back.current_A, data.current_A) and back.instrument.source == "Neware cycle layer"
+    s = summarize_cycles(data, mass_mg=3.0)
+    s2 = CycleSummary.from_json(s.to_json())
+    assert np.array_equal(s2.discharge_mAh_per_g, s.discharge_mAh_per_g) and s2.notes == s.notes
+    batch = cycling_summary([FIX / "neware_regular_3cycles.csv", tmp_path / "missing.csv"])
+    b2 = CyclingBatch.from_json(batch.to_json())
+    assert b2.status == "partial" and b2.failures[0].path.endswith("missing.csv")
+    assert np.array_equal(b2.summaries[0].charge_mAh, batch.summaries[0].charge_mAh)
+
+
+def test_cycling_summary_takes_mass_and_nominal_from_a_design():
+    """Issue 9: the workflow, not the CLI, turns a design into mass (loading x area) and nominal capacity."""
+    from ssbkit.cell.cycling.workflow import design_quantities
+    from ssbkit.cell.design_file import load_design
+
+    path = Path(__file__).parents[2] / "ssbkit" / "cell" / "data" / "example_design.toml"
+    d = load_design(path)
+    q = design_quantities(path)
+    assert q["mass_mg"] == pytest.approx(d.cathode.loading_mg_cm2 * d.area_cm2)
+    batch = cycling_summary(FIX / "neware_regular_3cycles.csv", design=d)
+    s = batch.summaries[0]
+    assert s.mass_mg == pytest.approx(q["mass_mg"])
+    assert s.discharge_mAh_per_g == pytest.approx(s.discharge_mAh / (q["mass_mg"] * 1e-3))
+
+
+def test_cellpy_side_by_side_on_the_arbin_res(tmp_path):
+    """cellpy (the peer) on the same .res: per-cycle charge capacity agrees within 0.1 %."""
+    cellpy = pytest.importorskip("cellpy")
+    path = _unzipped("arbin_20160805_test001_45_cc_01.res.gz", tmp_path)
+    c = cellpy.get(str(path), instrument="arbin_res", mass=1.0)
+    theirs = c.data.summary["charge_capacity"].to_numpy() if "charge_capacity" in c.data.summary else None
+    if theirs is None:
+        pytest.skip("cellpy summary layout not recognised")
+    ours = summarize_cycles(read_cycler_file(path)).charge_mAh
+    n = min(len(ours), len(theirs)) - 1
+    assert ours[:n] == pytest.approx(np.asarray(theirs[:n], float), rel=1e-3)
