@@ -130,7 +130,8 @@ def read_cycler_file(path: str | Path, *, format: str = "auto",
     except (RecursionError, MemoryError) as exc:
         raise FileFormatError(f"{p}: could not be read ({type(exc).__name__})") from None
     except Exception as exc:  # a reader bug must still end in our error, naming the file
-        raise FileFormatError(f"{p}: could not be read ({type(exc).__name__}: {str(exc)[:200]})") from None
+        raise FileFormatError(f"{p}: could not be read (internal error {type(exc).__name__}: "
+                              f"{str(exc)[:200]}; please report it)") from None
 
 
 def _read(p: Path, format: str, columns: Mapping[str, str] | None) -> CyclerData:
