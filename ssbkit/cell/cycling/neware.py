@@ -217,7 +217,7 @@ def read_ndax(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerDa
         raise InputError(f"{path}: reading Neware binaries needs NewareNDA "
                          "(pip install 'ssbkit[cycling]'), or export the test as CSV from BTS") from None
     try:
-        df = NewareNDA.read(str(path), log_level="ERROR")
+        df = NewareNDA.read(str(path), log_level="CRITICAL")
         time_step = df["Time"].to_numpy(float)
         step = df["Step"].to_numpy(np.int64)
         cur = df["Current(mA)"].to_numpy(float) * 1e-3
