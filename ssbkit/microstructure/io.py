@@ -90,7 +90,7 @@ def _promised_slices(tif, series) -> int:
 
 def _tiff_pages_present(tif, promised: int) -> list[np.ndarray]:
     """The 2-D planes that decode, in order, up to the first damaged one."""
-    planes = []
+    planes: list[np.ndarray] = []
     for k in range(promised):
         try:
             page = tif.pages[k]
@@ -332,7 +332,7 @@ def read_volume(
     """
     arr, file_voxel, meta = read_image(path, shape=shape, dtype=dtype, byte_order=byte_order,
                                        limit_bytes=limit_bytes, allow_partial=allow_partial)
-    lmap = parse_label_map(labels)
+    lmap = labels if isinstance(labels, LabelMap) else parse_label_map(labels)
     if lmap is None and isinstance(meta.get("ssbkit_phases"), Mapping):
         try:
             lmap = parse_label_map(meta["ssbkit_phases"])
@@ -356,6 +356,20 @@ def write_volume(path: str | Path, volume: LabelVolume | np.ndarray, *, voxel_um
     """Write labels to ``.tif``/``.tiff`` (with voxel size and phase names), ``.npy`` or ``.raw``.
 
     A raw file is plain ``uint8`` in C order; remember its shape.
+
+    Parameters
+    ----------
+    path
+        Output file; the suffix picks the format.
+    volume
+        Labels (or a :class:`LabelVolume`).
+    voxel_um
+        Voxel edge (um); default the volume's.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     path = Path(path)
     if not isinstance(volume, LabelVolume):

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from ssbkit.cell.cycling import (
-    CycleSummary,
     CyclerData,
+    CycleSummary,
     CyclingBatch,
     cycling_summary,
     detect_format,

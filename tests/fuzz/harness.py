@@ -24,7 +24,7 @@ import numpy as np
 
 from ssbkit.errors import SsbkitError
 
-__all__ = ["Mutation", "Outcome", "FuzzReport", "mutations", "check_reader", "run_fuzz",
+__all__ = ["Mutation", "Outcome", "FuzzReport", "mutations", "iter_mutations", "check_reader", "run_fuzz",
            "default_fingerprint", "default_notes"]
 
 #: ``expect`` of a mutation: what a correct reader may do with it
@@ -152,6 +152,20 @@ def _binary_mutations(data: bytes, rng: random.Random) -> Iterator[Mutation]:
         yield Mutation(f"huge-int@{pos}", bytes(b), "value")
 
 
+def iter_mutations(data: bytes, *, seed: int = 0, binary: bool | None = None,
+                   rounds: int = 1) -> Iterator[Mutation]:
+    """Deterministic mutations of ``data``, one at a time (see :func:`mutations`)."""
+    if binary is None:
+        binary = b"\x00" in data[:4096]
+    once = {"bom", "double-bom", "crlf", "utf16", "latin1", "trailing-blank-lines"}
+    for r in range(rounds):
+        rng = random.Random(seed * 1_000_003 + r)
+        gen = _binary_mutations(data, rng) if binary else _text_mutations(data, rng)
+        for m in gen:
+            if not (r and m.name in once):
+                yield m
+
+
 def mutations(data: bytes, *, seed: int = 0, binary: bool | None = None, rounds: int = 1) -> list[Mutation]:
     """Deterministic mutations of ``data`` (the same seed gives the same list).
 
@@ -170,15 +184,7 @@ def mutations(data: bytes, *, seed: int = 0, binary: bool | None = None, rounds:
     -------
     list of Mutation
     """
-    if binary is None:
-        binary = b"\x00" in data[:4096]
-    out: list[Mutation] = []
-    for r in range(rounds):
-        rng = random.Random(seed * 1_000_003 + r)
-        gen = _binary_mutations(data, rng) if binary else _text_mutations(data, rng)
-        out.extend(m for m in gen if not (r and m.name in {"bom", "double-bom", "crlf", "utf16", "latin1",
-                                                            "trailing-blank-lines"}))
-    return out
+    return list(iter_mutations(data, seed=seed, binary=binary, rounds=rounds))
 
 
 # ----------------------------------------------------------------------------- contract
@@ -340,8 +346,10 @@ def run_fuzz(reader: Callable[[Path], Any], fixtures: Sequence[Path], *, rounds:
         for fx in fixtures:
             fx = Path(fx)
             original = reader(fx)
-            muts = mutations(fx.read_bytes(), seed=seed, binary=binary, rounds=rounds)[:limit]
+            muts = iter_mutations(fx.read_bytes(), seed=seed, binary=binary, rounds=rounds)
             for k, m in enumerate(muts):
+                if limit is not None and k >= limit:
+                    break
                 p = Path(tmp) / f"{k}-{fx.stem[:40]}{fx.suffix}"
                 p.write_bytes(m.data)
                 o = check_reader(reader, p, original=original, expect=m.expect, mutation=f"{fx.name}:{m.name}",

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal, overload
 
 import numpy as np
 
@@ -98,13 +99,37 @@ def read_lines(path: Path, notes: list[str]) -> list[str]:
 
 
 def sniff_delimiter(line: str) -> str:
-    """Tab, semicolon or comma: whichever the header line holds most of."""
+    """Tab, semicolon or comma: whichever the header line holds most of.
+
+    Parameters
+    ----------
+    line
+        The header line.
+
+    Returns
+    -------
+    str
+        The delimiter.
+    """
     counts = {d: line.count(d) for d in ("\t", ";", ",")}
     return max(counts, key=lambda d: counts[d])
 
 
 def split(line: str, delim: str) -> list[str]:
-    """Fields of one delimited line (quotes honoured)."""
+    """Fields of one delimited line (quotes honoured).
+
+    Parameters
+    ----------
+    line
+        The line.
+    delim
+        The delimiter.
+
+    Returns
+    -------
+    list of str
+        The fields.
+    """
     try:
         return next(csv.reader([line], delimiter=delim))
     except (csv.Error, StopIteration):
@@ -250,6 +275,12 @@ class Table:
             notes.append("decimal commas read as decimal points")
         return t
 
+    @overload
+    def find(self, *names: str, required: Literal[True] = ...) -> int: ...
+
+    @overload
+    def find(self, *names: str, required: bool) -> int | None: ...
+
     def find(self, *names: str, required: bool = True) -> int | None:
         """Column index of the first of ``names`` present (None, or an error, when absent).
 
@@ -308,7 +339,20 @@ class Table:
         return out
 
     def integers(self, idx: int, what: str | None = None) -> np.ndarray:
-        """Column ``idx`` as integers (an error naming the line for 2.5 or 1e30)."""
+        """Column ``idx`` as integers (an error naming the line for 2.5 or 1e30).
+
+        Parameters
+        ----------
+        idx
+            Column index.
+        what
+            Column name for messages.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 values.
+        """
         v = self.numbers(idx, what)
         bad = np.flatnonzero((v != np.round(v)) | (np.abs(v) > 2**31))
         if bad.size:
@@ -318,7 +362,17 @@ class Table:
         return v.astype(np.int64)
 
     def strings(self, idx: int) -> list[str]:
-        """Column ``idx`` as stripped strings."""
+        """Column ``idx`` as stripped strings.
+
+        Parameters
+        ----------
+        idx
+            Column index.
+
+        Returns
+        -------
+        list of str
+        """
         return [r[idx].strip() for r in self.rows]
 
 

@@ -24,7 +24,20 @@ _ACCESS_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
 
 
 def sniff_text(path: Path, head: str) -> bool:
-    """True for Arbin text exports (``Cycle_Index`` with ``Charge_Capacity(Ah)``)."""
+    """True for Arbin text exports (``Cycle_Index`` with ``Charge_Capacity(Ah)``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     for line in head.splitlines()[:60]:
         names = {norm(c) for c in split(line, ",")} | {norm(c) for c in line.split("\t")}
         if {"cycleindex", "chargecapacityah"} <= names:
@@ -33,7 +46,20 @@ def sniff_text(path: Path, head: str) -> bool:
 
 
 def sniff_res(path: Path, head: str) -> bool:
-    """True for ``.res`` files and other Access databases."""
+    """True for ``.res`` files and other Access databases.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return path.suffix.lower() == ".res" or any(m.decode() in head[:64] for m in _ACCESS_MAGIC)
 
 

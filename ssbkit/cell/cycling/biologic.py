@@ -25,12 +25,38 @@ _CHARGE = ("Q charge/discharge/mA.h", "(Q-Qo)/mA.h")
 
 
 def sniff_mpt(path: Path, head: str) -> bool:
-    """True for EC-Lab text exports."""
+    """True for EC-Lab text exports.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return path.suffix.lower() == ".mpt" or bool(re.search(r"(EC|BT)-Lab ASCII FILE", head))
 
 
 def sniff_mpr(path: Path, head: str) -> bool:
-    """True for EC-Lab binary files."""
+    """True for EC-Lab binary files.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return path.suffix.lower() == ".mpr"
 
 
@@ -156,20 +182,27 @@ def read_mpr(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerDat
         v = col(*cands, required=required)
         if v is None:
             return None
-        v = v[sel]
+        return _finite(v[sel], cands[0])
+
+    def need(*cands: str) -> np.ndarray:
+        v = kept(*cands)
+        assert v is not None  # col() raised otherwise
+        return v
+
+    def _finite(v: np.ndarray, name: str) -> np.ndarray:
         bad = np.flatnonzero(~np.isfinite(v))
         if bad.size:
             raise FileFormatError(f"{path}: record {int(np.flatnonzero(sel)[bad[0]]) + 1}: "
-                                  f"{cands[0]} is NaN or infinite")
+                                  f"{name} is NaN or infinite")
         return v
 
-    time = kept("time/s")
-    volt = kept("Ewe/V", "Ecell/V")
-    cur = kept("I/mA", "<I>/mA", "control/V/mA") * 1e-3  # type: ignore[operator]
+    time = need("time/s")
+    volt = need("Ewe/V", "Ecell/V")
+    cur = need("I/mA", "<I>/mA", "control/V/mA") * 1e-3
     cyc = kept("cycle number", required=False)
     half = kept("half cycle", "Ns", required=False)
     q = kept(*_CHARGE, required=False)
-    n = time.size  # type: ignore[union-attr]
+    n = time.size
     return CyclerData(str(path), "biologic-mpr", time, volt, cur,
                       np.zeros(n, np.int64) if cyc is None else cyc.astype(np.int64),
                       _steps_from_sign(cur) if half is None else half.astype(np.int64),

@@ -35,7 +35,20 @@ _DEFAULT_NAMES = {
 
 
 def sniff(path: Path, head: str) -> bool:
-    """The fallback: every text file is tried as a generic table last."""
+    """The fallback: every text file is tried as a generic table last.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return True
 
 
@@ -126,16 +139,18 @@ def read(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
         unit = ("mA" if "ma" in n.replace(what, "", 1) else "A") if what == "current" else \
                ("s" if what == "time" else "V")
         cmap[f"{what}_{unit}"] = name
-    for key, names in (("cycle", ("cycle", "cycle_index", "cycle number")), ("step", ("step", "step_index"))):
-        col = t.find(*names, required=False)
-        if col is not None:
-            cmap[key] = t.header[col]
+    opt: tuple[tuple[str, tuple[str, ...]], ...] = (("cycle", ("cycle", "cycle_index", "cycle number")),
+                                                   ("step", ("step", "step_index")))
+    for key, alts in opt:
+        c = t.find(*alts, required=False)
+        if c is not None:
+            cmap[key] = t.header[c]
     for key, base in (("charge_capacity", "charge_capacity"), ("discharge_capacity", "discharge_capacity")):
         for unit in ("Ah", "mAh"):
-            col = t.find(f"{base}_{unit}", f"{base}({unit})", *((base,) if unit == "Ah" else ()),
-                         required=False)
-            if col is not None:
-                cmap[f"{key}_{unit}"] = t.header[col]
+            c = t.find(f"{base}_{unit}", f"{base}({unit})", *((base,) if unit == "Ah" else ()),
+                       required=False)
+            if c is not None:
+                cmap[f"{key}_{unit}"] = t.header[c]
                 break
     if sum(k.startswith("charge_capacity") for k in cmap) != sum(k.startswith("discharge_cap") for k in cmap):
         cmap = {k: v for k, v in cmap.items() if "capacity" not in k}

@@ -31,7 +31,20 @@ _DPT_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "
 
 
 def sniff(path: Path, head: str) -> bool:
-    """True for Maccor exports (``Cycle C``/``Cyc#`` column, or mode and ``Cap. [Ah]``)."""
+    """True for Maccor exports (``Cycle C``/``Cyc#`` column, or mode and ``Cap. [Ah]``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     for line in head.splitlines()[:60]:
         names = {norm(c) for c in line.split("\t")} | {norm(c) for c in split(line, ",")}
         if "cyclec" in names or "cyc" in names or {"md", "capah"} <= names \

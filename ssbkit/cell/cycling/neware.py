@@ -24,14 +24,40 @@ __all__ = ["sniff_flat", "sniff_regular", "sniff_ndax", "read_flat", "read_regul
 
 
 def sniff_regular(path: Path, head: str) -> bool:
-    """True for the three-layer regular export (cycle, step and record header lines)."""
+    """True for the three-layer regular export (cycle, step and record header lines).
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     lines = head.splitlines()[:3]
     return (len(lines) == 3 and norm(lines[0].split(",")[0]) == "cycleindex"
             and norm(lines[1]).startswith("stepindex") and lines[2].startswith(",,"))
 
 
 def sniff_flat(path: Path, head: str) -> bool:
-    """True for a flat Neware export (Neware's capacity column names)."""
+    """True for a flat Neware export (Neware's capacity column names).
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     for line in head.splitlines()[:60]:
         names = {norm(c) for c in split(line, ",")} | {norm(c) for c in line.split("\t")}
         if "dchgcapah" in names or "dchgcapmah" in names or {"cycleindex", "steptype"} <= names:
@@ -40,7 +66,20 @@ def sniff_flat(path: Path, head: str) -> bool:
 
 
 def sniff_ndax(path: Path, head: str) -> bool:
-    """True for Neware binary files."""
+    """True for Neware binary files.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return path.suffix.lower() in (".ndax", ".nda")
 
 

@@ -24,7 +24,20 @@ MAX_CELLS = 50_000_000
 
 
 def sniff(path: Path, head: str) -> bool:
-    """True for ``.xlsx``/``.xlsm`` files."""
+    """True for ``.xlsx``/``.xlsm`` files.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
     return path.suffix.lower() in (".xlsx", ".xlsm")
 
 

@@ -75,6 +75,18 @@ def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str,
     A new segment starts where the cycle, the step or the sign of the current
     changes. Each has ``kind``, ``cycle``, index ``slice`` and ``capacity_mAh``
     (instrument counter where present, else the integral of |I| dt).
+
+    Parameters
+    ----------
+    data
+        The test.
+    rest_fraction
+        Currents below this fraction of the largest count as rest.
+
+    Returns
+    -------
+    list of dict
+        One per segment, in time order.
     """
     i = data.current_A
     imax = float(np.max(np.abs(i))) if i.size else 0.0
@@ -107,6 +119,25 @@ def cycles_to_fraction(capacity, fraction: float = 0.8, *, reference: float | No
 
     ``reference`` defaults to the first finite capacity. Returns ``None`` when
     the capacity never falls that low.
+
+    Parameters
+    ----------
+    capacity
+        Per-cycle capacity.
+    fraction
+        Threshold as a fraction of the reference.
+    reference
+        Reference capacity.
+
+    Returns
+    -------
+    int or None
+        1-based index of the first cycle below the threshold.
+
+    Examples
+    --------
+    >>> cycles_to_fraction([1.0, 0.9, 0.79, 0.85])
+    3
     """
     c = np.asarray(capacity, dtype=float)
     finite = np.flatnonzero(np.isfinite(c) & (c > 0))
@@ -257,7 +288,25 @@ def dqdv(data: CyclerData, cycle: int, kind: str = "discharge", *, dv_V: float =
 
     Q(V) is averaged in bins of ``dv_V``, differentiated by central
     differences and smoothed with a moving average of ``smooth_points`` bins.
-    Returns (voltage_V, dQdV_mAh_per_V); dQ/dV is positive for both directions.
+    dQ/dV is positive for both directions.
+
+    Parameters
+    ----------
+    data
+        The test.
+    cycle
+        Cycle number.
+    kind
+        ``"charge"`` or ``"discharge"``.
+    dv_V
+        Voltage bin width.
+    smooth_points
+        Moving-average width in bins.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(voltage_V, dQdV_mAh_per_V)``.
     """
     if kind not in ("charge", "discharge"):
         raise InputError(f"kind must be 'charge' or 'discharge', got {kind!r}")

@@ -125,19 +125,22 @@ def cycling_summary(
     q: dict[str, float | None] = {"mass_mg": None, "area_cm2": None, "nominal_mAh": None}
     if design is not None:
         q.update(design_quantities(design))
-    for k, v in (("mass_mg", mass_mg), ("area_cm2", area_cm2), ("nominal_mAh", nominal_mAh)):
+    for key, v in (("mass_mg", mass_mg), ("area_cm2", area_cm2), ("nominal_mAh", nominal_mAh)):
         if v is not None:
-            q[k] = v
+            q[key] = v
     if ce_convention not in ("discharge/charge", "charge/discharge"):
         raise InputError(f"ce_convention must be 'discharge/charge' or 'charge/discharge', got {ce_convention!r}")
     for name, v in q.items():
         if v is not None and not (v == v and 0 < v < float("inf")):
             raise InputError(f"{name} must be > 0, got {v!r}")
-    summaries, failures, points = [], [], []
+    summaries: list[CycleSummary] = []
+    failures: list[CyclingFailure] = []
+    points: list[int] = []
     for k, f in enumerate(files):
         try:
             data = read_cycler_file(f, format=format, columns=columns)
-            summaries.append(summarize_cycles(data, ce_convention=ce_convention, **q))
+            summaries.append(summarize_cycles(data, ce_convention=ce_convention, mass_mg=q["mass_mg"],
+                                              area_cm2=q["area_cm2"], nominal_mAh=q["nominal_mAh"]))
             points.append(len(data))
         except SsbkitError as exc:
             failures.append(CyclingFailure(str(f), str(exc), type(exc).__name__))
