@@ -326,3 +326,40 @@ def test_cellpy_side_by_side_on_the_arbin_res(tmp_path):
     ours = summarize_cycles(read_cycler_file(path)).charge_mAh
     n = min(len(ours), len(theirs)) - 1
     assert ours[:n] == pytest.approx(np.asarray(theirs[:n], float), rel=1e-3)
+
+
+def test_biologic_mpt_mixing_gcpl_and_peis_keeps_the_gcpl_points(tmp_path):
+    """An .mpt with a PEIS block between two GCPL half-cycles: 5 impedance rows skipped with a note,
+    the cycling part summarised (0.5 mA x 1 h = 0.5 mAh each way); an all-PEIS file is refused."""
+    head = ["EC-Lab ASCII FILE", "Nb header lines : 4", "Technique : GCPL + PEIS",
+            "mode\ttime/s\tEwe/V\t<I>/mA\tfreq/Hz\tcycle number\thalf cycle\tQ charge/discharge/mA.h"]
+    rows, t = [], 0.0
+    for half, sign in enumerate((1, -1)):
+        for k in range(61):
+            rows.append(f"1\t{t:.1f}\t{3.8 + 0.001 * sign * k:.4f}\t{0.5 * sign:.3f}\t0\t0\t{half}\t"
+                        f"{sign * k * 0.5 / 60:.6f}")
+            t += 60.0
+        if half == 0:
+            for f in (1e6, 1e5, 1e4, 1e3, 1e2):
+                rows.append(f"3\t{t:.1f}\t3.86\t0.000\t{f:g}\t0\t0\t0")
+                t += 1.0
+    p = tmp_path / "mix.mpt"
+    p.write_text("\n".join(head + rows) + "\n")
+    data = read_cycler_file(p)
+    assert len(data) == 122 and any("5 impedance points" in n for n in data.notes)
+    s = summarize_cycles(data)
+    assert s.charge_mAh == pytest.approx([0.5], rel=1e-6) and s.discharge_mAh == pytest.approx([0.5], rel=1e-6)
+    only = tmp_path / "peis.mpt"
+    only.write_text("\n".join(head + [r for r in rows if not r.split("\t")[4] == "0"]) + "\n")
+    with pytest.raises(FileFormatError, match="impedance file"):
+        read_cycler_file(only)
+
+
+def test_implausible_readings_are_refused_with_the_point(tmp_path):
+    """A 1e308 V reading (a damaged field that still parses) is named, not integrated into inf."""
+    lines = ["time_s,voltage_V,current_A"] + [f"{k},3.7,0.001" for k in range(5)]
+    lines[3] = "2,1e308,0.001"
+    p = tmp_path / "big.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(FileFormatError, match="data point 3: voltage_V"):
+        read_cycler_file(p)

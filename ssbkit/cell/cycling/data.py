@@ -142,6 +142,11 @@ def finish(data: CyclerData) -> CyclerData:
         bad = np.flatnonzero(~np.isfinite(arrays[k].astype(float)))
         if bad.size:
             raise FileFormatError(f"{data.path}: data point {bad[0] + 1}: {k} is NaN or infinite")
+    for k, limit, unit in (("voltage_V", 1e3, "V"), ("current_A", 1e4, "A"), ("time_s", 3.2e9, "s")):
+        big = np.flatnonzero(np.abs(arrays[k].astype(float)) > limit)
+        if big.size:
+            raise FileFormatError(f"{data.path}: data point {big[0] + 1}: {k} = {arrays[k][big[0]]:.3g} {unit} "
+                                  f"is not a plausible cycler reading (damaged value or wrong column)")
     back = np.flatnonzero(np.diff(arrays["time_s"]) < 0)
     if back.size:
         raise FileFormatError(f"{data.path}: time goes backwards after data point {back[0] + 1}")
