@@ -363,3 +363,15 @@ def test_implausible_readings_are_refused_with_the_point(tmp_path):
     p.write_text("\n".join(lines) + "\n")
     with pytest.raises(FileFormatError, match="data point 3: voltage_V"):
         read_cycler_file(p)
+
+
+def test_a_decimal_comma_in_a_comma_separated_row_is_an_error_not_a_column_shift(tmp_path):
+    """Found by the fuzz run: '4,3185' in a comma-separated Neware record split into two fields and
+    shifted every later column in silence; now the line is named."""
+    lines = (FIX / "neware_regular_3cycles.csv").read_text().splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith(",,12,"))
+    lines[k] = lines[k].replace(",4.3734,", ",4,3734,", 1)
+    p = tmp_path / "dc.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(FileFormatError, match=rf"line {k + 1} has 23 fields, the header 22"):
+        read_cycler_file(p)

@@ -235,6 +235,10 @@ class Table:
                 where = "last line" if k == rows[-1][0] else "line"
                 raise FileFormatError(
                     f"{path}: {where} {k} has {len(fields)} of {ncol} fields (file truncated or damaged)")
+            if len(fields) > ncol:  # a stray delimiter (e.g. a decimal comma) would shift every column
+                raise FileFormatError(
+                    f"{path}: line {k} has {len(fields)} fields, the header {ncol} (a stray delimiter "
+                    "or decimal comma?)")
             self.rows.append(fields)
             self.lineno.append(k)
         if not self.rows:
