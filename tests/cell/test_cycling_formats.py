@@ -8,6 +8,7 @@ access-parser) rather than through ssbkit's readers.
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import shutil
 from pathlib import Path
@@ -375,3 +376,26 @@ def test_a_decimal_comma_in_a_comma_separated_row_is_an_error_not_a_column_shift
     p.write_text("\n".join(lines) + "\n")
     with pytest.raises(FileFormatError, match=rf"line {k + 1} has 21 fields, the header 20"):
         read_cycler_file(p)
+
+
+def test_neware_bts7_xlsx_detail_and_cycle_sheets(tmp_path):
+    """Older Neware BTS 7 workbook: 'Detail_*' sheet with Cur(mA), CapaCity(mAh), a step-relative
+    'Relative Time(h:min:s.ms)' and 'Absolute Time'; 'Cycle' sheet with Cap_Chg/Cap_DChg(mAh).
+    Truth: 2 mA for 30 min each way -> 1 mAh; test time from the clock column."""
+    det = [["Record ID", "Status", "JumpTo", "Cycle", "Step", "Cur(mA)", "Voltage(V)", "CapaCity(mAh)",
+            "Energy(mWh)", "Relative Time(h:min:s.ms)", "Absolute Time"]]
+    t = 0
+    for step, status, i in ((1, "CC_Chg", 2.0), (2, "CC_DChg", -2.0)):
+        for k in range(31):
+            clock = datetime.datetime(2024, 5, 1, 10) + datetime.timedelta(seconds=t)
+            det.append([len(det), status, 1, 1, step, i, 3.7, abs(i) * k / 60, 0.0, f"0:{k:02d}:00.000",
+                        clock.strftime("%Y-%m-%d %H:%M:%S")])
+            t += 60 if k < 30 else 1
+    cyc = [["Cycle", "Cap_Chg(mAh)", "Cap_DChg(mAh)"], [1, 1.0, 1.0]]
+    p = _xlsx(tmp_path / "bts7.xlsx", {"Info": [["Channel", "1"]], "Cycle": cyc, "Statis": [["Step"]],
+                                       "Detail_67_1_1": det})
+    data = read_cycler_file(p)
+    assert data.format == "neware-xlsx" and any("clock column" in n for n in data.notes)
+    s = summarize_cycles(data)
+    assert s.charge_mAh == pytest.approx([1.0], rel=1e-9) and s.discharge_mAh == pytest.approx([1.0], rel=1e-9)
+    assert s.instrument_max_rel_diff < 1e-9

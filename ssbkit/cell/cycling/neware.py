@@ -11,6 +11,7 @@ with the NewareNDA package (the ``cycling`` extra).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,27 @@ def _current_A(t: Table) -> np.ndarray:
     i = t.find("Current(A)", required=False)
     if i is not None:
         return t.numbers(i)
-    return t.numbers(t.find("Current(mA)")) * 1e-3
+    return t.numbers(t.find("Current(mA)", "Cur(mA)")) * 1e-3
+
+
+def _clock_s(text: str) -> float:
+    return datetime.fromisoformat(text.strip().replace("/", "-")).timestamp()
+
+
+def _test_time_s(t: Table, step: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Test time: a cumulative column, else the clock, else step times added up (with a note)."""
+    c = t.find("Cumulative Time", "Total Time", "Test Time", required=False)
+    if c is not None:
+        return t.numbers(c, convert=parse_duration_s)
+    c = t.find("Absolute Time", "Date", "Realtime", required=False)
+    if c is not None:
+        clock = t.numbers(c, convert=_clock_s)
+        notes.append(f"test time taken from the clock column {t.header[c]!r}")
+        return clock - clock[0]
+    c = t.find("Relative Time(h:min:s.ms)", "Time", "Step Time")
+    rel = t.numbers(c, convert=parse_duration_s)
+    notes.append(f"test time rebuilt by adding up the step times of {t.header[c]!r}")
+    return _accumulate_step_time(rel, step)
 
 
 def _capacity_Ah(t: Table, cur: np.ndarray) -> np.ndarray:
@@ -127,11 +148,10 @@ def read_flat_table(path: Path, t: Table, notes: list[str], fmt: str = "neware",
         The points.
     """
     cur = _current_A(t)
-    tcol = t.find("Cumulative Time", "Total Time", "Test Time", "Time")
-    time = t.numbers(tcol, convert=parse_duration_s)
     volt = t.numbers(t.find("Voltage(V)"))
     cycle = t.integers(t.find("Cycle Index", "Cycle ID", "Cycle"))
-    step = t.integers(t.find("Step Index", "Step ID", "Step"))
+    step = t.integers(t.find("Step Index", "Step ID", "Step", "Steps"))
+    time = _test_time_s(t, step, notes)
     cap = _capacity_Ah(t, cur)
     return CyclerData(str(path), fmt, time, volt, cur, cycle, step, cap, instrument=instrument,
                       notes=tuple(notes))

@@ -120,7 +120,8 @@ def read(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerData:
             inst = _arbin_statistics(path, sheets, notes)
             return read_arbin_table(path, _table(path, name, rows, i, notes), notes, "arbin-xlsx", inst)
     for name, rows in sheets.items():
-        i = _header_row(rows, ("Cycle Index", "Cycle ID"), ("Voltage(V)",), ("Step Index", "Step ID"))
+        i = _header_row(rows, ("Cycle Index", "Cycle ID", "Cycle"), ("Voltage(V)",),
+                        ("Step Index", "Step ID", "Step", "Steps"))
         if i is not None:
             inst = _neware_cycles(path, sheets, notes)
             return read_flat_table(path, _table(path, name, rows, i, notes), notes, "neware-xlsx", inst)
@@ -140,13 +141,13 @@ def _arbin_statistics(path: Path, sheets: dict, notes: list[str]) -> InstrumentC
 
 def _neware_cycles(path: Path, sheets: dict, notes: list[str]) -> InstrumentCycles | None:
     for name, rows in sheets.items():
-        i = _header_row(rows, ("Cycle Index", "Cycle ID"), ("Chg. Cap.(Ah)", "Chg. Cap.(mAh)"))
+        i = _header_row(rows, ("Cycle Index", "Cycle ID", "Cycle"), ("Chg. Cap.(Ah)", "Chg. Cap.(mAh)", "Cap_Chg(mAh)"))
         if i is None or _header_row(rows, ("Voltage(V)",)) is not None:
             continue
         t = _table(path, name, rows, i, notes)
         scale = 1e3 if t.find("Chg. Cap.(Ah)", required=False) is not None else 1.0
-        return InstrumentCycles(t.integers(t.find("Cycle Index", "Cycle ID")),
-                                t.numbers(t.find("Chg. Cap.(Ah)", "Chg. Cap.(mAh)")) * scale,
-                                t.numbers(t.find("DChg. Cap.(Ah)", "DChg. Cap.(mAh)")) * scale,
+        return InstrumentCycles(t.integers(t.find("Cycle Index", "Cycle ID", "Cycle")),
+                                t.numbers(t.find("Chg. Cap.(Ah)", "Chg. Cap.(mAh)", "Cap_Chg(mAh)")) * scale,
+                                t.numbers(t.find("DChg. Cap.(Ah)", "DChg. Cap.(mAh)", "Cap_DChg(mAh)")) * scale,
                                 f"Neware sheet {name}")
     return None
