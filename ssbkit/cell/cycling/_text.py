@@ -12,7 +12,6 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, overload
 
 import numpy as np
 
@@ -279,21 +278,13 @@ class Table:
             notes.append("decimal commas read as decimal points")
         return t
 
-    @overload
-    def find(self, *names: str, required: Literal[True] = ...) -> int: ...
-
-    @overload
-    def find(self, *names: str, required: bool) -> int | None: ...
-
-    def find(self, *names: str, required: bool = True) -> int | None:
-        """Column index of the first of ``names`` present (None, or an error, when absent).
+    def find_opt(self, *names: str) -> int | None:
+        """Column index of the first of ``names`` present, None when none is.
 
         Parameters
         ----------
         *names
             Alternative column names.
-        required
-            Raise :class:`FileFormatError` when none is present.
 
         Returns
         -------
@@ -303,11 +294,27 @@ class Table:
         for n in names:
             if norm(n) in self.cols:
                 return self.cols[norm(n)]
-        if required:
+        return None
+
+    def find(self, *names: str) -> int:
+        """Column index of the first of ``names`` present; :class:`FileFormatError` when none is.
+
+        Parameters
+        ----------
+        *names
+            Alternative column names.
+
+        Returns
+        -------
+        int
+            Column index.
+        """
+        i = self.find_opt(*names)
+        if i is None:
             raise FileFormatError(
                 f"{self.path}: no column {names[0]!r} (columns: {', '.join(self.header[:15])})"
                 + did_you_mean(names[0], self.header))
-        return None
+        return i
 
     def numbers(self, idx: int, what: str | None = None, *,
                 convert: Callable[[str], float] = float) -> np.ndarray:

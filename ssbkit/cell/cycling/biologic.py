@@ -115,7 +115,7 @@ def read_mpt(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     meta = _header_mass_mg(lines[: n_head or 100])
     idx = (n_head - 1) if n_head else header_index(path, lines, (("time/s",), ("Ewe/V", "Ecell/V")))
     t = Table.from_lines(path, lines, idx, notes, "\t")
-    fcol = t.find("freq/Hz", required=False)
+    fcol = t.find_opt("freq/Hz")
     keep = _impedance_mask(path, None if fcol is None else t.numbers(fcol), notes)
     if keep.size:
         t.rows = [r for r, k in zip(t.rows, keep, strict=True) if k]
@@ -123,11 +123,11 @@ def read_mpt(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     time = t.numbers(t.find("time/s"))
     volt = t.numbers(t.find("Ewe/V", "Ecell/V"))
     cur = t.numbers(t.find(*_CURRENT)) * 1e-3
-    ci = t.find("cycle number", required=False)
+    ci = t.find_opt("cycle number")
     cycle = t.integers(ci) if ci is not None else np.zeros(time.size, np.int64)
-    si = t.find("half cycle", "Ns", required=False)
+    si = t.find_opt("half cycle", "Ns")
     step = t.integers(si) if si is not None else _steps_from_sign(cur)
-    qi = t.find(*_CHARGE, required=False)
+    qi = t.find_opt(*_CHARGE)
     cap = np.abs(t.numbers(qi)) * 1e-3 if qi is not None else np.full(time.size, np.nan)
     return CyclerData(str(path), "biologic", time, volt, cur, cycle, step, cap, meta, notes=tuple(notes))
 

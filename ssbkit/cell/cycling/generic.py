@@ -142,13 +142,12 @@ def read(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     opt: tuple[tuple[str, tuple[str, ...]], ...] = (("cycle", ("cycle", "cycle_index", "cycle number")),
                                                    ("step", ("step", "step_index")))
     for key, alts in opt:
-        c = t.find(*alts, required=False)
+        c = t.find_opt(*alts)
         if c is not None:
             cmap[key] = t.header[c]
     for key, base in (("charge_capacity", "charge_capacity"), ("discharge_capacity", "discharge_capacity")):
         for unit in ("Ah", "mAh"):
-            c = t.find(f"{base}_{unit}", f"{base}({unit})", *((base,) if unit == "Ah" else ()),
-                       required=False)
+            c = t.find_opt(f"{base}_{unit}", f"{base}({unit})", *((base,) if unit == "Ah" else ()))
             if c is not None:
                 cmap[f"{key}_{unit}"] = t.header[c]
                 break

@@ -64,7 +64,7 @@ def _clock(text: str) -> datetime | None:
 
 def _time_factor(t: Table, test_time: np.ndarray, notes: list[str]) -> float:
     """Seconds per unit of a bare ``TestTime`` number, from the ``DPt Time`` clock."""
-    d = t.find("DPT Time", "DPt Time", required=False)
+    d = t.find_opt("DPT Time", "DPt Time")
     if d is None or test_time[-1] <= test_time[0]:
         return 1.0
     a, b = _clock(t.rows[0][d]), _clock(t.rows[-1][d])

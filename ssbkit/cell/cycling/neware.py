@@ -85,7 +85,7 @@ def sniff_ndax(path: Path, head: str) -> bool:
 
 
 def _current_A(t: Table) -> np.ndarray:
-    i = t.find("Current(A)", required=False)
+    i = t.find_opt("Current(A)")
     if i is not None:
         return t.numbers(i)
     return t.numbers(t.find("Current(mA)", "Cur(mA)")) * 1e-3
@@ -97,10 +97,10 @@ def _clock_s(text: str) -> float:
 
 def _test_time_s(t: Table, step: np.ndarray, notes: list[str]) -> np.ndarray:
     """Test time: a cumulative column, else the clock, else step times added up (with a note)."""
-    c = t.find("Cumulative Time", "Total Time", "Test Time", required=False)
+    c = t.find_opt("Cumulative Time", "Total Time", "Test Time")
     if c is not None:
         return t.numbers(c, convert=parse_duration_s)
-    c = t.find("Absolute Time", "Date", "Realtime", required=False)
+    c = t.find_opt("Absolute Time", "Date", "Realtime")
     if c is not None:
         clock = t.numbers(c, convert=_clock_s)
         notes.append(f"test time taken from the clock column {t.header[c]!r}")
@@ -113,15 +113,15 @@ def _test_time_s(t: Table, step: np.ndarray, notes: list[str]) -> np.ndarray:
 
 def _capacity_Ah(t: Table, cur: np.ndarray) -> np.ndarray:
     scale = 1.0
-    chg, dchg = t.find("Chg. Cap.(Ah)", required=False), t.find("DChg. Cap.(Ah)", required=False)
+    chg, dchg = t.find_opt("Chg. Cap.(Ah)"), t.find_opt("DChg. Cap.(Ah)")
     if chg is None:
-        chg, dchg, scale = t.find("Chg. Cap.(mAh)", required=False), t.find("DChg. Cap.(mAh)", required=False), 1e-3
+        chg, dchg, scale = t.find_opt("Chg. Cap.(mAh)"), t.find_opt("DChg. Cap.(mAh)"), 1e-3
     if chg is not None and dchg is not None:
         return np.where(cur >= 0, t.numbers(chg), t.numbers(dchg)) * scale
-    c = t.find("Capacity(Ah)", required=False)
+    c = t.find_opt("Capacity(Ah)")
     if c is not None:
         return np.abs(t.numbers(c))
-    c = t.find("Capacity(mAh)", required=False)
+    c = t.find_opt("Capacity(mAh)")
     return np.abs(t.numbers(c)) * 1e-3 if c is not None else np.full(cur.size, np.nan)
 
 
@@ -231,7 +231,7 @@ def read_regular(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     if len(rec.rows) != len(meta):
         raise FileFormatError(f"{path}: blank record rows inside the record layer")
     cyc = Table(path, cycles, notes)
-    scale = 1.0 if cyc.find("Chg. Cap.(Ah)", required=False) is not None else 1e-3
+    scale = 1.0 if cyc.find_opt("Chg. Cap.(Ah)") is not None else 1e-3
     inst = InstrumentCycles(
         cyc.integers(cyc.find("Cycle Index")),
         cyc.numbers(cyc.find("Chg. Cap.(Ah)", "Chg. Cap.(mAh)")) * scale * 1e3,

@@ -145,7 +145,7 @@ def _neware_cycles(path: Path, sheets: dict, notes: list[str]) -> InstrumentCycl
         if i is None or _header_row(rows, ("Voltage(V)",)) is not None:
             continue
         t = _table(path, name, rows, i, notes)
-        scale = 1e3 if t.find("Chg. Cap.(Ah)", required=False) is not None else 1.0
+        scale = 1e3 if t.find_opt("Chg. Cap.(Ah)") is not None else 1.0
         return InstrumentCycles(t.integers(t.find("Cycle Index", "Cycle ID", "Cycle")),
                                 t.numbers(t.find("Chg. Cap.(Ah)", "Chg. Cap.(mAh)", "Cap_Chg(mAh)")) * scale,
                                 t.numbers(t.find("DChg. Cap.(Ah)", "DChg. Cap.(mAh)", "Cap_DChg(mAh)")) * scale,
