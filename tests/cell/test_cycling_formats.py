@@ -399,3 +399,14 @@ def test_neware_bts7_xlsx_detail_and_cycle_sheets(tmp_path):
     s = summarize_cycles(data)
     assert s.charge_mAh == pytest.approx([1.0], rel=1e-9) and s.discharge_mAh == pytest.approx([1.0], rel=1e-9)
     assert s.instrument_max_rel_diff < 1e-9
+
+
+def test_neware_regular_export_saved_tab_separated_reads_the_same(tmp_path):
+    src = FIX / "neware_regular_3cycles.csv"
+    with open(src, newline="") as fh:
+        rows = list(csv.reader(fh))
+    p = tmp_path / "tab.txt"
+    p.write_text("\n".join("\t".join(r) for r in rows) + "\n")
+    a, b = read_cycler_file(src), read_cycler_file(p)
+    assert b.format == "neware-regular"
+    assert np.array_equal(a.current_A, b.current_A) and np.array_equal(a.instrument.charge_mAh, b.instrument.charge_mAh)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import FileFormatError, InputError
-from ._text import Table, header_index, norm, parse_duration_s, split
+from ._text import Table, header_index, norm, parse_duration_s, sniff_delimiter, split
 from .data import CyclerData, InstrumentCycles
 
 __all__ = ["sniff_flat", "sniff_regular", "sniff_ndax", "read_flat", "read_regular", "read_ndax",
@@ -40,8 +40,11 @@ def sniff_regular(path: Path, head: str) -> bool:
         Whether this format reads the file.
     """
     lines = head.splitlines()[:3]
-    return (len(lines) == 3 and norm(lines[0].split(",")[0]) == "cycleindex"
-            and norm(lines[1]).startswith("stepindex") and lines[2].startswith(",,"))
+    if len(lines) < 3:
+        return False
+    d = sniff_delimiter(lines[0])
+    return (norm(lines[0].split(d)[0]) == "cycleindex" and norm(lines[1]).startswith("stepindex")
+            and lines[2].startswith(d + d))
 
 
 def sniff_flat(path: Path, head: str) -> bool:
@@ -180,13 +183,14 @@ def read_flat(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
 
 def _layers(path: Path, lines: list[str]) -> tuple[list, list, list]:
     """Split a regular export into its cycle, step and record rows (with line numbers)."""
-    heads = [split(lines[k], ",") for k in range(3)]
+    delim = sniff_delimiter(lines[0])
+    heads = [split(lines[k], delim) for k in range(3)]
     ncyc = len(heads[0])
     cycles, steps, records = [(1, heads[0])], [(2, heads[1][1:])], [(3, heads[2][2:])]
     cur_cycle, cur_step = None, None
     rec_meta: list[tuple[str, str]] = []
     for k in range(3, len(lines)):
-        f = split(lines[k], ",")
+        f = split(lines[k], delim)
         if not any(x.strip() for x in f):
             continue
         if f[0].strip():
