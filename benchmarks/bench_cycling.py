@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIX = ROOT / "tests" / "cell" / "fixtures" / "cycling"
@@ -81,13 +83,13 @@ def main() -> int:
         files = [(FIX / "neware_regular_3cycles.csv", None, None),
                  (FIX / "maccor_ddhms.txt.gz", None, None),
                  (FIX / "arbin_20160805_test001_45_cc_01.res.gz", "arbin_res", None),
-                 (FIX / "biologic_gcpl_peis_sic.mpr.gz", None, None),
+                 (FIX / "biologic_gcpl_peis_sic.mpr.gz", "biologics_mpr", None),
                  (FIX / "neware_ndc17.ndax", None, None)]
         if SHARED.is_dir():
             files += [(SHARED / "neware-export.csv", "neware_txt", None),
                       (SHARED / "maccor-export.txt", "maccor_txt", "two")]
         print(f"{'file':42s} {'format':15s} {'points':>7s} {'ours s':>7s} {'vs instrument':>14s} "
-              f"{'vs cellpy':>10s} {'cellpy s':>9s}")
+              f"{'vs cellpy':>10s} {'total |Q|':>10s} {'cellpy s':>9s}")
         for path, instrument, model in files:
             if path.suffix == ".gz":
                 out = Path(tmp) / path.name[:-3]
@@ -99,18 +101,21 @@ def main() -> int:
             s = summarize_cycles(data, ce_convention="charge/discharge")
             dt = time.perf_counter() - t0
             inst = "n/a" if s.instrument_max_rel_diff is None else f"{100 * s.instrument_max_rel_diff:.4f} %"
-            peer, peer_t = "n/a", "n/a"
+            peer, peer_t, total = "n/a", "n/a", "n/a"
             if instrument:
                 res = _cellpy(py, path, instrument, model)
                 if res and "error" not in res:
                     d = max(_max_rel(s.cycle, s.charge_mAh, res["cycle"], res["charge_mAh"]),
                             _max_rel(s.cycle, s.discharge_mAh, res["cycle"], res["discharge_mAh"]))
                     peer, peer_t = f"{100 * d:.4f} %", f"{res['seconds']:.2f}"
+                    ours_q = float(np.sum(s.charge_mAh) + np.sum(s.discharge_mAh))
+                    theirs_q = float(np.nansum(res["charge_mAh"]) + np.nansum(res["discharge_mAh"]))
+                    total = f"{100 * abs(ours_q - theirs_q) / theirs_q:.4f} %" if theirs_q > 0 else "n/a"
                 elif res:
                     peer = "failed"
                     print(f"    cellpy: {res['error']}")
             print(f"{path.name[:42]:42s} {data.format:15s} {len(data):7d} {dt:7.2f} {inst:>14s} "
-                  f"{peer:>10s} {peer_t:>9s}", flush=True)
+                  f"{peer:>10s} {total:>10s} {peer_t:>9s}", flush=True)
     return 0
 
 

@@ -317,16 +317,22 @@ def test_cycling_summary_takes_mass_and_nominal_from_a_design():
 
 
 def test_cellpy_side_by_side_on_the_arbin_res(tmp_path):
-    """cellpy (the peer) on the same .res: per-cycle charge capacity agrees within 0.1 %."""
+    """cellpy (the peer) on the same .res: per-cycle charge and discharge agree within 0.1 %
+    (measured 0.0003 %, benchmarks/bench_cycling.py). Skips without cellpy or its mdbtools."""
     cellpy = pytest.importorskip("cellpy")
-    path = _unzipped("arbin_20160805_test001_45_cc_01.res.gz", tmp_path)
-    c = cellpy.get(str(path), instrument="arbin_res", mass=1.0)
-    theirs = c.data.summary["charge_capacity"].to_numpy() if "charge_capacity" in c.data.summary else None
-    if theirs is None:
-        pytest.skip("cellpy summary layout not recognised")
-    ours = summarize_cycles(read_cycler_file(path)).charge_mAh
-    n = min(len(ours), len(theirs)) - 1
-    assert ours[:n] == pytest.approx(np.asarray(theirs[:n], float), rel=1e-3)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = _unzipped("arbin_20160805_test001_45_cc_01.res.gz", folder)
+    try:
+        c = cellpy.get(str(path), instrument="arbin_res", mass=1.0)
+    except Exception as exc:  # noqa: BLE001 - cellpy needs mdbtools or an ODBC driver for .res
+        pytest.skip(f"cellpy cannot read .res here: {type(exc).__name__}")
+    unit = {"Ah": 1e3, "mAh": 1.0}[c.raw_units.charge]
+    theirs = c.data.summary
+    ours = summarize_cycles(read_cycler_file(path))
+    n = min(len(ours.cycle), len(theirs)) - 1  # the last cycle is cut short
+    assert ours.charge_mAh[:n] == pytest.approx(theirs["charge_capacity"].to_numpy()[:n] * unit, rel=1e-3)
+    assert ours.discharge_mAh[:n] == pytest.approx(theirs["discharge_capacity"].to_numpy()[:n] * unit, rel=1e-3)
 
 
 def test_biologic_mpt_mixing_gcpl_and_peis_keeps_the_gcpl_points(tmp_path):
