@@ -16,7 +16,7 @@ import typer
 from ssbkit.cli.util import echo_json as _echo_json
 from ssbkit.cli.util import parse_floats as _floats
 from ssbkit.cli.util import save_figure as _save
-from ssbkit.errors import InputError
+from ssbkit.errors import EXIT_BAD_INPUT, EXIT_PARTIAL, InputError
 
 __all__ = ["app"]
 
@@ -160,7 +160,7 @@ def cycling(
         if not as_json:
             typer.echo(f"{len(batch.summaries)} of {len(files)} file(s) read, {len(batch.failures)} failed",
                        err=True)
-        raise typer.Exit(2 if batch.status == "failed" else 3)
+        raise typer.Exit(EXIT_BAD_INPUT if batch.status == "failed" else EXIT_PARTIAL)
 
 
 def _column_map(items: list[str]) -> dict[str, str]:

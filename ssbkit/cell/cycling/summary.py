@@ -12,13 +12,13 @@ each comes from the user or from a :class:`~ssbkit.cell.design.StackDesign`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ... import __version__
 from ...errors import InputError
+from ...provenance import software_versions
 from ...records import Record
 from .data import CyclerData, InstrumentCycles
 
@@ -66,7 +66,7 @@ class CycleSummary(Record):
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     protocol: dict[str, Any] | None = None
-    software: str = f"ssbkit {__version__}"
+    software: dict[str, str] = field(default_factory=dict)
 
 
 def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str, Any]]:
@@ -226,7 +226,25 @@ def summarize_cycles(
         ce_convention=ce_convention, source=data.path, format=data.format, **inst, notes=tuple(notes),
         protocol={"ce_convention": ce_convention, "reference_cycle": reference_cycle,
                   "lifetime_fraction": 0.8, "rest_fraction": 1e-3},
+        software={**software_versions(), **_reader_version(data.format)},
     )
+
+
+_READER_PACKAGES = {"biologic-mpr": "galvani", "neware-ndax": "NewareNDA", "arbin-res": "access-parser",
+                    "arbin-xlsx": "openpyxl", "neware-xlsx": "openpyxl"}
+
+
+def _reader_version(fmt: str) -> dict[str, str]:
+    """Version of the third-party package that read the file, where one did."""
+    from importlib import metadata
+
+    pkg = _READER_PACKAGES.get(fmt)
+    if pkg is None:
+        return {}
+    try:
+        return {pkg: metadata.version(pkg)}
+    except metadata.PackageNotFoundError:
+        return {}
 
 
 def _per_cycle(data: CyclerData):
