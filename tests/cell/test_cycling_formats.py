@@ -416,3 +416,8 @@ def test_neware_regular_export_saved_tab_separated_reads_the_same(tmp_path):
     a, b = read_cycler_file(src), read_cycler_file(p)
     assert b.format == "neware-regular"
     assert np.array_equal(a.current_A, b.current_A) and np.array_equal(a.instrument.charge_mAh, b.instrument.charge_mAh)
+
+
+def test_vendor_format_name_picks_the_binary_reader_for_a_binary_file():
+    pytest.importorskip("NewareNDA")
+    assert read_cycler_file(FIX / "neware_ndc17.ndax", format="neware").format == "neware-ndax"

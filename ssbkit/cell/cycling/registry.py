@@ -143,6 +143,9 @@ def _read(p: Path, format: str, columns: Mapping[str, str] | None) -> CyclerData
     if p.stat().st_size == 0:
         raise FileFormatError(f"{p}: file is empty")
     fmt = _BY_NAME[detect_format(p) if format == "auto" else format]
+    if not fmt.binary:  # "biologic" given for an .mpr, "arbin" for a .res: the vendor's binary reader
+        head = _head(p)
+        fmt = next((f for f in FORMATS if f.binary and f.name.startswith(fmt.name + "-") and f.sniff(p, head)), fmt)
     notes = []
     lines = None if fmt.binary else read_lines(p, notes)
     return finish(fmt.reader(p, lines, notes))
