@@ -156,7 +156,10 @@ def finish(data: CyclerData) -> CyclerData:
     if np.unique(cycle).size == 1 and len(kinds) == 2:
         new = cycles_from_segments(arrays["current_A"])
         if new.max() > 1:
+            i = arrays["current_A"]
+            first = "charge" if i[np.flatnonzero(np.abs(i) > 1e-3 * np.max(np.abs(i)))[0]] > 0 else "discharge"
             notes.append(f"the file's cycle counter is {int(cycle[0])} throughout: cycles numbered "
-                         "from the sequence of charges and discharges instead")
+                         f"from the sequence of charges and discharges instead (a new cycle starts at "
+                         f"each {first}, the first direction in the file)")
             cycle = new
     return replace(data, cycle=cycle, step=arrays["step"].astype(np.int64), notes=tuple(notes))
