@@ -34,6 +34,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=90, help="randomised rounds per text fixture")
     ap.add_argument("--volume-rounds", type=int, default=120)
     ap.add_argument("--big", action="store_true")
+    ap.add_argument("--shared", action="store_true", help="add heads of ../shared/reference/cycling exports")
+    ap.add_argument("--only-extra", action="store_true", help="skip the standard runs")
     args = ap.parse_args()
     h = _load("ssbkit_fuzz_harness", ROOT / "tests" / "fuzz" / "harness.py")
     cf = _load("ssbkit_fuzz_conftest", ROOT / "tests" / "fuzz" / "conftest.py")
@@ -53,6 +55,12 @@ def main() -> int:
                 ("cycling binary (Neware .ndax)", cycling, seeds[2:], args.rounds, True),
                 ("volumes (TIFF zlib/plain, npy)", lambda p: read_volume(p, labels="0=pore,1=active,2=electrolyte,3=carbon"),
                  cf.volume_seeds(tmp / "v"), args.volume_rounds, True)]
+        if args.only_extra:
+            runs = []
+        if args.shared:
+            shared = ROOT.parent.parent / "shared" / "reference" / "cycling"
+            runs.append(("cycling text (shared: Neware flat, Maccor)", cycling,
+                         cf.shared_cycling_seeds(tmp / "s", shared), args.rounds, None))
         if args.big:
             big = []
             for name in ("arbin_20160805_test001_45_cc_01.res.gz", "biologic_gcpl_peis_sic.mpr.gz"):

@@ -42,6 +42,19 @@ def cycling_seeds(folder: Path, *, head_lines: int = 150) -> list[Path]:
     return [folder / "neware_regular_head.csv", folder / "maccor_head.txt", folder / "neware.ndax"]
 
 
+def shared_cycling_seeds(folder: Path, shared: Path, *, head_lines: int = 400) -> list[Path]:
+    """Heads of the shared reference exports (flat Neware CSV, Maccor 'Cycle C' text), where present."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name in ("neware-export.csv", "maccor-export.txt"):
+        src = shared / name
+        if src.is_file():
+            lines = src.read_bytes().split(b"\n")[:head_lines]
+            (folder / name).write_bytes(b"\n".join(lines) + b"\n")
+            out.append(folder / name)
+    return out
+
+
 def volume_seeds(folder: Path) -> list[Path]:
     """An ImageJ zlib TIFF written by ssbkit, a plain uncompressed multi-page TIFF and a .npy."""
     import tifffile
