@@ -26,9 +26,19 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shared_dir() -> Path:
+    """../shared/reference/cycling beside the checkout (or under $SSBKIT_SHARED)."""
+    import os
+
+    for c in (os.environ.get("SSBKIT_SHARED", ""), ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        if c and (Path(c) / "reference" / "cycling").is_dir():
+            return Path(c) / "reference" / "cycling"
+    return ROOT / "no-shared-reference"
 sys.path.insert(0, str(ROOT))
 FIX = ROOT / "tests" / "cell" / "fixtures" / "cycling"
-SHARED = ROOT.parent.parent / "shared" / "reference" / "cycling"
+SHARED = _shared_dir()
 
 _CELLPY_SNIPPET = r"""
 import json, sys, time, logging

@@ -18,6 +18,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _shared_dir() -> Path:
+    """../shared/reference/cycling beside the checkout (or under $SSBKIT_SHARED)."""
+    import os
+
+    for c in (os.environ.get("SSBKIT_SHARED", ""), ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        if c and (Path(c) / "reference" / "cycling").is_dir():
+            return Path(c) / "reference" / "cycling"
+    return ROOT / "no-shared-reference"
 sys.path.insert(0, str(ROOT))
 
 
@@ -58,7 +68,7 @@ def main() -> int:
         if args.only_extra:
             runs = []
         if args.shared:
-            shared = ROOT.parent.parent / "shared" / "reference" / "cycling"
+            shared = _shared_dir()
             runs.append(("cycling text (shared: Neware flat, Maccor)", cycling,
                          cf.shared_cycling_seeds(tmp / "s", shared), args.rounds, None))
         if args.big:
