@@ -42,7 +42,7 @@ def cycling_seeds(folder: Path, *, head_lines: int = 150) -> list[Path]:
     return [folder / "neware_regular_head.csv", folder / "maccor_head.txt", folder / "neware.ndax"]
 
 
-def shared_cycling_seeds(folder: Path, shared: Path, *, head_lines: int = 400) -> list[Path]:
+def shared_cycling_seeds(folder: Path, shared: Path, *, head_lines: int = 3000) -> list[Path]:
     """Heads of the shared reference exports (flat Neware CSV, Maccor 'Cycle C' text), where present."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
