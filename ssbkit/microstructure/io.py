@@ -85,7 +85,7 @@ def _promised_slices(tif, series) -> int:
         if n > 1:
             return n
     shape = tuple(series.shape)
-    return int(shape[0]) if len(shape) >= 3 else 1
+    return math.prod(int(n) for n in shape[:-2]) if len(shape) >= 3 else 1
 
 
 def _tiff_pages_present(tif, promised: int) -> list[np.ndarray]:
@@ -127,7 +127,10 @@ def _read_tiff(path: Path, limit_bytes: int | None, allow_partial: bool, notes: 
                 first_error = ""
             if arr is not None and arr.ndim == 2 and promised > 1:
                 arr = None  # tifffile fell back to one page of a damaged stack
-            if arr is None or (arr.ndim >= 3 and arr.shape[0] < promised):
+            if arr is None or (arr.ndim >= 3 and math.prod(arr.shape[:-2]) < promised):
+                if sum(int(n) > 1 for n in tuple(series.shape)[:-2]) > 1:  # channels or frames too
+                    raise FileFormatError(f"{path}: a damaged multi-dimensional stack (shape {tuple(series.shape)}, "
+                                          f"{first_error or 'fewer planes than its header promises'})")
                 arr = _partial_stack(path, tif, promised, allow_partial, notes, first_error or log.messages)
             voxel = _tiff_voxel_um(tif)
             info = (tif.imagej_metadata or {}).get("Info")

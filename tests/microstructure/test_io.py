@@ -167,3 +167,13 @@ def test_damaged_files_raise_our_error(tmp_path, labels, damage):
     path.write_bytes(bytes(raw))
     with pytest.raises(FileFormatError, match="v.tif"):
         read_volume(path)
+
+
+def test_imagej_hyperstack_with_two_channels_is_not_mistaken_for_a_short_stack(tmp_path):
+    """ImageJ 'images' counts every plane (slices x channels): 10 slices x 2 channels is complete."""
+    data = np.zeros((10, 2, 8, 8), np.uint8)
+    data[:, 1] = 1
+    path = tmp_path / "hyper.tif"
+    tifffile.imwrite(path, data, imagej=True, metadata={"axes": "ZCYX"})
+    with pytest.raises(FileFormatError, match=r"4-D image"):  # a label volume must be 3-D; not 'truncated'
+        read_volume(path)
