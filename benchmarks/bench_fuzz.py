@@ -71,6 +71,8 @@ def main() -> int:
             shared = _shared_dir()
             runs.append(("cycling text (shared: Neware flat, Maccor)", cycling,
                          cf.shared_cycling_seeds(tmp / "s", shared), args.rounds, None))
+            micro = sorted((shared.parent / "micro").glob("openimpala-*.tif"))
+            runs.append(("volumes (shared: OpenImpala TIFFs)", lambda p: read_volume(p), micro, 4, True))
         if args.big:
             big = []
             for name in ("arbin_20160805_test001_45_cc_01.res.gz", "biologic_gcpl_peis_sic.mpr.gz"):
