@@ -122,7 +122,7 @@ def rate(
 def cycling(
     files: list[Path] = typer.Argument(..., help="Cycler exports: BioLogic .mpt/.mpr, Neware CSV/XLSX/.ndax, "
                                                  "Arbin CSV/XLSX/.res, Maccor text, or CSV."),
-    fmt: str = typer.Option("auto", "--format", help="auto or a format name (see --list-formats in the docs): "
+    fmt: str = typer.Option("auto", "--format", help="auto (sniff each file) or a format name: "
                             "biologic, biologic-mpr, neware, neware-regular, neware-ndax, arbin, arbin-res, "
                             "xlsx, maccor, csv"),
     column: list[str] = typer.Option(None, "--column", help="Column map for a generic CSV, KEY=NAME (repeat), "

@@ -149,11 +149,3 @@ def _read(p: Path, format: str, columns: Mapping[str, str] | None) -> CyclerData
     notes = []
     lines = None if fmt.binary else read_lines(p, notes)
     return finish(fmt.reader(p, lines, notes))
-
-
-def _check_registry() -> None:  # import-time guard: names are unique
-    if len(_BY_NAME) != len(FORMATS):
-        raise FileFormatError("duplicate cycler format names in the registry")
-
-
-_check_registry()
