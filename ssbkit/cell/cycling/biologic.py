@@ -164,7 +164,8 @@ def read_mpr(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerDat
         d = MPRfile(str(path)).data
     except Exception as exc:  # galvani raises ValueError, struct.error, KeyError, NotImplementedError...
         raise FileFormatError(f"{path}: not a readable BioLogic .mpr file "
-                              f"({type(exc).__name__}: {str(exc)[:200]})") from None
+                              f"(galvani: {type(exc).__name__}: {str(exc)[:200]}); if EC-Lab opens it, "
+                              "export it as text (.mpt) and read that") from None
     names = set(d.dtype.names or ())
 
     def col(*cands: str, required: bool = True) -> np.ndarray | None:
