@@ -16,7 +16,7 @@ import typer
 from ssbkit.cli.util import echo_json as _echo_json
 from ssbkit.cli.util import parse_floats as _floats
 from ssbkit.cli.util import save_figure as _save
-from ssbkit.errors import InputError
+from ssbkit.errors import EXIT_BAD_INPUT, EXIT_PARTIAL, InputError
 
 __all__ = ["app"]
 
@@ -120,8 +120,13 @@ def rate(
 
 @app.command()
 def cycling(
-    file: Path = typer.Argument(..., help="Cycler export: BioLogic .mpt, Neware, Arbin, Maccor or CSV."),
-    fmt: str = typer.Option("auto", "--format", help="auto, biologic, neware, arbin, maccor, csv"),
+    files: list[Path] = typer.Argument(..., help="Cycler exports: BioLogic .mpt/.mpr, Neware CSV/XLSX/.ndax, "
+                                                 "Arbin CSV/XLSX/.res, Maccor text, or CSV."),
+    fmt: str = typer.Option("auto", "--format", help="auto (sniff each file) or a format name: "
+                            "biologic, biologic-mpr, neware, neware-regular, neware-ndax, arbin, arbin-res, "
+                            "xlsx, maccor, csv"),
+    column: list[str] = typer.Option(None, "--column", help="Column map for a generic CSV, KEY=NAME (repeat), "
+                                     "e.g. --column time_s=Zeit --column voltage_V=U --column current_mA=I"),
     mass_mg: float = typer.Option(None, "--mass-mg", help="Active-material mass, mg (for mAh/g)."),
     area_cm2: float = typer.Option(None, "--area-cm2", help="Electrode area, cm2 (for mAh/cm2)."),
     nominal_mah: float = typer.Option(None, "--nominal-mah", help="Nominal capacity, mAh (for C-rates)."),
@@ -129,50 +134,76 @@ def cycling(
     ce_convention: str = typer.Option("discharge/charge", "--ce-convention",
                                       help="'discharge/charge' or 'charge/discharge' (anode half-cells)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
-    figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the figures (first file)."),
 ) -> None:
-    """Per-cycle capacities, coulombic efficiency, retention, cycles to 80 % and dQ/dV."""
-    from ssbkit.cell.cycling import dqdv, read_cycler_file, summarize_cycles
+    """Per-cycle capacities, coulombic efficiency, retention, cycles to 80 % and dQ/dV.
 
-    if design is not None:
-        from ssbkit.cell.design_file import load_design
+    Reads every file it can and reports the others; exit code 0 when all were
+    read, 3 when some failed, 2 when none could be read.
+    """
+    from ssbkit.cell.cycling import cycling_summary
 
-        d = load_design(design)
-        area_cm2 = area_cm2 or d.area_cm2
-        mass_mg = mass_mg or d.cathode.loading_mg_cm2 * d.area_cm2
-        if nominal_mah is None:
-            nominal_mah = d.cathode.areal_capacity_mAh_cm2() * d.area_cm2
-    data = read_cycler_file(file, format=fmt)
-    if mass_mg is None and nominal_mah is None and "mass_mg" not in data.metadata:
-        raise InputError("give --mass-mg, --nominal-mah or --design: ssbkit assumes no nominal capacity")
-    s = summarize_cycles(data, mass_mg=mass_mg, area_cm2=area_cm2, nominal_mAh=nominal_mah,
-                         ce_convention=ce_convention)
-    out = {"file": str(file), "format": data.format, "points": len(data), "summary": s.to_dict()}
-    if figures is not None:
-        from ssbkit.cell.plots import cycling_figure, dqdv_figure
-
-        paths = [_save(cycling_figure(s), figures, "cycling.png")]
-        curves = {}
-        for c in s.cycle[:3]:
-            try:
-                curves[f"cycle {int(c)} discharge"] = dqdv(data, int(c), "discharge")
-            except InputError:
-                continue
-        if curves:
-            paths.append(_save(dqdv_figure(curves), figures, "dqdv.png"))
-        out["figures"] = paths
+    columns = _column_map(column) if column else None
+    batch = cycling_summary(files, format=fmt, columns=columns, mass_mg=mass_mg, area_cm2=area_cm2,
+                            nominal_mAh=nominal_mah, design=design, ce_convention=ce_convention)
+    out = batch.as_dict()
+    if figures is not None and batch.summaries:
+        out["figures"] = _cycling_figures(batch, fmt, columns, figures)
     if as_json:
         _echo_json(out)
-        return
+    else:
+        for s, n in zip(batch.summaries, batch.points, strict=True):
+            _print_summary(s, n)
+    for f in batch.failures:
+        typer.echo(f"error: {f.error}", err=True)
+    if batch.status != "ok":
+        if not as_json:
+            typer.echo(f"{len(batch.summaries)} of {len(files)} file(s) read, {len(batch.failures)} failed",
+                       err=True)
+        raise typer.Exit(EXIT_BAD_INPUT if batch.status == "failed" else EXIT_PARTIAL)
+
+
+def _column_map(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, name = item.partition("=")
+        if not sep or not key.strip() or not name.strip():
+            raise InputError(f"--column must be KEY=NAME (e.g. time_s=Zeit), got {item!r}")
+        out[key.strip()] = name.strip()
+    return out
+
+
+def _cycling_figures(batch, fmt, columns, figures: Path) -> list[str | None]:
+    from ssbkit.cell.cycling import dqdv, read_cycler_file
+    from ssbkit.cell.plots import cycling_figure, dqdv_figure
+
+    s = batch.summaries[0]
+    paths = [_save(cycling_figure(s), figures, "cycling.png")]
+    data = read_cycler_file(s.source, format=fmt, columns=columns)
+    curves = {}
+    for c in s.cycle[:3]:
+        try:
+            curves[f"cycle {int(c)} discharge"] = dqdv(data, int(c), "discharge")
+        except InputError:
+            continue
+    if curves:
+        paths.append(_save(dqdv_figure(curves), figures, "dqdv.png"))
+    return paths
+
+
+def _print_summary(s, points: int) -> None:
     unit = "mAh/g" if s.discharge_mAh_per_g is not None else "mAh"
     qd = s.discharge_mAh_per_g if s.discharge_mAh_per_g is not None else s.discharge_mAh
     qc = s.charge_mAh_per_g if s.charge_mAh_per_g is not None else s.charge_mAh
-    typer.echo(f"{file} ({data.format}, {len(data)} points)")
+    typer.echo(f"{s.source} ({s.format}, {points} points)")
     typer.echo(f"  cycle  charge ({unit})  discharge ({unit})  CE (%)  retention (%)")
     for k, c in enumerate(s.cycle):
-        typer.echo(f"  {int(c):5d}  {qc[k]:14.2f}  {qd[k]:17.2f}  {100 * s.coulombic_efficiency[k]:6.2f}"
+        typer.echo(f"  {int(c):5d}  {qc[k]:14.4g}  {qd[k]:17.4g}  {100 * s.coulombic_efficiency[k]:6.2f}"
                    f"  {100 * s.retention[k]:8.1f}")
     typer.echo(f"  cycles to 80 %: {s.cycles_to_80pct if s.cycles_to_80pct is not None else 'not reached'}")
+    if s.instrument_max_rel_diff is not None:
+        typer.echo(f"  vs the instrument's own summary ({s.instrument_source}): "
+                   f"largest difference {100 * s.instrument_max_rel_diff:.3f} %")
     for note in s.notes:
         typer.echo(f"  note: {note}")
 

@@ -101,11 +101,11 @@ def test_cycling_csv_needs_a_normalisation_and_writes_figures(tmp_path):
                 t += 60
     f = tmp_path / "c.csv"
     f.write_text("\n".join(lines) + "\n")
-    r = runner.invoke(app, ["cycling", str(f)])
-    assert isinstance(r.exception, InputError)
+    r = runner.invoke(app, ["cycling", str(f)])  # issue 10: plain mAh without a mass, with a note
+    assert r.exit_code == 0 and "capacities in mAh" in r.stdout
     r = runner.invoke(app, ["cycling", str(f), "--mass-mg", "10", "--json", "--figures", str(tmp_path / "f")])
     assert r.exit_code == 0, r.output
-    s = json.loads(r.stdout)["summary"]
+    s = json.loads(r.stdout)["summaries"][0]
     assert s["discharge_mAh_per_g"] == pytest.approx([100.0, 100.0], rel=0.02)  # 1 mA x 1 h / 10 mg
     assert (tmp_path / "f" / "cycling.png").exists()
 

@@ -100,3 +100,80 @@ def test_reference_volumes_have_the_fractions_of_their_readme(reference_dir):
     two = read_volume(micro / "openimpala-2phase-100.tif")
     assert two.fractions()["pore"] == pytest.approx(0.602, abs=0.001)
     assert two.fractions()["active"] == pytest.approx(0.398, abs=0.001)
+
+
+def _stack(tmp_path, labels, name="v.tif", **kw):
+    return write_volume(tmp_path / name, LabelVolume(labels, 0.5), **kw)
+
+
+@pytest.mark.parametrize("frac", [0.3, 0.6, 0.9])
+def test_truncated_tiff_stack_is_refused_or_read_in_part_with_a_note(tmp_path, labels, frac):
+    """A cut ImageJ stack: never a shorter stack in silence (issue 10)."""
+    big = np.random.default_rng(2).integers(0, 4, (10, 16, 16)).astype(np.uint8)
+    path = _stack(tmp_path, big)
+    raw = path.read_bytes()
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(raw[: int(len(raw) * frac)])
+    with pytest.raises(FileFormatError, match="cut.tif"):
+        read_volume(cut)
+    try:
+        vol = read_volume(cut, allow_partial=True)
+    except FileFormatError:
+        return  # nothing readable is also a clear answer
+    n = vol.shape[0]
+    assert n < 10 and any("of the 10" in note for note in vol.info["notes"])
+    assert np.array_equal(vol.labels, big[:n])  # the slices kept are the true ones
+
+
+def test_truncated_npy_names_the_missing_bytes(tmp_path, labels):
+    p = tmp_path / "v.npy"
+    np.save(p, labels)
+    raw = p.read_bytes()
+    p.write_bytes(raw[: len(raw) - 100])
+    with pytest.raises(FileFormatError, match=r"v\.npy: holds .* of the 336 data bytes"):
+        read_volume(p)
+    vol = read_volume(p, allow_partial=True)
+    assert vol.shape == (4, 7, 8) and np.array_equal(vol.labels, labels[:4])  # 56 bytes per slice
+
+
+def test_empty_and_absurd_volumes_are_refused_before_allocation(tmp_path):
+    p = tmp_path / "e.npy"
+    np.save(p, np.zeros((0, 5, 5), np.uint8))
+    with pytest.raises(FileFormatError, match="empty volume"):
+        read_volume(p)
+    # a 40-byte header claiming 10^12 voxels: refused from the header, nothing allocated
+    hdr = tmp_path / "huge.npy"
+    with open(hdr, "wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, {"descr": "|u1", "fortran_order": False,
+                                                  "shape": (10000, 10000, 10000)})
+    with pytest.raises(InputError, match="GiB"):
+        read_volume(hdr)
+    raw = tmp_path / "x.raw"
+    raw.write_bytes(b"\0" * 10)
+    with pytest.raises(InputError, match="GiB"):
+        read_volume(raw, shape=(100000, 100000, 1000), dtype="uint8")
+
+
+@pytest.mark.parametrize("damage", ["zeros", "flip", "junk"])
+def test_damaged_files_raise_our_error(tmp_path, labels, damage):
+    path = _stack(tmp_path, labels)
+    raw = bytearray(path.read_bytes())
+    if damage == "zeros":
+        raw[8:] = bytes(len(raw) - 8)
+    elif damage == "flip":
+        raw[4:8] = b"\xff\xff\xff\x7f"  # first IFD offset far beyond the file
+    else:
+        raw = bytearray(b"II*\x00" + bytes(range(256)) * 3)
+    path.write_bytes(bytes(raw))
+    with pytest.raises(FileFormatError, match="v.tif"):
+        read_volume(path)
+
+
+def test_imagej_hyperstack_with_two_channels_is_not_mistaken_for_a_short_stack(tmp_path):
+    """ImageJ 'images' counts every plane (slices x channels): 10 slices x 2 channels is complete."""
+    data = np.zeros((10, 2, 8, 8), np.uint8)
+    data[:, 1] = 1
+    path = tmp_path / "hyper.tif"
+    tifffile.imwrite(path, data, imagej=True, metadata={"axes": "ZCYX"})
+    with pytest.raises(FileFormatError, match=r"4-D image"):  # a label volume must be 3-D; not 'truncated'
+        read_volume(path)

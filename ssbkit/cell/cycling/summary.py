@@ -18,17 +18,27 @@ from typing import Any
 import numpy as np
 
 from ...errors import InputError
-from .readers import CyclerData
+from ...provenance import software_versions
+from ...records import Record
+from .data import CyclerData, InstrumentCycles
 
-__all__ = ["CycleSummary", "summarize_cycles", "cycles_to_fraction", "dqdv", "segments"]
+__all__ = ["CycleSummary", "summarize_cycles", "cycles_to_fraction", "dqdv", "segments",
+           "INSTRUMENT_TOLERANCE"]
+
+#: Largest relative difference from the instrument's own per-cycle capacity before a note is raised.
+INSTRUMENT_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
-class CycleSummary:
+class CycleSummary(Record):
     """Per-cycle results of one test (arrays indexed like ``cycle``).
 
     Capacities are absolute (mAh) and, where mass / area were given,
-    specific (mAh/g) and areal (mAh/cm2); ``None`` otherwise.
+    specific (mAh/g) and areal (mAh/cm2); ``None`` otherwise. Where the file
+    holds the instrument's own per-cycle summary, ``instrument_charge_mAh`` and
+    ``instrument_discharge_mAh`` give it on the same cycles (NaN where the
+    instrument has no row) and ``instrument_max_rel_diff`` the largest
+    relative difference from ours.
     """
 
     cycle: np.ndarray
@@ -48,19 +58,15 @@ class CycleSummary:
     nominal_mAh: float | None = None
     ce_convention: str = "discharge/charge"
     source: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in self.__dict__.items():
-            if isinstance(v, np.ndarray):
-                out[k] = [None if not np.isfinite(x) else float(x) for x in v.astype(float)]
-            elif isinstance(v, tuple):
-                out[k] = list(v)
-            else:
-                out[k] = v
-        out["cycle"] = [int(c) for c in self.cycle]
-        return out
+    format: str = ""
+    instrument_charge_mAh: np.ndarray | None = None
+    instrument_discharge_mAh: np.ndarray | None = None
+    instrument_source: str = ""
+    instrument_max_rel_diff: float | None = None
+    notes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    protocol: dict[str, Any] | None = None
+    software: dict[str, str] = field(default_factory=dict)
 
 
 def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str, Any]]:
@@ -69,6 +75,18 @@ def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str,
     A new segment starts where the cycle, the step or the sign of the current
     changes. Each has ``kind``, ``cycle``, index ``slice`` and ``capacity_mAh``
     (instrument counter where present, else the integral of |I| dt).
+
+    Parameters
+    ----------
+    data
+        The test.
+    rest_fraction
+        Currents below this fraction of the largest count as rest.
+
+    Returns
+    -------
+    list of dict
+        One per segment, in time order.
     """
     i = data.current_A
     imax = float(np.max(np.abs(i))) if i.size else 0.0
@@ -84,11 +102,9 @@ def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str,
         counter = data.capacity_counter_Ah[a:b]
         if kind == "rest":
             q = 0.0
-        elif np.all(np.isfinite(counter)):
+        elif b - a > 1 and np.all(np.isfinite(counter)):
             q = float(np.max(counter) - np.min(counter)) * 1e3
-            if b - a == 1 or q == 0.0:
-                q = float(np.max(counter)) * 1e3
-        else:
+        else:  # no counter, or a one-point segment (a counter reading says nothing about it)
             lo = max(a - 1, 0)  # include the interval that leads into the segment
             t = data.time_s[lo:b]
             cur = np.abs(np.where(sign[lo:b] == s, i[lo:b], 0.0))
@@ -103,6 +119,25 @@ def cycles_to_fraction(capacity, fraction: float = 0.8, *, reference: float | No
 
     ``reference`` defaults to the first finite capacity. Returns ``None`` when
     the capacity never falls that low.
+
+    Parameters
+    ----------
+    capacity
+        Per-cycle capacity.
+    fraction
+        Threshold as a fraction of the reference.
+    reference
+        Reference capacity.
+
+    Returns
+    -------
+    int or None
+        1-based index of the first cycle below the threshold.
+
+    Examples
+    --------
+    >>> cycles_to_fraction([1.0, 0.9, 0.79, 0.85])
+    3
     """
     c = np.asarray(capacity, dtype=float)
     finite = np.flatnonzero(np.isfinite(c) & (c > 0))
@@ -130,7 +165,8 @@ def summarize_cycles(
     data
         From :func:`~ssbkit.cell.cycling.read_cycler_file`.
     mass_mg
-        Active-material mass for mAh/g (else from the file's header, else none).
+        Active-material mass for mAh/g (else from the file's header, else
+        none: capacities stay in mAh).
     area_cm2
         Electrode area for mAh/cm2.
     nominal_mAh
@@ -139,50 +175,45 @@ def summarize_cycles(
         ``"discharge/charge"`` (science.md) or ``"charge/discharge"`` (anode half-cells).
     reference_cycle
         Cycle that retention refers to (default: first cycle with a discharge).
+
+    Returns
+    -------
+    CycleSummary
+        Per-cycle values, the instrument's own summary beside ours where the
+        file has one, and the reader's and the analysis' notes.
     """
     if ce_convention not in ("discharge/charge", "charge/discharge"):
         raise InputError(f"ce_convention must be 'discharge/charge' or 'charge/discharge', got {ce_convention!r}")
     for name, v in (("mass_mg", mass_mg), ("area_cm2", area_cm2), ("nominal_mAh", nominal_mAh)):
         if v is not None and not (np.isfinite(v) and v > 0):
             raise InputError(f"{name} must be > 0, got {v!r}")
-    notes = []
+    notes = list(data.notes)
     if mass_mg is None and "mass_mg" in data.metadata:
         mass_mg = float(data.metadata["mass_mg"])
         notes.append(f"active mass {mass_mg:g} mg taken from the file header")
-    segs = segments(data)
-    cycles = np.unique(data.cycle)
-    qc = np.zeros(cycles.size)
-    qd = np.zeros(cycles.size)
-    dur = np.zeros(cycles.size)
-    pos = {int(c): k for k, c in enumerate(cycles)}
-    for s in segs:
-        k = pos[s["cycle"]]
-        if s["kind"] == "charge":
-            qc[k] += s["capacity_mAh"]
-        elif s["kind"] == "discharge":
-            qd[k] += s["capacity_mAh"]
-            t = data.time_s[s["slice"]]
-            dur[k] += float(t[-1] - t[0]) if t.size > 1 else 0.0
+    if mass_mg is None:
+        notes.append("no active mass given: capacities in mAh (give mass_mg for mAh/g)")
+    cycles, qc, qd, dur, segs = _per_cycle(data)
     if segs[-1]["kind"] != "rest":
         notes.append(f"the file ends during a {segs[-1]['kind']} of cycle {segs[-1]['cycle']}: "
                      "that half-cycle (and its CE) may be incomplete")
+    pos = {int(c): k for k, c in enumerate(cycles)}
     with np.errstate(divide="ignore", invalid="ignore"):
         num, den = (qd, qc) if ce_convention == "discharge/charge" else (qc, qd)
         ce = np.where((num > 0) & (den > 0), num / den, np.nan)
         main = qd if ce_convention == "discharge/charge" else qc
-        has = np.flatnonzero(main > 0)
-        if has.size == 0:
-            raise InputError(f"{data.path}: no complete {'discharge' if ce_convention == 'discharge/charge' else 'charge'} found")
-        if reference_cycle is None:
-            ref_idx = int(has[0])
-        elif int(reference_cycle) in pos:
-            ref_idx = pos[int(reference_cycle)]
+        ref_idx = _reference_index(data, main, pos, cycles, reference_cycle, ce_convention)
+        if ref_idx is None:
+            ref_idx, ctf = 0, None
+            retention = np.full(cycles.size, np.nan)
+            notes.append(f"no {'discharge' if ce_convention == 'discharge/charge' else 'charge'} in the file: "
+                         "retention and cycles to 80 % are undefined")
         else:
-            raise InputError(f"reference_cycle {reference_cycle} is not in the file (cycles {cycles[0]}-{cycles[-1]})")
-        retention = np.where(main > 0, main / main[ref_idx], np.nan)
-        ctf = cycles_to_fraction(np.where(np.arange(cycles.size) >= ref_idx, main, np.nan), 0.8,
-                                 reference=main[ref_idx])
+            retention = np.where(main > 0, main / main[ref_idx], np.nan)
+            ctf = cycles_to_fraction(np.where(np.arange(cycles.size) >= ref_idx, main, np.nan), 0.8,
+                                     reference=main[ref_idx])
         rate = np.where((qd > 0) & (dur > 0), qd / nominal_mAh / (dur / 3600.0), np.nan) if nominal_mAh else None
+    inst = _instrument_columns(data.instrument, cycles, qc, qd, notes)
     return CycleSummary(
         cycle=cycles, charge_mAh=qc, discharge_mAh=qd, coulombic_efficiency=ce, retention=retention,
         reference_cycle=int(cycles[ref_idx]),
@@ -192,8 +223,81 @@ def summarize_cycles(
         charge_mAh_per_cm2=qc / area_cm2 if area_cm2 else None,
         discharge_mAh_per_cm2=qd / area_cm2 if area_cm2 else None,
         discharge_c_rate=rate, mass_mg=mass_mg, area_cm2=area_cm2, nominal_mAh=nominal_mAh,
-        ce_convention=ce_convention, source=data.path, notes=tuple(notes),
+        ce_convention=ce_convention, source=data.path, format=data.format, **inst, notes=tuple(notes),
+        protocol={"ce_convention": ce_convention, "reference_cycle": reference_cycle,
+                  "lifetime_fraction": 0.8, "rest_fraction": 1e-3},
+        software={**software_versions(), **_reader_version(data.format)},
     )
+
+
+_READER_PACKAGES = {"biologic-mpr": "galvani", "neware-ndax": "NewareNDA", "arbin-res": "access-parser",
+                    "arbin-xlsx": "openpyxl", "neware-xlsx": "openpyxl"}
+
+
+def _reader_version(fmt: str) -> dict[str, str]:
+    """Version of the third-party package that read the file, where one did."""
+    from importlib import metadata
+
+    pkg = _READER_PACKAGES.get(fmt)
+    if pkg is None:
+        return {}
+    try:
+        return {pkg: metadata.version(pkg)}
+    except metadata.PackageNotFoundError:
+        return {}
+
+
+def _per_cycle(data: CyclerData):
+    segs = segments(data)
+    cycles = np.unique(data.cycle)
+    qc, qd, dur = np.zeros(cycles.size), np.zeros(cycles.size), np.zeros(cycles.size)
+    pos = {int(c): k for k, c in enumerate(cycles)}
+    for s in segs:
+        k = pos[s["cycle"]]
+        if s["kind"] == "charge":
+            qc[k] += s["capacity_mAh"]
+        elif s["kind"] == "discharge":
+            qd[k] += s["capacity_mAh"]
+            t = data.time_s[s["slice"]]
+            dur[k] += float(t[-1] - t[0]) if t.size > 1 else 0.0
+    return cycles, qc, qd, dur, segs
+
+
+def _reference_index(data, main, pos, cycles, reference_cycle, ce_convention) -> int | None:
+    has = np.flatnonzero(main > 0)
+    if has.size == 0 and reference_cycle is None:
+        return None
+    if reference_cycle is None:
+        return int(has[0])
+    if int(reference_cycle) in pos:
+        return pos[int(reference_cycle)]
+    raise InputError(f"reference_cycle {reference_cycle} is not in the file (cycles {cycles[0]}-{cycles[-1]})")
+
+
+def _instrument_columns(inst: InstrumentCycles | None, cycles, qc, qd, notes: list[str]) -> dict[str, Any]:
+    """The instrument's per-cycle capacities on our cycles, and how far ours are from them."""
+    if inst is None or len(inst.cycle) == 0:
+        return {}
+    ic = np.full(cycles.size, np.nan)
+    idc = np.full(cycles.size, np.nan)
+    where = {int(c): k for k, c in enumerate(cycles)}
+    for c, a, b in zip(inst.cycle, inst.charge_mAh, inst.discharge_mAh, strict=True):
+        if int(c) in where:
+            ic[where[int(c)]], idc[where[int(c)]] = a, b
+    diffs = []
+    for ours, theirs in ((qc, ic), (qd, idc)):
+        ok = np.isfinite(theirs) & (theirs > 0)
+        if ok.any():
+            diffs.append(float(np.max(np.abs(ours[ok] - theirs[ok]) / theirs[ok])))
+    worst = max(diffs) if diffs else None
+    if worst is not None and worst > INSTRUMENT_TOLERANCE:
+        notes.append(f"per-cycle capacity differs from the instrument's own summary ({inst.source}) "
+                     f"by up to {100 * worst:.2f} %")
+    missing = sorted(set(int(c) for c in inst.cycle) - set(where))
+    if missing:
+        notes.append(f"the instrument's summary lists cycle(s) {missing[:5]} that have no data points")
+    return {"instrument_charge_mAh": ic, "instrument_discharge_mAh": idc,
+            "instrument_source": inst.source, "instrument_max_rel_diff": worst}
 
 
 def dqdv(data: CyclerData, cycle: int, kind: str = "discharge", *, dv_V: float = 0.005,
@@ -202,7 +306,25 @@ def dqdv(data: CyclerData, cycle: int, kind: str = "discharge", *, dv_V: float =
 
     Q(V) is averaged in bins of ``dv_V``, differentiated by central
     differences and smoothed with a moving average of ``smooth_points`` bins.
-    Returns (voltage_V, dQdV_mAh_per_V); dQ/dV is positive for both directions.
+    dQ/dV is positive for both directions.
+
+    Parameters
+    ----------
+    data
+        The test.
+    cycle
+        Cycle number.
+    kind
+        ``"charge"`` or ``"discharge"``.
+    dv_V
+        Voltage bin width.
+    smooth_points
+        Moving-average width in bins.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(voltage_V, dQdV_mAh_per_V)``.
     """
     if kind not in ("charge", "discharge"):
         raise InputError(f"kind must be 'charge' or 'discharge', got {kind!r}")

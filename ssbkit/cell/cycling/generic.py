@@ -1,0 +1,159 @@
+"""Generic delimited files: time, voltage and current columns, found by name or by a column map.
+
+Without a map, columns are found under common names (``time_s``, ``voltage``,
+``current_mA`` ...). With ``columns={"time_s": "Zeit", "voltage_V": "U",
+"current_mA": "I"}`` the user names them; the key carries the unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import FileFormatError, InputError, did_you_mean
+from ._text import Table, header_index, norm, parse_duration_s
+from .data import CyclerData
+
+__all__ = ["COLUMN_KEYS", "sniff", "read", "read_mapped"]
+
+#: Column-map keys and the factor to SI (s, V, A, Ah).
+COLUMN_KEYS: dict[str, float] = {
+    "time_s": 1.0, "time_min": 60.0, "time_h": 3600.0,
+    "voltage_V": 1.0, "voltage_mV": 1e-3,
+    "current_A": 1.0, "current_mA": 1e-3, "current_uA": 1e-6,
+    "cycle": 1.0, "step": 1.0,
+    "charge_capacity_Ah": 1.0, "charge_capacity_mAh": 1e-3,
+    "discharge_capacity_Ah": 1.0, "discharge_capacity_mAh": 1e-3,
+}
+_DEFAULT_NAMES = {
+    "time": ("time_s", "test_time", "time/s", "time(s)", "test_time(s)", "time"),
+    "voltage": ("voltage_V", "voltage(V)", "voltage", "Ewe/V", "potential", "potential_V"),
+    "current": ("current_A", "current(A)", "current", "current_mA", "current(mA)", "I/mA"),
+}
+
+
+def sniff(path: Path, head: str) -> bool:
+    """The fallback: every text file is tried as a generic table last.
+
+    Parameters
+    ----------
+    path
+        The file.
+    head
+        Its first 64 kB as text.
+
+    Returns
+    -------
+    bool
+        Whether this format reads the file.
+    """
+    return True
+
+
+def _checked_map(path: Path, columns: Mapping[str, str]) -> dict[str, str]:
+    for k in columns:
+        if k not in COLUMN_KEYS:
+            raise InputError(f"column map key {k!r} is not known{did_you_mean(k, COLUMN_KEYS)}")
+    for what in ("time", "voltage", "current"):
+        if sum(k.startswith(what) for k in columns) != 1:
+            raise InputError(f"the column map needs exactly one {what}_* key (e.g. {what}_"
+                             f"{'s' if what == 'time' else 'V' if what == 'voltage' else 'A'})")
+    return dict(columns)
+
+
+def read_mapped(path: Path, lines: list[str], notes: list[str], columns: Mapping[str, str]) -> CyclerData:
+    """A delimited file with the columns the user named.
+
+    Parameters
+    ----------
+    path
+        The file.
+    lines
+        Its decoded lines.
+    notes
+        Notes list.
+    columns
+        Map from :data:`COLUMN_KEYS` to column names in the file.
+
+    Returns
+    -------
+    CyclerData
+        The points.
+    """
+    cmap = _checked_map(path, columns)
+    tkey = next(k for k in cmap if k.startswith("time"))
+    vkey = next(k for k in cmap if k.startswith("voltage"))
+    ikey = next(k for k in cmap if k.startswith("current"))
+    idx = header_index(path, lines, ((cmap[tkey],), (cmap[vkey],), (cmap[ikey],)))
+    t = Table.from_lines(path, lines, idx, notes)
+
+    def get(key: str, **kw) -> np.ndarray:
+        return t.numbers(t.find(cmap[key]), **kw) * COLUMN_KEYS[key]
+
+    time = get(tkey, convert=parse_duration_s)
+    volt, cur = get(vkey), get(ikey)
+    cycle = t.integers(t.find(cmap["cycle"])) if "cycle" in cmap else np.ones(time.size, np.int64)
+    step = t.integers(t.find(cmap["step"])) if "step" in cmap else _steps(cur)
+    qc = next((k for k in cmap if k.startswith("charge_capacity")), None)
+    qd = next((k for k in cmap if k.startswith("discharge_capacity")), None)
+    if (qc is None) != (qd is None):
+        raise InputError("the column map needs both charge_capacity_* and discharge_capacity_*, or neither")
+    cap = np.where(cur >= 0, get(qc), get(qd)) if qc and qd else np.full(time.size, np.nan)
+    return CyclerData(str(path), "csv", time, volt, cur, cycle, step, np.abs(cap), notes=tuple(notes))
+
+
+def _steps(cur: np.ndarray) -> np.ndarray:
+    imax = max(float(np.max(np.abs(cur))) if cur.size else 0.0, 1e-300)
+    sign = np.sign(np.where(np.abs(cur) > 1e-3 * imax, cur, 0.0))
+    return np.concatenate([[0], np.cumsum(sign[1:] != sign[:-1])]).astype(np.int64)
+
+
+def read(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
+    """A delimited file whose columns carry common names.
+
+    Parameters
+    ----------
+    path
+        The file.
+    lines
+        Its decoded lines.
+    notes
+        Notes list.
+
+    Returns
+    -------
+    CyclerData
+        The points.
+    """
+    idx = header_index(path, lines, (_DEFAULT_NAMES["voltage"], _DEFAULT_NAMES["current"]))
+    t = Table.from_lines(path, lines, idx, [])  # a first look at the columns; read_mapped notes repairs
+    found = {}
+    for what, names in _DEFAULT_NAMES.items():
+        col = t.find(*names)
+        found[what] = t.header[col]
+    cmap: dict[str, str] = {}
+    for what, name in found.items():
+        n = norm(name)
+        unit = ("mA" if "ma" in n.replace(what, "", 1) else "A") if what == "current" else \
+               ("s" if what == "time" else "V")
+        cmap[f"{what}_{unit}"] = name
+    opt: tuple[tuple[str, tuple[str, ...]], ...] = (("cycle", ("cycle", "cycle_index", "cycle number")),
+                                                   ("step", ("step", "step_index")))
+    for key, alts in opt:
+        c = t.find_opt(*alts)
+        if c is not None:
+            cmap[key] = t.header[c]
+    for key, base in (("charge_capacity", "charge_capacity"), ("discharge_capacity", "discharge_capacity")):
+        for unit in ("Ah", "mAh"):
+            c = t.find_opt(f"{base}_{unit}", f"{base}({unit})", *((base,) if unit == "Ah" else ()))
+            if c is not None:
+                cmap[f"{key}_{unit}"] = t.header[c]
+                break
+    if sum(k.startswith("charge_capacity") for k in cmap) != sum(k.startswith("discharge_cap") for k in cmap):
+        cmap = {k: v for k, v in cmap.items() if "capacity" not in k}
+        notes.append("only one of charge and discharge capacity columns found: capacity from the current")
+    if not cmap:
+        raise FileFormatError(f"{path}: no time, voltage and current columns")
+    return read_mapped(path, lines, notes, cmap)
