@@ -4,9 +4,10 @@ Two kinds of grid level share the same 7-point finite-volume operator
 ``(A x)_i = d_i x_i - sum_nb g_i,nb x_nb``:
 
 * the *fine* level stores only a ``uint8`` phase index per voxel; face
-  conductances come from a small table ``G[a, b]`` (harmonic mean of the two
-  phase conductivities) and the Dirichlet half-cell conductance ``gb[a] = 2 s_a``
-  on the first and last layer along axis 0 (the transport axis). Index 0 marks
+  conductances come from a small table ``G[axis, a, b]`` (harmonic mean of the
+  two phase conductivities times the face area over the voxel length along
+  ``axis``, for anisotropic voxels) and the Dirichlet half-cell conductance
+  ``gb[a]`` on the first and last layer along axis 0 (the transport axis). Index 0 marks
   voxels that take no part (insulating or cut off).
 * *coarse* levels store the face conductances ``gx, gy, gz`` (face between
   cell i and i+1 along each axis) and the diagonal ``dg`` explicitly (float32);
@@ -36,34 +37,51 @@ def _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2):
     d = 0.0
     s = 0.0
     if i > 0:
-        g = G[a, ph[i - 1, j, k]]
+        g = G[0, a, ph[i - 1, j, k]]
         d += g
         s += g * x[i - 1, j, k]
     else:
         d += gb[a]
     if i < n0 - 1:
-        g = G[a, ph[i + 1, j, k]]
+        g = G[0, a, ph[i + 1, j, k]]
         d += g
         s += g * x[i + 1, j, k]
     else:
         d += gb[a]
     if j > 0:
-        g = G[a, ph[i, j - 1, k]]
+        g = G[1, a, ph[i, j - 1, k]]
         d += g
         s += g * x[i, j - 1, k]
     if j < n1 - 1:
-        g = G[a, ph[i, j + 1, k]]
+        g = G[1, a, ph[i, j + 1, k]]
         d += g
         s += g * x[i, j + 1, k]
     if k > 0:
-        g = G[a, ph[i, j, k - 1]]
+        g = G[2, a, ph[i, j, k - 1]]
         d += g
         s += g * x[i, j, k - 1]
     if k < n2 - 1:
-        g = G[a, ph[i, j, k + 1]]
+        g = G[2, a, ph[i, j, k + 1]]
         d += g
         s += g * x[i, j, k + 1]
     return d, s
+
+
+@njit(inline="always")
+def _fine_diag(ph, G, gb, i, j, k, n0, n1, n2):
+    """Diagonal of fine row (i, j, k) (no read of the potential)."""
+    a = ph[i, j, k]
+    d = gb[a] if i == 0 else G[0, a, ph[i - 1, j, k]]
+    d += gb[a] if i == n0 - 1 else G[0, a, ph[i + 1, j, k]]
+    if j > 0:
+        d += G[1, a, ph[i, j - 1, k]]
+    if j < n1 - 1:
+        d += G[1, a, ph[i, j + 1, k]]
+    if k > 0:
+        d += G[2, a, ph[i, j, k - 1]]
+    if k < n2 - 1:
+        d += G[2, a, ph[i, j, k + 1]]
+    return d
 
 
 @njit(**_OPTS)
@@ -123,11 +141,13 @@ def fine_true_residual(ph, G, gb, v_in, x, r):
 
 
 @njit(**_OPTS)
-def fine_smooth(ph, G, gb, x, b, color):
+def fine_smooth(ph, G, gb, x, b, color, first):
     """One red-black Gauss-Seidel half-sweep (cells with (i+j+k)%2 == color).
 
-    Returns the sum of ``b * x`` over the cells swept (float64), so that the
-    last two half-sweeps of a V-cycle deliver the dot product ``r . z``.
+    ``first``: the sweep starts from x = 0, so x = b / d (the potential is not
+    read; the other colour may hold anything, the next half-sweep overwrites it
+    without reading it). Returns the sum of ``b * x`` over the cells swept
+    (float64), so that the last two half-sweeps of a V-cycle deliver ``r . z``.
     """
     n0, n1, n2 = ph.shape
     acc = 0.0
@@ -136,45 +156,14 @@ def fine_smooth(ph, G, gb, x, b, color):
             for k in range((i + j + color) % 2, n2, 2):
                 if ph[i, j, k] == 0:
                     continue
-                d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
-                v = (b[i, j, k] + s) / d
+                if first:
+                    v = b[i, j, k] / _fine_diag(ph, G, gb, i, j, k, n0, n1, n2)
+                else:
+                    d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                    v = (b[i, j, k] + s) / d
                 x[i, j, k] = v
                 acc += b[i, j, k] * v
     return acc
-
-
-@njit(**_OPTS)
-def fine_jacobi_first(ph, G, gb, x, b, color):
-    """First half-sweep from x = 0: x = b / d on one colour.
-
-    The other colour is left as it is: the next half-sweep overwrites it
-    without reading it. Cells outside the solve stay 0 throughout.
-    """
-    n0, n1, n2 = ph.shape
-    for i in prange(n0):
-        for j in range(n1):
-            for k in range((i + j + color) % 2, n2, 2):
-                if ph[i, j, k] == 0:
-                    continue
-                d = 0.0
-                a = ph[i, j, k]
-                if i > 0:
-                    d += G[a, ph[i - 1, j, k]]
-                else:
-                    d += gb[a]
-                if i < n0 - 1:
-                    d += G[a, ph[i + 1, j, k]]
-                else:
-                    d += gb[a]
-                if j > 0:
-                    d += G[a, ph[i, j - 1, k]]
-                if j < n1 - 1:
-                    d += G[a, ph[i, j + 1, k]]
-                if k > 0:
-                    d += G[a, ph[i, j, k - 1]]
-                if k < n2 - 1:
-                    d += G[a, ph[i, j, k + 1]]
-                x[i, j, k] = b[i, j, k] / d
 
 
 @njit(**_OPTS)
@@ -224,32 +213,32 @@ def fine_coarsen(ph, G, gb, gx, gy, gz, dg):
                     if i == 0 or i == n0 - 1:
                         d += gb[a] * (2.0 if n0 == 1 else 1.0)
                     if i < n0 - 1:
-                        g = G[a, ph[i + 1, j, k]]
+                        g = G[0, a, ph[i + 1, j, k]]
                         d += g
                         if i % 2 == 1:
                             gx[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if i > 0:
-                        d += G[a, ph[i - 1, j, k]]
+                        d += G[0, a, ph[i - 1, j, k]]
                     if j < n1 - 1:
-                        g = G[a, ph[i, j + 1, k]]
+                        g = G[1, a, ph[i, j + 1, k]]
                         d += g
                         if j % 2 == 1:
                             gy[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if j > 0:
-                        d += G[a, ph[i, j - 1, k]]
+                        d += G[1, a, ph[i, j - 1, k]]
                     if k < n2 - 1:
-                        g = G[a, ph[i, j, k + 1]]
+                        g = G[2, a, ph[i, j, k + 1]]
                         d += g
                         if k % 2 == 1:
                             gz[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if k > 0:
-                        d += G[a, ph[i, j, k - 1]]
+                        d += G[2, a, ph[i, j, k - 1]]
                     dg[ci, cj, ck] += d
 
 
@@ -273,8 +262,8 @@ def _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2):
 
 
 @njit(**_OPTS)
-def coarse_smooth(gx, gy, gz, dg, x, b, color):
-    """One red-black Gauss-Seidel half-sweep on a coarse level."""
+def coarse_smooth(gx, gy, gz, dg, x, b, color, first):
+    """One red-black Gauss-Seidel half-sweep on a coarse level (``first``: from x = 0)."""
     n0, n1, n2 = dg.shape
     for i in prange(n0):
         for j in range(n1):
@@ -282,20 +271,11 @@ def coarse_smooth(gx, gy, gz, dg, x, b, color):
                 d = dg[i, j, k]
                 if d == 0.0:
                     continue
-                s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
-                x[i, j, k] = (b[i, j, k] + s) / d
-
-
-@njit(**_OPTS)
-def coarse_jacobi_first(gx, gy, gz, dg, x, b, color):
-    """First half-sweep from x = 0 on a coarse level (one colour, as the fine one)."""
-    n0, n1, n2 = dg.shape
-    for i in prange(n0):
-        for j in range(n1):
-            for k in range((i + j + color) % 2, n2, 2):
-                d = dg[i, j, k]
-                if d != 0.0:
+                if first:
                     x[i, j, k] = b[i, j, k] / d
+                else:
+                    s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
+                    x[i, j, k] = (b[i, j, k] + s) / d
 
 
 @njit(**_OPTS)
