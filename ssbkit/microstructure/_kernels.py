@@ -22,7 +22,12 @@ diagonals minus twice its internal faces. All loops run in parallel over axis 0.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+from ssbkit.microstructure._jit import configure_cache
+
+configure_cache()
+
+from numba import njit, prange  # noqa: E402
 
 __all__: list[str] = []  # private module
 

@@ -31,7 +31,12 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, prange
+
+from ssbkit.microstructure._jit import configure_cache
+
+configure_cache()
+
+from numba import njit, prange  # noqa: E402
 from scipy import ndimage
 
 from ssbkit.errors import InputError, did_you_mean

@@ -274,3 +274,26 @@ def test_periodic_solver_matches_taufactor():
     peer = tf.PeriodicSolver(vol, device="cpu")
     peer_tau = float(np.asarray(peer.solve(verbose=False, conv_crit=1e-3)).ravel()[0])
     assert ours == pytest.approx(peer_tau, rel=0.01)
+
+
+def test_numba_cache_goes_to_a_user_dir_when_the_package_is_read_only(tmp_path, monkeypatch):
+    """A read-only install must not recompile the kernels on every run (issue 9 item 6)."""
+    import os
+
+    import numba
+
+    from ssbkit.microstructure import _jit
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "")  # restored after the test
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert _jit.configure_cache(pkg) is None  # writable: numba's default place
+    assert (pkg / "__pycache__").is_dir()
+    monkeypatch.setattr(_jit, "_writable", lambda folder: False)  # as in a read-only install
+    target = _jit.configure_cache(pkg)
+    assert target is not None and target.startswith(str(tmp_path / "cache"))
+    assert os.environ["NUMBA_CACHE_DIR"] == target and numba.config.CACHE_DIR == target
+    assert _jit.configure_cache(pkg) is None  # the user's (or our earlier) choice is kept
