@@ -42,12 +42,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 
 from ..errors import InputError
+from ..records import Record
 from .phases import ACTIVE, CARBON, ELECTROLYTE, PHASE_NAMES, PHASES, check_labels, phase_id
 
 __all__ = [
@@ -121,7 +122,7 @@ def _pair_counts(lab: np.ndarray, d: tuple[int, int, int],
 
 
 @dataclass(frozen=True)
-class InterfaceAreas:
+class InterfaceAreas(Record):
     """Interface area between each pair of phases.
 
     Attributes
@@ -140,9 +141,6 @@ class InterfaceAreas:
     specific_area_per_um: dict[str, float]
     volume_um3: float
     method: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def __getitem__(self, pair: str) -> float:
         return self.area_um2[_pair_key(*pair.split("/"))]
@@ -212,7 +210,7 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
 
 
 @dataclass(frozen=True)
-class Percolation:
+class Percolation(Record):
     """Percolation of a set of phases along each axis (face-connected voxels).
 
     Attributes
@@ -231,9 +229,6 @@ class Percolation:
     fraction: float
     percolates: tuple[bool, bool, bool]
     spanning_fraction: tuple[float, float, float]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _phase_mask(lab: np.ndarray, phases: Iterable[int | str]) -> np.ndarray:
@@ -273,7 +268,7 @@ def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> 
 
 
 @dataclass(frozen=True)
-class Utilisation:
+class Utilisation(Record):
     """How much active material is both ionically and electronically connected.
 
     Attributes
@@ -306,18 +301,12 @@ class Utilisation:
 
     @property
     def dead_fraction(self) -> float:
+        """Share of the active material that is dead (1 - utilisation)."""
         return 1.0 - self.utilisation
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["dead_fraction"] = self.dead_fraction
-
-        def clean(v):  # NaN (a depth bin without active material) -> None for strict JSON
-            if isinstance(v, tuple | list):
-                return [clean(x) for x in v]
-            return None if isinstance(v, float) and v != v else v
-
-        return {k: clean(v) for k, v in d.items()}
+    def as_dict(self) -> dict:
+        """JSON-ready dict with the derived ``dead_fraction`` (NaN depth bins as ``None``)."""
+        return super().as_dict() | {"dead_fraction": self.dead_fraction}
 
 
 def classify_active(

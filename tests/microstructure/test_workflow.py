@@ -11,7 +11,7 @@ import pytest
 
 from ssbkit.errors import InputError
 from ssbkit.microstructure.generate import generate_microstructure
-from ssbkit.microstructure.phases import ACTIVE, ELECTROLYTE, PORE, LabelVolume
+from ssbkit.microstructure.phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
 from ssbkit.microstructure.recipe import Recipe, recipe_from_mass_fractions
 from ssbkit.microstructure.workflow import analyze_composite
 
@@ -58,8 +58,32 @@ def test_non_percolating_electrolyte_gives_infinite_tau_and_says_so():
     res = analyze_composite(lab, voxel_um=1.0)
     assert res.sigma_eff_ion_S_per_cm == 0.0
     assert math.isinf(res.tortuosity_ion)
-    assert res.to_dict()["tortuosity_ion"] == "inf"
+    assert res.to_dict()["tortuosity_ion"] is None  # jsonio policy: non-finite -> null
+    assert '"inf"' not in res.to_json()
     assert any("no ion path" in w for w in res.warnings)
+
+
+def test_analysis_record_round_trips_through_json_with_nested_records():
+    """CompositeAnalysis and its nested records (areas, percolation, utilisation) come back from JSON."""
+    from ssbkit.microstructure.measures import InterfaceAreas, Percolation, Utilisation
+    from ssbkit.microstructure.workflow import CompositeAnalysis
+
+    lab = np.full((12, 10, 10), ELECTROLYTE, np.uint8)
+    lab[:, :4, :4] = ACTIVE
+    lab[:, 8:, :] = CARBON
+    seen = []
+    res = analyze_composite(lab, voxel_um=0.5, electrode_tau=True, progress=lambda d, t, m: seen.append(d))
+    back = CompositeAnalysis.from_json(res.to_json())
+    assert isinstance(back.interfaces, InterfaceAreas) and back.interfaces == res.interfaces
+    assert isinstance(back.ion_percolation, Percolation) and back.ion_percolation == res.ion_percolation
+    assert isinstance(back.utilisation, Utilisation) and back.utilisation == res.utilisation
+    assert back.tortuosity_ion == res.tortuosity_ion and back.box_um == res.box_um
+    assert res.as_dict()["utilisation"]["dead_fraction"] == pytest.approx(res.utilisation.dead_fraction)
+    # a straight SE slab: tau = 1; tau_e above the thin-pore value 1 + 1/(2 n^2), since the
+    # capacitive current must also cross the slab sideways to reach its walls
+    assert res.tortuosity_ion == pytest.approx(1.0, rel=1e-6)
+    assert res.tortuosity_ion_electrode > 1 + 1 / (2 * 12**2)
+    assert seen == [1, 2, 3]
 
 
 def test_bad_inputs():
