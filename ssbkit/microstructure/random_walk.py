@@ -31,16 +31,15 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import ndimage
 
+from ssbkit.errors import InputError, did_you_mean
 from ssbkit.microstructure._jit import configure_cache
+from ssbkit.records import Record
 
 configure_cache()
 
 from numba import njit, prange  # noqa: E402
-from scipy import ndimage
-
-from ssbkit.errors import InputError, did_you_mean
-from ssbkit.records import Record
 
 __all__ = ["RandomWalkResult", "random_walk_tortuosity"]
 
@@ -114,7 +113,7 @@ def _spanning_clusters(mask: np.ndarray, mirror: bool) -> tuple[np.ndarray, list
     big, _ = ndimage.label(np.tile(mask, (2, 2, 2)), structure=_STRUCT6)
     n0, n1, n2 = mask.shape
     base = big[:n0, :n1, :n2]
-    for ax, shift in enumerate(((n0, 0, 0), (0, n1, 0), (0, 0, n2))):
+    for shift in ((n0, 0, 0), (0, n1, 0), (0, 0, n2)):
         image = big[shift[0]:shift[0] + n0, shift[1]:shift[1] + n1, shift[2]:shift[2] + n2]
         joined = mask & (base == image)
         ok = np.zeros(n + 1, dtype=bool)

@@ -106,3 +106,12 @@ def test_periodic_and_mirror_continuations_decide_spanning_differently():
     # on a straight line the walk along it is free: D_eff = D0, tau = 1 (R-17 with eps scaling out)
     assert per.tortuosity[1] == pytest.approx(1.0, abs=4 * per.tortuosity_err[1] + 0.02)
     assert math.isinf(per.tortuosity[0]) and math.isinf(per.tortuosity[2])
+
+
+def test_empty_phase_and_bad_options():
+    res = random_walk_tortuosity(np.zeros((5, 5, 5), dtype=bool), n_walkers=100, n_steps=100)
+    assert all(math.isinf(t) for t in res.tortuosity)
+    with pytest.raises(InputError, match="mirror"):
+        random_walk_tortuosity(np.ones((4, 4, 4)), boundary="mirrored")
+    with pytest.raises(InputError, match="n_batches"):
+        random_walk_tortuosity(np.ones((4, 4, 4)), n_walkers=5)
