@@ -120,37 +120,42 @@ def _vcycle(levels: list[_Level], n: int, b: np.ndarray) -> np.ndarray:
     return x
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """a . b without BLAS: a multithreaded BLAS dot spins on a busy machine (20 ms for 1e5 values)."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def pcg(a: sparse.csr_matrix, b: np.ndarray, x: np.ndarray, levels: list[_Level], tol: float,
         max_iter: int) -> tuple[np.ndarray, int, float]:
     """Preconditioned CG from ``x``; return (x, iterations, relative residual)."""
-    bnorm = float(np.linalg.norm(b)) or 1.0
+    bnorm = math.sqrt(_dot(b, b)) or 1.0
     r = b - a @ x
-    res = float(np.linalg.norm(r)) / bnorm
+    res = math.sqrt(_dot(r, r)) / bnorm
     if res <= tol:
         return x, 0, res
     z = _vcycle(levels, 0, r)
     p = z.copy()
-    rz = float(r @ z)
+    rz = _dot(r, z)
     its = 0
     while its < max_iter:
         q = a @ p
-        pq = float(p @ q)
+        pq = _dot(p, q)
         if pq <= 0:
             break
         alpha = rz / pq
         x += alpha * p
         r -= alpha * q
         its += 1
-        res = float(np.linalg.norm(r)) / bnorm
+        res = math.sqrt(_dot(r, r)) / bnorm
         if res <= tol:
             break
         z = _vcycle(levels, 0, r)
-        rz_new = float(r @ z)
+        rz_new = _dot(r, z)
         p *= rz_new / rz
         p += z
         rz = rz_new
-    res = float(np.linalg.norm(b - a @ x)) / bnorm
-    return x, its, res
+    r = b - a @ x
+    return x, its, math.sqrt(_dot(r, r)) / bnorm
 
 
 def solve(ph: np.ndarray, g_axis: np.ndarray, gb: np.ndarray, periodic: tuple[bool, bool, bool],
@@ -169,8 +174,8 @@ def solve(ph: np.ndarray, g_axis: np.ndarray, gb: np.ndarray, periodic: tuple[bo
     while True:
         x, its, res = pcg(a, b, x, levels, target, max_iter - its_total)
         its_total += its
-        f_in = float(g_in @ (1.0 - x[first]))
-        f_out = float(g_out @ x[last])
+        f_in = _dot(g_in, 1.0 - x[first])
+        f_out = _dot(g_out, x[last])
         mismatch = abs(f_in - f_out) / max(abs(0.5 * (f_in + f_out)), 1e-300)
         ok = res <= tol and mismatch <= flux_tol * tol
         if ok or its == 0 or its_total >= max_iter or target < 1e-13:
