@@ -97,6 +97,12 @@ class Recipe:
         Mean particle diameters (um) of log-normal distributions.
     active_sigma, electrolyte_sigma, carbon_sigma
         Standard deviation of ln(d) (0 = monodisperse).
+    active_size_basis
+        What ``active_diameter_um`` is the mean of: ``"number"`` (number-weighted
+        mean, as from counting particles in micrographs; default) or ``"volume"``
+        (volume-weighted mean D[4,3], as laser diffraction reports; for a
+        log-normal ``D[4,3] = D[1,0] exp(3 sigma^2)``). The generated volume
+        reports both means of the particles it placed (``info["active_size_distribution"]``).
     electrolyte_form
         ``"matrix"`` (cold-pressed SE filling the space between particles, voids
         as blobs of ``pore_diameter_um``) or ``"particles"`` (SE spheres; voids are
@@ -138,6 +144,7 @@ class Recipe:
     active_sigma: float = 0.0
     electrolyte_sigma: float = 0.0
     carbon_sigma: float = 0.0
+    active_size_basis: str = "number"
     electrolyte_form: str = "matrix"
     pore_diameter_um: float | None = None
     box_um: tuple[float, float, float] = (40.0, 40.0, 40.0)
@@ -169,6 +176,10 @@ class Recipe:
             s = float(getattr(self, name))
             if not 0.0 <= s <= 1.5:
                 raise InputError(f"{name} (std of ln d) must lie in 0..1.5, got {s!r}")
+        if self.active_size_basis not in ("number", "volume"):
+            raise InputError(
+                f"active_size_basis '{self.active_size_basis}' unknown{did_you_mean(self.active_size_basis, ('number', 'volume'))}"
+            )
         if self.electrolyte_form not in ("matrix", "particles"):
             raise InputError(
                 f"electrolyte_form '{self.electrolyte_form}' unknown{did_you_mean(self.electrolyte_form, ('matrix', 'particles'))}"
@@ -285,7 +296,7 @@ _CATHODE_KEYS = (
 _MICRO_KEYS = (
     "enabled", "box_um", "voxel_um", "seed", "electrolyte_form", "periodic", "max_overlap",
     "carbon_form", "carbon_chain_voxels",
-    "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um",
+    "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
 )
 
 
@@ -316,7 +327,8 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
         "voxel_um": micro.get("voxel_um", 0.4),
         "seed": micro.get("seed", 0),
     }
-    for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um"):
+    for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma",
+              "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis"):
         if k in micro:
             kwargs[k] = micro[k]
     material = str(table.get("active_material", "LiCoO2"))
