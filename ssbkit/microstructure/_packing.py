@@ -191,6 +191,27 @@ def _try_place(packing, labels, rng, r: float, overlap: float, state: dict) -> n
     return None
 
 
+def _try_contact(packing, labels, rng, r: float, overlap: float, contact: float) -> np.ndarray | None:
+    """A centre pressed against a random placed particle (gap closed to ``contact`` overlap)."""
+    if packing.n == 0:
+        return None
+    box = np.asarray(labels.shape, dtype=float)
+    allowed = max(overlap, contact)
+    for _ in range(4):
+        j = int(rng.integers(packing.n))
+        u = rng.normal(size=(8, 3))
+        u /= np.linalg.norm(u, axis=1)[:, None]
+        cand = packing.centres[j] + u * (1.0 - contact) * (packing.radii[j] + r)
+        cand = np.where(packing.periodic, cand % box, cand)
+        inside = np.all((cand >= 0) & (cand < box), axis=1)
+        cand = cand[inside]
+        if cand.size:
+            hit = packing.first_free(cand, r, allowed)
+            if hit >= 0:
+                return cand[hit]
+    return None
+
+
 def _grow_into_gaps(labels, ids, need: int) -> int:
     """Paint the ``need`` free voxels nearest the active phase as active (particles flattened
     into the gaps by pressing); each takes the particle id of its nearest active voxel."""
@@ -246,7 +267,11 @@ def place_active(labels, ids, recipe, target: int, rng, periodic):
             more = _draw_until(rng, d_mean, sigma, d_max, 1.1 * (target - painted))
             queue = sorted(more.tolist(), reverse=True)
         r = queue.pop(0) / 2.0
-        c = _try_place(packing, labels, rng, r, overlap, state)
+        c = None
+        if recipe.contact_fraction > 0 and rng.random() < recipe.contact_fraction:
+            c = _try_contact(packing, labels, rng, r, overlap, recipe.contact_overlap)
+        if c is None:
+            c = _try_place(packing, labels, rng, r, overlap, state)
         if c is None:
             deferred.append(2 * r)
             fails += 1

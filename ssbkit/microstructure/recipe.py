@@ -130,6 +130,13 @@ class Recipe:
     max_overlap
         Largest overlap of active particles, as a fraction of the sum of radii,
         allowed when a dense packing jams (pressed contacts); 0 = hard spheres only.
+    contact_fraction
+        Pressing model: share of the active particles placed pressed against an
+        already placed one (the rest at random), which builds the contact
+        network of a pressed powder.
+    contact_overlap
+        Flattening of a pressed contact, as overlap of the two spheres (fraction
+        of the sum of radii).
     active_material
         Name of the active material (for densities and reports).
     mass_fractions
@@ -154,6 +161,8 @@ class Recipe:
     carbon_form: str = "auto"
     carbon_chain_voxels: int = 40
     max_overlap: float = 0.25
+    contact_fraction: float = 0.9
+    contact_overlap: float = 0.1
     active_material: str = "LiCoO2"
     mass_fractions: Mapping[str, float] | None = field(default=None)
 
@@ -192,6 +201,10 @@ class Recipe:
             raise InputError(f"carbon_chain_voxels must be an integer 1..10000, got {self.carbon_chain_voxels!r}")
         if self.pore_diameter_um is not None:
             require_positive("pore_diameter_um", self.pore_diameter_um)
+        if not 0.0 <= float(self.contact_fraction) <= 1.0:
+            raise InputError(f"contact_fraction must lie in 0..1, got {self.contact_fraction!r}")
+        if not 0.0 <= float(self.contact_overlap) <= 0.5:
+            raise InputError(f"contact_overlap must lie in 0..0.5, got {self.contact_overlap!r}")
         if not 0.0 <= float(self.max_overlap) <= 0.5:
             raise InputError(f"max_overlap must lie in 0..0.5, got {self.max_overlap!r}")
         if int(self.seed) != self.seed:
@@ -297,6 +310,7 @@ _MICRO_KEYS = (
     "enabled", "box_um", "voxel_um", "seed", "electrolyte_form", "periodic", "max_overlap",
     "carbon_form", "carbon_chain_voxels",
     "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
+    "contact_fraction", "contact_overlap",
 )
 
 
@@ -328,7 +342,8 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
         "seed": micro.get("seed", 0),
     }
     for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma",
-              "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis"):
+              "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
+              "contact_fraction", "contact_overlap"):
         if k in micro:
             kwargs[k] = micro[k]
     material = str(table.get("active_material", "LiCoO2"))

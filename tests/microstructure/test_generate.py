@@ -47,9 +47,12 @@ def test_same_seed_same_volume_other_seed_other_volume():
     assert not np.array_equal(a.labels, c.labels)
 
 
-def test_active_spheres_do_not_overlap_below_jamming():
-    """Hard-sphere RSA: centre distances >= sum of radii (minimum image on the periodic axes)."""
-    r = Recipe({"active": 0.35, "electrolyte": 0.65}, box_um=20, voxel_um=0.5, active_diameter_um=4, active_sigma=0.25)
+@pytest.mark.parametrize("contact", [0.0, 0.9])
+def test_active_spheres_do_not_overlap_below_jamming(contact):
+    """Hard-sphere RSA: centre distances >= sum of radii (minimum image on the periodic axes);
+    with pressed contacts no pair overlaps by more than ``contact_overlap`` (0.1) of the sum."""
+    r = Recipe({"active": 0.35, "electrolyte": 0.65}, box_um=20, voxel_um=0.5, active_diameter_um=4, active_sigma=0.25,
+               contact_fraction=contact)
     vol = _gen(r)
     assert vol.info["max_overlap_used"] == 0.0
     c = np.asarray(vol.info["active_centres_um"])
@@ -58,7 +61,11 @@ def test_active_spheres_do_not_overlap_below_jamming():
     delta = np.abs(c[:, None] - c[None])
     delta[..., 1:] = np.minimum(delta[..., 1:], box[1:] - delta[..., 1:])
     dist = np.sqrt((delta**2).sum(-1)) + np.eye(len(d)) * 1e9
-    assert np.all(dist >= 0.5 * (d[:, None] + d[None]) * (1 - 1e-9))
+    allowed = 1.0 - (r.contact_overlap if contact else 0.0)
+    assert np.all(dist >= allowed * 0.5 * (d[:, None] + d[None]) * (1 - 1e-9))
+    if contact:  # pressed: many pairs sit at the contact distance itself
+        at_contact = np.isclose(dist, allowed * 0.5 * (d[:, None] + d[None]), rtol=1e-6)
+        assert at_contact.sum() / 2 >= 0.5 * len(d)
     assert vol.info["n_active_particles"] == int(vol.particle_ids.max())
 
 
@@ -161,3 +168,26 @@ def test_a_90_wt_percent_recipe_packs_for_every_seed(seed):
     assert vol.fractions()["active"] == pytest.approx(r.composite_fractions["active"], abs=1e-3)
     assert vol.info["active_grown_fraction"] < 0.02
     assert np.all(vol.particle_ids[vol.labels == 1] > 0)  # grown voxels belong to particles
+
+
+def test_pressed_contacts_put_the_lco_percolation_threshold_near_50_wt_percent():
+    """Zhang et al. 2017 (science.md §3): LiCoO2 + sulfide SE without carbon percolates
+    electronically only from ~50 wt% LiCoO2. With pressed contacts (default contact_fraction
+    0.9) 35 wt% percolates for at most 1 of 6 seeds and 65 wt% for at least 5 of 6; randomly
+    placed hard spheres (contact_fraction 0, the earlier generator) percolate at 65 wt% for none,
+    the 60-70 wt% threshold the issue reported. (6 seeds of a 25 um box: the scatter of the
+    published threshold is about +/-10 wt%.)"""
+    from ssbkit.microstructure.recipe import recipe_from_mass_fractions
+
+    def spans(w, **kw):
+        out = 0
+        for seed in range(6):
+            r = recipe_from_mass_fractions({"active": w, "electrolyte": 1 - w}, densities_g_cm3={"electrolyte": 1.88},
+                                           porosity=0.15, box_um=25, voxel_um=0.5, active_diameter_um=5,
+                                           active_sigma=0.3, seed=seed, **kw)
+            out += percolation(_gen(r).labels, "active").percolates[0]
+        return out
+
+    assert spans(0.35) <= 1
+    assert spans(0.65) >= 5
+    assert spans(0.65, contact_fraction=0.0) <= 1
