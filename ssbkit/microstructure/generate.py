@@ -23,11 +23,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage
 
 from ..errors import InputError
 from ._packing import _FREE, _paint, lognormal_diameters, place_active
-from .phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
+from .phases import CARBON, ELECTROLYTE, PORE, LabelVolume
 from .recipe import Recipe
 
 __all__ = ["generate_microstructure", "lognormal_diameters"]
