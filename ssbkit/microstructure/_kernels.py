@@ -91,7 +91,20 @@ def _fine_diag(ph, G, gb, i, j, k, n0, n1, n2):
 
 @njit(**_OPTS)
 def fine_matvec_dot(ph, G, gb, p, q):
-    """q = A p on the fine level; return p . q (float64)."""
+    """q = A p on the fine level; return p . q (float64).
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level: phase index, face and boundary conductance tables.
+    p, q : numpy.ndarray
+        Input vector and output ``A p``.
+
+    Returns
+    -------
+    float
+        ``p . A p``.
+    """
     n0, n1, n2 = ph.shape
     acc = 0.0
     for i in prange(n0):
@@ -113,6 +126,20 @@ def fine_true_residual(ph, G, gb, v_in, x, r):
 
     Returns (sum r^2, sum b^2, sum r, flux_in, flux_out); the fluxes are the
     currents through the first and the last layer's outer faces.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    v_in : float
+        Potential on the first face.
+    x, r : numpy.ndarray
+        Potential and the residual written.
+
+    Returns
+    -------
+    tuple
+        (sum r^2, sum b^2, sum r, flux in, flux out)
     """
     n0, n1, n2 = ph.shape
     rr = 0.0
@@ -153,6 +180,22 @@ def fine_smooth(ph, G, gb, x, b, color, first):
     read; the other colour may hold anything, the next half-sweep overwrites it
     without reading it). Returns the sum of ``b * x`` over the cells swept
     (float64), so that the last two half-sweeps of a V-cycle deliver ``r . z``.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    x, b : numpy.ndarray
+        Potential (updated) and right-hand side.
+    color : int
+        0 or 1.
+    first : bool
+        Start from x = 0.
+
+    Returns
+    -------
+    float
+        Sum of ``b x`` over the swept cells.
     """
     n0, n1, n2 = ph.shape
     acc = 0.0
@@ -177,6 +220,17 @@ def fine_restrict_residual(ph, G, gb, x, b, rc, color):
 
     After a Gauss-Seidel half-sweep the residual of the swept colour is zero,
     so only the other colour (``(i + j + k) % 2 == color``) needs evaluating.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    x, b : numpy.ndarray
+        Potential and right-hand side.
+    rc : numpy.ndarray
+        Coarse residual written.
+    color : int
+        Colour whose residual is evaluated.
     """
     n0, n1, n2 = ph.shape
     m0, m1, m2 = rc.shape
@@ -196,7 +250,15 @@ def fine_restrict_residual(ph, G, gb, x, b, rc, color):
 
 @njit(**_OPTS)
 def fine_coarsen(ph, G, gb, gx, gy, gz, dg):
-    """Galerkin coarse operator (2x2x2 piecewise-constant aggregation) of the fine level."""
+    """Galerkin coarse operator (2x2x2 piecewise-constant aggregation) of the fine level.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    gx, gy, gz, dg : numpy.ndarray
+        Coarse face conductances and diagonal written.
+    """
     n0, n1, n2 = ph.shape
     m0, m1, m2 = dg.shape
     for ci in prange(m0):
@@ -268,7 +330,19 @@ def _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2):
 
 @njit(**_OPTS)
 def coarse_smooth(gx, gy, gz, dg, x, b, color, first):
-    """One red-black Gauss-Seidel half-sweep on a coarse level (``first``: from x = 0)."""
+    """One red-black Gauss-Seidel half-sweep on a coarse level (``first``: from x = 0).
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    x, b : numpy.ndarray
+        Solution (updated) and right-hand side.
+    color : int
+        0 or 1.
+    first : bool
+        Start from x = 0.
+    """
     n0, n1, n2 = dg.shape
     for i in prange(n0):
         for j in range(n1):
@@ -285,7 +359,19 @@ def coarse_smooth(gx, gy, gz, dg, x, b, color, first):
 
 @njit(**_OPTS)
 def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc, color):
-    """rc[I] = sum over the block I of (b - A x) on cells of one colour, coarse level."""
+    """rc[I] = sum over the block I of (b - A x) on cells of one colour, coarse level.
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    x, b : numpy.ndarray
+        Solution and right-hand side.
+    rc : numpy.ndarray
+        Next-level residual written.
+    color : int
+        Colour whose residual is evaluated.
+    """
     n0, n1, n2 = dg.shape
     m0, m1, m2 = rc.shape
     for ci in prange(m0):
@@ -304,7 +390,15 @@ def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc, color):
 
 @njit(**_OPTS)
 def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
-    """Galerkin coarse operator of a coarse level (same aggregation)."""
+    """Galerkin coarse operator of a coarse level (same aggregation).
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    cgx, cgy, cgz, cdg : numpy.ndarray
+        Next-level stencil written.
+    """
     n0, n1, n2 = dg.shape
     m0, m1, m2 = cdg.shape
     for ci in prange(m0):
@@ -343,7 +437,17 @@ def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
 # -------------------------------------------------------------- shared pieces
 @njit(**_OPTS)
 def prolong_add(x, xc, active_fine, omega):
-    """x[i] += omega * xc[i // 2] on the fine cells that take part."""
+    """x[i] += omega * xc[i // 2] on the fine cells that take part.
+
+    Parameters
+    ----------
+    x, xc : numpy.ndarray
+        Fine solution (updated) and coarse correction.
+    active_fine : numpy.ndarray
+        Non-zero where the fine cell takes part.
+    omega : float
+        Over-correction factor.
+    """
     n0, n1, n2 = x.shape
     for i in prange(n0):
         for j in range(n1):
@@ -354,7 +458,17 @@ def prolong_add(x, xc, active_fine, omega):
 
 @njit(**_OPTS)
 def dot(a, b):
-    """a . b accumulated in float64."""
+    """a . b accumulated in float64.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        3-D arrays.
+
+    Returns
+    -------
+    float
+    """
     n0, n1, n2 = a.shape
     acc = 0.0
     for i in prange(n0):
@@ -366,7 +480,20 @@ def dot(a, b):
 
 @njit(**_OPTS)
 def axpy2(alpha, p, q, d, r):
-    """d += alpha p ; r -= alpha q ; return r . r (float64)."""
+    """d += alpha p ; r -= alpha q ; return r . r (float64).
+
+    Parameters
+    ----------
+    alpha : float
+        Step.
+    p, q, d, r : numpy.ndarray
+        Search direction, its image, correction and residual (updated).
+
+    Returns
+    -------
+    float
+        ``r . r``.
+    """
     n0, n1, n2 = p.shape
     acc = 0.0
     for i in prange(n0):
@@ -381,7 +508,17 @@ def axpy2(alpha, p, q, d, r):
 
 @njit(**_OPTS)
 def xpby(z, beta, p):
-    """p = z + beta p."""
+    """p = z + beta p.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Preconditioned residual.
+    beta : float
+        CG coefficient.
+    p : numpy.ndarray
+        Search direction (updated).
+    """
     n0, n1, n2 = p.shape
     for i in prange(n0):
         for j in range(n1):
@@ -391,7 +528,13 @@ def xpby(z, beta, p):
 
 @njit(**_OPTS)
 def add_into(x, d):
-    """x += d (x float64, d float32)."""
+    """x += d (x float64, d float32).
+
+    Parameters
+    ----------
+    x, d : numpy.ndarray
+        Target (float64, updated) and increment (float32).
+    """
     n0, n1, n2 = x.shape
     for i in prange(n0):
         for j in range(n1):
@@ -402,7 +545,20 @@ def add_into(x, d):
 # ------------------------------------------------------------ label handling
 @njit(cache=True, nogil=True)
 def label_histogram(labels, lo, nbins):
-    """Counts of each label value lo .. lo + nbins - 1 (any integer dtype, any layout)."""
+    """Counts of each label value lo .. lo + nbins - 1 (any integer dtype, any layout).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Integer labels.
+    lo, nbins : int
+        Lowest label and number of bins.
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts.
+    """
     counts = np.zeros(nbins, dtype=np.int64)
     n0, n1, n2 = labels.shape
     for i in range(n0):
@@ -414,7 +570,19 @@ def label_histogram(labels, lo, nbins):
 
 @njit(**_OPTS)
 def map_labels(labels, lut, lo, out):
-    """out = lut[labels - lo] (labels: any integer dtype, any layout, e.g. a moved-axis view)."""
+    """out = lut[labels - lo] (labels: any integer dtype, any layout, e.g. a moved-axis view).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Integer labels.
+    lut : numpy.ndarray
+        Lookup table.
+    lo : int
+        Lowest label.
+    out : numpy.ndarray
+        Result written.
+    """
     n0, n1, n2 = out.shape
     for i in prange(n0):
         for j in range(n1):
@@ -424,7 +592,22 @@ def map_labels(labels, lut, lo, out):
 
 @njit(**_OPTS)
 def drop_clusters(ph, lab, keep):
-    """ph = 0 where the connected component lab is not kept; return the kept voxel count."""
+    """ph = 0 where the connected component lab is not kept; return the kept voxel count.
+
+    Parameters
+    ----------
+    ph : numpy.ndarray
+        Phase index (updated).
+    lab : numpy.ndarray
+        Cluster labels.
+    keep : numpy.ndarray
+        Kept clusters.
+
+    Returns
+    -------
+    int
+        Kept voxels.
+    """
     n0, n1, n2 = ph.shape
     kept = 0
     for i in prange(n0):

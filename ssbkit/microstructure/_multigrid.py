@@ -138,6 +138,20 @@ def solve(ph, G, gb, tol, max_iter, flux_tol):
 
     ``G[axis, a, b]``: face conductances per axis and phase pair; ``gb[a]``:
     Dirichlet half-cell conductances on the faces of axis 0.
+
+    Parameters
+    ----------
+    ph : numpy.ndarray
+        uint8 phase index, transport axis first (0 = not solved).
+    G, gb : numpy.ndarray
+        Face conductances per axis and phase pair; Dirichlet half-cell conductances.
+    tol, max_iter, flux_tol
+        Tolerance, iteration limit, allowed face-current mismatch in units of tol.
+
+    Returns
+    -------
+    tuple
+        (current, iterations, relative residual, converged)
     """
     with _threads(ph.size):
         return _solve(ph, np.ascontiguousarray(G, dtype=np.float32),

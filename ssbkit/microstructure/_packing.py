@@ -26,6 +26,22 @@ def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: 
 
     ln d ~ N(mu, sigma^2) with mu = ln(mean) - sigma^2/2; draws are clipped to
     mean/3 .. 3 mean so that no single particle dominates a small box.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    mean : float
+        Arithmetic (number-weighted) mean.
+    sigma : float
+        Standard deviation of ln d (0: all equal).
+    n : int
+        Number of draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        Diameters, same unit as ``mean``.
     """
     if sigma <= 0:
         return np.full(n, float(mean))
@@ -138,6 +154,20 @@ def number_mean_diameter(mean: float, sigma: float, basis: str) -> float:
     ``"volume"``: ``mean`` is the volume-weighted (De Brouckere, D[4,3]) mean, which for
     ln d ~ N(mu, sigma^2) is ``D[1,0] exp(3 sigma^2)``.
 
+    Parameters
+    ----------
+    mean : float
+        Mean diameter on ``basis``.
+    sigma : float
+        Standard deviation of ln d.
+    basis : {"number", "volume"}
+        Weighting of ``mean``.
+
+    Returns
+    -------
+    float
+        Number-weighted mean diameter.
+
     Examples
     --------
     >>> round(number_mean_diameter(8.08, 0.4, "volume"), 2)
@@ -244,6 +274,19 @@ def place_active(labels, ids, recipe, target: int, rng, periodic):
     Returns
     -------
     centres_um, diameters_um, overlap, grown_voxels
+
+    Parameters
+    ----------
+    labels, ids : numpy.ndarray
+        Label volume (free voxels 255) and particle ids, painted in place.
+    recipe : Recipe
+        Sizes, overlap limits, contact model.
+    target : int
+        Active voxels to paint.
+    rng : numpy.random.Generator
+        Random generator.
+    periodic : tuple of bool
+        Periodic axes.
     """
     h = recipe.voxel_um
     box = np.asarray(labels.shape, dtype=float)

@@ -34,6 +34,22 @@ def assemble(ph: np.ndarray, g_axis: np.ndarray, gb: np.ndarray, periodic: tuple
     phases ``a`` and ``b``; ``gb[a]`` that of the Dirichlet half-cell on the faces
     of axis 0 (potential 1 at index 0, 0 at the last index; with
     ``dirichlet_last=False`` the last face carries no flux).
+
+    Parameters
+    ----------
+    ph : numpy.ndarray
+        uint8 phase index (0 = not solved), transport axis first.
+    g_axis, gb : numpy.ndarray
+        Face and Dirichlet half-cell conductances.
+    periodic : tuple of bool
+        Periodic axes.
+    dirichlet_last : bool
+        Potential 0 on the last face of axis 0 (else no flux there).
+
+    Returns
+    -------
+    tuple
+        (CSR matrix, right-hand side, flat indices of the cells, their coordinates)
     """
     shape = ph.shape
     flat = ph.reshape(-1)
@@ -87,7 +103,20 @@ class _Level:
 
 
 def hierarchy(a: sparse.csr_matrix, coords: np.ndarray) -> list[_Level]:
-    """Aggregation levels down to ``_COARSEST`` unknowns (sparse LU there)."""
+    """Aggregation levels down to ``_COARSEST`` unknowns (sparse LU there).
+
+    Parameters
+    ----------
+    a : scipy.sparse.csr_matrix
+        Fine matrix.
+    coords : numpy.ndarray
+        Grid coordinates of its unknowns.
+
+    Returns
+    -------
+    list
+        Levels, the last with a sparse LU.
+    """
     levels = [_Level(a)]
     while levels[-1].a.shape[0] > _COARSEST:
         coords = coords // 2
@@ -127,7 +156,26 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
 
 def pcg(a: sparse.csr_matrix, b: np.ndarray, x: np.ndarray, levels: list[_Level], tol: float,
         max_iter: int) -> tuple[np.ndarray, int, float]:
-    """Preconditioned CG from ``x``; return (x, iterations, relative residual)."""
+    """Preconditioned CG from ``x``; return (x, iterations, relative residual).
+
+    Parameters
+    ----------
+    a : scipy.sparse.csr_matrix
+        SPD matrix.
+    b, x : numpy.ndarray
+        Right-hand side and start (updated in place).
+    levels : list
+        Multigrid hierarchy of ``a``.
+    tol : float
+        Relative residual to reach.
+    max_iter : int
+        Iteration limit.
+
+    Returns
+    -------
+    tuple
+        (x, iterations, relative residual)
+    """
     bnorm = math.sqrt(_dot(b, b)) or 1.0
     r = b - a @ x
     res = math.sqrt(_dot(r, r)) / bnorm
@@ -160,7 +208,20 @@ def pcg(a: sparse.csr_matrix, b: np.ndarray, x: np.ndarray, levels: list[_Level]
 
 def solve(ph: np.ndarray, g_axis: np.ndarray, gb: np.ndarray, periodic: tuple[bool, bool, bool],
           tol: float, max_iter: int, flux_tol: float):
-    """Solve and return (current, iterations, residual, converged) as the numba path does."""
+    """Solve and return (current, iterations, residual, converged) as the numba path does.
+
+    Parameters
+    ----------
+    ph, g_axis, gb, periodic
+        As for :func:`assemble`.
+    tol, max_iter, flux_tol
+        Tolerance, iteration limit, allowed face-current mismatch in units of tol.
+
+    Returns
+    -------
+    tuple
+        (current, iterations, relative residual, converged)
+    """
     a, b, cells, coords = assemble(ph, g_axis, gb, periodic)
     levels = hierarchy(a, coords)
     n0 = ph.shape[0]

@@ -84,7 +84,18 @@ _STRUCT6 = ndimage.generate_binary_structure(3, 1)
 
 
 def volume_fractions(labels: np.ndarray) -> dict[str, float]:
-    """Volume fraction of each phase (by name) in a label volume."""
+    """Volume fraction of each phase (by name) in a label volume.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+
+    Returns
+    -------
+    dict
+        ``{phase name: fraction}``.
+    """
     lab = check_labels(labels)
     counts = np.bincount(lab.ravel(), minlength=len(PHASES))[: len(PHASES)]
     return {PHASE_NAMES[p]: float(counts[p]) / lab.size for p in PHASES}
@@ -245,6 +256,17 @@ def _clusters_touching(comp: np.ndarray, axis: int, side: int) -> np.ndarray:
 def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> Percolation:
     """Whether ``phases`` (taken together) form a face-connected path across each axis.
 
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    phases : str, int or iterable
+        Phase(s) taken together.
+
+    Returns
+    -------
+    Percolation
+
     Examples
     --------
     >>> lab = np.zeros((10, 10, 10), np.uint8); lab[:, 4:6, 4:6] = 1
@@ -305,7 +327,12 @@ class Utilisation(Record):
         return 1.0 - self.utilisation
 
     def as_dict(self) -> dict:
-        """JSON-ready dict with the derived ``dead_fraction`` (NaN depth bins as ``None``)."""
+        """JSON-ready dict with the derived ``dead_fraction`` (NaN depth bins as ``None``).
+
+        Returns
+        -------
+        dict
+        """
         return super().as_dict() | {"dead_fraction": self.dead_fraction}
 
 
@@ -334,6 +361,19 @@ def classify_active(
         0 not active material; 1 usable (both paths); 2 ion path only;
         3 electron path only; 4 neither.
     n_units : int
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    axis : int
+        Through-thickness axis.
+    particle_ids : numpy.ndarray, optional
+        Particle number per voxel (else face-connected clusters).
+    ion_phases, electron_phases : iterable
+        Phases carrying ions and electrons.
+    active_conducts_ions : bool
+        The active material carries ions too.
     """
     lab = check_labels(labels)
     if axis not in (0, 1, 2):
@@ -392,6 +432,21 @@ def active_utilisation(
     See :func:`classify_active` for the rules. The depth profile bins the
     volume into ``n_bins`` slabs along ``axis`` from the separator side. For a
     liquid-electrolyte electrode image pass ``ion_phases=("pore",)``.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    voxel_um : float
+        Voxel edge (um), for the depth axis.
+    axis, particle_ids, active_conducts_ions, ion_phases, electron_phases
+        As in :func:`classify_active`.
+    n_bins : int
+        Depth bins of the profile.
+
+    Returns
+    -------
+    Utilisation
 
     Raises
     ------

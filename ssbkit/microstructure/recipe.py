@@ -63,7 +63,22 @@ class ResolutionWarning(UserWarning):
 
 
 def component_density_g_cm3(component: str, active_material: str, overrides: Mapping[str, float] | None = None) -> float:
-    """Density of one recipe component (g/cm3): override, then ssbkit.materials, then the defaults."""
+    """Density of one recipe component (g/cm3): override, then ssbkit.materials, then the defaults.
+
+    Parameters
+    ----------
+    component : str
+        ``active``, ``electrolyte``, ``carbon`` or ``binder``.
+    active_material : str
+        Name of the active material.
+    overrides : mapping, optional
+        Densities given by the user (g/cm3).
+
+    Returns
+    -------
+    float
+        Density, g/cm3.
+    """
     overrides = dict(overrides or {})
     for key in (component, active_material if component == "active" else None):
         if key is not None and key in overrides:
@@ -240,6 +255,11 @@ class Recipe:
         -------
         list of str
             The warning messages (also issued with :func:`warnings.warn`).
+
+        Parameters
+        ----------
+        limit_bytes : int, optional
+            Memory allowed (default: half the physical memory).
         """
         shape = self.shape
         check_memory(math.prod(shape), GENERATION_BYTES_PER_VOXEL, what=f"recipe box {self.box_um} um at {self.voxel_um} um", limit_bytes=limit_bytes)
@@ -266,6 +286,13 @@ class Recipe:
         return msgs
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the recipe.
+
+        Returns
+        -------
+        dict
+            Fields plus derived ``composite_fractions`` and ``shape``.
+        """
         d = asdict(self)
         d["volume_fractions"] = dict(self.volume_fractions)
         d["mass_fractions"] = dict(self.mass_fractions) if self.mass_fractions else None
@@ -275,7 +302,17 @@ class Recipe:
         return d
 
     def replace(self, **changes: Any) -> Recipe:
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            Fields to change.
+
+        Returns
+        -------
+        Recipe
+        """
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d.update(changes)
         return Recipe(**d)
@@ -293,6 +330,21 @@ def recipe_from_mass_fractions(
     Densities come from ``densities_g_cm3`` (keys ``active``/material name,
     ``electrolyte``, ``carbon``, ``binder``), else :func:`ssbkit.materials.density_g_cm3`,
     else :data:`DEFAULT_DENSITIES_G_CM3`.
+
+    Parameters
+    ----------
+    mass_fractions : mapping
+        ``{active, electrolyte, carbon, binder}`` mass fractions, sum 1.
+    active_material : str
+        Name of the active material (density).
+    densities_g_cm3 : mapping, optional
+        Density overrides.
+    **kwargs
+        Further :class:`Recipe` fields.
+
+    Returns
+    -------
+    Recipe
     """
     w = _check_fractions(mass_fractions, "mass_fractions")
     rho = {k: component_density_g_cm3(k, active_material, densities_g_cm3) for k in COMPONENTS if w[k] > 0}
@@ -321,6 +373,17 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
     ``[cathode.microstructure]`` sub-table gives ``box_um``, ``voxel_um``, ``seed``
     (and optionally ``electrolyte_form``, ``periodic``, ``max_overlap``, the
     ``*_sigma`` widths and ``pore_diameter_um``).
+
+    Parameters
+    ----------
+    table : mapping
+        The ``[cathode]`` table.
+    source : str
+        Name for messages.
+
+    Returns
+    -------
+    Recipe
     """
     for k in table:
         if k not in _CATHODE_KEYS:

@@ -115,7 +115,12 @@ class CompositeAnalysis(Record):
         return tuple(n * self.voxel_um for n in self.shape)  # type: ignore[return-value]
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (non-finite values ``None``) with the derived ``box_um``."""
+        """JSON-ready dict (non-finite values ``None``) with the derived ``box_um``.
+
+        Returns
+        -------
+        dict
+        """
         return super().as_dict() | {"box_um": list(self.box_um)}
 
 
