@@ -286,10 +286,10 @@ def tortuosity(
         return
     typer.echo(f"{'axis':>4} {'eps':>8} {'tau':>10} {'sigma_eff/sigma':>16} {'converged':>10}"
                + (f" {'tau_e':>10}" if electrode else ""))
-    for r in out:
-        typer.echo(f"{r['axis']:>4} {r['volume_fraction']:>8.4f} {_fmt(r['tortuosity']):>10} "
-                   f"{r['sigma_eff']:>16.5g} {r['converged']!s:>10}"
-                   + (f" {_fmt(r['tau_e']):>10}" if electrode else ""))
+    for row in out:
+        typer.echo(f"{row['axis']:>4} {row['volume_fraction']:>8.4f} {_fmt(row['tortuosity']):>10} "
+                   f"{row['sigma_eff']:>16.5g} {row['converged']!s:>10}"
+                   + (f" {_fmt(row['tau_e']):>10}" if electrode else ""))
 
 
 def _print_summary(res) -> None:

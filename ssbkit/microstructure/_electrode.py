@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +113,7 @@ def _interface_area(ph: np.ndarray, h: np.ndarray, periodic: bool) -> np.ndarray
             nb = np.roll(cond, -step, axis=ax)
             solid = cond & ~nb
             if not (periodic and ax > 0):  # the box face itself is no interface
-                edge = [slice(None)] * 3
+                edge: list[Any] = [slice(None)] * 3
                 edge[ax] = -1 if step == 1 else 0
                 solid[tuple(edge)] = False
             area += solid * face[ax]
@@ -158,7 +159,8 @@ def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *
     _check_memory(vol.shape, "sparse")
     eps = float(mask.mean())
     ph = np.ascontiguousarray(np.moveaxis(vol, axis, 0)).astype(np.uint8)
-    h_moved = (h[axis],) + tuple(h[i] for i in range(3) if i != axis)
+    rest = [h[i] for i in range(3) if i != axis]
+    h_moved = (h[axis], rest[0], rest[1])
     total = int(ph.sum())
     kept = _keep_clusters(ph, periodic, both_faces=False) if total else 0
     G, gb, hn = _tables(np.array([0.0, 1.0]), h_moved)

@@ -35,7 +35,7 @@ def _threads(n_voxels: int) -> Iterator[None]:
     loop slow on an oversubscribed machine; one thread is then faster.
     """
     before = numba.get_num_threads()
-    busy = os.getloadavg()[0] > os.cpu_count() - 0.5 if hasattr(os, "getloadavg") else False
+    busy = os.getloadavg()[0] > (os.cpu_count() or 1) - 0.5 if hasattr(os, "getloadavg") else False
     numba.set_num_threads(1 if n_voxels < _PARALLEL_MIN or busy else before)
     try:
         yield

@@ -304,7 +304,8 @@ def place_active(labels, ids, recipe, target: int, rng, periodic):
     packing = _Packing(box, periodic, d_max / 2.0)
     painted, overlap, fails = 0, 0.0, 0
     state: dict = {"edt": None, "since_edt": 0}
-    centres, diameters = [], []
+    centres: list[np.ndarray] = []
+    diameters: list[float] = []
     while painted < target:
         if not queue:
             more = _draw_until(rng, d_mean, sigma, d_max, 1.1 * (target - painted))

@@ -428,7 +428,8 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
         reference_sigma = require_positive("reference_sigma", reference_sigma)
     jit = chosen == "multigrid"
     ph, sigma, eps, sigma_ref = _phase_index(vol, conductivities, axis, jit)
-    h_moved = (h[axis],) + tuple(h[i] for i in range(3) if i != axis)
+    rest = [h[i] for i in range(3) if i != axis]
+    h_moved = (h[axis], rest[0], rest[1])
     kept = _keep_clusters(ph, periodic, jit=jit) if eps > 0 else 0
     if kept == 0:
         return EffectiveConductivity(axis, 0.0, eps, math.inf, math.inf, False, True, 0, 0.0,
