@@ -152,6 +152,11 @@ class Recipe:
     contact_overlap
         Flattening of a pressed contact, as overlap of the two spheres (fraction
         of the sum of radii).
+    calendering
+        Thickness reduction by calendering (0 = as cast/pressed, 0.2 = 20 %
+        thinner). The solids are conserved, so the voids shrink:
+        ``porosity_after = 1 - (1 - porosity) / (1 - calendering)``; the volume
+        is generated at that porosity (:attr:`porosity_calendered`).
     active_material
         Name of the active material (for densities and reports).
     mass_fractions
@@ -177,6 +182,7 @@ class Recipe:
     carbon_chain_voxels: int = 40
     max_overlap: float = 0.25
     contact_fraction: float = 0.9
+    calendering: float = 0.0
     contact_overlap: float = 0.1
     active_material: str = "LiCoO2"
     mass_fractions: Mapping[str, float] | None = field(default=None)
@@ -216,6 +222,13 @@ class Recipe:
             raise InputError(f"carbon_chain_voxels must be an integer 1..10000, got {self.carbon_chain_voxels!r}")
         if self.pore_diameter_um is not None:
             require_positive("pore_diameter_um", self.pore_diameter_um)
+        c = float(self.calendering)
+        if not 0.0 <= c < 1.0:
+            raise InputError(f"calendering (thickness reduction) must lie in 0..1, got {self.calendering!r}")
+        if 1.0 - (1.0 - p) / (1.0 - c) < -1e-12:
+            raise InputError(
+                f"calendering {c:g} would compress the solids: with porosity {p:g} the thickness can "
+                f"shrink by at most {p:g} (to zero voids)")
         if not 0.0 <= float(self.contact_fraction) <= 1.0:
             raise InputError(f"contact_fraction must lie in 0..1, got {self.contact_fraction!r}")
         if not 0.0 <= float(self.contact_overlap) <= 0.5:
@@ -233,12 +246,18 @@ class Recipe:
         return tuple(max(1, int(round(b / self.voxel_um))) for b in self.box_um)  # type: ignore[return-value]
 
     @property
+    def porosity_calendered(self) -> float:
+        """Void fraction after calendering (equal to ``porosity`` without it)."""
+        return max(0.0, 1.0 - (1.0 - self.porosity) / (1.0 - float(self.calendering)))
+
+    @property
     def composite_fractions(self) -> dict[str, float]:
         """Target volume fractions in the composite: pore, active, electrolyte, carbon (+binder)."""
-        s = 1.0 - self.porosity
+        p = self.porosity_calendered
+        s = 1.0 - p
         v = self.volume_fractions
         return {
-            "pore": self.porosity,
+            "pore": p,
             "active": s * v["active"],
             "electrolyte": s * v["electrolyte"],
             "carbon": s * (v["carbon"] + v["binder"]),
@@ -362,7 +381,7 @@ _MICRO_KEYS = (
     "enabled", "box_um", "voxel_um", "seed", "electrolyte_form", "periodic", "max_overlap",
     "carbon_form", "carbon_chain_voxels",
     "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
-    "contact_fraction", "contact_overlap",
+    "contact_fraction", "contact_overlap", "calendering",
 )
 
 
@@ -406,7 +425,7 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
     }
     for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma",
               "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
-              "contact_fraction", "contact_overlap"):
+              "contact_fraction", "contact_overlap", "calendering"):
         if k in micro:
             kwargs[k] = micro[k]
     material = str(table.get("active_material", "LiCoO2"))
