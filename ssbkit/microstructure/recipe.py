@@ -248,6 +248,8 @@ class Recipe:
     @property
     def porosity_calendered(self) -> float:
         """Void fraction after calendering (equal to ``porosity`` without it)."""
+        if not self.calendering:
+            return float(self.porosity)
         return max(0.0, 1.0 - (1.0 - self.porosity) / (1.0 - float(self.calendering)))
 
     @property
