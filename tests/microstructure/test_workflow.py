@@ -166,3 +166,29 @@ def test_calendering_raises_utilisation_as_kwade_reports():
     assert 0.84 <= before <= 0.92
     assert 0.92 <= after <= 1.0
     assert 0.04 <= after - before <= 0.12
+
+
+def test_tortuosity_of_the_hlushkou_2018_composite():
+    """Hlushkou et al. 2018 (science.md §3): LPSI glass + LCO, 38:62 vol% LCO:SE, ~13 % voids:
+    tau = 1.74 (random walk in the FIB-SEM reconstruction), 1.6 +/- 0.1 (EIS); with the voids
+    filled 1.27; the voids lower the effective transport by 37 %.
+
+    Tolerance: the spread of the two published methods (0.15). Known deviation: with the
+    voids filled we get ~1.48, above the published 1.27 (the generated SE has no voids but
+    the particles block as much as before); the ordering and the size of the void effect
+    (37 % +/- 10 points) hold."""
+    def run(porosity):
+        taus, sig = [], []
+        for seed in range(2):
+            r = Recipe({"active": 0.38, "electrolyte": 0.62}, porosity=porosity, box_um=25, voxel_um=0.5,
+                       active_diameter_um=5, active_sigma=0.3, electrolyte_diameter_um=1.5, seed=seed)
+            a = _quiet(analyze_composite, r, sigma_active_e_S_per_cm=0.0, sigma_carbon_S_per_cm=0.0)
+            taus.append(a.tortuosity_ion)
+            sig.append(a.sigma_eff_ion_S_per_cm)
+        return float(np.mean(taus)), float(np.mean(sig))
+
+    tau_voids, sig_voids = run(0.13)
+    tau_filled, sig_filled = run(0.0)
+    assert tau_voids == pytest.approx(1.74, abs=0.15)
+    assert tau_filled < tau_voids
+    assert 1 - sig_voids / sig_filled == pytest.approx(0.37, abs=0.10)
