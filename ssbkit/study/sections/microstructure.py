@@ -45,9 +45,6 @@ MICROSTRUCTURE_SCHEMA: dict[str, KeySpec] = {
     "box_um": KeySpec(float, 40.0, "edge of the cubic box, um"),
     "voxel_um": KeySpec(float, 0.4, "voxel edge, um"),
     "seed": KeySpec(int, 0, "random seed"),
-    "calendering": KeySpec(float, 0.0, "thickness reduction by calendering (solids conserved), 0..1"),
-    "contact_fraction": KeySpec(float, 0.9, "share of active particles pressed against a placed one"),
-    "active_size_basis": KeySpec(str, "number", "active_particle_diameter_um is a number- or volume-weighted mean"),
 }
 
 _SECTION_REFS = list(REFERENCES) + [
