@@ -5,6 +5,7 @@ Commands
 ``ssbkit micro generate RECIPE.toml --out VOL.tif [--json] [--figures DIR]``
 ``ssbkit micro analyze VOL.tif [--labels 0=pore,85=active,170=carbon] [--voxel-um 0.4] [--json] [--figures DIR]``
 ``ssbkit micro tortuosity VOL.tif --phase pore [--labels ...] [--axis 0|1|2|all] [--json]``
+``ssbkit micro tortuosity VOL.tif --conductivities pore=0,active=1e-4,carbon=1 [--spacing 0.4,0.4,1.2] [--periodic] [--electrode]``
 
 A recipe file holds the keys of the study file's ``[cathode]`` table (at top
 level or under ``[cathode]``), with ``[cathode.microstructure]`` for the box.
@@ -18,6 +19,7 @@ import tomllib
 import warnings
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from ssbkit.errors import FileFormatError, InputError
@@ -180,11 +182,53 @@ def analyze(
     doc = res.to_dict()
     doc["figures"] = figs
     if json_out:
-        typer.echo(json.dumps(doc))
+        from ssbkit.jsonio import dumps
+
+        typer.echo(dumps(doc))
         return
     for w in res.warnings:
         typer.echo(f"warning: {w}", err=True)
     _print_summary(res)
+
+
+def _parse_conductivities(text: str) -> dict[int, float]:
+    """``"0=0,1=1e-3,2=0.5"`` or with phase names ``"pore=0,electrolyte=1e-3"`` -> {label: S/cm}."""
+    from ssbkit.microstructure.phases import phase_id
+
+    out: dict[int, float] = {}
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise InputError(f"--conductivities entry '{part}' must read LABEL=SIGMA, e.g. 2=1e-3")
+        k, v = (x.strip() for x in part.split("=", 1))
+        try:
+            sigma = float(v)
+        except ValueError:
+            raise InputError(f"--conductivities: '{v}' is not a number (S/cm) in '{part}'") from None
+        if not sigma >= 0 or sigma == float("inf"):
+            raise InputError(f"--conductivities: conductivity must be finite and >= 0, got '{v}'")
+        out[phase_id(k)] = sigma
+    if not out:
+        raise InputError("--conductivities is empty; give e.g. pore=0,active=0,electrolyte=1e-3,carbon=0")
+    return out
+
+
+def _parse_spacing(text: str | None) -> tuple[float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        h = tuple(float(s) for s in text.replace("x", ",").split(","))
+    except ValueError:
+        raise InputError(f"--spacing '{text}' must read like 0.4,0.4,1.2 (um per voxel along axes 0,1,2)") from None
+    if len(h) != 3 or min(h) <= 0:
+        raise InputError(f"--spacing '{text}' must give three positive voxel edges")
+    return h  # type: ignore[return-value]
+
+
+def _fmt(v) -> str:
+    return "inf" if v is None or (isinstance(v, float) and v != v) else f"{v:.4f}"
 
 
 @app.command()
@@ -192,38 +236,60 @@ def tortuosity(
     volume: Path = typer.Argument(..., help="Volume file (.tif/.tiff, .npy, .raw)."),
     phase: str = typer.Option("electrolyte", "--phase", help="Conducting phase: pore, active, electrolyte or carbon."),
     labels: str | None = typer.Option(None, "--labels", help="Image value to phase, e.g. 0=pore,85=active,170=carbon."),
+    conductivities: str | None = typer.Option(
+        None, "--conductivities",
+        help="Several conducting phases: PHASE=S/cm for every phase, e.g. pore=0,active=1e-4,carbon=1 "
+             "(then tau uses the volume-weighted mean conductivity; --phase is ignored)."),
     axis: str = typer.Option("0", "--axis", help="0, 1, 2 or all."),
+    spacing: str | None = typer.Option(None, "--spacing", help="Anisotropic voxels: edges along axes 0,1,2, e.g. 0.4,0.4,1.2."),
+    periodic: bool = typer.Option(False, "--periodic", help="Periodic lateral faces (as TauFactor's PeriodicSolver)."),
+    electrode: bool = typer.Option(False, "--electrode", help="Also the electrode tortuosity tau_e (Nguyen et al. 2020)."),
     tol: float = typer.Option(1e-5, help="Solver tolerance (relative residual and current mismatch)."),
     shape: str | None = typer.Option(None, help="Raw files: shape, e.g. 100,100,100."),
     dtype: str | None = typer.Option(None, help="Raw files: dtype, e.g. uint8."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Tortuosity factor tau = eps / sigma_eff of one phase (R-17), like TauFactor."""
+    from ssbkit.jsonio import dumps
+    from ssbkit.microstructure._electrode import electrode_tortuosity
     from ssbkit.microstructure.io import read_volume
     from ssbkit.microstructure.phases import PHASE_NAMES, phase_id
-    from ssbkit.microstructure.solver import tortuosity_factor
+    from ssbkit.microstructure.solver import effective_conductivity, tortuosity_factor
 
     try:
         axes = [0, 1, 2] if axis.strip().lower() == "all" else [int(axis)] if axis.strip() in ("0", "1", "2") else None
         if axes is None:
             raise InputError(f"--axis '{axis}' must be 0, 1, 2 or all")
         pid = phase_id(phase)
+        sig = _parse_conductivities(conductivities) if conductivities else None
+        h = _parse_spacing(spacing)
         vol = read_volume(volume, labels=labels, shape=_parse_shape(shape), dtype=dtype)
         out = []
         with _status(f"solving {vol.shape} voxels", json_out):
             for ax in axes:
-                out.append(tortuosity_factor(vol.labels, pid, axis=ax, tol=tol).to_dict())
+                if sig is not None:
+                    r = effective_conductivity(vol.labels, sig, axis=ax, tol=tol, spacing=h, periodic=periodic)
+                else:
+                    r = tortuosity_factor(vol.labels, pid, axis=ax, tol=tol, spacing=h, periodic=periodic)
+                d = r.as_dict()
+                if electrode:
+                    ion = [k for k, v in sig.items() if v > 0] if sig is not None else [pid]
+                    te = electrode_tortuosity(np.isin(vol.labels, ion), axis=ax, spacing=h, periodic=periodic)
+                    d["tau_e"] = te.tau_e
+                out.append(d)
     except InputError as exc:
         _fail(exc)
-    doc = {"volume": str(volume), "phase": PHASE_NAMES[pid], "shape": list(vol.shape), "results": out}
+    what = ",".join(f"{PHASE_NAMES[k]}={v:g}" for k, v in sig.items()) if sig is not None else PHASE_NAMES[pid]
+    doc = {"volume": str(volume), "phase": what, "shape": list(vol.shape), "results": out}
     if json_out:
-        typer.echo(json.dumps(doc))
+        typer.echo(dumps(doc))
         return
-    typer.echo(f"{'axis':>4} {'eps':>8} {'tau':>10} {'sigma_eff/sigma':>16} {'converged':>10}")
-    for r in out:
-        tau = r["tortuosity"]
-        typer.echo(f"{r['axis']:>4} {r['volume_fraction']:>8.4f} {tau if isinstance(tau, str) else f'{tau:.4f}':>10} "
-                   f"{r['sigma_eff']:>16.5g} {r['converged']!s:>10}")
+    typer.echo(f"{'axis':>4} {'eps':>8} {'tau':>10} {'sigma_eff/sigma':>16} {'converged':>10}"
+               + (f" {'tau_e':>10}" if electrode else ""))
+    for row in out:
+        typer.echo(f"{row['axis']:>4} {row['volume_fraction']:>8.4f} {_fmt(row['tortuosity']):>10} "
+                   f"{row['sigma_eff']:>16.5g} {row['converged']!s:>10}"
+                   + (f" {_fmt(row['tau_e']):>10}" if electrode else ""))
 
 
 def _print_summary(res) -> None:
@@ -242,7 +308,7 @@ def _print_summary(res) -> None:
     t.add_row("utilisation of active material", f"{res.utilisation.utilisation:.4f}")
     if res.sigma_eff_ion_S_per_cm is not None:
         t.add_row("sigma_eff,ion (S/cm)", f"{res.sigma_eff_ion_S_per_cm:.4g}")
-        t.add_row("tortuosity factor, ion (R-17)", f"{res.tortuosity_ion:.4g}")
+        t.add_row("tortuosity factor, ion (R-17)", _fmt(res.tortuosity_ion))
         t.add_row("Bruggeman eps^-0.5 (R-18)", f"{res.tortuosity_ion_bruggeman:.4g}")
         t.add_row("sigma_eff,e (S/cm)", f"{res.sigma_eff_e_S_per_cm:.4g}")
     Console(file=sys.stdout, width=100).print(t)

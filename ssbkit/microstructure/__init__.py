@@ -57,6 +57,8 @@ _LAZY: dict[str, str] = {
     "tortuosity_factor": "solver",
     "EffectiveConductivity": "solver",
     "solver_memory_bytes": "solver",
+    "electrode_tortuosity": "_electrode",
+    "ElectrodeTortuosity": "_electrode",
     "random_walk_tortuosity": "random_walk",
     "RandomWalkResult": "random_walk",
     "bruggeman_tortuosity": "effective_medium",

@@ -4,9 +4,10 @@ Two kinds of grid level share the same 7-point finite-volume operator
 ``(A x)_i = d_i x_i - sum_nb g_i,nb x_nb``:
 
 * the *fine* level stores only a ``uint8`` phase index per voxel; face
-  conductances come from a small table ``G[a, b]`` (harmonic mean of the two
-  phase conductivities) and the Dirichlet half-cell conductance ``gb[a] = 2 s_a``
-  on the first and last layer along axis 0 (the transport axis). Index 0 marks
+  conductances come from a small table ``G[axis, a, b]`` (harmonic mean of the
+  two phase conductivities times the face area over the voxel length along
+  ``axis``, for anisotropic voxels) and the Dirichlet half-cell conductance
+  ``gb[a]`` on the first and last layer along axis 0 (the transport axis). Index 0 marks
   voxels that take no part (insulating or cut off).
 * *coarse* levels store the face conductances ``gx, gy, gz`` (face between
   cell i and i+1 along each axis) and the diagonal ``dg`` explicitly (float32);
@@ -21,7 +22,12 @@ diagonals minus twice its internal faces. All loops run in parallel over axis 0.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+from ssbkit.microstructure._jit import configure_cache
+
+configure_cache()
+
+from numba import njit, prange  # noqa: E402
 
 __all__: list[str] = []  # private module
 
@@ -36,39 +42,69 @@ def _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2):
     d = 0.0
     s = 0.0
     if i > 0:
-        g = G[a, ph[i - 1, j, k]]
+        g = G[0, a, ph[i - 1, j, k]]
         d += g
         s += g * x[i - 1, j, k]
     else:
         d += gb[a]
     if i < n0 - 1:
-        g = G[a, ph[i + 1, j, k]]
+        g = G[0, a, ph[i + 1, j, k]]
         d += g
         s += g * x[i + 1, j, k]
     else:
         d += gb[a]
     if j > 0:
-        g = G[a, ph[i, j - 1, k]]
+        g = G[1, a, ph[i, j - 1, k]]
         d += g
         s += g * x[i, j - 1, k]
     if j < n1 - 1:
-        g = G[a, ph[i, j + 1, k]]
+        g = G[1, a, ph[i, j + 1, k]]
         d += g
         s += g * x[i, j + 1, k]
     if k > 0:
-        g = G[a, ph[i, j, k - 1]]
+        g = G[2, a, ph[i, j, k - 1]]
         d += g
         s += g * x[i, j, k - 1]
     if k < n2 - 1:
-        g = G[a, ph[i, j, k + 1]]
+        g = G[2, a, ph[i, j, k + 1]]
         d += g
         s += g * x[i, j, k + 1]
     return d, s
 
 
+@njit(inline="always")
+def _fine_diag(ph, G, gb, i, j, k, n0, n1, n2):
+    """Diagonal of fine row (i, j, k) (no read of the potential)."""
+    a = ph[i, j, k]
+    d = gb[a] if i == 0 else G[0, a, ph[i - 1, j, k]]
+    d += gb[a] if i == n0 - 1 else G[0, a, ph[i + 1, j, k]]
+    if j > 0:
+        d += G[1, a, ph[i, j - 1, k]]
+    if j < n1 - 1:
+        d += G[1, a, ph[i, j + 1, k]]
+    if k > 0:
+        d += G[2, a, ph[i, j, k - 1]]
+    if k < n2 - 1:
+        d += G[2, a, ph[i, j, k + 1]]
+    return d
+
+
 @njit(**_OPTS)
 def fine_matvec_dot(ph, G, gb, p, q):
-    """q = A p on the fine level; return p . q (float64)."""
+    """q = A p on the fine level; return p . q (float64).
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level: phase index, face and boundary conductance tables.
+    p, q : numpy.ndarray
+        Input vector and output ``A p``.
+
+    Returns
+    -------
+    float
+        ``p . A p``.
+    """
     n0, n1, n2 = ph.shape
     acc = 0.0
     for i in prange(n0):
@@ -90,6 +126,20 @@ def fine_true_residual(ph, G, gb, v_in, x, r):
 
     Returns (sum r^2, sum b^2, sum r, flux_in, flux_out); the fluxes are the
     currents through the first and the last layer's outer faces.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    v_in : float
+        Potential on the first face.
+    x, r : numpy.ndarray
+        Potential and the residual written.
+
+    Returns
+    -------
+    tuple
+        (sum r^2, sum b^2, sum r, flux in, flux out)
     """
     n0, n1, n2 = ph.shape
     rr = 0.0
@@ -123,11 +173,29 @@ def fine_true_residual(ph, G, gb, v_in, x, r):
 
 
 @njit(**_OPTS)
-def fine_smooth(ph, G, gb, x, b, color):
+def fine_smooth(ph, G, gb, x, b, color, first):
     """One red-black Gauss-Seidel half-sweep (cells with (i+j+k)%2 == color).
 
-    Returns the sum of ``b * x`` over the cells swept (float64), so that the
-    last two half-sweeps of a V-cycle deliver the dot product ``r . z``.
+    ``first``: the sweep starts from x = 0, so x = b / d (the potential is not
+    read; the other colour may hold anything, the next half-sweep overwrites it
+    without reading it). Returns the sum of ``b * x`` over the cells swept
+    (float64), so that the last two half-sweeps of a V-cycle deliver ``r . z``.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    x, b : numpy.ndarray
+        Potential (updated) and right-hand side.
+    color : int
+        0 or 1.
+    first : bool
+        Start from x = 0.
+
+    Returns
+    -------
+    float
+        Sum of ``b x`` over the swept cells.
     """
     n0, n1, n2 = ph.shape
     acc = 0.0
@@ -136,45 +204,14 @@ def fine_smooth(ph, G, gb, x, b, color):
             for k in range((i + j + color) % 2, n2, 2):
                 if ph[i, j, k] == 0:
                     continue
-                d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
-                v = (b[i, j, k] + s) / d
+                if first:
+                    v = b[i, j, k] / _fine_diag(ph, G, gb, i, j, k, n0, n1, n2)
+                else:
+                    d, s = _fine_row(ph, G, gb, x, i, j, k, n0, n1, n2)
+                    v = (b[i, j, k] + s) / d
                 x[i, j, k] = v
                 acc += b[i, j, k] * v
     return acc
-
-
-@njit(**_OPTS)
-def fine_jacobi_first(ph, G, gb, x, b, color):
-    """First half-sweep from x = 0: x = b / d on one colour.
-
-    The other colour is left as it is: the next half-sweep overwrites it
-    without reading it. Cells outside the solve stay 0 throughout.
-    """
-    n0, n1, n2 = ph.shape
-    for i in prange(n0):
-        for j in range(n1):
-            for k in range((i + j + color) % 2, n2, 2):
-                if ph[i, j, k] == 0:
-                    continue
-                d = 0.0
-                a = ph[i, j, k]
-                if i > 0:
-                    d += G[a, ph[i - 1, j, k]]
-                else:
-                    d += gb[a]
-                if i < n0 - 1:
-                    d += G[a, ph[i + 1, j, k]]
-                else:
-                    d += gb[a]
-                if j > 0:
-                    d += G[a, ph[i, j - 1, k]]
-                if j < n1 - 1:
-                    d += G[a, ph[i, j + 1, k]]
-                if k > 0:
-                    d += G[a, ph[i, j, k - 1]]
-                if k < n2 - 1:
-                    d += G[a, ph[i, j, k + 1]]
-                x[i, j, k] = b[i, j, k] / d
 
 
 @njit(**_OPTS)
@@ -183,6 +220,17 @@ def fine_restrict_residual(ph, G, gb, x, b, rc, color):
 
     After a Gauss-Seidel half-sweep the residual of the swept colour is zero,
     so only the other colour (``(i + j + k) % 2 == color``) needs evaluating.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    x, b : numpy.ndarray
+        Potential and right-hand side.
+    rc : numpy.ndarray
+        Coarse residual written.
+    color : int
+        Colour whose residual is evaluated.
     """
     n0, n1, n2 = ph.shape
     m0, m1, m2 = rc.shape
@@ -202,7 +250,15 @@ def fine_restrict_residual(ph, G, gb, x, b, rc, color):
 
 @njit(**_OPTS)
 def fine_coarsen(ph, G, gb, gx, gy, gz, dg):
-    """Galerkin coarse operator (2x2x2 piecewise-constant aggregation) of the fine level."""
+    """Galerkin coarse operator (2x2x2 piecewise-constant aggregation) of the fine level.
+
+    Parameters
+    ----------
+    ph, G, gb
+        Fine level tables.
+    gx, gy, gz, dg : numpy.ndarray
+        Coarse face conductances and diagonal written.
+    """
     n0, n1, n2 = ph.shape
     m0, m1, m2 = dg.shape
     for ci in prange(m0):
@@ -224,32 +280,32 @@ def fine_coarsen(ph, G, gb, gx, gy, gz, dg):
                     if i == 0 or i == n0 - 1:
                         d += gb[a] * (2.0 if n0 == 1 else 1.0)
                     if i < n0 - 1:
-                        g = G[a, ph[i + 1, j, k]]
+                        g = G[0, a, ph[i + 1, j, k]]
                         d += g
                         if i % 2 == 1:
                             gx[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if i > 0:
-                        d += G[a, ph[i - 1, j, k]]
+                        d += G[0, a, ph[i - 1, j, k]]
                     if j < n1 - 1:
-                        g = G[a, ph[i, j + 1, k]]
+                        g = G[1, a, ph[i, j + 1, k]]
                         d += g
                         if j % 2 == 1:
                             gy[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if j > 0:
-                        d += G[a, ph[i, j - 1, k]]
+                        d += G[1, a, ph[i, j - 1, k]]
                     if k < n2 - 1:
-                        g = G[a, ph[i, j, k + 1]]
+                        g = G[2, a, ph[i, j, k + 1]]
                         d += g
                         if k % 2 == 1:
                             gz[ci, cj, ck] += g
                         else:
                             d -= 2.0 * g
                     if k > 0:
-                        d += G[a, ph[i, j, k - 1]]
+                        d += G[2, a, ph[i, j, k - 1]]
                     dg[ci, cj, ck] += d
 
 
@@ -273,8 +329,20 @@ def _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2):
 
 
 @njit(**_OPTS)
-def coarse_smooth(gx, gy, gz, dg, x, b, color):
-    """One red-black Gauss-Seidel half-sweep on a coarse level."""
+def coarse_smooth(gx, gy, gz, dg, x, b, color, first):
+    """One red-black Gauss-Seidel half-sweep on a coarse level (``first``: from x = 0).
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    x, b : numpy.ndarray
+        Solution (updated) and right-hand side.
+    color : int
+        0 or 1.
+    first : bool
+        Start from x = 0.
+    """
     n0, n1, n2 = dg.shape
     for i in prange(n0):
         for j in range(n1):
@@ -282,25 +350,28 @@ def coarse_smooth(gx, gy, gz, dg, x, b, color):
                 d = dg[i, j, k]
                 if d == 0.0:
                     continue
-                s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
-                x[i, j, k] = (b[i, j, k] + s) / d
-
-
-@njit(**_OPTS)
-def coarse_jacobi_first(gx, gy, gz, dg, x, b, color):
-    """First half-sweep from x = 0 on a coarse level (one colour, as the fine one)."""
-    n0, n1, n2 = dg.shape
-    for i in prange(n0):
-        for j in range(n1):
-            for k in range((i + j + color) % 2, n2, 2):
-                d = dg[i, j, k]
-                if d != 0.0:
+                if first:
                     x[i, j, k] = b[i, j, k] / d
+                else:
+                    s = _coarse_sum(gx, gy, gz, x, i, j, k, n0, n1, n2)
+                    x[i, j, k] = (b[i, j, k] + s) / d
 
 
 @njit(**_OPTS)
 def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc, color):
-    """rc[I] = sum over the block I of (b - A x) on cells of one colour, coarse level."""
+    """rc[I] = sum over the block I of (b - A x) on cells of one colour, coarse level.
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    x, b : numpy.ndarray
+        Solution and right-hand side.
+    rc : numpy.ndarray
+        Next-level residual written.
+    color : int
+        Colour whose residual is evaluated.
+    """
     n0, n1, n2 = dg.shape
     m0, m1, m2 = rc.shape
     for ci in prange(m0):
@@ -319,7 +390,15 @@ def coarse_restrict_residual(gx, gy, gz, dg, x, b, rc, color):
 
 @njit(**_OPTS)
 def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
-    """Galerkin coarse operator of a coarse level (same aggregation)."""
+    """Galerkin coarse operator of a coarse level (same aggregation).
+
+    Parameters
+    ----------
+    gx, gy, gz, dg
+        Coarse level stencil.
+    cgx, cgy, cgz, cdg : numpy.ndarray
+        Next-level stencil written.
+    """
     n0, n1, n2 = dg.shape
     m0, m1, m2 = cdg.shape
     for ci in prange(m0):
@@ -358,7 +437,17 @@ def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
 # -------------------------------------------------------------- shared pieces
 @njit(**_OPTS)
 def prolong_add(x, xc, active_fine, omega):
-    """x[i] += omega * xc[i // 2] on the fine cells that take part."""
+    """x[i] += omega * xc[i // 2] on the fine cells that take part.
+
+    Parameters
+    ----------
+    x, xc : numpy.ndarray
+        Fine solution (updated) and coarse correction.
+    active_fine : numpy.ndarray
+        Non-zero where the fine cell takes part.
+    omega : float
+        Over-correction factor.
+    """
     n0, n1, n2 = x.shape
     for i in prange(n0):
         for j in range(n1):
@@ -369,7 +458,17 @@ def prolong_add(x, xc, active_fine, omega):
 
 @njit(**_OPTS)
 def dot(a, b):
-    """a . b accumulated in float64."""
+    """a . b accumulated in float64.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        3-D arrays.
+
+    Returns
+    -------
+    float
+    """
     n0, n1, n2 = a.shape
     acc = 0.0
     for i in prange(n0):
@@ -381,7 +480,20 @@ def dot(a, b):
 
 @njit(**_OPTS)
 def axpy2(alpha, p, q, d, r):
-    """d += alpha p ; r -= alpha q ; return r . r (float64)."""
+    """d += alpha p ; r -= alpha q ; return r . r (float64).
+
+    Parameters
+    ----------
+    alpha : float
+        Step.
+    p, q, d, r : numpy.ndarray
+        Search direction, its image, correction and residual (updated).
+
+    Returns
+    -------
+    float
+        ``r . r``.
+    """
     n0, n1, n2 = p.shape
     acc = 0.0
     for i in prange(n0):
@@ -396,7 +508,17 @@ def axpy2(alpha, p, q, d, r):
 
 @njit(**_OPTS)
 def xpby(z, beta, p):
-    """p = z + beta p."""
+    """p = z + beta p.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Preconditioned residual.
+    beta : float
+        CG coefficient.
+    p : numpy.ndarray
+        Search direction (updated).
+    """
     n0, n1, n2 = p.shape
     for i in prange(n0):
         for j in range(n1):
@@ -406,7 +528,13 @@ def xpby(z, beta, p):
 
 @njit(**_OPTS)
 def add_into(x, d):
-    """x += d (x float64, d float32)."""
+    """x += d (x float64, d float32).
+
+    Parameters
+    ----------
+    x, d : numpy.ndarray
+        Target (float64, updated) and increment (float32).
+    """
     n0, n1, n2 = x.shape
     for i in prange(n0):
         for j in range(n1):
@@ -417,7 +545,20 @@ def add_into(x, d):
 # ------------------------------------------------------------ label handling
 @njit(cache=True, nogil=True)
 def label_histogram(labels, lo, nbins):
-    """Counts of each label value lo .. lo + nbins - 1 (any integer dtype, any layout)."""
+    """Counts of each label value lo .. lo + nbins - 1 (any integer dtype, any layout).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Integer labels.
+    lo, nbins : int
+        Lowest label and number of bins.
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts.
+    """
     counts = np.zeros(nbins, dtype=np.int64)
     n0, n1, n2 = labels.shape
     for i in range(n0):
@@ -429,7 +570,19 @@ def label_histogram(labels, lo, nbins):
 
 @njit(**_OPTS)
 def map_labels(labels, lut, lo, out):
-    """out = lut[labels - lo] (labels: any integer dtype, any layout, e.g. a moved-axis view)."""
+    """out = lut[labels - lo] (labels: any integer dtype, any layout, e.g. a moved-axis view).
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Integer labels.
+    lut : numpy.ndarray
+        Lookup table.
+    lo : int
+        Lowest label.
+    out : numpy.ndarray
+        Result written.
+    """
     n0, n1, n2 = out.shape
     for i in prange(n0):
         for j in range(n1):
@@ -439,7 +592,22 @@ def map_labels(labels, lut, lo, out):
 
 @njit(**_OPTS)
 def drop_clusters(ph, lab, keep):
-    """ph = 0 where the connected component lab is not kept; return the kept voxel count."""
+    """ph = 0 where the connected component lab is not kept; return the kept voxel count.
+
+    Parameters
+    ----------
+    ph : numpy.ndarray
+        Phase index (updated).
+    lab : numpy.ndarray
+        Cluster labels.
+    keep : numpy.ndarray
+        Kept clusters.
+
+    Returns
+    -------
+    int
+        Kept voxels.
+    """
     n0, n1, n2 = ph.shape
     kept = 0
     for i in prange(n0):

@@ -23,192 +23,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage
 
 from ..errors import InputError
-from .phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
+from ._packing import _FREE, _paint, lognormal_diameters, place_active
+from .phases import CARBON, ELECTROLYTE, PORE, LabelVolume
 from .recipe import Recipe
 
 __all__ = ["generate_microstructure", "lognormal_diameters"]
-
-_FREE = 255
-_MAX_TRIES = 200  # random positions tried per sphere before it is counted a failure
-_JAM_FAILURES = 15  # consecutive failed spheres before the overlap is raised
-
-
-def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
-    """``n`` diameters from a log-normal distribution with arithmetic mean ``mean``.
-
-    ln d ~ N(mu, sigma^2) with mu = ln(mean) - sigma^2/2; draws are clipped to
-    mean/3 .. 3 mean so that no single particle dominates a small box.
-    """
-    if sigma <= 0:
-        return np.full(n, float(mean))
-    mu = math.log(mean) - 0.5 * sigma**2
-    return np.clip(rng.lognormal(mu, sigma, n), mean / 3.0, 3.0 * mean)
-
-
-def _sphere_voxels(shape, centre, radius, periodic):
-    """Index grids and squared distances of the voxels in a sphere's bounding box."""
-    idx, d2 = [], None
-    for ax in range(3):
-        lo = math.floor(centre[ax] - radius - 0.5)
-        hi = math.ceil(centre[ax] + radius + 0.5)
-        i = np.arange(lo, hi + 1)
-        dist = (i + 0.5 - centre[ax]) ** 2
-        if periodic[ax]:
-            i = i % shape[ax]
-        else:
-            keep = (i >= 0) & (i < shape[ax])
-            i, dist = i[keep], dist[keep]
-        idx.append(i)
-        shp = [1, 1, 1]
-        shp[ax] = dist.size
-        d2 = dist.reshape(shp) if d2 is None else d2 + dist.reshape(shp)
-    return np.ix_(*idx), d2
-
-
-def _paint(labels, centre, radius, value, budget, periodic, ids=None, id_value=0) -> int:
-    """Paint free voxels within ``radius`` of ``centre`` (voxel units), at most ``budget``."""
-    if budget <= 0:
-        return 0
-    ix, d2 = _sphere_voxels(labels.shape, centre, radius, periodic)
-    sub = labels[ix]
-    inside = (d2 <= radius * radius) & (sub == _FREE)
-    count = int(inside.sum())
-    if count > budget:  # paint only the ``budget`` voxels closest to the centre
-        d = np.where(inside, d2, np.inf).ravel()
-        keep = np.argpartition(d, budget - 1)[:budget]
-        inside = np.zeros(d.size, dtype=bool)
-        inside[keep] = True
-        inside = inside.reshape(sub.shape)
-        count = budget
-    if count == 0:
-        return 0
-    sub[inside] = value
-    labels[ix] = sub
-    if ids is not None:
-        isub = ids[ix]
-        isub[inside] = id_value
-        ids[ix] = isub
-    return count
-
-
-class _Packing:
-    """Placed spheres with a fast overlap test (k-d tree over older spheres + brute force over recent ones)."""
-
-    def __init__(self, box: np.ndarray, periodic, r_max: float):
-        self.box = box
-        self.periodic = np.asarray(periodic, dtype=bool)
-        self.boxsize = np.where(self.periodic, box, 3.0 * box)  # non-periodic axes never wrap
-        self.r_max = r_max
-        self.centres = np.empty((256, 3))
-        self.radii = np.empty(256)
-        self.n = 0
-        self.n_tree = 0
-        self.tree = None
-
-    def _clash(self, cand: np.ndarray, idx: np.ndarray, owner: np.ndarray, r: float, overlap: float) -> np.ndarray:
-        d = np.abs(cand[owner] - self.centres[idx])
-        d = np.where(self.periodic, np.minimum(d, self.box - d), d)
-        dist = np.sqrt((d * d).sum(axis=1))
-        return owner[dist < (1.0 - overlap) * (self.radii[idx] + r)]
-
-    def first_free(self, cand: np.ndarray, r: float, overlap: float) -> int:
-        """Index of the first candidate centre that overlaps no placed sphere, or -1."""
-        bad = np.zeros(len(cand), dtype=bool)
-        if self.tree is not None:
-            lists = self.tree.query_ball_point(cand, (1.0 - overlap) * (r + self.r_max), return_sorted=False)
-            counts = np.fromiter((len(x) for x in lists), dtype=np.intp, count=len(lists))
-            if counts.sum():
-                idx = np.concatenate([np.asarray(x, dtype=np.intp) for x in lists])
-                owner = np.repeat(np.arange(len(cand)), counts)
-                bad[self._clash(cand, idx, owner, r, overlap)] = True
-        k = self.n - self.n_tree
-        if k:
-            idx = np.tile(np.arange(self.n_tree, self.n), len(cand))
-            owner = np.repeat(np.arange(len(cand)), k)
-            bad[self._clash(cand, idx, owner, r, overlap)] = True
-        free = np.flatnonzero(~bad)
-        return int(free[0]) if free.size else -1
-
-    def add(self, c: np.ndarray, r: float) -> None:
-        if self.n == len(self.radii):
-            self.centres = np.concatenate([self.centres, np.empty_like(self.centres)])
-            self.radii = np.concatenate([self.radii, np.empty_like(self.radii)])
-        self.centres[self.n] = c
-        self.radii[self.n] = r
-        self.n += 1
-        if self.n - self.n_tree > max(32, self.n_tree // 2):
-            from scipy.spatial import cKDTree
-
-            self.tree = cKDTree(self.centres[: self.n] % self.boxsize, boxsize=self.boxsize)
-            self.n_tree = self.n
-
-
-def _place_active(labels, ids, recipe: Recipe, target: int, rng, periodic):
-    """Random sequential addition of active spheres until ``target`` voxels are painted."""
-    h = recipe.voxel_um
-    shape = np.asarray(labels.shape)
-    box = shape.astype(float)
-    d_mean = recipe.active_diameter_um / h
-    if d_mean >= box.min() - 3:
-        raise InputError(
-            f"active particles of {recipe.active_diameter_um:g} um do not fit the box "
-            f"{tuple(recipe.box_um)} um; use a box at least 2-3 particle diameters wide"
-        )
-    pool_n = max(16, int(2.0 * target / (math.pi / 6 * d_mean**3)) + 16)
-    diam = np.sort(lognormal_diameters(rng, d_mean, recipe.active_sigma, pool_n))[::-1]
-    diam = np.minimum(diam, box.min() - 3)
-    packing = _Packing(box, periodic, float(diam.max()) / 2.0)
-    painted, overlap, fails, k = 0, 0.0, 0, 0
-    edt, since_edt = None, 0  # distance to the active phase, computed only when random tries fail
-    centres, diameters = [], []
-    while painted < target:
-        if k >= diam.size:  # pool used up (overlaps wasted volume): draw more
-            more = np.sort(lognormal_diameters(rng, d_mean, recipe.active_sigma, pool_n))[::-1]
-            diam = np.concatenate([diam, np.minimum(more, box.min() - 3)])
-        r = diam[k] / 2.0
-        trials = rng.random((_MAX_TRIES, 3)) * box
-        hit = -1
-        for start in range(0, _MAX_TRIES, 25):  # small batches: most spheres fit at once
-            hit = packing.first_free(trials[start:start + 25], r, overlap)
-            if hit >= 0:
-                hit += start
-                break
-        if hit < 0:  # near jamming: try the voxels whose distance to the active phase leaves room
-            if edt is None or since_edt >= 16:  # a stale map only proposes; the exact test decides
-                edt = ndimage.distance_transform_edt(labels != ACTIVE).astype(np.float32)
-                since_edt = 0
-            room = np.flatnonzero(edt.reshape(-1) > (1.0 - overlap) * r)
-            if room.size:
-                pick = rng.choice(room, size=min(room.size, _MAX_TRIES), replace=False)
-                trials = np.stack(np.unravel_index(pick, labels.shape), axis=1) + 0.5
-                hit = packing.first_free(trials, r, overlap)
-        if hit < 0:
-            fails += 1
-            if fails >= _JAM_FAILURES:
-                if overlap + 1e-9 >= recipe.max_overlap:
-                    reached = painted / labels.size
-                    raise InputError(
-                        f"recipe cannot be packed: active material reached {reached:.3f} of the "
-                        f"{target / labels.size:.3f} volume fraction asked with overlap up to "
-                        f"{recipe.max_overlap:g}; lower the active fraction or raise max_overlap"
-                    )
-                overlap = min(recipe.max_overlap, overlap + 0.05)
-                fails = 0
-            k += 1  # try a smaller particle next
-            continue
-        fails = 0
-        since_edt += 1
-        c = trials[hit]
-        packing.add(c, r)
-        n_id = len(centres) + 1
-        painted += _paint(labels, c, r, ACTIVE, target - painted, periodic, ids, n_id)
-        centres.append(c * h)
-        diameters.append(2 * r * h)
-        k += 1
-    return np.asarray(centres).reshape(-1, 3), np.asarray(diameters), overlap
 
 
 def _random_free_voxel(labels, rng) -> np.ndarray | None:
@@ -344,6 +165,24 @@ def _fill_chains(labels, value, target, length, rng, periodic, persistence: floa
             raise InputError("recipe cannot be packed: no room left for carbon")
 
 
+def _size_stats(recipe: Recipe, diameters: np.ndarray) -> dict:
+    """Requested and placed active particle sizes, number- and volume-weighted (um)."""
+    from ._packing import number_mean_diameter
+
+    s = recipe.active_sigma
+    dn = number_mean_diameter(recipe.active_diameter_um, s, recipe.active_size_basis)
+    d = np.asarray(diameters, dtype=float)
+    return {
+        "basis": recipe.active_size_basis,
+        "sigma_ln": s,
+        "number_mean_um_requested": dn,
+        "volume_mean_um_requested": dn * math.exp(3 * s * s),
+        "number_mean_um_placed": float(d.mean()) if d.size else math.nan,
+        "volume_mean_um_placed": float((d**4).sum() / (d**3).sum()) if d.size else math.nan,
+        "n_particles": int(d.size),
+    }
+
+
 def generate_microstructure(recipe: Recipe, *, limit_bytes: int | None = None) -> LabelVolume:
     """Generate a labelled volume for ``recipe``.
 
@@ -385,7 +224,7 @@ def generate_microstructure(recipe: Recipe, *, limit_bytes: int | None = None) -
     ids = np.zeros(shape, dtype=np.int32)
     h = recipe.voxel_um
 
-    centres, diameters, overlap = _place_active(labels, ids, recipe, target["active"], rng, periodic)
+    centres, diameters, overlap, grown = place_active(labels, ids, recipe, target["active"], rng, periodic)
     carbon_form = recipe.carbon_form
     if carbon_form == "auto":
         carbon_form = "aggregates" if recipe.carbon_diameter_um / h < 1.5 else "particles"
@@ -410,6 +249,8 @@ def generate_microstructure(recipe: Recipe, *, limit_bytes: int | None = None) -
         "active_centres_um": centres.tolist(),
         "active_diameters_um": diameters.tolist(),
         "max_overlap_used": overlap,
+        "active_size_distribution": _size_stats(recipe, diameters),
+        "active_grown_fraction": grown / max(1, target["active"]),
         "carbon_form": carbon_form,
         "warnings": messages,
     }

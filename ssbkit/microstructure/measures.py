@@ -2,17 +2,36 @@
 
 Interface areas use the discrete Crofton formula (Ohser & Muecklich, *Statistical
 Analysis of Microstructures in Materials Science*, Wiley 2000, ch. 4; Lang,
-Ohser & Hilfer, J. Microsc. 203 (2001) 303): a surface of area A is crossed by
-test lines of direction u on average  N_u = rho_u * int |u.n| dA  times, and
-averaging |u.n| over all directions gives 1/2, so
+Ohser & Hilfer, J. Microsc. 203 (2001) 303). Lattice lines of direction d (a
+primitive integer vector, lines per unit area rho_d = |d| / h^2) cross a surface
+of area A with normal n on average  N_d = rho_d A |d.n| / |d|  times, a crossing
+being a pair of voxels (x, x + d) in different phases. The estimate
 
-    A = 2 * sum_u w_u * N_u / rho_u,   rho_u = |d_u| / h^2  (lines per unit area),
+    A = 4 * sum_d w_d * N_d / rho_d      (one term per line direction, both senses)
 
-over the 26 lattice directions d_u (13 lines, both senses) with weights w_u =
-the solid-angle share of each direction's Voronoi cell on the unit sphere.
-Plain voxel-face counting (A = h^2 * sum over the 3 axes of N_u) overestimates
-the area of an isotropic surface by 3/2; the 13-direction estimate stays within
-a few per cent for any orientation.
+is exact for a surface of normal n when 4 sum_d w_d |d.n| / |d| = 1. No finite
+set of directions achieves that for every n; the weights here are chosen so that
+the worst orientation is as close to 1 as possible (a linear programme over
+60 000 normals, cubic symmetry imposed):
+
+``"crofton"`` (default)
+    49 directions, all primitive vectors with components in -2..2. Flat surfaces
+    of *any* orientation within +/-1.4 % (measured over 500 000 random normals:
+    0.986..1.014, mean 0.9995); spheres of radius >= 8 voxels within 2 %
+    (tested). Phases thinner than ~3 voxels are under-counted (a pair two voxels
+    apart can jump across them): use ``"crofton13"`` for such.
+``"crofton13"``
+    the 13 nearest-neighbour directions with the solid-angle (Voronoi) weights:
+    unbiased on average over orientations, but 7.4 % low on axis-aligned faces
+    and up to 2.5 % high on others (the orientation range is 0.926..1.025).
+``"faces"``
+    voxel-face count: exact for axis-aligned faces, 3/2 high on average for
+    isotropic surfaces (up to sqrt(3) on (111) faces).
+
+Counting pairs within the box loses the crossings whose pair leaves it; along a
+non-periodic axis the count is scaled by ``n / (n - |d_axis|)``, the unbiased
+choice for a stationary (statistically homogeneous) structure. Along periodic
+axes pairs wrap around and nothing is lost.
 
 Axis convention: axis 0 runs through the electrode; index 0 is the separator
 side, the last index the current-collector side.
@@ -21,13 +40,15 @@ side, the last index the current-collector side.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 
 from ..errors import InputError
+from ..records import Record
 from .phases import ACTIVE, CARBON, ELECTROLYTE, PHASE_NAMES, PHASES, check_labels, phase_id
 
 __all__ = [
@@ -45,39 +66,74 @@ __all__ = [
 # Solid-angle shares of the Voronoi cells of the 26 lattice directions (sum over 26 = 1).
 _W_AXIS, _W_FACE, _W_BODY = 0.0457778, 0.0369806, 0.0351956
 _DIRECTIONS = [d for d in itertools.product((-1, 0, 1), repeat=3) if d > (0, 0, 0)]  # 13 lines
+#: ``crofton13`` weights per line direction.
 CROFTON_WEIGHTS: dict[tuple[int, int, int], float] = {
     d: (_W_AXIS, _W_FACE, _W_BODY)[sum(map(abs, d)) - 1] for d in _DIRECTIONS
+}
+# ``crofton`` (49 directions): minimax weights per symmetry class (sorted |components|).
+_W49_CLASS = {(1, 0, 0): 0.0062573, (1, 1, 0): 0.0, (1, 1, 1): 0.0,
+              (2, 1, 0): 0.01934969, (2, 1, 1): 0.01278694, (2, 2, 1): 0.00794307}
+#: ``crofton`` weights per line direction (49 primitive vectors with components in -2..2).
+CROFTON49_WEIGHTS: dict[tuple[int, int, int], float] = {
+    d: _W49_CLASS[tuple(sorted(map(abs, d), reverse=True))]  # type: ignore[index]
+    for d in itertools.product(range(-2, 3), repeat=3)
+    if d > (0, 0, 0) and math.gcd(*map(abs, d)) == 1
+    and _W49_CLASS[tuple(sorted(map(abs, d), reverse=True))] > 0  # type: ignore[index]
 }
 _STRUCT6 = ndimage.generate_binary_structure(3, 1)
 
 
 def volume_fractions(labels: np.ndarray) -> dict[str, float]:
-    """Volume fraction of each phase (by name) in a label volume."""
+    """Volume fraction of each phase (by name) in a label volume.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+
+    Returns
+    -------
+    dict
+        ``{phase name: fraction}``.
+    """
     lab = check_labels(labels)
     counts = np.bincount(lab.ravel(), minlength=len(PHASES))[: len(PHASES)]
     return {PHASE_NAMES[p]: float(counts[p]) / lab.size for p in PHASES}
 
 
-def _pair_counts(lab: np.ndarray, d: tuple[int, int, int]) -> np.ndarray:
-    """Counts (4x4, upper triangle) of neighbour pairs (x, x+d) with different phases."""
+def _pair_counts(lab: np.ndarray, d: tuple[int, int, int],
+                 periodic: tuple[bool, bool, bool] = (False, False, False)) -> np.ndarray:
+    """Counts (4x4, upper triangle) of voxel pairs (x, x + d) in different phases.
+
+    Along a periodic axis the pairs wrap around; along the others the count is
+    scaled by ``n / (n - |d_axis|)`` (pairs that would leave the box).
+    """
+    a = lab
+    scale = 1.0
     sa, sb = [], []
-    for step in d:
-        if step == 1:
-            sa.append(slice(0, -1))
-            sb.append(slice(1, None))
-        elif step == -1:
-            sa.append(slice(1, None))
-            sb.append(slice(0, -1))
+    for ax, step in enumerate(d):
+        n = lab.shape[ax]
+        if step and periodic[ax]:
+            a = np.roll(a, -step, axis=ax)  # a[x] = lab[x + d] along this axis
+            sa.append(slice(None))
+            sb.append(slice(None))
+        elif step:
+            if abs(step) >= n:
+                return np.zeros((4, 4))
+            scale *= n / (n - abs(step))
+            sa.append(slice(0, n - abs(step)) if step > 0 else slice(abs(step), None))
+            sb.append(slice(abs(step), None) if step > 0 else slice(0, n - abs(step)))
         else:
             sa.append(slice(None))
             sb.append(slice(None))
-    code = (lab[tuple(sa)] << 2) | lab[tuple(sb)]
+    first, second = lab[tuple(sa)], a[tuple(sb)]  # second[x] = lab[x + d]
+    code = (first << 2) | second
     counts = np.bincount(code.ravel(), minlength=16)[:16].reshape(4, 4)
-    return np.triu(counts + counts.T, 1)
+    return np.triu(counts + counts.T, 1) * scale
 
 
 @dataclass(frozen=True)
-class InterfaceAreas:
+class InterfaceAreas(Record):
     """Interface area between each pair of phases.
 
     Attributes
@@ -89,16 +145,13 @@ class InterfaceAreas:
     volume_um3
         Volume of the box (um^3).
     method
-        ``"crofton"`` (13 directions) or ``"faces"`` (voxel-face count).
+        ``"crofton"`` (49 directions), ``"crofton13"`` or ``"faces"``.
     """
 
     area_um2: dict[str, float]
     specific_area_per_um: dict[str, float]
     volume_um3: float
     method: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def __getitem__(self, pair: str) -> float:
         return self.area_um2[_pair_key(*pair.split("/"))]
@@ -109,7 +162,8 @@ def _pair_key(a: str | int, b: str | int) -> str:
     return f"{PHASE_NAMES[ia]}/{PHASE_NAMES[ib]}"
 
 
-def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = "crofton") -> InterfaceAreas:
+def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = "crofton",
+                    periodic: bool | tuple[bool, bool, bool] = False) -> InterfaceAreas:
     """Interface areas between all pairs of phases present.
 
     Parameters
@@ -119,9 +173,14 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
     voxel_um
         Voxel edge (um).
     method
-        ``"crofton"``: discrete Crofton formula over 13 directions (default,
-        unbiased for isotropic surfaces); ``"faces"``: count voxel faces (kept
-        for comparison; overestimates isotropic surfaces by ~50 %).
+        ``"crofton"`` (49 directions, flat faces of any orientation within
+        +/-1.4 %, default), ``"crofton13"`` (13 directions, -7.4 .. +2.5 % by
+        orientation, better for phases < 3 voxels thick) or ``"faces"`` (voxel-face
+        count, ~50 % high for isotropic surfaces); see the module docstring.
+    periodic
+        Per axis (or one flag for all): pairs wrap around that axis. Otherwise
+        the count along it is corrected for the pairs that leave the box, which
+        is unbiased for a statistically homogeneous structure.
 
     Returns
     -------
@@ -131,21 +190,25 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
     --------
     >>> z = np.indices((40, 40, 40)) - 19.5
     >>> ball = ((z**2).sum(0) <= 12**2).astype(np.uint8)
-    >>> a = interface_areas(ball)["pore/active"]
-    >>> abs(a / (4 * np.pi * 144) - 1) < 0.05
+    >>> a = interface_areas(ball, periodic=True)["pore/active"]
+    >>> abs(a / (4 * np.pi * 144) - 1) < 0.02
     True
     """
     lab = check_labels(labels)
     h = float(voxel_um)
-    if method == "crofton":
+    per = (bool(periodic),) * 3 if isinstance(periodic, bool | np.bool_) else tuple(bool(p) for p in periodic)
+    if len(per) != 3:
+        raise InputError(f"periodic must be one flag or three, got {periodic!r}")
+    weights = {"crofton": CROFTON49_WEIGHTS, "crofton13": CROFTON_WEIGHTS}.get(method)
+    if weights is not None:
         total = np.zeros((4, 4))
-        for d, w in CROFTON_WEIGHTS.items():
-            total += 4.0 * w * _pair_counts(lab, d) / np.sqrt(sum(map(abs, d)))
+        for d, w in weights.items():
+            total += 4.0 * w * _pair_counts(lab, d, per) / math.sqrt(sum(x * x for x in d))  # type: ignore[arg-type]
         total *= h * h
     elif method == "faces":
-        total = sum(_pair_counts(lab, d) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))) * h * h
+        total = sum(_pair_counts(lab, d, per) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))) * h * h  # type: ignore[arg-type]
     else:
-        raise InputError(f"interface area method '{method}' unknown; use 'crofton' or 'faces'")
+        raise InputError(f"interface area method '{method}' unknown; use 'crofton', 'crofton13' or 'faces'")
     volume = lab.size * h**3
     present = set(np.unique(lab).tolist())
     area, spec = {}, {}
@@ -158,7 +221,7 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
 
 
 @dataclass(frozen=True)
-class Percolation:
+class Percolation(Record):
     """Percolation of a set of phases along each axis (face-connected voxels).
 
     Attributes
@@ -178,9 +241,6 @@ class Percolation:
     percolates: tuple[bool, bool, bool]
     spanning_fraction: tuple[float, float, float]
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def _phase_mask(lab: np.ndarray, phases: Iterable[int | str]) -> np.ndarray:
     ids = [phase_id(p) for p in phases]
@@ -195,6 +255,17 @@ def _clusters_touching(comp: np.ndarray, axis: int, side: int) -> np.ndarray:
 
 def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> Percolation:
     """Whether ``phases`` (taken together) form a face-connected path across each axis.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    phases : str, int or iterable
+        Phase(s) taken together.
+
+    Returns
+    -------
+    Percolation
 
     Examples
     --------
@@ -219,7 +290,7 @@ def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> 
 
 
 @dataclass(frozen=True)
-class Utilisation:
+class Utilisation(Record):
     """How much active material is both ionically and electronically connected.
 
     Attributes
@@ -252,18 +323,17 @@ class Utilisation:
 
     @property
     def dead_fraction(self) -> float:
+        """Share of the active material that is dead (1 - utilisation)."""
         return 1.0 - self.utilisation
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["dead_fraction"] = self.dead_fraction
+    def as_dict(self) -> dict:
+        """JSON-ready dict with the derived ``dead_fraction`` (NaN depth bins as ``None``).
 
-        def clean(v):  # NaN (a depth bin without active material) -> None for strict JSON
-            if isinstance(v, tuple | list):
-                return [clean(x) for x in v]
-            return None if isinstance(v, float) and v != v else v
-
-        return {k: clean(v) for k, v in d.items()}
+        Returns
+        -------
+        dict
+        """
+        return super().as_dict() | {"dead_fraction": self.dead_fraction}
 
 
 def classify_active(
@@ -291,6 +361,19 @@ def classify_active(
         0 not active material; 1 usable (both paths); 2 ion path only;
         3 electron path only; 4 neither.
     n_units : int
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    axis : int
+        Through-thickness axis.
+    particle_ids : numpy.ndarray, optional
+        Particle number per voxel (else face-connected clusters).
+    ion_phases, electron_phases : iterable
+        Phases carrying ions and electrons.
+    active_conducts_ions : bool
+        The active material carries ions too.
     """
     lab = check_labels(labels)
     if axis not in (0, 1, 2):
@@ -349,6 +432,21 @@ def active_utilisation(
     See :func:`classify_active` for the rules. The depth profile bins the
     volume into ``n_bins`` slabs along ``axis`` from the separator side. For a
     liquid-electrolyte electrode image pass ``ion_phases=("pore",)``.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        3-D label volume.
+    voxel_um : float
+        Voxel edge (um), for the depth axis.
+    axis, particle_ids, active_conducts_ions, ion_phases, electron_phases
+        As in :func:`classify_active`.
+    n_bins : int
+        Depth bins of the profile.
+
+    Returns
+    -------
+    Utilisation
 
     Raises
     ------

@@ -80,6 +80,16 @@ _ALIASES: dict[str, int] = {
 def phase_id(name: str | int) -> int:
     """Phase label for a name (``"active"``, ``"se"``, ``"cbd"``, ...) or a label.
 
+    Parameters
+    ----------
+    name : str or int
+        Phase name, alias or label.
+
+    Returns
+    -------
+    int
+        Phase label.
+
     Raises
     ------
     InputError
@@ -111,6 +121,18 @@ class LabelMap:
 
     def apply(self, image: np.ndarray, *, source: str = "image") -> np.ndarray:
         """Return the ``uint8`` label volume; refuse values missing from the map.
+
+        Parameters
+        ----------
+        image : numpy.ndarray
+            Segmented image.
+        source : str
+            Name for messages.
+
+        Returns
+        -------
+        numpy.ndarray
+            uint8 phase labels.
 
         Raises
         ------
@@ -145,10 +167,22 @@ class LabelMap:
         return out
 
     def describe(self) -> str:
-        """``"0=pore,85=active"`` form of the map."""
+        """``"0=pore,85=active"`` form of the map.
+
+        Returns
+        -------
+        str
+        """
         return ",".join(f"{k}={PHASE_NAMES[v]}" for k, v in sorted(self.mapping.items()))
 
     def to_dict(self) -> dict[str, str]:
+        """The map as ``{image value: phase name}``.
+
+        Returns
+        -------
+        dict
+            ``{image value: phase name}``.
+        """
         return {str(k): PHASE_NAMES[v] for k, v in sorted(self.mapping.items())}
 
 
@@ -156,6 +190,15 @@ def parse_label_map(spec: str | Mapping[int | str, str | int] | None) -> LabelMa
     """Build a :class:`LabelMap` from ``"0=pore,85=active"`` or ``{0: "pore", 85: "active"}``.
 
     ``None`` gives ``None`` (meaning: the image already holds ssbkit labels).
+
+    Parameters
+    ----------
+    spec : str, mapping or None
+        ``"0=pore,85=active"`` or ``{0: "pore"}``.
+
+    Returns
+    -------
+    LabelMap or None
     """
     if spec is None:
         return None
@@ -188,6 +231,18 @@ def parse_label_map(spec: str | Mapping[int | str, str | int] | None) -> LabelMa
 
 def check_labels(labels: np.ndarray, *, name: str = "labels") -> np.ndarray:
     """Return ``labels`` as a 3-D ``uint8`` array of ssbkit phase labels, or raise.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Candidate label volume.
+    name : str
+        Name for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 labels.
 
     Raises
     ------
@@ -296,12 +351,23 @@ class LabelVolume:
         return tuple(self.labels.shape)  # type: ignore[return-value]
 
     def fractions(self) -> dict[str, float]:
-        """Volume fraction of each phase, by name."""
+        """Volume fraction of each phase, by name.
+
+        Returns
+        -------
+        dict
+            ``{phase name: fraction}``.
+        """
         counts = np.bincount(self.labels.ravel(), minlength=len(PHASES))[: len(PHASES)]
         return {PHASE_NAMES[p]: float(counts[p]) / self.labels.size for p in PHASES}
 
     def to_dict(self) -> dict:
-        """Metadata (not the voxels) for JSON."""
+        """Metadata (not the voxels) for JSON.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "source": self.source,
             "shape": list(self.shape),

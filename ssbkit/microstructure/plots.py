@@ -27,6 +27,13 @@ def plot_slices(volume: LabelVolume, *, index: tuple[int, int, int] | None = Non
     Returns
     -------
     matplotlib.figure.Figure
+
+    Parameters
+    ----------
+    volume : LabelVolume
+        Volume to show.
+    title : str, optional
+        Figure title.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -59,6 +66,17 @@ def plot_dead_active(volume: LabelVolume, *, axis: int = 0, index: int | None = 
 
     Green usable, orange ion path only, purple electron path only, red neither;
     other phases grey. ``kwargs`` go to :func:`~.measures.classify_active`.
+
+    Parameters
+    ----------
+    volume : LabelVolume
+        Volume to classify and show.
+    **kwargs
+        Passed to :func:`~.measures.classify_active`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
@@ -81,7 +99,17 @@ def plot_dead_active(volume: LabelVolume, *, axis: int = 0, index: int | None = 
 
 
 def plot_utilisation(util: Utilisation):
-    """Usable share of the active material against depth from the separator."""
+    """Usable share of the active material against depth from the separator.
+
+    Parameters
+    ----------
+    util : Utilisation
+        Result of :func:`~.measures.active_utilisation`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 3.5), constrained_layout=True)
@@ -99,7 +127,19 @@ def plot_tortuosity_context(eps_se: float, tau: float | None, *, label: str = "t
     """Where a recipe sits: tau against eps_SE beside Bruggeman tau = eps^-alpha (R-18, alpha 0.5
     and 0.9) and Hlushkou et al. 2018's composite (tau 1.27 voids filled, 1.74 with ~13 % voids;
     via Falco et al. 2019). The shaded band marks eps_SE below ~0.16 (Scher-Zallen continuum
-    percolation), where random SE networks stop spanning."""
+    percolation), where random SE networks stop spanning.
+
+    Parameters
+    ----------
+    eps : float
+        SE volume fraction of this recipe.
+    tau : float or None
+        Its tortuosity factor.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib.pyplot as plt
 
     eps = np.linspace(0.1, 1.0, 200)

@@ -28,12 +28,18 @@ number of threads.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, prange
+from scipy import ndimage
 
 from ssbkit.errors import InputError, did_you_mean
+from ssbkit.microstructure._jit import configure_cache
+from ssbkit.records import Record
+
+configure_cache()
+
+from numba import njit, prange  # noqa: E402
 
 __all__ = ["RandomWalkResult", "random_walk_tortuosity"]
 
@@ -45,7 +51,7 @@ _REFERENCES = (
 
 
 @dataclass(frozen=True)
-class RandomWalkResult:
+class RandomWalkResult(Record):
     """Random-walk estimate of the relative diffusivity along each axis.
 
     Attributes
@@ -55,7 +61,8 @@ class RandomWalkResult:
     d_rel_err : tuple of float
         Standard error of ``d_rel`` (batches of walkers).
     tortuosity : tuple of float
-        ``tau = D0 / D_eff`` along each axis (R-17); ``math.inf`` where ``d_rel <= 0``.
+        ``tau = D0 / D_eff`` along each axis (R-17); ``math.inf`` (``null`` in JSON)
+        where no cluster of the phase spans that axis.
     tortuosity_err : tuple of float
         Standard error of ``tortuosity`` (propagated from ``d_rel_err``).
     volume_fraction : float
@@ -79,13 +86,41 @@ class RandomWalkResult:
     boundary: str
     references: tuple[str, ...] = field(default=_REFERENCES)
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict (infinite values become ``"inf"``)."""
-        d = asdict(self)
-        d["tortuosity"] = [t if math.isfinite(t) else "inf" for t in self.tortuosity]
-        d["tortuosity_err"] = [t if math.isfinite(t) else "inf" for t in self.tortuosity_err]
-        d["references"] = list(self.references)
-        return d
+
+
+_STRUCT6 = ndimage.generate_binary_structure(3, 1)
+
+
+def _spanning_clusters(mask: np.ndarray, mirror: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Cluster labels of ``mask`` and, per axis, which clusters carry diffusion to infinity.
+
+    With mirror continuation a cluster spans an axis when it touches both faces
+    normal to it. With periodic continuation it must join a voxel to its own
+    image one period on; this is checked on the volume tiled twice along every
+    axis, which finds every path that stays within two periods laterally.
+    """
+    comp, n = ndimage.label(mask, structure=_STRUCT6)
+    spans = []
+    if mirror:
+        for ax in range(3):
+            lo = np.unique(np.take(comp, 0, axis=ax))
+            hi = np.unique(np.take(comp, -1, axis=ax))
+            ok = np.zeros(n + 1, dtype=bool)
+            ok[np.intersect1d(lo, hi)] = True
+            ok[0] = False
+            spans.append(ok)
+        return comp, spans
+    big, _ = ndimage.label(np.tile(mask, (2, 2, 2)), structure=_STRUCT6)
+    n0, n1, n2 = mask.shape
+    base = big[:n0, :n1, :n2]
+    for shift in ((n0, 0, 0), (0, n1, 0), (0, 0, n2)):
+        image = big[shift[0]:shift[0] + n0, shift[1]:shift[1] + n1, shift[2]:shift[2] + n2]
+        joined = mask & (base == image)
+        ok = np.zeros(n + 1, dtype=bool)
+        ok[np.unique(comp[joined])] = True
+        ok[0] = False
+        spans.append(ok)
+    return comp, spans
 
 
 @njit(inline="always")
@@ -209,6 +244,10 @@ def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None,
     sq = _walk(np.ascontiguousarray(mask), starts, int(seed), int(n_steps), record_at,
                boundary == "mirror")
     slope = (sq[:, 1, :] - sq[:, 0, :]) / (2.0 * (record_at[1] - record_at[0]))  # per walker
+    comp, spans = _spanning_clusters(mask, boundary == "mirror")
+    start_cluster = comp[starts[:, 0], starts[:, 1], starts[:, 2]]
+    for ax in range(3):  # a walker on a cluster that does not span an axis has D = 0 along it
+        slope[~spans[ax][start_cluster], ax] = 0.0
     batches = np.array_split(slope, int(n_batches))
     per_batch = np.array([b.mean(axis=0) for b in batches]) / _D0  # (batches, 3)
     d_rel = slope.mean(axis=0) / _D0

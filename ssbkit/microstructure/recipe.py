@@ -63,7 +63,22 @@ class ResolutionWarning(UserWarning):
 
 
 def component_density_g_cm3(component: str, active_material: str, overrides: Mapping[str, float] | None = None) -> float:
-    """Density of one recipe component (g/cm3): override, then ssbkit.materials, then the defaults."""
+    """Density of one recipe component (g/cm3): override, then ssbkit.materials, then the defaults.
+
+    Parameters
+    ----------
+    component : str
+        ``active``, ``electrolyte``, ``carbon`` or ``binder``.
+    active_material : str
+        Name of the active material.
+    overrides : mapping, optional
+        Densities given by the user (g/cm3).
+
+    Returns
+    -------
+    float
+        Density, g/cm3.
+    """
     overrides = dict(overrides or {})
     for key in (component, active_material if component == "active" else None):
         if key is not None and key in overrides:
@@ -97,6 +112,12 @@ class Recipe:
         Mean particle diameters (um) of log-normal distributions.
     active_sigma, electrolyte_sigma, carbon_sigma
         Standard deviation of ln(d) (0 = monodisperse).
+    active_size_basis
+        What ``active_diameter_um`` is the mean of: ``"number"`` (number-weighted
+        mean, as from counting particles in micrographs; default) or ``"volume"``
+        (volume-weighted mean D[4,3], as laser diffraction reports; for a
+        log-normal ``D[4,3] = D[1,0] exp(3 sigma^2)``). The generated volume
+        reports both means of the particles it placed (``info["active_size_distribution"]``).
     electrolyte_form
         ``"matrix"`` (cold-pressed SE filling the space between particles, voids
         as blobs of ``pore_diameter_um``) or ``"particles"`` (SE spheres; voids are
@@ -124,6 +145,18 @@ class Recipe:
     max_overlap
         Largest overlap of active particles, as a fraction of the sum of radii,
         allowed when a dense packing jams (pressed contacts); 0 = hard spheres only.
+    contact_fraction
+        Pressing model: share of the active particles placed pressed against an
+        already placed one (the rest at random), which builds the contact
+        network of a pressed powder.
+    contact_overlap
+        Flattening of a pressed contact, as overlap of the two spheres (fraction
+        of the sum of radii).
+    calendering
+        Thickness reduction by calendering (0 = as cast/pressed, 0.2 = 20 %
+        thinner). The solids are conserved, so the voids shrink:
+        ``porosity_after = 1 - (1 - porosity) / (1 - calendering)``; the volume
+        is generated at that porosity (:attr:`porosity_calendered`).
     active_material
         Name of the active material (for densities and reports).
     mass_fractions
@@ -138,6 +171,7 @@ class Recipe:
     active_sigma: float = 0.0
     electrolyte_sigma: float = 0.0
     carbon_sigma: float = 0.0
+    active_size_basis: str = "number"
     electrolyte_form: str = "matrix"
     pore_diameter_um: float | None = None
     box_um: tuple[float, float, float] = (40.0, 40.0, 40.0)
@@ -147,6 +181,9 @@ class Recipe:
     carbon_form: str = "auto"
     carbon_chain_voxels: int = 40
     max_overlap: float = 0.25
+    contact_fraction: float = 0.9
+    calendering: float = 0.0
+    contact_overlap: float = 0.1
     active_material: str = "LiCoO2"
     mass_fractions: Mapping[str, float] | None = field(default=None)
 
@@ -169,6 +206,10 @@ class Recipe:
             s = float(getattr(self, name))
             if not 0.0 <= s <= 1.5:
                 raise InputError(f"{name} (std of ln d) must lie in 0..1.5, got {s!r}")
+        if self.active_size_basis not in ("number", "volume"):
+            raise InputError(
+                f"active_size_basis '{self.active_size_basis}' unknown{did_you_mean(self.active_size_basis, ('number', 'volume'))}"
+            )
         if self.electrolyte_form not in ("matrix", "particles"):
             raise InputError(
                 f"electrolyte_form '{self.electrolyte_form}' unknown{did_you_mean(self.electrolyte_form, ('matrix', 'particles'))}"
@@ -181,6 +222,17 @@ class Recipe:
             raise InputError(f"carbon_chain_voxels must be an integer 1..10000, got {self.carbon_chain_voxels!r}")
         if self.pore_diameter_um is not None:
             require_positive("pore_diameter_um", self.pore_diameter_um)
+        c = float(self.calendering)
+        if not 0.0 <= c < 1.0:
+            raise InputError(f"calendering (thickness reduction) must lie in 0..1, got {self.calendering!r}")
+        if 1.0 - (1.0 - p) / (1.0 - c) < -1e-12:
+            raise InputError(
+                f"calendering {c:g} would compress the solids: with porosity {p:g} the thickness can "
+                f"shrink by at most {p:g} (to zero voids)")
+        if not 0.0 <= float(self.contact_fraction) <= 1.0:
+            raise InputError(f"contact_fraction must lie in 0..1, got {self.contact_fraction!r}")
+        if not 0.0 <= float(self.contact_overlap) <= 0.5:
+            raise InputError(f"contact_overlap must lie in 0..0.5, got {self.contact_overlap!r}")
         if not 0.0 <= float(self.max_overlap) <= 0.5:
             raise InputError(f"max_overlap must lie in 0..0.5, got {self.max_overlap!r}")
         if int(self.seed) != self.seed:
@@ -194,12 +246,20 @@ class Recipe:
         return tuple(max(1, int(round(b / self.voxel_um))) for b in self.box_um)  # type: ignore[return-value]
 
     @property
+    def porosity_calendered(self) -> float:
+        """Void fraction after calendering (equal to ``porosity`` without it)."""
+        if not self.calendering:
+            return float(self.porosity)
+        return max(0.0, 1.0 - (1.0 - self.porosity) / (1.0 - float(self.calendering)))
+
+    @property
     def composite_fractions(self) -> dict[str, float]:
         """Target volume fractions in the composite: pore, active, electrolyte, carbon (+binder)."""
-        s = 1.0 - self.porosity
+        p = self.porosity_calendered
+        s = 1.0 - p
         v = self.volume_fractions
         return {
-            "pore": self.porosity,
+            "pore": p,
             "active": s * v["active"],
             "electrolyte": s * v["electrolyte"],
             "carbon": s * (v["carbon"] + v["binder"]),
@@ -216,6 +276,11 @@ class Recipe:
         -------
         list of str
             The warning messages (also issued with :func:`warnings.warn`).
+
+        Parameters
+        ----------
+        limit_bytes : int, optional
+            Memory allowed (default: half the physical memory).
         """
         shape = self.shape
         check_memory(math.prod(shape), GENERATION_BYTES_PER_VOXEL, what=f"recipe box {self.box_um} um at {self.voxel_um} um", limit_bytes=limit_bytes)
@@ -242,6 +307,13 @@ class Recipe:
         return msgs
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the recipe.
+
+        Returns
+        -------
+        dict
+            Fields plus derived ``composite_fractions`` and ``shape``.
+        """
         d = asdict(self)
         d["volume_fractions"] = dict(self.volume_fractions)
         d["mass_fractions"] = dict(self.mass_fractions) if self.mass_fractions else None
@@ -251,7 +323,17 @@ class Recipe:
         return d
 
     def replace(self, **changes: Any) -> Recipe:
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            Fields to change.
+
+        Returns
+        -------
+        Recipe
+        """
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d.update(changes)
         return Recipe(**d)
@@ -269,6 +351,21 @@ def recipe_from_mass_fractions(
     Densities come from ``densities_g_cm3`` (keys ``active``/material name,
     ``electrolyte``, ``carbon``, ``binder``), else :func:`ssbkit.materials.density_g_cm3`,
     else :data:`DEFAULT_DENSITIES_G_CM3`.
+
+    Parameters
+    ----------
+    mass_fractions : mapping
+        ``{active, electrolyte, carbon, binder}`` mass fractions, sum 1.
+    active_material : str
+        Name of the active material (density).
+    densities_g_cm3 : mapping, optional
+        Density overrides.
+    **kwargs
+        Further :class:`Recipe` fields.
+
+    Returns
+    -------
+    Recipe
     """
     w = _check_fractions(mass_fractions, "mass_fractions")
     rho = {k: component_density_g_cm3(k, active_material, densities_g_cm3) for k in COMPONENTS if w[k] > 0}
@@ -285,7 +382,8 @@ _CATHODE_KEYS = (
 _MICRO_KEYS = (
     "enabled", "box_um", "voxel_um", "seed", "electrolyte_form", "periodic", "max_overlap",
     "carbon_form", "carbon_chain_voxels",
-    "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um",
+    "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
+    "contact_fraction", "contact_overlap", "calendering",
 )
 
 
@@ -296,6 +394,17 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
     ``[cathode.microstructure]`` sub-table gives ``box_um``, ``voxel_um``, ``seed``
     (and optionally ``electrolyte_form``, ``periodic``, ``max_overlap``, the
     ``*_sigma`` widths and ``pore_diameter_um``).
+
+    Parameters
+    ----------
+    table : mapping
+        The ``[cathode]`` table.
+    source : str
+        Name for messages.
+
+    Returns
+    -------
+    Recipe
     """
     for k in table:
         if k not in _CATHODE_KEYS:
@@ -316,7 +425,9 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
         "voxel_um": micro.get("voxel_um", 0.4),
         "seed": micro.get("seed", 0),
     }
-    for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma", "electrolyte_sigma", "carbon_sigma", "pore_diameter_um"):
+    for k in ("electrolyte_form", "periodic", "max_overlap", "carbon_form", "carbon_chain_voxels", "active_sigma",
+              "electrolyte_sigma", "carbon_sigma", "pore_diameter_um", "active_size_basis",
+              "contact_fraction", "contact_overlap", "calendering"):
         if k in micro:
             kwargs[k] = micro[k]
     material = str(table.get("active_material", "LiCoO2"))

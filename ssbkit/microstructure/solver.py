@@ -6,13 +6,16 @@ Steady-state conduction ``div(sigma grad phi) = 0`` on the voxel grid, with a
 conductivity per phase (so active material may carry ions or electrons too),
 potential 1 on the face ``axis = 0`` side and 0 on the opposite face
 (Dirichlet, half a voxel from the first and last voxel centres) and zero flux
-through the four other faces. Finite volumes: the conductance of the face
+through the four other faces, or (``periodic=True``) periodic continuation
+across them. Finite volumes: the conductance of the face
 between two voxels is the harmonic mean ``2 s_a s_b / (s_a + s_b)`` of their
 conductivities (0 if either is insulating), that of a Dirichlet face ``2 s``.
-From the current ``I`` through the volume (``n`` voxels long, ``A`` voxels in
-cross-section, voxel size cancels)::
+Voxels may be anisotropic (``spacing = (h0, h1, h2)``, as TauFactor's
+AnisotropicSolver): a face normal to axis ``a`` then has conductance
+``sigma * h_b h_c / h_a``. From the current ``I`` through the volume
+(``L`` long, ``A`` in cross-section)::
 
-    sigma_eff = I n / A,  tau = eps sigma_ref / sigma_eff  (R-17),
+    sigma_eff = I L / A,  tau = eps sigma_ref / sigma_eff  (R-17),
     N_M = sigma_ref / sigma_eff = tau / eps  (MacMullin number),
 
 with ``eps`` the volume fraction of conducting voxels (sigma > 0, including
@@ -23,6 +26,13 @@ Falco et al., Mol. Syst. Des. Eng. 4 (2019) 850 (``science.md`` §3).
 
 Algorithm
 ---------
+Two implementations of the same discretisation and preconditioner:
+``method="sparse"`` (scipy sparse matrices, no JIT: :mod:`._sparse_mg`; the
+default below ``SPARSE_MAX_VOXELS`` voxels and for periodic solves, so that a
+first run compiles nothing) and ``method="multigrid"`` (matrix-free numba
+kernels, :mod:`._multigrid`; the default for larger volumes, about 5x less
+memory and several times faster there). The matrix-free path:
+
 1. Labels -> a ``uint8`` phase index (0 = insulating), the transport axis moved
    to axis 0 (numba kernels, no large temporaries).
 2. ``scipy.ndimage.label`` (face connectivity) finds the clusters; those that
@@ -52,6 +62,9 @@ Algorithm
    voxels or more while the load average leaves a CPU free, else on one
    (spinning OpenMP threads make an oversubscribed machine much slower).
 
+The electrode tortuosity (:func:`electrode_tortuosity`) is in
+:mod:`._electrode`.
+
 Memory: about 29 bytes per voxel on the fine grid (phase index, float64
 potential, five float32 vectors) plus about 4.5 for the coarse levels, 34 in
 all (:func:`solver_memory_bytes`): a 512^3 volume needs about 4.2 GiB.
@@ -61,38 +74,35 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-import numba
 import numpy as np
 from scipy import ndimage
-from scipy.sparse import coo_matrix
-from scipy.sparse.linalg import splu
 
 from ssbkit.errors import InputError, require_positive
-from ssbkit.microstructure import _kernels as K
+from ssbkit.records import Record
 
 __all__ = [
     "EffectiveConductivity",
     "effective_conductivity",
     "tortuosity_factor",
     "solver_memory_bytes",
+    "SPARSE_MAX_VOXELS",
 ]
 
-_OMEGA = 1.5  # over-correction of the aggregation coarse-grid step
 _FLUX_TOL = 100.0  # face-current mismatch allowed, in units of tol
-_COARSEST = 4096
-_INNER_FLOOR = 1e-5  # float32 PCG: relative residual reduction per restart
-_PARALLEL_MIN = 2_000_000  # voxels below which one thread is faster  # cells on the coarsest grid (sparse LU)
+#: Volumes up to this many voxels are solved on the scipy path by default (no JIT compile).
+SPARSE_MAX_VOXELS = 400_000
 _BYTES_FINE = 29.0  # uint8 phase + float64 potential + 5 float32 vectors
 _BYTES_COARSE = 4.5  # levels 1.. : 4 float32 stencil arrays + 3 vectors, /8 per level
 _BYTES_LABELLING = 6.0  # connectivity stage: int32 cluster labels + bool mask + phase
+_BYTES_SPARSE = 330.0  # CSR matrix, its COO assembly and the hierarchy
+_METHODS = ("auto", "multigrid", "sparse")
 
 
 @dataclass(frozen=True)
-class EffectiveConductivity:
+class EffectiveConductivity(Record):
     """Result of a steady-state conduction solve along one axis.
 
     Attributes
@@ -104,7 +114,8 @@ class EffectiveConductivity:
     volume_fraction : float
         Volume fraction of the conducting phase(s) (sigma > 0), cut-off voxels included.
     tortuosity : float
-        ``tau = eps sigma_ref / sigma_eff`` (R-17); ``math.inf`` if nothing percolates.
+        ``tau = eps sigma_ref / sigma_eff`` (R-17); ``math.inf`` (``null`` in JSON)
+        if nothing percolates.
     macmullin : float
         ``sigma_ref / sigma_eff = tau / eps``; ``math.inf`` if nothing percolates.
     percolates : bool
@@ -115,6 +126,12 @@ class EffectiveConductivity:
         Preconditioned CG iterations.
     residual : float
         Final relative residual ``|b - A x|_2 / |b|_2``.
+    method : str
+        ``"multigrid"`` (numba, matrix-free) or ``"sparse"`` (scipy).
+    spacing : tuple of float
+        Voxel edge lengths along axes 0, 1, 2 of the input (relative; (1, 1, 1) = cubic).
+    periodic : bool
+        Lateral faces periodic (else no flux through them).
     """
 
     axis: int
@@ -126,23 +143,29 @@ class EffectiveConductivity:
     converged: bool
     iterations: int
     residual: float
-
-    def to_dict(self) -> dict:
-        """JSON-ready dict (infinite values become the string ``"inf"``)."""
-        d = asdict(self)
-        for key in ("tortuosity", "macmullin"):
-            if math.isinf(d[key]):
-                d[key] = "inf"
-        return d
+    method: str = "multigrid"
+    spacing: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    periodic: bool = False
 
 
-def solver_memory_bytes(shape: tuple[int, ...]) -> int:
+def solver_memory_bytes(shape: tuple[int, ...], method: str = "multigrid") -> int:
     """Peak memory (bytes) :func:`effective_conductivity` needs for a volume of ``shape``.
 
-    The input array itself is not counted.
+    Parameters
+    ----------
+    shape : tuple of int
+        Volume shape.
+    method : str
+        ``"multigrid"`` (about 34 bytes per voxel) or ``"sparse"`` (about 330).
+
+    Returns
+    -------
+    int
+        The estimate; the input array itself is not counted.
     """
     n = float(np.prod([int(s) for s in shape]))
-    return int(n * max(_BYTES_FINE + _BYTES_COARSE, _BYTES_LABELLING) + 64e6)
+    per = _BYTES_SPARSE if method == "sparse" else max(_BYTES_FINE + _BYTES_COARSE, _BYTES_LABELLING)
+    return int(n * per + 64e6)
 
 
 def _available_bytes() -> int:
@@ -154,22 +177,6 @@ def _available_bytes() -> int:
     except OSError:
         pass
     return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-
-
-@contextmanager
-def _threads(n_voxels: int) -> Iterator[None]:
-    """Run the kernels on one thread for small volumes or when the CPUs are busy.
-
-    OpenMP threads that wait for a descheduled partner make every parallel
-    loop slow on an oversubscribed machine; one thread is then faster.
-    """
-    before = numba.get_num_threads()
-    busy = os.getloadavg()[0] > os.cpu_count() - 0.5 if hasattr(os, "getloadavg") else False
-    numba.set_num_threads(1 if n_voxels < _PARALLEL_MIN or busy else before)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 # ------------------------------------------------------------------ input side
@@ -187,8 +194,27 @@ def _as_volume(labels: np.ndarray, name: str = "labels") -> np.ndarray:
     return labels
 
 
-def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: int):
-    """Map labels to a uint8 phase index, ``axis`` moved first: (ph, sigma, eps, mean sigma)."""
+def _check_axis(axis) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer) or not -3 <= axis < 3:
+        raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
+    return int(axis) % 3
+
+
+def _check_spacing(spacing: Sequence[float] | float | None) -> tuple[float, float, float]:
+    if spacing is None:
+        return (1.0, 1.0, 1.0)
+    if isinstance(spacing, int | float):
+        spacing = (spacing,) * 3
+    try:
+        h = tuple(float(v) for v in spacing)
+    except (TypeError, ValueError):
+        raise InputError(f"spacing must be three voxel edge lengths, got {spacing!r}") from None
+    if len(h) != 3 or not all(math.isfinite(v) and v > 0 for v in h):
+        raise InputError(f"spacing must be three positive voxel edge lengths, got {spacing!r}")
+    return h  # type: ignore[return-value]
+
+
+def _conductivity_map(conductivities: Mapping[int, float]) -> dict[int, float]:
     sig = {}
     for key, value in conductivities.items():
         try:
@@ -198,11 +224,26 @@ def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: 
         if not math.isfinite(s) or s < 0:
             raise InputError(f"conductivity of label {key!r} must be finite and >= 0, got {value!r}")
         sig[int(key)] = s
+    return sig
+
+
+def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: int, jit: bool):
+    """Map labels to a uint8 phase index, ``axis`` moved first: (ph, sigma, eps, mean sigma).
+
+    ``jit``: use the numba kernels (no large temporaries) instead of numpy.
+    """
+    sig = _conductivity_map(conductivities)
     lo, hi = int(labels.min()), int(labels.max())
-    if hi - lo < 1 << 22:
-        counts = K.label_histogram(labels, lo, hi - lo + 1)
-        present = (np.nonzero(counts)[0] + lo).tolist()
-        counts = {v: int(counts[v - lo]) for v in present}
+    small_range = hi - lo < 1 << 22
+    if small_range and jit:
+        from . import _kernels as K
+
+        hist = K.label_histogram(labels, lo, hi - lo + 1)
+    elif small_range:
+        hist = np.bincount((labels.reshape(-1) - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
+    if small_range:
+        present = (np.nonzero(hist)[0] + lo).tolist()
+        counts = {v: int(hist[v - lo]) for v in present}
     else:
         values, cnt = np.unique(labels, return_counts=True)
         present, counts = values.tolist(), dict(zip(values.tolist(), cnt.tolist(), strict=True))
@@ -220,177 +261,114 @@ def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: 
     eps = n_cond / labels.size
     sigma_mean = sum(counts[v] * sig[v] for v in conducting) / n_cond if n_cond else 0.0
     view = np.moveaxis(labels, axis, 0)
-    ph = np.empty(view.shape, dtype=np.uint8)
-    if hi - lo < 1 << 22:
+    if small_range:
         lut = np.zeros(hi - lo + 1, dtype=np.uint8)
         for n, v in enumerate(conducting, start=1):
             lut[v - lo] = n
-        K.map_labels(view, lut, lo, ph)
+        if jit:
+            from . import _kernels as K
+
+            ph = np.empty(view.shape, dtype=np.uint8)
+            K.map_labels(view, lut, lo, ph)
+        else:
+            ph = np.ascontiguousarray(lut[(view - lo).astype(np.intp, copy=False)])
     else:
         pos = np.searchsorted(np.asarray(conducting), view)
         pos = np.minimum(pos, len(conducting) - 1) if conducting else pos
         ok = np.asarray(conducting)[pos] == view if conducting else np.zeros(view.shape, bool)
-        ph[...] = np.where(ok, pos + 1, 0)
+        ph = np.where(ok, pos + 1, 0).astype(np.uint8)
     return ph, sigma, eps, sigma_mean
 
 
-def _keep_current_carrying(ph: np.ndarray) -> int:
-    """Zero the clusters that do not join both faces of axis 0; return voxels kept."""
+def _keep_clusters(ph: np.ndarray, periodic: bool, *, both_faces: bool = True, jit: bool = False) -> int:
+    """Zero the clusters that do not carry current; return the voxels kept.
+
+    ``both_faces``: keep clusters joining the first and the last layer of axis 0
+    (conduction); otherwise those touching the first layer (electrode problem).
+    With ``periodic`` the clusters are joined across the lateral faces.
+    """
     structure = ndimage.generate_binary_structure(3, 1)
     lab, n = ndimage.label(ph != 0, structure=structure)
-    both = np.intersect1d(np.unique(lab[0]), np.unique(lab[-1]))
-    both = both[both != 0]
-    keep = np.zeros(n + 1, dtype=np.bool_)
-    keep[both] = True
-    kept = K.drop_clusters(ph, lab, keep) if both.size else 0
-    if not both.size:
+    if periodic and n:
+        lab = _merge_periodic(lab, n)
+    touch = np.unique(lab[0])
+    keep_ids = np.intersect1d(touch, np.unique(lab[-1])) if both_faces else touch
+    keep_ids = keep_ids[keep_ids != 0]
+    if not keep_ids.size:
         ph[...] = 0
-    return int(kept)
+        return 0
+    keep = np.zeros(int(lab.max()) + 1, dtype=np.bool_)
+    keep[keep_ids] = True
+    if jit:
+        from . import _kernels as K
+
+        return int(K.drop_clusters(ph, lab, keep))
+    ph[~keep[lab]] = 0
+    return int(np.count_nonzero(ph))
 
 
-# ---------------------------------------------------------------- multigrid
-class _Level:
-    """Arrays of one coarse level (stencil, solution, right-hand side)."""
+def _merge_periodic(lab: np.ndarray, n: int) -> np.ndarray:
+    """Relabel so that clusters touching across the periodic faces of axes 1 and 2 share a label."""
+    parent = np.arange(n + 1)
 
-    def __init__(self, shape):
-        self.gx, self.gy, self.gz, self.dg, self.b = (
-            np.empty(shape, np.float32) for _ in range(5))
-        self.x = np.zeros(shape, np.float32)  # empty cells must stay 0
-        self.lu = None
-        self.idx = None
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = int(parent[a])
+        return a
 
-
-def _coarse_shape(shape):
-    return tuple((s + 1) // 2 for s in shape)
-
-
-def _build_hierarchy(ph, G, gb) -> list[_Level]:
-    levels: list[_Level] = []
-    shape = ph.shape
-    while np.prod(shape) > _COARSEST:
-        cshape = _coarse_shape(shape)
-        lev = _Level(cshape)
-        if not levels:
-            K.fine_coarsen(ph, G, gb, lev.gx, lev.gy, lev.gz, lev.dg)
-        else:
-            f = levels[-1]
-            K.coarse_coarsen(f.gx, f.gy, f.gz, f.dg, lev.gx, lev.gy, lev.gz, lev.dg)
-        levels.append(lev)
-        shape = cshape
-    if levels:
-        _factorise(levels[-1])
-    return levels
+    for ax in (1, 2):
+        if lab.shape[ax] < 2:
+            continue
+        a = np.take(lab, 0, axis=ax).reshape(-1)
+        b = np.take(lab, -1, axis=ax).reshape(-1)
+        pairs = np.unique(np.stack([a, b], axis=1)[(a > 0) & (b > 0)], axis=0)
+        for x, y in pairs:
+            rx, ry = find(int(x)), find(int(y))
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+    roots = np.array([find(i) for i in range(n + 1)])
+    return roots[lab]
 
 
-def _factorise(lev: _Level) -> None:
-    """Sparse LU of the coarsest operator on its non-empty cells."""
-    active = lev.dg != 0
-    idx = -np.ones(lev.dg.shape, dtype=np.int64)
-    idx[active] = np.arange(int(active.sum()))
-    rows, cols, vals = [idx[active]], [idx[active]], [lev.dg[active].astype(np.float64)]
-    for ax, g in enumerate((lev.gx, lev.gy, lev.gz)):
-        lo = [slice(None)] * 3
-        hi = [slice(None)] * 3
-        lo[ax], hi[ax] = slice(0, -1), slice(1, None)
-        a, b, w = idx[tuple(lo)], idx[tuple(hi)], g[tuple(lo)].astype(np.float64)
-        m = (a >= 0) & (b >= 0) & (w != 0)
-        rows += [a[m], b[m]]
-        cols += [b[m], a[m]]
-        vals += [-w[m], -w[m]]
-    n = int(active.sum())
-    mat = coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                     shape=(n, n)).tocsc()
-    lev.lu = splu(mat)
-    lev.idx = active
-
-
-def _vcycle(ph, G, gb, levels, b, x) -> float:
-    """x = M^-1 b by one symmetric V-cycle from x = 0; return b . x.
-
-    ``x`` must be 0 on the cells outside the solve (``ph == 0``).
-    """
-    if not levels:
-        x[...] = 0.0
-        for _ in range(20):
-            K.fine_smooth(ph, G, gb, x, b, 0)
-            K.fine_smooth(ph, G, gb, x, b, 1)
-        return K.dot(b, x)
-    K.fine_jacobi_first(ph, G, gb, x, b, 0)
-    K.fine_smooth(ph, G, gb, x, b, 1)
-    K.fine_restrict_residual(ph, G, gb, x, b, levels[0].b, 0)  # black residual is zero
-    _coarse_cycle(levels, 0)
-    K.prolong_add(x, levels[0].x, ph, _OMEGA)
-    return K.fine_smooth(ph, G, gb, x, b, 1) + K.fine_smooth(ph, G, gb, x, b, 0)
-
-
-def _coarse_cycle(levels, n) -> None:
-    lev = levels[n]
-    if n == len(levels) - 1:
-        lev.x[...] = 0.0
-        lev.x[lev.idx] = lev.lu.solve(lev.b[lev.idx].astype(np.float64))
-        return
-    nxt = levels[n + 1]
-    K.coarse_jacobi_first(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1)
-    K.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b, 0)
-    _coarse_cycle(levels, n + 1)
-    K.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0)
-
-
-def _solve(ph, sigma, tol, max_iter):
-    """Mixed-precision MG-PCG; return (current, iterations, residual, converged)."""
+def _tables(sigma: np.ndarray, spacing_moved: tuple[float, float, float]):
+    """Face conductances ``G[axis, a, b]`` and Dirichlet half-cell ``gb[a]`` (sigma / max sigma)."""
     s = sigma / sigma.max()
     with np.errstate(divide="ignore", invalid="ignore"):
-        G = np.where((s[:, None] > 0) & (s[None, :] > 0),
-                     2 * s[:, None] * s[None, :] / (s[:, None] + s[None, :]), 0.0)
-    G = G.astype(np.float32)
-    gb = (2 * s).astype(np.float32)
-    levels = _build_hierarchy(ph, G, gb)
-    n0 = ph.shape[0]
-    x = np.where(ph != 0, (1.0 - (np.arange(n0) + 0.5) / n0)[:, None, None], 0.0)
-    r, p, q, d = (np.empty(ph.shape, np.float32) for _ in range(4))
-    z = np.zeros(ph.shape, np.float32)
-    iterations = 0
-    while True:
-        rr, bb, _, f_in, f_out = K.fine_true_residual(ph, G, gb, 1.0, x, r)
-        res = math.sqrt(rr / bb)
-        mismatch = abs(f_in - f_out) / max(abs(0.5 * (f_in + f_out)), 1e-300)
-        if (res <= tol and mismatch <= _FLUX_TOL * tol) or iterations >= max_iter:
-            break
-        target = min(max(0.3 * tol / res, _INNER_FLOOR), 1e-2) * math.sqrt(rr)
-        d[...] = 0.0
-        rz = _vcycle(ph, G, gb, levels, r, z)
-        p[...] = z
-        best, stalled, started = rr, 0, iterations
-        while iterations < max_iter:
-            pq = K.fine_matvec_dot(ph, G, gb, p, q)
-            if pq <= 0:
-                break
-            rr_in = K.axpy2(np.float32(rz / pq), p, q, d, r)
-            iterations += 1
-            best, stalled = (rr_in, 0) if rr_in < 0.95 * best else (best, stalled + 1)
-            if math.sqrt(rr_in) <= target or stalled >= 10:  # done, or float32 stalls
-                break
-            rz_new = _vcycle(ph, G, gb, levels, r, z)
-            K.xpby(z, np.float32(rz_new / rz), p)
-            rz = rz_new
-        K.add_into(x, d)
-        if iterations == started:  # breakdown (p . Ap <= 0): no further progress possible
-            rr, bb, _, f_in, f_out = K.fine_true_residual(ph, G, gb, 1.0, x, r)
-            res = math.sqrt(rr / bb)
-            mismatch = abs(f_in - f_out) / max(abs(0.5 * (f_in + f_out)), 1e-300)
-            break
-    current = 0.5 * (f_in + f_out) * sigma.max()
-    converged = res <= tol and mismatch <= _FLUX_TOL * tol
-    return current, iterations, res, converged
+        harm = np.where((s[:, None] > 0) & (s[None, :] > 0),
+                        2 * s[:, None] * s[None, :] / (s[:, None] + s[None, :]), 0.0)
+    h = np.asarray(spacing_moved) / max(spacing_moved)
+    w = np.array([h[1] * h[2] / h[0], h[0] * h[2] / h[1], h[0] * h[1] / h[2]])
+    return harm[None, :, :] * w[:, None, None], 2 * s * w[0], h
+
+
+def _pick_method(method: str, n_voxels: int, periodic: bool) -> str:
+    if method not in _METHODS:
+        from ssbkit.errors import did_you_mean
+
+        raise InputError(f"solver method '{method}' unknown{did_you_mean(method, _METHODS)}")
+    if method == "auto":
+        return "sparse" if periodic or n_voxels <= SPARSE_MAX_VOXELS else "multigrid"
+    if method == "multigrid" and periodic:
+        raise InputError("periodic boundaries are solved with method='sparse' (or 'auto')")
+    return method
+
+
+def _check_memory(shape, method: str) -> None:
+    need = solver_memory_bytes(shape, method)
+    have = _available_bytes()
+    if need > have:
+        raise InputError(
+            f"volume {tuple(shape)} needs about {need / 2**30:.1f} GiB to solve ({method}), "
+            f"only {have / 2**30:.1f} GiB available; crop or downsample it")
 
 
 # ------------------------------------------------------------------ public API
 def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, float], *,
                            axis: int = 0, tol: float = 1e-6, max_iter: int | None = None,
-                           reference_sigma: float | None = None) -> EffectiveConductivity:
+                           reference_sigma: float | None = None,
+                           spacing: Sequence[float] | float | None = None, periodic: bool = False,
+                           method: str = "auto") -> EffectiveConductivity:
     """Effective conductivity of a labelled voxel volume along one axis (R-17).
 
     Parameters
@@ -409,6 +387,15 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
     reference_sigma : float, optional
         ``sigma_ref`` of ``tau = eps sigma_ref / sigma_eff``; default: the
         volume-weighted mean conductivity of the conducting phases.
+    spacing : sequence of 3 float, optional
+        Voxel edge lengths along axes 0, 1, 2 (any unit, only ratios matter);
+        default cubic voxels.
+    periodic : bool
+        Continue the volume periodically across the four lateral faces (the
+        faces normal to ``axis`` keep their potentials).
+    method : {"auto", "sparse", "multigrid"}
+        Implementation (see the module docstring); ``"auto"``: sparse for
+        periodic solves and volumes up to :data:`SPARSE_MAX_VOXELS`.
 
     Returns
     -------
@@ -419,8 +406,9 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
     Raises
     ------
     InputError
-        Labels missing from ``conductivities``, a bad axis or tolerance, or a
-        volume too large for the memory available (the message gives the estimate).
+        Labels missing from ``conductivities``, a bad axis, spacing, method or
+        tolerance, or a volume too large for the memory available (the message
+        gives the estimate).
 
     Examples
     --------
@@ -429,35 +417,45 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
     1.0
     """
     vol = _as_volume(labels)
-    if isinstance(axis, bool) or not isinstance(axis, int | np.integer) or not -3 <= axis < 3:
-        raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
-    axis = int(axis) % 3
+    axis = _check_axis(axis)
     tol = require_positive("tol", tol)
     max_iter = 1000 if max_iter is None else int(require_positive("max_iter", max_iter))
-    need = solver_memory_bytes(vol.shape)
-    have = _available_bytes()
-    if need > have:
-        raise InputError(
-            f"volume {vol.shape} needs about {need / 2**30:.1f} GiB to solve, "
-            f"only {have / 2**30:.1f} GiB available; crop or downsample it")
+    h = _check_spacing(spacing)
+    periodic = bool(periodic)
+    chosen = _pick_method(method, vol.size, periodic)
+    _check_memory(vol.shape, chosen)
     if reference_sigma is not None:
         reference_sigma = require_positive("reference_sigma", reference_sigma)
-    with _threads(vol.size):
-        ph, sigma, eps, sigma_ref = _phase_index(vol, conductivities, axis)
-        kept = _keep_current_carrying(ph) if eps > 0 else 0
-        if kept == 0:
-            return EffectiveConductivity(axis, 0.0, eps, math.inf, math.inf, False, True, 0, 0.0)
-        current, its, res, ok = _solve(ph, sigma, tol, max_iter)
+    jit = chosen == "multigrid"
+    ph, sigma, eps, sigma_ref = _phase_index(vol, conductivities, axis, jit)
+    rest = [h[i] for i in range(3) if i != axis]
+    h_moved = (h[axis], rest[0], rest[1])
+    kept = _keep_clusters(ph, periodic, jit=jit) if eps > 0 else 0
+    if kept == 0:
+        return EffectiveConductivity(axis, 0.0, eps, math.inf, math.inf, False, True, 0, 0.0,
+                                     chosen, h, periodic)
+    G, gb, hn = _tables(sigma, h_moved)
+    if jit:
+        from . import _multigrid
+
+        current, its, res, ok = _multigrid.solve(ph, G, gb, tol, max_iter, _FLUX_TOL)
+    else:
+        from . import _sparse_mg
+
+        current, its, res, ok = _sparse_mg.solve(ph, G, gb, (False, periodic, periodic), tol,
+                                                 max_iter, _FLUX_TOL)
     sigma_ref = reference_sigma or sigma_ref
     n0, n1, n2 = ph.shape
-    sigma_eff = current * n0 / (n1 * n2)
+    sigma_eff = current * sigma.max() * n0 * hn[0] / (n1 * hn[1] * n2 * hn[2])
     macmullin = sigma_ref / sigma_eff if sigma_eff > 0 else math.inf
     return EffectiveConductivity(axis, float(sigma_eff), float(eps), float(eps * macmullin),
-                                 float(macmullin), True, bool(ok), int(its), float(res))
+                                 float(macmullin), True, bool(ok), int(its), float(res),
+                                 chosen, h, periodic)
 
 
 def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, axis: int = 0,
-                      tol: float = 1e-6) -> EffectiveConductivity:
+                      tol: float = 1e-6, spacing: Sequence[float] | float | None = None,
+                      periodic: bool = False, method: str = "auto") -> EffectiveConductivity:
     """Tortuosity factor of one conducting phase (sigma = 1, the rest insulating), R-17.
 
     Parameters
@@ -466,21 +464,45 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
         A boolean / 0-1 mask of the conducting phase, or a label volume with ``phase``.
     phase : int, optional
         Label of the conducting phase; required unless a mask is given.
-    axis, tol
+    axis, tol, spacing, periodic, method
         As in :func:`effective_conductivity`.
 
     Returns
     -------
     EffectiveConductivity
         ``tortuosity = eps / sigma_eff`` (``sigma_ref = 1``).
+
+    Examples
+    --------
+    >>> vol = np.ones((8, 8, 8), dtype=bool)
+    >>> tortuosity_factor(vol).tortuosity
+    1.0
+    """
+    mask = phase_mask(mask_or_labels, phase)
+    return effective_conductivity(mask.view(np.uint8), {0: 0.0, 1: 1.0}, axis=axis, tol=tol,
+                                  reference_sigma=1.0, spacing=spacing, periodic=periodic,
+                                  method=method)
+
+
+def phase_mask(mask_or_labels: np.ndarray, phase: int | None = None) -> np.ndarray:
+    """Boolean mask of one phase from a 0/1 mask or a label volume with ``phase``.
+
+    Parameters
+    ----------
+    mask_or_labels : numpy.ndarray
+        Mask (bool or 0/1) or label volume.
+    phase : int, optional
+        Label to select; required unless a mask is given.
+
+    Returns
+    -------
+    numpy.ndarray
+        3-D boolean array.
     """
     vol = _as_volume(mask_or_labels, "mask_or_labels")
     if phase is None:
         if vol.dtype != np.uint8 or int(vol.max()) > 1:
             if int(vol.min()) < 0 or int(vol.max()) > 1:
                 raise InputError("mask_or_labels holds labels other than 0/1; pass phase=<label>")
-        mask = vol != 0
-    else:
-        mask = vol == phase  # an absent phase simply does not percolate
-    return effective_conductivity(mask.view(np.uint8), {0: 0.0, 1: 1.0}, axis=axis, tol=tol,
-                                  reference_sigma=1.0)
+        return vol != 0
+    return vol == phase  # an absent phase simply does not percolate

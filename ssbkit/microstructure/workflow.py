@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, require_finite, require_positive
+from ..progress import Progress, report
+from ..records import Record
 from .measures import (
     InterfaceAreas,
     Percolation,
@@ -46,16 +48,8 @@ REFERENCES = (
 )
 
 
-def _inf_to_str(v: Any) -> Any:
-    if isinstance(v, float) and math.isinf(v):
-        return "inf"
-    if isinstance(v, float) and v != v:
-        return None
-    return v
-
-
 @dataclass(frozen=True)
-class CompositeAnalysis:
+class CompositeAnalysis(Record):
     """Everything :func:`analyze_composite` measured and solved.
 
     Attributes
@@ -83,9 +77,12 @@ class CompositeAnalysis:
         Effective conductivities along ``axis`` (0 when nothing percolates;
         ``None`` when not solved).
     tortuosity_ion
-        eps_SE sigma_SE / sigma_eff,ion (R-17); ``inf`` when the SE does not percolate.
+        eps_SE sigma_SE / sigma_eff,ion (R-17); ``inf`` (``null`` in JSON) when the SE
+        does not percolate.
     tortuosity_ion_bruggeman
         eps_SE^-0.5 (R-18), for comparison.
+    tortuosity_ion_electrode
+        Electrode tortuosity factor tau_e of the ion phase (Nguyen et al. 2020), when asked for.
     solver
         ``{"ion": ..., "electron": ...}`` solver records (``EffectiveConductivity.to_dict()``).
     """
@@ -106,6 +103,7 @@ class CompositeAnalysis:
     sigma_eff_e_S_per_cm: float | None
     tortuosity_ion: float | None
     tortuosity_ion_bruggeman: float
+    tortuosity_ion_electrode: float | None = None
     solver: dict[str, Any] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -113,40 +111,109 @@ class CompositeAnalysis:
 
     @property
     def box_um(self) -> tuple[float, float, float]:
+        """Box edge lengths (um)."""
         return tuple(n * self.voxel_um for n in self.shape)  # type: ignore[return-value]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (``inf`` as the string ``"inf"``)."""
-        d = {
-            "source": self.source,
-            "shape": list(self.shape),
-            "voxel_um": self.voxel_um,
-            "box_um": list(self.box_um),
-            "axis": self.axis,
-            "fractions": dict(self.fractions),
-            "eps_se": self.eps_se,
-            "interfaces": self.interfaces.to_dict(),
-            "specific_area_am_se_per_um": self.specific_area_am_se_per_um,
-            "ion_percolation": self.ion_percolation.to_dict(),
-            "electron_percolation": self.electron_percolation.to_dict(),
-            "utilisation": self.utilisation.to_dict(),
-            "sigma_se_S_per_cm": self.sigma_se_S_per_cm,
-            "sigma_eff_ion_S_per_cm": self.sigma_eff_ion_S_per_cm,
-            "sigma_eff_e_S_per_cm": self.sigma_eff_e_S_per_cm,
-            "tortuosity_ion": _inf_to_str(self.tortuosity_ion),
-            "tortuosity_ion_bruggeman": _inf_to_str(self.tortuosity_ion_bruggeman),
-            "solver": self.solver,
-            "info": self.info,
-            "warnings": list(self.warnings),
-            "references": list(self.references),
-        }
-        return d
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (non-finite values ``None``) with the derived ``box_um``.
+
+        Returns
+        -------
+        dict
+        """
+        return super().as_dict() | {"box_um": list(self.box_um)}
 
 
-def _solve(labels, sig: dict[int, float], axis: int, tol: float):
+def _conductivities(**given: float | None) -> dict[str, float]:
+    """Phase conductivities (S/cm): the defaults, overridden by the values given."""
+    sig = dict(DEFAULT_SIGMA_S_PER_CM)
+    for key, val in given.items():
+        if val is not None:
+            v = require_finite(f"sigma ({key}) in S/cm", val)
+            if v < 0:
+                raise InputError(f"sigma ({key}) must be >= 0 S/cm, got {val!r}")
+            sig[key] = v
+    require_positive("sigma_se_S_per_cm", sig["electrolyte_ion"])
+    return sig
+
+
+def _volume_of(source, voxel_um: float | None, volume: LabelVolume | None) -> tuple[LabelVolume, str, list[str]]:
+    """The volume to analyse, its name and the warnings its making left."""
+    warnings_: list[str] = []
+    if isinstance(source, Recipe):
+        if volume is None:
+            from .generate import generate_microstructure
+
+            volume = generate_microstructure(source)
+        warnings_.extend(volume.info.get("warnings", []))
+        name = "recipe"
+    elif isinstance(source, LabelVolume):
+        volume = source
+        name = source.source or "volume"
+    else:
+        volume = LabelVolume(np.asarray(source), voxel_um or 1.0, source="array")
+        name = "array"
+    if voxel_um is not None and isinstance(source, LabelVolume):
+        volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
+    if volume.info.get("voxel_um_assumed"):
+        warnings_.append(f"{name}: no voxel size in the file; 1 um assumed (areas scale with it)")
+    return volume, name, warnings_
+
+
+def _lateral_periodic(volume: LabelVolume) -> tuple[bool, bool, bool]:
+    """Generated volumes wrap around the lateral faces when their recipe says so."""
+    recipe = volume.info.get("recipe") or {}
+    p = bool(recipe.get("periodic", False)) and volume.source == "generated"
+    return (False, p, p)
+
+
+@dataclass(frozen=True)
+class _Transport:
+    sigma_ion: float | None = None
+    sigma_e: float | None = None
+    tau: float | None = None
+    tau_e: float | None = None
+    solver: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def _transport(lab: np.ndarray, sig: dict[str, float], ion_ids: list[int], e_phases: list[int], *,
+               axis: int, tol: float, eps_se: float, name: str, electrode_tau: bool,
+               progress: Progress | None) -> _Transport:
+    """Ionic and electronic conduction solves (and tau_e) on the label volume."""
     from .solver import effective_conductivity
 
-    return effective_conductivity(labels, sig, axis=axis, tol=tol)
+    warnings_: list[str] = []
+    solver: dict[str, Any] = {}
+    ion_sig = {PORE: 0.0, ACTIVE: sig["active_ion"], ELECTROLYTE: 0.0, CARBON: 0.0}
+    ion_sig.update({p: sig["electrolyte_ion"] for p in ion_ids})
+    ion = effective_conductivity(lab, ion_sig, axis=axis, tol=tol)
+    report(progress, 2, 3, "ionic conduction solved")
+    solver["ion"] = ion.as_dict()
+    sigma_ion = float(ion.sigma_eff)
+    tau = eps_se * sig["electrolyte_ion"] / sigma_ion if sigma_ion > 0 else math.inf
+    if not ion.percolates:
+        warnings_.append(f"{name}: no ion path across axis {axis}; sigma_eff,ion = 0 and tau is infinite")
+    sigma_e = 0.0
+    if e_phases:
+        el_sig = {PORE: 0.0, ACTIVE: sig["active_e"], ELECTROLYTE: 0.0, CARBON: sig["carbon_e"]}
+        el = effective_conductivity(lab, el_sig, axis=axis, tol=tol)
+        solver["electron"] = el.as_dict()
+        sigma_e = float(el.sigma_eff)
+        if not el.percolates:
+            warnings_.append(f"{name}: no electron path across axis {axis}; sigma_eff,e = 0")
+    report(progress, 3, 3, "electronic conduction solved")
+    tau_e = None
+    if electrode_tau:
+        from ._electrode import electrode_tortuosity
+
+        te = electrode_tortuosity(np.isin(lab, ion_ids), axis=axis)
+        solver["electrode"] = te.as_dict()
+        tau_e = te.tau_e
+    for key, rec in solver.items():
+        if not rec.get("converged", True):
+            warnings_.append(f"{name}: {key} solve did not reach tol {tol:g} (residual {rec.get('residual') or math.nan:.2g})")
+    return _Transport(sigma_ion, sigma_e, tau, tau_e, solver, tuple(warnings_))
 
 
 def analyze_composite(
@@ -163,6 +230,8 @@ def analyze_composite(
     n_bins: int = 10,
     volume: LabelVolume | None = None,
     ion_phases: tuple[str | int, ...] = ("electrolyte",),
+    electrode_tau: bool = False,
+    progress: Progress | None = None,
 ) -> CompositeAnalysis:
     """Analyse a composite electrode: from a recipe, a loaded volume or a label array.
 
@@ -191,6 +260,12 @@ def analyze_composite(
         Phases that carry ions with ``sigma_se_S_per_cm`` (default the SE); for a
         liquid-electrolyte electrode image use ``("pore",)``. ``eps_se`` is their
         combined volume fraction.
+    electrode_tau
+        Also compute the electrode tortuosity factor tau_e of the ion phase
+        (:func:`~.electrode_tortuosity`; one more solve).
+    progress
+        Called as ``progress(done, 3, message)`` after each step (measures, ion solve,
+        electron solve).
 
     Returns
     -------
@@ -208,84 +283,34 @@ def analyze_composite(
     >>> 0.45 < res.eps_se < 0.55
     True
     """
-    sig = dict(DEFAULT_SIGMA_S_PER_CM)
-    for key, val in (("electrolyte_ion", sigma_se_S_per_cm), ("active_ion", sigma_active_ion_S_per_cm),
-                     ("active_e", sigma_active_e_S_per_cm), ("carbon_e", sigma_carbon_S_per_cm)):
-        if val is not None:
-            v = require_finite(f"sigma ({key}) in S/cm", val)
-            if v < 0:
-                raise InputError(f"sigma ({key}) must be >= 0 S/cm, got {val!r}")
-            sig[key] = v
-    require_positive("sigma_se_S_per_cm", sig["electrolyte_ion"])
+    sig = _conductivities(electrolyte_ion=sigma_se_S_per_cm, active_ion=sigma_active_ion_S_per_cm,
+                          active_e=sigma_active_e_S_per_cm, carbon_e=sigma_carbon_S_per_cm)
     if axis not in (0, 1, 2):
         raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
-
-    warnings_: list[str] = []
-    if isinstance(source, Recipe):
-        if volume is None:
-            from .generate import generate_microstructure
-
-            volume = generate_microstructure(source)
-        warnings_.extend(volume.info.get("warnings", []))
-        name = "recipe"
-    elif isinstance(source, LabelVolume):
-        volume = source
-        name = source.source or "volume"
-    else:
-        volume = LabelVolume(np.asarray(source), voxel_um or 1.0, source="array")
-        name = "array"
-    if voxel_um is not None and isinstance(source, LabelVolume):
-        volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
-    if volume.info.get("voxel_um_assumed"):
-        warnings_.append(f"{name}: no voxel size in the file; 1 um assumed (areas scale with it)")
-    lab = volume.labels
-    h = volume.voxel_um
-    fr = volume.fractions()
+    volume, name, warnings_ = _volume_of(source, voxel_um, volume)
+    lab, h, fr = volume.labels, volume.voxel_um, volume.fractions()
     ion_ids = sorted({phase_id(p) for p in ion_phases})
     if not ion_ids or ACTIVE in ion_ids:
         raise InputError("ion_phases must name pore and/or electrolyte (active material: sigma_active_ion_S_per_cm)")
     eps_se = sum(fr[PHASE_NAMES[p]] for p in ion_ids)
     if fr["active"] == 0:
         raise InputError(f"{name}: holds no active material (label 1); nothing to analyse")
-
-    areas = interface_areas(lab, h)
-    am_se = areas.specific_area_per_um.get("active/electrolyte", 0.0)
-    ion_all = ion_ids + ([ACTIVE] if sig["active_ion"] > 0 else [])
     e_phases = [p for p, s in ((ACTIVE, sig["active_e"]), (CARBON, sig["carbon_e"])) if s > 0]
     if set(e_phases) & set(ion_ids):
         raise InputError("a phase cannot be both in ion_phases and an electron conductor")
-    ion_perc = percolation(lab, ion_all)
-    e_perc = percolation(lab, e_phases or [CARBON])
+
+    areas = interface_areas(lab, h, periodic=_lateral_periodic(volume))
+    ion_all = ion_ids + ([ACTIVE] if sig["active_ion"] > 0 else [])
     util = active_utilisation(
         lab, h, axis=axis, particle_ids=volume.particle_ids,
         active_conducts_ions=sig["active_ion"] > 0, ion_phases=ion_ids, electron_phases=e_phases or [CARBON],
         n_bins=n_bins,
     )
-    brug = eps_se**-0.5 if eps_se > 0 else math.inf
-
-    sigma_ion = sigma_e = tau = None
-    solver: dict[str, Any] = {}
-    if solve:
-        ion_sig = {PORE: 0.0, ACTIVE: sig["active_ion"], ELECTROLYTE: 0.0, CARBON: 0.0}
-        ion_sig.update({p: sig["electrolyte_ion"] for p in ion_ids})
-        ion = _solve(lab, ion_sig, axis, tol)
-        solver["ion"] = ion.to_dict()
-        sigma_ion = float(ion.sigma_eff)
-        tau = eps_se * sig["electrolyte_ion"] / sigma_ion if sigma_ion > 0 else math.inf
-        if not ion.percolates:
-            warnings_.append(f"{name}: no ion path across axis {axis}; sigma_eff,ion = 0 and tau is infinite")
-        if e_phases:
-            el_sig = {PORE: 0.0, ACTIVE: sig["active_e"], ELECTROLYTE: 0.0, CARBON: sig["carbon_e"]}
-            el = _solve(lab, el_sig, axis, tol)
-            solver["electron"] = el.to_dict()
-            sigma_e = float(el.sigma_eff)
-            if not el.percolates:
-                warnings_.append(f"{name}: no electron path across axis {axis}; sigma_eff,e = 0")
-        else:
-            sigma_e = 0.0
-        for key, rec in solver.items():
-            if not rec.get("converged", True):
-                warnings_.append(f"{name}: {key} solve did not reach tol {tol:g} (residual {rec['residual']:.2g})")
+    report(progress, 1, 3, "fractions, areas, percolation, utilisation")
+    tr = (_transport(lab, sig, ion_ids, e_phases, axis=axis, tol=tol, eps_se=eps_se, name=name,
+                     electrode_tau=electrode_tau, progress=progress) if solve else _Transport())
+    info_volume = volume.to_dict() | {"info": {
+        k: v for k, v in volume.info.items() if k not in ("active_centres_um", "active_diameters_um")}}
     return CompositeAnalysis(
         source=name,
         shape=volume.shape,
@@ -294,17 +319,18 @@ def analyze_composite(
         fractions=fr,
         eps_se=eps_se,
         interfaces=areas,
-        specific_area_am_se_per_um=am_se,
-        ion_percolation=ion_perc,
-        electron_percolation=e_perc,
+        specific_area_am_se_per_um=areas.specific_area_per_um.get("active/electrolyte", 0.0),
+        ion_percolation=percolation(lab, ion_all),
+        electron_percolation=percolation(lab, e_phases or [CARBON]),
         utilisation=util,
         sigma_se_S_per_cm=sig["electrolyte_ion"],
-        sigma_eff_ion_S_per_cm=sigma_ion,
-        sigma_eff_e_S_per_cm=sigma_e,
-        tortuosity_ion=tau,
-        tortuosity_ion_bruggeman=brug,
-        solver=solver,
-        info={"conductivities_S_per_cm": sig, "ion_phases": [PHASE_NAMES[p] for p in ion_ids], "volume": volume.to_dict() | {"info": {
-            k: v for k, v in volume.info.items() if k not in ("active_centres_um", "active_diameters_um")}}},
-        warnings=tuple(warnings_),
+        sigma_eff_ion_S_per_cm=tr.sigma_ion,
+        sigma_eff_e_S_per_cm=tr.sigma_e,
+        tortuosity_ion=tr.tau,
+        tortuosity_ion_bruggeman=eps_se**-0.5 if eps_se > 0 else math.inf,
+        tortuosity_ion_electrode=tr.tau_e,
+        solver=tr.solver,
+        info={"conductivities_S_per_cm": sig, "ion_phases": [PHASE_NAMES[p] for p in ion_ids],
+              "volume": info_volume},
+        warnings=tuple(warnings_) + tr.warnings,
     )

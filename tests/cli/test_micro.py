@@ -76,7 +76,7 @@ def test_analyze_grey_level_raw_volume_with_label_map(tmp_path):
     doc = json.loads(res.stdout)
     assert doc["fractions"] == pytest.approx({"pore": 0.25, "active": 0.25, "electrolyte": 0.0, "carbon": 0.5})
     assert doc["sigma_eff_e_S_per_cm"] == pytest.approx(1.0, rel=1e-4)  # parallel columns: 0.5 x 2 S/cm
-    assert doc["sigma_eff_ion_S_per_cm"] == 0.0 and doc["tortuosity_ion"] == "inf"
+    assert doc["sigma_eff_ion_S_per_cm"] == 0.0 and doc["tortuosity_ion"] is None
     assert doc["voxel_um"] == 0.25
 
 
@@ -110,8 +110,33 @@ def test_tortuosity_of_straight_pore_channels_is_one_along_and_infinite_across(t
     doc = json.loads(res.stdout)
     taus = [r["tortuosity"] for r in doc["results"]]
     assert taus[0] == pytest.approx(1.0, rel=1e-4) and taus[1] == pytest.approx(1.0, rel=1e-4)
-    assert taus[2] == "inf"
+    assert taus[2] is None  # infinite: null in JSON (jsonio policy)
     res = runner.invoke(app, ["tortuosity", str(tmp_path / "s.npy"), "--phase", "pores", "--axis", "3"])
     assert res.exit_code == 2 and "--axis" in res.output
     res = runner.invoke(app, ["tortuosity", str(tmp_path / "s.npy"), "--phase", "carbn"])
     assert res.exit_code == 2 and "did you mean 'carbon'" in res.output
+
+
+def test_tortuosity_with_several_phases_spacing_periodic_and_tau_e(tmp_path):
+    """Series layers of two conductors (exact harmonic mean), anisotropic voxels and periodic
+    faces from the command line; tau_e of straight pores = 1 + 1/(2 n^2) (Nguyen et al. 2020)."""
+    lab = np.zeros((12, 6, 6), np.uint8)
+    lab[:4] = 1
+    lab[4:] = 2
+    np.save(tmp_path / "layers.npy", lab)
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "layers.npy"), "--conductivities",
+                              "pore=0,active=1e-3,electrolyte=4e-3", "--spacing", "1,2,2", "--periodic", "--json"])
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)["results"][0]
+    assert r["sigma_eff"] == pytest.approx(12 / (4 / 1e-3 + 8 / 4e-3), rel=1e-6)
+    assert r["spacing"] == [1.0, 2.0, 2.0] and r["periodic"] is True
+    pores = np.ones((10, 9, 9), np.uint8)  # active material with straight pores (label 0)
+    pores[:, 1::3, 1::3] = 0
+    np.save(tmp_path / "pores.npy", pores)
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "pores.npy"), "--phase", "pore", "--electrode"])
+    assert res.exit_code == 0, res.output
+    assert "tau_e" in res.stdout and "1.0050" in res.stdout
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "pores.npy"), "--conductivities", "pore=-1"])
+    assert res.exit_code == 2 and ">= 0" in res.output
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "pores.npy"), "--spacing", "1,0,1"])
+    assert res.exit_code == 2 and "--spacing" in res.output

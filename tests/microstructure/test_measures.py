@@ -27,20 +27,66 @@ def test_crofton_weights_are_the_voronoi_solid_angles():
     assert w[(0, 0, 1)] > w[(0, 1, 1)] > w[(1, 1, 1)]
 
 
-@pytest.mark.parametrize("radius", [6, 10, 16])
-def test_sphere_area_crofton_within_2_percent_faces_50_percent_high(radius):
-    """Ball of radius R voxels: exact 4 pi R^2. Face counting gives ~3/2 of it (isotropic surface)."""
+def _periodic_slab(normal, length=N):
+    """Slab structure with integer normal that tiles the periodic box; exact area 2 L^2 |n|."""
+    i, j, k = np.indices((length,) * 3) + 0.5
+    u = (normal[0] * i + normal[1] * j + normal[2] * k) % length
+    return (u < length / 2).astype(np.uint8), 2 * length**2 * float(np.linalg.norm(normal))
+
+
+FLAT_AND_TILTED = [(1, 0, 0), (0, 0, 1), (1, 1, 0), (1, 1, 1), (1, 2, 0), (1, 2, 3), (2, 3, 5), (0, 3, 4)]
+
+
+@pytest.mark.parametrize("normal", FLAT_AND_TILTED)
+def test_plane_area_within_the_stated_error_for_every_orientation(normal):
+    """Flat faces (axis-aligned) and tilted ones: "crofton" within its stated +/-1.4 %,
+    "crofton13" within its stated -7.4..+2.5 %, "faces" exactly |n|_1/|n|_2 high.
+
+    Exact area: two planes of normal n per period in a periodic box, 2 L^2 |n|
+    (independent of the voxels). The module docstring states the error bands; a
+    set of weights that drifted (e.g. the 13-direction ones, 7.4 % low on axis
+    faces, under the default name) fails here.
+    """
+    lab, exact = _periodic_slab(normal)
+    crofton = interface_areas(lab, periodic=True)["pore/active"] / exact
+    c13 = interface_areas(lab, periodic=True, method="crofton13")["pore/active"] / exact
+    faces = interface_areas(lab, periodic=True, method="faces")["pore/active"] / exact
+    assert abs(crofton - 1) <= 0.014
+    assert 1 - 0.075 <= c13 <= 1.026
+    n = np.asarray(normal, float)
+    assert faces == pytest.approx(np.abs(n).sum() / np.linalg.norm(n), rel=1e-9)
+
+
+def test_axis_aligned_faces_are_7_percent_low_with_13_directions():
+    """The 13-direction weights give 0.9266 on a (100) face (4 (w_a + 4 w_f/sqrt2 + 4 w_b/sqrt3)):
+    the bias the issue reported; the default method removes it."""
+    lab, exact = _periodic_slab((1, 0, 0))
+    assert interface_areas(lab, periodic=True, method="crofton13")["pore/active"] / exact == pytest.approx(0.9266, abs=2e-4)
+    assert interface_areas(lab, periodic=True)["pore/active"] / exact == pytest.approx(0.9863, abs=2e-4)
+
+
+@pytest.mark.parametrize("radius", [8, 12, 16])
+def test_sphere_area_within_2_percent_faces_50_percent_high(radius):
+    """Curved faces: ball of radius R voxels, exact 4 pi R^2. Face counting gives ~3/2 of it."""
     ball = ((Z**2).sum(0) <= radius**2).astype(np.uint8)
     exact = 4 * np.pi * radius**2
-    crofton = interface_areas(ball, method="crofton")["pore/active"]
-    faces = interface_areas(ball, method="faces")["pore/active"]
-    assert crofton == pytest.approx(exact, rel=0.02)
+    for method in ("crofton", "crofton13"):
+        assert interface_areas(ball, periodic=True, method=method)["pore/active"] == pytest.approx(exact, rel=0.02)
+    faces = interface_areas(ball, periodic=True, method="faces")["pore/active"]
     assert faces / exact > 1.4
-    assert abs(crofton / exact - 1) < abs(faces / exact - 1)
 
 
-def test_tilted_plane_area_crofton_beats_face_counting():
-    """Plane with normal (1,2,3)/sqrt(14) through the box: face counting is (1+2+3)/sqrt(14) = 1.60x too high."""
+def test_window_correction_is_unbiased_for_a_homogeneous_structure():
+    """A homogeneous structure cut out of a periodic one: the non-periodic estimate with the
+    n/(n-|d|) correction equals the periodic one within 1 % (no box-edge loss)."""
+    lab, _ = _periodic_slab((1, 2, 3))
+    per = interface_areas(lab, periodic=True)["pore/active"]
+    cut = interface_areas(lab, periodic=False)["pore/active"]
+    assert cut == pytest.approx(per, rel=0.01)
+
+
+def test_tilted_plane_in_a_box_crofton_beats_face_counting():
+    """Plane with normal (1,2,3)/sqrt(14) through a non-periodic box; face counting (1+2+3)/sqrt(14) high."""
     n = np.array([1.0, 2.0, 3.0]) / np.sqrt(14)
     lab = (np.tensordot(n, Z, 1) > 0.3).astype(np.uint8)
     # exact area of the plane inside the cube, by Monte Carlo of a thin slab (independent of the voxels)
@@ -49,18 +95,21 @@ def test_tilted_plane_area_crofton_beats_face_counting():
     exact = np.mean(np.abs(pts @ n - 0.3) < t / 2) * N**3 / t
     crofton = interface_areas(lab)["pore/active"]
     faces = interface_areas(lab, method="faces")["pore/active"]
-    assert crofton == pytest.approx(exact, rel=0.04)
+    # one plane in a box is not homogeneous: the box-edge correction (exact for homogeneous
+    # structures) adds ~4 % here (pairs of length <= 3 voxels in a 48-voxel box)
+    assert crofton == pytest.approx(exact, rel=0.06)
     assert faces == pytest.approx(exact * 6 / np.sqrt(14), rel=0.04)
 
 
 def test_cylinder_area_and_pairs_in_a_three_phase_volume():
-    """Active cylinder (R=10) in SE with a carbon slab: lateral area 2 pi R L, slab face N^2 um^2 x voxel^2."""
+    """Active cylinder (R=10) in SE with a carbon slab: lateral area 2 pi R L, slab faces 2 N^2 voxel^2."""
     lab = np.full((N, N, N), ELECTROLYTE, np.uint8)
     lab[(Z[1] ** 2 + Z[2] ** 2) <= 100] = ACTIVE
     lab[:, :, :4] = CARBON  # slab across the box, away from the cylinder (|z| > 10)
-    areas = interface_areas(lab, voxel_um=0.5)
-    assert areas["active/electrolyte"] == pytest.approx(2 * np.pi * 10 * N * 0.25, rel=0.03)
-    assert areas["electrolyte/carbon"] == pytest.approx(N * N * 0.25, rel=0.12)  # axis-aligned plane: Crofton -9.5 %
+    areas = interface_areas(lab, voxel_um=0.5, periodic=True)
+    assert areas["active/electrolyte"] == pytest.approx(2 * np.pi * 10 * N * 0.25, rel=0.02)
+    # two axis-aligned faces (the slab wraps): the stated -1.4 % on (100) faces
+    assert areas["electrolyte/carbon"] == pytest.approx(2 * N * N * 0.25 * 0.9863, rel=1e-3)
     assert "active/carbon" in areas.area_um2 and areas["active/carbon"] == 0.0
     assert areas.specific_area_per_um["active/electrolyte"] == pytest.approx(
         areas["active/electrolyte"] / (N**3 * 0.125))

@@ -105,3 +105,14 @@ def test_cathode_table_of_the_architecture_builds_a_recipe():
         recipe_from_cathode_table(table | {"porosty": 0.1})
     with pytest.raises(InputError, match="did you mean 'voxel_um'"):
         recipe_from_cathode_table(table | {"microstructure": {"voxel": 0.4}})
+
+
+def test_calendering_conserves_the_solids():
+    """Thickness -2/9 at 30 % voids: solids 0.7 L = (1 - p') (7/9) L, so p' = 0.1 exactly;
+    compressing past zero voids is refused."""
+    r = Recipe({"active": 0.6, "electrolyte": 0.4}, porosity=0.3, calendering=2 / 9)
+    assert r.porosity_calendered == pytest.approx(0.1, abs=1e-12)
+    assert r.composite_fractions["pore"] == pytest.approx(0.1, abs=1e-12)
+    assert r.composite_fractions["active"] == pytest.approx(0.9 * 0.6, abs=1e-12)
+    with pytest.raises(InputError, match="at most 0.3"):
+        Recipe({"active": 0.6, "electrolyte": 0.4}, porosity=0.3, calendering=0.35)

@@ -11,7 +11,7 @@ import pytest
 
 from ssbkit.errors import InputError
 from ssbkit.microstructure.generate import generate_microstructure
-from ssbkit.microstructure.phases import ACTIVE, ELECTROLYTE, PORE, LabelVolume
+from ssbkit.microstructure.phases import ACTIVE, CARBON, ELECTROLYTE, PORE, LabelVolume
 from ssbkit.microstructure.recipe import Recipe, recipe_from_mass_fractions
 from ssbkit.microstructure.workflow import analyze_composite
 
@@ -58,8 +58,32 @@ def test_non_percolating_electrolyte_gives_infinite_tau_and_says_so():
     res = analyze_composite(lab, voxel_um=1.0)
     assert res.sigma_eff_ion_S_per_cm == 0.0
     assert math.isinf(res.tortuosity_ion)
-    assert res.to_dict()["tortuosity_ion"] == "inf"
+    assert res.to_dict()["tortuosity_ion"] is None  # jsonio policy: non-finite -> null
+    assert '"inf"' not in res.to_json()
     assert any("no ion path" in w for w in res.warnings)
+
+
+def test_analysis_record_round_trips_through_json_with_nested_records():
+    """CompositeAnalysis and its nested records (areas, percolation, utilisation) come back from JSON."""
+    from ssbkit.microstructure.measures import InterfaceAreas, Percolation, Utilisation
+    from ssbkit.microstructure.workflow import CompositeAnalysis
+
+    lab = np.full((12, 10, 10), ELECTROLYTE, np.uint8)
+    lab[:, :4, :4] = ACTIVE
+    lab[:, 8:, :] = CARBON
+    seen = []
+    res = analyze_composite(lab, voxel_um=0.5, electrode_tau=True, progress=lambda d, t, m: seen.append(d))
+    back = CompositeAnalysis.from_json(res.to_json())
+    assert isinstance(back.interfaces, InterfaceAreas) and back.interfaces == res.interfaces
+    assert isinstance(back.ion_percolation, Percolation) and back.ion_percolation == res.ion_percolation
+    assert isinstance(back.utilisation, Utilisation) and back.utilisation == res.utilisation
+    assert back.tortuosity_ion == res.tortuosity_ion and back.box_um == res.box_um
+    assert res.as_dict()["utilisation"]["dead_fraction"] == pytest.approx(res.utilisation.dead_fraction)
+    # a straight SE slab: tau = 1; tau_e above the thin-pore value 1 + 1/(2 n^2), since the
+    # capacitive current must also cross the slab sideways to reach its walls
+    assert res.tortuosity_ion == pytest.approx(1.0, rel=1e-6)
+    assert res.tortuosity_ion_electrode > 1 + 1 / (2 * 12**2)
+    assert seen == [1, 2, 3]
 
 
 def test_bad_inputs():
@@ -86,25 +110,26 @@ def test_voids_raise_tortuosity_hlushkou_2018(seed):
     assert 0.2 < drop < 0.5  # published 37 %
 
 
+def _dead_fraction(d_um: float) -> float:
+    """Carbon-free NMC622/SE 70:30 wt, 15 % voids, 20 um box: mean dead share of three seeds."""
+    out = []
+    for seed in range(3):
+        r = recipe_from_mass_fractions({"active": 0.7, "electrolyte": 0.3}, active_material="NMC622",
+                                       porosity=0.15, box_um=20, voxel_um=0.5, active_diameter_um=d_um,
+                                       electrolyte_diameter_um=1.5, seed=seed)
+        vol = _quiet(generate_microstructure, r)
+        res = analyze_composite(r, volume=vol, solve=False)
+        out.append(res.utilisation.dead_fraction)
+    return float(np.mean(out))
+
+
 def test_dead_active_material_grows_with_particle_size_strauss_2018():
     """Strauss et al. 2018 (science.md §3): inactive NMC 2 % with 4-5 um particles, 31 % with 20 um.
-    Carbon-free NMC622/SE 70:30 wt, 15 % voids: the active particles carry the electrons, and fewer,
-    larger particles leave more of them cut off (mean of three seeds)."""
-
-    def dead(d_um):
-        out = []
-        for seed in range(3):
-            r = recipe_from_mass_fractions({"active": 0.7, "electrolyte": 0.3}, active_material="NMC622",
-                                           porosity=0.15, box_um=20, voxel_um=0.5, active_diameter_um=d_um,
-                                           electrolyte_diameter_um=1.5, seed=seed)
-            vol = _quiet(generate_microstructure, r)
-            res = analyze_composite(r, volume=vol, solve=False)
-            out.append(res.utilisation.dead_fraction)
-        return float(np.mean(out))
-
-    small, large = dead(2.5), dead(5.0)
-    assert large > 1.5 * small
-    assert small < 0.15
+    The active particles carry the electrons; particles 1/8 of the box (the small case, scaled)
+    leave 2 % +/- 3 % dead, and fewer, larger ones (1/4 of the box) leave more."""
+    small, large = _dead_fraction(2.5), _dead_fraction(5.0)
+    assert small < 0.05
+    assert large > small
 
 
 def test_liquid_filled_pores_as_the_ion_path():
@@ -120,3 +145,50 @@ def test_liquid_filled_pores_as_the_ion_path():
     assert dry.eps_se == 0.0 and not dry.ion_percolation.percolates[0]
     with pytest.raises(InputError, match="ion_phases"):
         analyze_composite(lab, ion_phases=("active",))
+
+
+def test_calendering_raises_utilisation_as_kwade_reports():
+    """Kwade et al. (ASSB symposium 2025, P.10): calendering raised the active-material
+    utilisation from 88 % to 96 %. Carbon-free NMC622/SE 70:30 wt (the active particles
+    carry the electrons), pressed to 30 % voids and calendered 2/9 thinner (10 % voids),
+    mean of three seeds: 0.89 -> 0.97 here, i.e. the published change (+8 points) within
+    +/- 4 points. (Kwade's composite holds carbon; ours would be fully used with it.)"""
+    def mean_util(calendering):
+        out = []
+        for seed in range(3):
+            r = recipe_from_mass_fractions({"active": 0.7, "electrolyte": 0.3}, active_material="NMC622",
+                                           porosity=0.3, calendering=calendering, box_um=25, voxel_um=0.5,
+                                           active_diameter_um=5, electrolyte_diameter_um=1.5, seed=seed)
+            out.append(_quiet(analyze_composite, r, solve=False).utilisation.utilisation)
+        return float(np.mean(out))
+
+    before, after = mean_util(0.0), mean_util(2 / 9)
+    assert 0.84 <= before <= 0.92
+    assert 0.92 <= after <= 1.0
+    assert 0.04 <= after - before <= 0.12
+
+
+def test_tortuosity_of_the_hlushkou_2018_composite():
+    """Hlushkou et al. 2018 (science.md §3): LPSI glass + LCO, 38:62 vol% LCO:SE, ~13 % voids:
+    tau = 1.74 (random walk in the FIB-SEM reconstruction), 1.6 +/- 0.1 (EIS); with the voids
+    filled 1.27; the voids lower the effective transport by 37 %.
+
+    Tolerance: the spread of the two published methods (0.15). Known deviation: with the
+    voids filled we get ~1.48, above the published 1.27 (the generated SE has no voids but
+    the particles block as much as before); the ordering and the size of the void effect
+    (37 % +/- 10 points) hold."""
+    def run(porosity):
+        taus, sig = [], []
+        for seed in range(2):
+            r = Recipe({"active": 0.38, "electrolyte": 0.62}, porosity=porosity, box_um=25, voxel_um=0.5,
+                       active_diameter_um=5, active_sigma=0.3, electrolyte_diameter_um=1.5, seed=seed)
+            a = _quiet(analyze_composite, r, sigma_active_e_S_per_cm=0.0, sigma_carbon_S_per_cm=0.0)
+            taus.append(a.tortuosity_ion)
+            sig.append(a.sigma_eff_ion_S_per_cm)
+        return float(np.mean(taus)), float(np.mean(sig))
+
+    tau_voids, sig_voids = run(0.13)
+    tau_filled, sig_filled = run(0.0)
+    assert tau_voids == pytest.approx(1.74, abs=0.15)
+    assert tau_filled < tau_voids
+    assert 1 - sig_voids / sig_filled == pytest.approx(0.37, abs=0.10)
