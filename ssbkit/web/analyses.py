@@ -168,7 +168,7 @@ def read_impedance(path: Path, original_name: str, *, temperature_c: float | Non
         "f_min_hz": min(float(s.frequency_hz.min()) for s in spectra),
         "f_max_hz": max(float(s.frequency_hz.max()) for s in spectra),
         "format": spectra[0].metadata.get("format"),
-        "notes": [n for s in spectra for n in s.metadata.get("notes", [])],
+        "notes": [n for s in spectra for n in s.notes],
     }
 
 
@@ -502,15 +502,8 @@ def run_study_file(path: Path, original_name: str, *, out_dir: Path,
                          + "; ".join(bad[:5]))
     out_dir.mkdir(parents=True, exist_ok=True)
     study["_base_dir"] = str(out_dir)
-    steps = [0]
-
-    def each(table: str) -> None:
-        steps[0] += 1
-        report(progress, steps[0] - 1, 0, f"section [{table}]")
-
     with _named(path, original_name):
-        res = run_study(study, out_dir, record=False, progress=each)
-    report(progress, steps[0], steps[0], "done")
+        res = run_study(study, out_dir, record=False, progress=progress)
     return {"source": original_name, "status": res.status, "report": res.report_path.name,
             "elapsed_s": res.results.get("elapsed_s"), "software": software(),
             "protocol": {"study": study.get("study", {})}}
