@@ -71,7 +71,9 @@ class Mixture:
 
 def _split_top_level(text: str) -> list[str]:
     """Split at separators that are not inside brackets."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([{":
             depth += 1

@@ -65,7 +65,14 @@ __all__ = [
 
 # Solid-angle shares of the Voronoi cells of the 26 lattice directions (sum over 26 = 1).
 _W_AXIS, _W_FACE, _W_BODY = 0.0457778, 0.0369806, 0.0351956
-_DIRECTIONS = [d for d in itertools.product((-1, 0, 1), repeat=3) if d > (0, 0, 0)]  # 13 lines
+_DIRECTIONS: list[tuple[int, int, int]] = [
+    (a, b, c) for a, b, c in itertools.product((-1, 0, 1), repeat=3) if (a, b, c) > (0, 0, 0)
+]  # 13 lines
+def _abs_class(a: int, b: int, c: int) -> tuple[int, int, int]:
+    x, y, z = sorted((abs(a), abs(b), abs(c)), reverse=True)
+    return (x, y, z)
+
+
 #: ``crofton13`` weights per line direction.
 CROFTON_WEIGHTS: dict[tuple[int, int, int], float] = {
     d: (_W_AXIS, _W_FACE, _W_BODY)[sum(map(abs, d)) - 1] for d in _DIRECTIONS
@@ -75,10 +82,10 @@ _W49_CLASS = {(1, 0, 0): 0.0062573, (1, 1, 0): 0.0, (1, 1, 1): 0.0,
               (2, 1, 0): 0.01934969, (2, 1, 1): 0.01278694, (2, 2, 1): 0.00794307}
 #: ``crofton`` weights per line direction (49 primitive vectors with components in -2..2).
 CROFTON49_WEIGHTS: dict[tuple[int, int, int], float] = {
-    d: _W49_CLASS[tuple(sorted(map(abs, d), reverse=True))]  # type: ignore[index]
-    for d in itertools.product(range(-2, 3), repeat=3)
-    if d > (0, 0, 0) and math.gcd(*map(abs, d)) == 1
-    and _W49_CLASS[tuple(sorted(map(abs, d), reverse=True))] > 0  # type: ignore[index]
+    (a, b, c): _W49_CLASS[_abs_class(a, b, c)]
+    for a, b, c in itertools.product(range(-2, 3), repeat=3)
+    if (a, b, c) > (0, 0, 0) and math.gcd(abs(a), abs(b), abs(c)) == 1
+    and _W49_CLASS[_abs_class(a, b, c)] > 0
 }
 _STRUCT6 = ndimage.generate_binary_structure(3, 1)
 
@@ -206,7 +213,10 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
             total += 4.0 * w * _pair_counts(lab, d, per) / math.sqrt(sum(x * x for x in d))  # type: ignore[arg-type]
         total *= h * h
     elif method == "faces":
-        total = sum(_pair_counts(lab, d, per) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))) * h * h  # type: ignore[arg-type]
+        total = np.zeros((4, 4))
+        for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1)):
+            total += _pair_counts(lab, d, per)  # type: ignore[arg-type]
+        total *= h * h
     else:
         raise InputError(f"interface area method '{method}' unknown; use 'crofton', 'crofton13' or 'faces'")
     volume = lab.size * h**3
@@ -387,7 +397,7 @@ def classify_active(
     ion_net = np.isin(comp, _clusters_touching(comp, axis, 0))
     del comp
     touched = am & ndimage.binary_dilation(ion_net, structure=_STRUCT6)
-    sep_face = [slice(None)] * 3
+    sep_face: list[slice | int] = [slice(None)] * 3
     sep_face[axis] = 0
     touched[tuple(sep_face)] |= am[tuple(sep_face)]
 

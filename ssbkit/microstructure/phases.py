@@ -213,8 +213,8 @@ def parse_label_map(spec: str | Mapping[int | str, str | int] | None) -> LabelMa
                 continue
             if "=" not in part:
                 raise InputError(f"label map entry '{part}' must read VALUE=PHASE, e.g. 85=active")
-            k, v = part.split("=", 1)
-            items.append((k.strip(), v.strip()))
+            key, val = part.split("=", 1)
+            items.append((key.strip(), val.strip()))
     else:
         items = [(str(k), v) for k, v in spec.items()]
     mapping: dict[int, int] = {}

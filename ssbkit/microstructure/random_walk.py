@@ -255,8 +255,12 @@ def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None,
     for ax, n in enumerate(vol.shape):  # an axis one voxel thick has no diffusion
         if n == 1:
             d_rel[ax], err[ax] = 0.0, 0.0
-    tau = tuple(float(1.0 / d) if d > 0 else math.inf for d in d_rel)
-    tau_err = tuple(float(e / d**2) if d > 0 else math.inf
-                    for d, e in zip(d_rel, err, strict=True))
-    return RandomWalkResult(tuple(float(v) for v in d_rel), tuple(float(v) for v in err),
+    tau = _triple(float(1.0 / d) if d > 0 else math.inf for d in d_rel)
+    tau_err = _triple(float(e / d**2) if d > 0 else math.inf for d, e in zip(d_rel, err, strict=True))
+    return RandomWalkResult(_triple(float(v) for v in d_rel), _triple(float(v) for v in err),
                             tau, tau_err, eps, int(n_walkers), int(n_steps), int(seed), boundary)
+
+
+def _triple(values) -> tuple[float, float, float]:
+    x, y, z = values
+    return (x, y, z)

@@ -195,7 +195,7 @@ class Recipe:
         box = self.box_um
         if isinstance(box, int | float):
             box = (float(box),) * 3
-        box = tuple(require_positive("box_um", b) for b in box)
+        box = tuple(require_positive("box_um", b) for b in box)  # type: ignore[assignment]
         if len(box) != 3:
             raise InputError(f"box_um must be one edge or three, got {self.box_um!r}")
         object.__setattr__(self, "box_um", box)
@@ -435,4 +435,4 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
         raise InputError(f"{source}: fractions must be a table like {{ active = 0.4, electrolyte = 0.6 }}")
     if mf is not None:
         return recipe_from_mass_fractions(mf, active_material=material, densities_g_cm3=table.get("densities_g_cm3"), **kwargs)
-    return Recipe(volume_fractions=dict(vf), active_material=material, **kwargs)
+    return Recipe(volume_fractions=dict(vf or {}), active_material=material, **kwargs)
