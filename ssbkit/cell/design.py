@@ -27,6 +27,7 @@ from ..materials.composite import (
     check_fractions,
 )
 from .active_materials import get_active_material
+from .interfaces import InterfaceModel
 
 __all__ = [
     "COMPONENTS",
@@ -180,13 +181,20 @@ class StackDesign:
     temperature_c: float = 25.0
     ea_eV: float | None = None
     name: str = "stack"
+    interface: InterfaceModel | None = None
+    particle_diffusivity_m2_per_s: float | None = None
+    U_c_V: float | None = None
+    U_a_V: float | None = None
+    R0_ohm_cm2: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in (
             "name", "area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm",
-            "tortuosity_cathode", "tortuosity_anode", "temperature_c", "ea_eV")}
+            "tortuosity_cathode", "tortuosity_anode", "temperature_c", "ea_eV",
+            "particle_diffusivity_m2_per_s", "U_c_V", "U_a_V", "R0_ohm_cm2")}
         d.update(cathode=self.cathode.to_dict(), separator=self.separator.to_dict(),
-                 anode=self.anode.to_dict(), collectors=self.collectors.to_dict())
+                 anode=self.anode.to_dict(), collectors=self.collectors.to_dict(),
+                 interface=None if self.interface is None else self.interface.as_dict())
         return d
 
 

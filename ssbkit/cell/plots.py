@@ -77,8 +77,15 @@ def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, y
     return fig
 
 
-def rate_map_figure(c_rates, temperatures_c, utilisation):
-    """Utilisation (0-1) over C-rate x temperature, reaction-zone model."""
+_LIMIT_MARK = {"transport": "T", "interface": "I", "diffusion": "D", "window": ""}
+
+
+def rate_map_figure(c_rates, temperatures_c, utilisation, limiting=None):
+    """Utilisation (0-1) over C-rate x temperature; letters mark what limits each point.
+
+    ``limiting`` (rows of mechanism names) prints T (ionic transport), I
+    (interface) or D (solid diffusion) on each cell of the map.
+    """
     plt = _plt()
     u = np.asarray(utilisation, dtype=float)
     fig, ax = plt.subplots(figsize=(5.4, 3.8), constrained_layout=True)
@@ -88,6 +95,11 @@ def rate_map_figure(c_rates, temperatures_c, utilisation):
     if c.size > 1 and t.size > 1:
         cs = ax.contour(c, t, u, levels=[0.5, 0.8, 0.95], colors="w", linewidths=0.8)
         ax.clabel(cs, fmt="%.2f", fontsize=7)
+    if limiting is not None:
+        for ti, row in zip(t, limiting, strict=True):
+            for ci, lab in zip(c, row, strict=True):
+                ax.text(ci, ti, _LIMIT_MARK.get(lab, "?"), ha="center", va="center", color="w", fontsize=8)
+        ax.set_title("T transport, I interface, D diffusion limit", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("C-rate (1/h)")
     ax.set_ylabel("temperature (degC)")

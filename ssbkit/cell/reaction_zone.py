@@ -169,7 +169,8 @@ def design_parameters(
     The cathode's effective conductivity is ``sigma_eff_cathode_S_per_cm``
     (e.g. from the microstructure layer) or sigma_SE eps / tau with tau from
     the design, the argument, or Bruggeman. The separator adds
-    L_s / (sigma_SE eps_s / tau_s) (Bruggeman) to R_0.
+    L_s / (sigma_SE eps_s / tau_s) (Bruggeman) to R_0; a design's ``R0_ohm_cm2``
+    replaces that sum, and its ``U_c_V``/``U_a_V`` the average potentials (Kato 2018).
     """
     sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else design.sigma_se_S_per_cm
     if sigma is None or not sigma > 0:
@@ -192,17 +193,19 @@ def design_parameters(
     sep = design.separator
     sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
     r_sep = sep.thickness_um * 1e-4 / sigma_sep
-    r0 = r_sep + float(r_interface_ohm_cm2)
+    r0 = r_sep + float(r_interface_ohm_cm2) if design.R0_ohm_cm2 is None else float(design.R0_ohm_cm2)
     mc = get_active_material(cat.active_material)
     ma = get_active_material(design.anode.material)
     v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else cell_ocv_window_V(design)[0]
+    u_c = mc.voltage_avg_V if design.U_c_V is None else design.U_c_V
+    u_a = ma.voltage_avg_V if design.U_a_V is None else design.U_a_V
     return {
         "q_cathode_mAh_cm3": q_cat / (cat.thickness_um * 1e-4),
         "sigma_cathode_S_per_cm": float(sigma_c),
         "q_anode_mAh_cm3": float(q_a_vol),
         "sigma_anode_S_per_cm": float(sigma_a),
         "capacity_max_mAh_cm2": min(q_cat, q_an),
-        "voltage_margin_V": mc.voltage_avg_V - ma.voltage_avg_V - v_cut,
+        "voltage_margin_V": u_c - u_a - v_cut,
         "r0_ohm_cm2": float(r0),
         "r_separator_ohm_cm2": float(r_sep),
         "sigma_se_S_per_cm": float(sigma),
