@@ -193,8 +193,12 @@ def capacity_at_currents(st: CellState, current_mA_cm2, *, off: frozenset[str] =
         x_start = hi - q_ch / st.q_per_x_mAh_cm2
     v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else _default_cut(st)
     frac = np.linspace(0.0, 1.0, _N_GRID)[None, :]
-    xs = x_start[:, None] + (hi - x_start[:, None]) * frac
-    q = (xs - x_start[:, None]) * st.q_per_x_mAh_cm2
+    if st.flat_u_c_V is not None:  # R-19 form: the practical capacity is the window
+        q = st.capacity_cap_mAh_cm2 * frac + 0.0 * i_col
+        xs = x_start[:, None] + q / st.q_per_x_mAh_cm2
+    else:
+        xs = x_start[:, None] + (hi - x_start[:, None]) * frac
+        q = (xs - x_start[:, None]) * st.q_per_x_mAh_cm2
     v = _voltage(st, i_col, q, xs, 1.0, off)
     cap = np.minimum(_crossing(v, q, v_cut, 1.0), st.capacity_cap_mAh_cm2)
     return {"capacity_mAh_cm2": cap, "charge_mAh_cm2": q_ch, "x_charged": x_start}
