@@ -68,45 +68,66 @@ def design_sigma_at(design: StackDesign, temperatures_c) -> np.ndarray:
 
 def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None = None,
                          temperature_c: float | None = None, cutoff_V: float | None = None):
-    """The :class:`ssbkit.cell.p2d.P2DParams` of a design with a Li or Li-In foil anode.
+    """The :class:`ssbkit.cell.p2d_params.P2DParams` of a design (foil or composite anode).
 
     The separator's porosity p enters as tortuosity (1 - p)^-1.5 of a dense
     layer, so that its conductance is the Bruggeman sigma (1 - p)^1.5, as in
-    the reaction-zone model.
-    """
-    from .p2d import ANODES, P2DParams
+    the fast model. The interface (film + coating, exchange current per contact
+    area) is mapped onto PyBaMM's particle surface 3 eps_AM / R.
 
-    if design.anode.material not in ANODES:
-        raise InputError(f"the p2d model needs a Li or Li-In counter electrode, the design has "
-                         f"{design.anode.material!r}; use --model reaction-zone")
-    sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else design.sigma_se_S_per_cm
-    if sigma is None:
-        raise InputError("the p2d model needs sigma_se_S_per_cm (design [cell] or argument)")
+    Parameters
+    ----------
+    design
+        The stack.
+    sigma_se_S_per_cm
+        SE conductivity at ``temperature_c`` (default: the design's, carried by ``ea_eV``).
+    temperature_c
+        Temperature (default: the design's).
+    cutoff_V
+        Cut-off (default: the design's ``cutoff_low_V``).
+
+    Returns
+    -------
+    P2DParams
+    """
+    from .p2d_params import FOIL_ANODES, P2DParams
+
+    t = design.temperature_c if temperature_c is None else float(temperature_c)
+    sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else float(design_sigma_at(design, [t])[0])
     cat = design.cathode
-    tau = design.tortuosity_cathode
-    if tau is None:
-        tau = float(cat.eps_se ** -0.5)  # Bruggeman (R-18)
+    tau = design.tortuosity_cathode if design.tortuosity_cathode is not None else float(cat.eps_se ** -0.5)
     d_um = cat.active_particle_diameter_um
+    r_um = d_um / 2.0 if d_um else DEFAULT_PARTICLE_RADIUS_UM
     eps_s = 1.0 - design.separator.porosity
+    kw: dict[str, Any] = {}
+    inter = design.interface
+    if inter is not None and design.R0_ohm_cm2 is None:
+        a_pb = 3.0 * cat.phi("active") / r_um  # 1/um
+        a_c = inter.contact_area_per_um * (1.0 - inter.contact_loss_fraction)
+        film_cm2 = inter.series_ohm_cm2(t) * inter.contact_area_cm2_per_cm2  # per contact area
+        kw["film_resistance_ohm_m2"] = film_cm2 * 1e-4 * a_pb / a_c
+        j0_25 = inter.i0_mA_per_cm2 * 10.0 * a_c / a_pb  # A/m2 of particle surface at 25 degC
+        kw["exchange_current_A_per_m2"] = j0_25
+    if design.anode.material not in FOIL_ANODES:
+        lay = design.anode.layer
+        ta = design.tortuosity_anode if design.tortuosity_anode is not None else float(lay.eps_se ** -0.5)
+        da = lay.active_particle_diameter_um
+        kw.update(anode_thickness_um=lay.thickness_um, anode_active_volume_fraction=lay.phi("active"),
+                  anode_electrolyte_volume_fraction=lay.eps_se, anode_tortuosity=ta,
+                  anode_particle_radius_um=da / 2.0 if da else DEFAULT_PARTICLE_RADIUS_UM)
     return P2DParams(
-        active_material=cat.active_material,
-        cathode_thickness_um=cat.thickness_um,
-        separator_thickness_um=design.separator.thickness_um,
-        active_volume_fraction=cat.phi("active"),
-        electrolyte_volume_fraction=cat.eps_se,
-        cathode_tortuosity=float(tau),
+        active_material=cat.active_material, cathode_thickness_um=cat.thickness_um,
+        separator_thickness_um=design.separator.thickness_um, active_volume_fraction=cat.phi("active"),
+        electrolyte_volume_fraction=cat.eps_se, cathode_tortuosity=float(tau),
         separator_tortuosity=float(1.0 / effective_ionic_conductivity(1.0, eps_s)),
-        particle_radius_um=d_um / 2.0 if d_um else DEFAULT_PARTICLE_RADIUS_UM,
-        sigma_se_S_per_cm=float(sigma),
-        anode=design.anode.material,
-        temperature_c=design.temperature_c if temperature_c is None else float(temperature_c),
-        area_cm2=design.area_cm2,
+        particle_radius_um=r_um, sigma_se_S_per_cm=float(sigma), anode=design.anode.material,
+        temperature_c=t, area_cm2=design.area_cm2,
         cutoff_V=cutoff_V if cutoff_V is not None else design.cutoff_low_V,
-    )
+        particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, **kw)
 
 
 def p2d_rate(design: StackDesign, c_rates, *, sigma_se_S_per_cm: float | None = None,
-             temperature_c: float | None = None, n_points: int = 100) -> list:
+             temperature_c: float | None = None, n_points: int = 100, model: str = "DFN") -> list:
     """Discharge curves of ``design`` at ``c_rates`` from the PyBaMM solid-state model.
 
     Needs PyBaMM (the ``cell`` extra); a C-rate that fails is reported in its
@@ -119,7 +140,8 @@ def p2d_rate(design: StackDesign, c_rates, *, sigma_se_S_per_cm: float | None = 
     from .p2d import simulate_rate
 
     params = design_to_p2d_params(design, sigma_se_S_per_cm=sigma_se_S_per_cm, temperature_c=temperature_c)
-    return simulate_rate(params, list(np.atleast_1d(np.asarray(c_rates, dtype=float))), n_points=n_points)
+    return simulate_rate(params, list(np.atleast_1d(np.asarray(c_rates, dtype=float))), n_points=n_points,
+                         model=model)
 
 
 def nominal_capacity_mAh_cm2(design: StackDesign) -> float:
