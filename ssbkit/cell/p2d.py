@@ -72,6 +72,8 @@ MODELS = ("DFN", "SPMe")
 # 1C and ~4 % at 3C (NCM811, 80 um, sigma_SE 0.5 mS/cm); 10 shells in the particles
 # agree with 20 to 0.2 %.
 _VAR_PTS = {"x_n": 30, "x_s": 5, "x_p": 60, "r_n": 10, "r_p": 10}
+#: SPMe: the electrolyte is a leading-order correction, so a coarse x mesh is enough.
+_VAR_PTS_SPME = {"x_n": 10, "x_s": 3, "x_p": 10, "r_n": 10, "r_p": 10}
 _CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple, _Built] = OrderedDict()
 
@@ -395,7 +397,7 @@ def _build(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dict | 
     mdl = getattr(pybamm.lithium_ion, model)(model_options(p))
     pv = pybamm.ParameterValues(solid_state_parameter_dict(p, m, pybamm))
     solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)
-    pts = dict(_VAR_PTS, **(var_pts or {}))
+    pts = dict(_VAR_PTS if model == "DFN" else _VAR_PTS_SPME, **(var_pts or {}))
     if not p.full_cell:
         pts = {k: v for k, v in pts.items() if k not in ("x_n", "r_n")} | {"x_n": 4, "r_n": 4}
     sim = pybamm.Simulation(mdl, parameter_values=pv, var_pts=pts, solver=solver)
