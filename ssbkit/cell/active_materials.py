@@ -246,12 +246,11 @@ def pybamm_ocv_table(name: str, n: int = _N_TABLE) -> tuple[np.ndarray, np.ndarr
 
 @functools.cache
 def _ocv_table(name: str) -> tuple[np.ndarray, np.ndarray]:
+    # The PyBaMM curves ship tabulated (ocv_pybamm_tables.csv, made by pybamm_ocv_table), so
+    # that no run imports PyBaMM (seconds) just to read an open-circuit voltage.
     row = _rows()[name]
     if row["ocv_source"].startswith("pybamm:"):
-        try:
-            return pybamm_ocv_table(name)
-        except ImportError:
-            return _bundled_table(name, "ocv_pybamm_tables.csv")
+        return _bundled_table(name, "ocv_pybamm_tables.csv")
     return _bundled_table(name, "ocv_points.csv")
 
 

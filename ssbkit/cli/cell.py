@@ -71,8 +71,8 @@ def energy(
 @app.command()
 def rate(
     design: Path = typer.Argument(..., help="Design or study TOML; [cell] needs sigma_se_S_per_cm."),
-    model: str = typer.Option(None, "--model", help="'fast' (reaction zone + interface + diffusion) or 'p2d' "
-                                                    "(PyBaMM); default: [cell] model, else fast."),
+    model: str = typer.Option(None, "--model", help="'fast' (reaction zone + interface + diffusion), 'p2d' "
+                                                    "(PyBaMM DFN) or 'spme'; default: [cell] model, else fast."),
     c_rates: str = typer.Option(None, "--c-rates", help="Comma-separated C-rates (default: [cell] c_rates)."),
     temperature_c: list[float] = typer.Option(None, "--temperature-c",
                                               help="Temperature(s), degC (repeat); needs ea_eV in [cell] away from the design's own."),
@@ -90,8 +90,8 @@ def rate(
     model = model or cell.get("model", "fast")
     if model == "reaction-zone":
         model = "fast"
-    if model not in ("fast", "p2d"):
-        raise InputError(f"--model must be 'fast' or 'p2d', got {model!r}")
+    if model not in ("fast", "p2d", "spme"):
+        raise InputError(f"--model must be 'fast', 'p2d' or 'spme', got {model!r}")
     rates = _floats(c_rates, "--c-rates") if c_rates else list(cell.get("c_rates", CELL_TABLES["cell"]["c_rates"][1]))
     temps = list(temperature_c) if temperature_c else [d.temperature_c]
     if sigma_se is not None:
@@ -113,7 +113,8 @@ def rate(
     else:
         runs = []
         for t, s in sig.items():
-            res = p2d_rate(d, rates, sigma_se_S_per_cm=float(s), temperature_c=t)
+            res = p2d_rate(d, rates, sigma_se_S_per_cm=float(s), temperature_c=t,
+                           model="SPMe" if model == "spme" else "DFN")
             runs.append({"temperature_c": t, "sigma_se_S_per_cm": float(s), "results": [x.to_dict() for x in res]})
             curves[f"{t:g} degC"] = ([x.c_rate for x in res], [x.final_capacity_mAh_per_g for x in res])
             if figures is not None:

@@ -179,7 +179,8 @@ def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: 
     curves = {"fast model": (op.c_rates, op.capacity_mAh_per_g)}
     if cfg.get("p2d", False):
         _p2d(cfg, design, op.sigma_se_S_per_cm, op.temperature_c, sec, parts, curves)
-    parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
+    if len(curves) > 1:  # the fast model alone is the table above
+        parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
 
 
 def _p2d(cfg, design, sigma, t_c, sec: Section, parts: list[str], curves: dict) -> None:
