@@ -62,7 +62,12 @@ def bench_direct(repeats: int) -> dict:
 
     from ssbkit.cell.active_materials import get_active_material
     from ssbkit.cell.p2d import _VAR_PTS
-    from ssbkit.cell.p2d_params import initial_state, model_options, nominal_current_A, solid_state_parameter_dict
+    from ssbkit.cell.p2d_params import (
+        initial_state,
+        model_options,
+        nominal_current_A,
+        solid_state_parameter_dict,
+    )
 
     p = _cell()
     m = get_active_material(p.active_material)

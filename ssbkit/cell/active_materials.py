@@ -27,12 +27,12 @@ import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..constants import FARADAY
 from ..errors import InputError, did_you_mean
+from ..records import Record
 
 __all__ = [
     "ActiveMaterial",
@@ -47,7 +47,7 @@ _N_TABLE = 201
 
 
 @dataclass(frozen=True)
-class ActiveMaterial:
+class ActiveMaterial(Record):
     """One active material with its reference data.
 
     Attributes
@@ -115,21 +115,6 @@ class ActiveMaterial:
         s = np.linspace(*self.sto_range, 101)
         v = self.ocv_v(s)
         return float(np.min(v)), float(np.max(v))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "formula": self.formula,
-            "electrons": self.electrons,
-            "role": self.role,
-            "capacity_theoretical_mAh_per_g": self.capacity_theoretical_mAh_per_g,
-            "capacity_practical_mAh_per_g": self.capacity_practical_mAh_per_g,
-            "density_g_per_cm3": self.density_g_per_cm3,
-            "voltage_avg_V": self.voltage_avg_V,
-            "sto_range": list(self.sto_range),
-            "ocv_source": self.ocv_source,
-            "references": list(self.references),
-        }
 
 
 def capacity_from_formula_mah_per_g(formula: str, electrons: float) -> float:

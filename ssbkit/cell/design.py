@@ -17,7 +17,7 @@ keys of docs/architecture.md), ``[separator]``, ``[anode]``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
@@ -26,6 +26,7 @@ from ..materials.composite import (
     COMPONENTS,
     check_fractions,
 )
+from ..records import Record
 from .active_materials import get_active_material
 from .interfaces import InterfaceModel
 
@@ -53,7 +54,7 @@ COLLECTOR_DENSITIES_G_CM3: dict[str, float] = {
 
 
 @dataclass(frozen=True)
-class CathodeComposite:
+class CathodeComposite(Record):
     """A composite electrode layer (the cathode; composite anodes use the same record).
 
     Attributes
@@ -98,15 +99,16 @@ class CathodeComposite:
         mat = get_active_material(self.active_material)
         return self.loading_mg_cm2 * 1e-3 * mat.capacity_practical_mAh_per_g
 
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        """Every field plus the derived ``eps_se`` and ``areal_capacity_mAh_cm2``."""
+        d = super().as_dict()
         d["eps_se"] = self.eps_se
         d["areal_capacity_mAh_cm2"] = self.areal_capacity_mAh_cm2()
         return d
 
 
 @dataclass(frozen=True)
-class Separator:
+class Separator(Record):
     """Solid-electrolyte separator layer."""
 
     thickness_um: float
@@ -116,12 +118,9 @@ class Separator:
     def areal_mass_mg_cm2(self) -> float:
         return self.thickness_um * 1e-4 * (1.0 - self.porosity) * self.density_g_cm3 * 1e3
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Anode:
+class Anode(Record):
     """Anode: a metal/alloy foil (Li, Li-In) or a composite (graphite, Si, LTO ...).
 
     ``layer`` holds thickness, fractions and loading; a foil is a dense
@@ -136,12 +135,9 @@ class Anode:
     def thickness_um(self) -> float:
         return self.layer.thickness_um
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"material": self.material, "kind": self.kind, "layer": self.layer.to_dict()}
-
 
 @dataclass(frozen=True)
-class CurrentCollectors:
+class CurrentCollectors(Record):
     """Current-collector foils (thickness 0 leaves one out, as in a pressed lab cell)."""
 
     positive: str = "Al"
@@ -155,12 +151,9 @@ class CurrentCollectors:
             "negative collector": self.negative_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.negative] * 1e3,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class StackDesign:
+class StackDesign(Record):
     """One cell stack: cathode | separator | anode between current collectors.
 
     ``sigma_se_S_per_cm`` (the electrolyte's ionic conductivity at
@@ -186,16 +179,6 @@ class StackDesign:
     U_c_V: float | None = None
     U_a_V: float | None = None
     R0_ohm_cm2: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in (
-            "name", "area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm",
-            "tortuosity_cathode", "tortuosity_anode", "temperature_c", "ea_eV",
-            "particle_diffusivity_m2_per_s", "U_c_V", "U_a_V", "R0_ohm_cm2")}
-        d.update(cathode=self.cathode.to_dict(), separator=self.separator.to_dict(),
-                 anode=self.anode.to_dict(), collectors=self.collectors.to_dict(),
-                 interface=None if self.interface is None else self.interface.as_dict())
-        return d
 
 
 def _fractions(name: str, fr: Mapping[str, Any]) -> dict[str, float]:

@@ -200,10 +200,10 @@ def _check_potentials(design: StackDesign) -> None:
     if design.U_c_V is None and design.U_a_V is None:
         check_cutoffs(design)
         return
-    if design.U_c_V is not None and design.cutoff_low_V is None:
-        raise InputError("[cell] with U_c_V give cutoff_low_V (the reaction-zone margin U_c - U_a - V_cut)")
-    u_c = design.U_c_V if design.U_c_V is not None else None
+    u_c = design.U_c_V
     if u_c is not None:
+        if design.cutoff_low_V is None:
+            raise InputError("[cell] with U_c_V give cutoff_low_V (the reaction-zone margin U_c - U_a - V_cut)")
         u_a = design.U_a_V if design.U_a_V is not None else 0.0
         if not u_c - u_a > design.cutoff_low_V:
             raise InputError(f"[cell] U_c_V - U_a_V = {u_c - u_a:g} V must exceed cutoff_low_V = "

@@ -158,7 +158,7 @@ def stack_energy(design: StackDesign) -> StackEnergy:
     )
 
 
-def compare_to_targets(energy: StackEnergy) -> dict[str, dict[str, float]]:
+def compare_to_targets(energy: StackEnergy) -> dict[str, dict[str, Any]]:
     """Ratio of the stack's Wh/kg and Wh/L to the EU SET-Plan targets (context only)."""
     return {
         k: {"Wh_per_kg_target": wk, "Wh_per_L_target": wl,

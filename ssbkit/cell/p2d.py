@@ -18,7 +18,6 @@ cached; the current, temperature, initial stoichiometry and cut-off are inputs.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections import OrderedDict

@@ -279,6 +279,13 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
     return d
 
 
+def _num(v: float | None) -> float:
+    """A set number (the composite-anode fields are checked by :func:`check_anode` first)."""
+    if v is None:
+        raise InputError("a composite anode field is missing")
+    return float(v)
+
+
 def _anode_parameters(p: P2DParams, pybamm) -> dict[str, Any]:
     if not p.full_cell:
         l_li = 100e-6
@@ -301,17 +308,17 @@ def _anode_parameters(p: P2DParams, pybamm) -> dict[str, Any]:
     kin = kinetics_for(ma.name)
     diffusivity, j0 = _kinetics(kin, kin.diffusivity_m2_per_s, kin.j0_A_per_m2, pybamm)
     c_max = c_max_mol_m3(ma)
-    eps = float(p.anode_electrolyte_volume_fraction)
+    eps = _num(p.anode_electrolyte_volume_fraction)
     return {
-        "Negative electrode thickness [m]": float(p.anode_thickness_um) * 1e-6,
+        "Negative electrode thickness [m]": _num(p.anode_thickness_um) * 1e-6,
         "Negative electrode conductivity [S.m-1]": p.electronic_conductivity_S_per_cm * 100.0,
         "Maximum concentration in negative electrode [mol.m-3]": c_max,
         "Negative particle diffusivity [m2.s-1]": diffusivity,
         "Negative electrode OCP [V]": _ocp(ma, pybamm),
         "Negative electrode porosity": eps,
-        "Negative electrode active material volume fraction": float(p.anode_active_volume_fraction),
-        "Negative particle radius [m]": float(p.anode_particle_radius_um) * 1e-6,
-        "Negative electrode tortuosity factor (electrolyte)": float(p.anode_tortuosity),
+        "Negative electrode active material volume fraction": _num(p.anode_active_volume_fraction),
+        "Negative particle radius [m]": _num(p.anode_particle_radius_um) * 1e-6,
+        "Negative electrode tortuosity factor (electrolyte)": _num(p.anode_tortuosity),
         "Negative electrode tortuosity factor (electrode)": 1.0 - eps,
         "Negative electrode OCP entropic change [V.K-1]": 0.0,
         "Negative electrode charge transfer coefficient": 0.5,
@@ -334,9 +341,9 @@ def check_anode(p: P2DParams) -> None:
     for f in _ANODE_FIELDS:
         if not float(getattr(p, f)) > 0:
             raise InputError(f"{f} must be > 0, got {getattr(p, f)!r}")
-    if p.anode_active_volume_fraction + p.anode_electrolyte_volume_fraction > 1.0 + 1e-9:
+    if _num(p.anode_active_volume_fraction) + _num(p.anode_electrolyte_volume_fraction) > 1.0 + 1e-9:
         raise InputError("anode_active_volume_fraction + anode_electrolyte_volume_fraction must be <= 1")
-    if p.anode_tortuosity < 1.0:
+    if _num(p.anode_tortuosity) < 1.0:
         raise InputError(f"anode_tortuosity must be >= 1, got {p.anode_tortuosity!r}")
 
 
@@ -404,7 +411,7 @@ def anode_start_sto(p: P2DParams) -> float:
     m, ma = get_active_material(p.active_material), get_active_material(p.anode)
     lo, hi = m.sto_range
     q_c = c_max_mol_m3(m) * active_volume_m3(p) * (hi - lo)
-    v_a = float(p.anode_active_volume_fraction) * float(p.anode_thickness_um) * 1e-6 * p.area_cm2 * 1e-4
+    v_a = _num(p.anode_active_volume_fraction) * _num(p.anode_thickness_um) * 1e-6 * p.area_cm2 * 1e-4
     return min(ma.sto_range[0] + q_c / (c_max_mol_m3(ma) * v_a), ma.sto_range[1])
 
 

@@ -135,8 +135,9 @@ def _voltage(st: CellState, i_mA, q, x, sign: float, off: frozenset[str]):
     drop = np.zeros(np.broadcast_shapes(np.shape(i_mA), np.shape(q)))
     if "transport" not in off:
         drop = drop + i_mA * 1e-3 * (st.r_series_ohm_cm2 + st.k_rz * q * 3.6)
-    if st.interface_on and "interface" not in off:
-        drop = drop + st.design.interface.overpotential_V(i_mA, st.temperature_c)
+    inter = st.design.interface
+    if st.interface_on and inter is not None and "interface" not in off:
+        drop = drop + inter.overpotential_V(i_mA, st.temperature_c)
     return u - st.u_anode_V - sign * drop
 
 

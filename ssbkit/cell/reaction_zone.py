@@ -27,11 +27,11 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
+from ..records import Record
 from .active_materials import get_active_material
 from .design import StackDesign, cell_ocv_window_V
 
@@ -136,7 +136,7 @@ def reaction_zone_capacity(
 
 
 @dataclass(frozen=True)
-class RateCapability:
+class RateCapability(Record):
     """Capacity vs C-rate of one design (reaction-zone model)."""
 
     c_rates: tuple[float, ...]
@@ -150,9 +150,6 @@ class RateCapability:
     r0_ohm_cm2: float
     voltage_margin_V: float
     references: tuple[str, ...] = field(default=REFERENCES)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
 def design_parameters(
