@@ -97,6 +97,16 @@ class ActiveMaterial(Record):
 
         Values outside ``ocv_domain`` are clamped to its ends (the published
         fits diverge there). Accepts scalars or arrays.
+
+        Parameters
+        ----------
+        sto
+            Lithium fraction(s), 0-1.
+
+        Returns
+        -------
+        numpy.ndarray or float
+            Potential vs Li/Li+, V.
         """
         x, v = _ocv_table(self.name)
         s = np.asarray(sto, dtype=float)
@@ -106,12 +116,24 @@ class ActiveMaterial(Record):
         return float(out) if out.ndim == 0 else out
 
     def ocv_table(self) -> tuple[np.ndarray, np.ndarray]:
-        """The tabulated open-circuit curve (sto, V) over ``ocv_domain`` (copies)."""
+        """The tabulated open-circuit curve (sto, V) over ``ocv_domain`` (copies).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            (sto, V) of the tabulated curve.
+        """
         x, v = _ocv_table(self.name)
         return x.copy(), v.copy()
 
     def ocv_window_V(self) -> tuple[float, float]:
-        """(min, max) open-circuit potential over ``sto_range``."""
+        """(min, max) open-circuit potential over ``sto_range``.
+
+        Returns
+        -------
+        tuple of float
+            (min, max) potential over the window, V.
+        """
         s = np.linspace(*self.sto_range, 101)
         v = self.ocv_v(s)
         return float(np.min(v)), float(np.max(v))
@@ -129,6 +151,11 @@ def capacity_from_formula_mah_per_g(formula: str, electrons: float) -> float:
         Formula unit (pymatgen syntax), e.g. ``"LiCoO2"``, ``"C6"``.
     electrons
         Electrons (Li) exchanged per formula unit.
+
+    Returns
+    -------
+    float
+        Theoretical capacity, mAh/g.
     """
     try:
         from ..materials import theoretical_capacity_mah_per_g
@@ -186,7 +213,13 @@ def _material(name: str) -> ActiveMaterial:
 
 
 def list_active_materials() -> list[str]:
-    """Names of the bundled active materials."""
+    """Names of the bundled active materials.
+
+    Returns
+    -------
+    list of str
+        Names of the bundled materials.
+    """
     return list(_rows())
 
 
@@ -197,6 +230,16 @@ def get_active_material(name: str) -> ActiveMaterial:
     ------
     InputError
         For an unknown name, suggesting the closest one.
+
+    Parameters
+    ----------
+    name
+        Name or alias (case-insensitive).
+
+    Returns
+    -------
+    ActiveMaterial
+        The material; unknown names raise InputError with a suggestion.
     """
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"active material must be a name, got {name!r}")
@@ -215,6 +258,18 @@ def pybamm_ocv_table(name: str, n: int = _N_TABLE) -> tuple[np.ndarray, np.ndarr
     """Evaluate the PyBaMM OCP function of ``name`` on ``n`` points of its domain.
 
     Imports PyBaMM (raises ``ImportError`` where it is not installed).
+
+    Parameters
+    ----------
+    name
+        Material with a PyBaMM OCP source.
+    n
+        Number of points.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (sto, V).
     """
     row = _rows()[get_active_material(name).name]
     _, module, func = row["ocv_source"].split(":")

@@ -81,7 +81,18 @@ class CathodeComposite(Record):
     active_particle_diameter_um: float | None = None
 
     def phi(self, component: str) -> float:
-        """Volume fraction of ``component`` in the whole layer (voids included)."""
+        """Volume fraction of ``component`` in the whole layer (voids included).
+
+        Parameters
+        ----------
+        component
+            ``active``, ``electrolyte``, ``carbon`` or ``binder``.
+
+        Returns
+        -------
+        float
+            Volume fraction in the layer.
+        """
         return (1.0 - self.porosity) * self.volume_fractions.get(component, 0.0)
 
     @property
@@ -90,17 +101,35 @@ class CathodeComposite(Record):
         return self.phi("electrolyte")
 
     def areal_masses_mg_cm2(self) -> dict[str, float]:
-        """Mass per area of each component, mg/cm2."""
+        """Mass per area of each component, mg/cm2.
+
+        Returns
+        -------
+        dict
+            Mass per area of each component, mg/cm2.
+        """
         l_cm = self.thickness_um * 1e-4
         return {c: l_cm * self.phi(c) * self.densities_g_cm3[c] * 1e3 for c in self.volume_fractions}
 
     def areal_capacity_mAh_cm2(self) -> float:
-        """Practical areal capacity: loading x practical specific capacity."""
+        """Practical areal capacity: loading x practical specific capacity.
+
+        Returns
+        -------
+        float
+            Practical areal capacity, mAh/cm2.
+        """
         mat = get_active_material(self.active_material)
         return self.loading_mg_cm2 * 1e-3 * mat.capacity_practical_mAh_per_g
 
     def as_dict(self) -> dict[str, Any]:
-        """Every field plus the derived ``eps_se`` and ``areal_capacity_mAh_cm2``."""
+        """Every field plus the derived ``eps_se`` and ``areal_capacity_mAh_cm2``.
+
+        Returns
+        -------
+        dict
+            JSON-ready dict with the derived keys.
+        """
         d = super().as_dict()
         d["eps_se"] = self.eps_se
         d["areal_capacity_mAh_cm2"] = self.areal_capacity_mAh_cm2()
@@ -116,6 +145,13 @@ class Separator(Record):
     density_g_cm3: float = COMPONENT_DENSITIES_G_CM3["electrolyte"][0]
 
     def areal_mass_mg_cm2(self) -> float:
+        """Mass per area of the separator.
+
+        Returns
+        -------
+        float
+            mg/cm2.
+        """
         return self.thickness_um * 1e-4 * (1.0 - self.porosity) * self.density_g_cm3 * 1e3
 
 
@@ -146,6 +182,13 @@ class CurrentCollectors(Record):
     negative_thickness_um: float = 8.0
 
     def areal_masses_mg_cm2(self) -> dict[str, float]:
+        """Mass per area of each foil.
+
+        Returns
+        -------
+        dict
+            ``{"positive collector": mg/cm2, "negative collector": mg/cm2}``.
+        """
         return {
             "positive collector": self.positive_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.positive] * 1e3,
             "negative collector": self.negative_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.negative] * 1e3,
@@ -216,6 +259,11 @@ def make_composite(
         must agree within 3 %.
     where
         Name of the table, for messages.
+
+    Returns
+    -------
+    CathodeComposite
+        The resolved layer.
     """
     mat = get_active_material(active_material)
     if (mass_fractions is None) == (volume_fractions is None):
@@ -294,6 +342,22 @@ def make_anode(
     cathode areal capacity) or ``excess`` (= np_ratio - 1; Li metal with 100 %
     excess has ``excess = 1``) sizes it. Composites also take the keys of
     :func:`make_composite` (fractions, porosity, densities).
+
+    Parameters
+    ----------
+    material
+        Anode material (Li, Li-In, graphite, Si, LTO ...).
+    cathode
+        The cathode it is sized against.
+    thickness_um, loading_mg_cm2, np_ratio, excess
+        Exactly one sizes the anode.
+    **composite
+        Composite keys of :func:`make_composite`.
+
+    Returns
+    -------
+    Anode
+        The anode.
     """
     mat = get_active_material(material)
     given = {k: v for k, v in (("thickness_um", thickness_um), ("loading_mg_cm2", loading_mg_cm2),
@@ -322,7 +386,18 @@ def make_anode(
 
 
 def cell_ocv_window_V(design: StackDesign) -> tuple[float, float, float]:
-    """(min, average, max) open-circuit cell voltage over the materials' windows."""
+    """(min, average, max) open-circuit cell voltage over the materials' windows.
+
+    Parameters
+    ----------
+    design
+        The stack.
+
+    Returns
+    -------
+    tuple of float
+        (min, average, max) cell OCV, V.
+    """
     c = get_active_material(design.cathode.active_material)
     a = get_active_material(design.anode.material)
     c_lo, c_hi = c.ocv_window_V()
@@ -331,7 +406,13 @@ def cell_ocv_window_V(design: StackDesign) -> tuple[float, float, float]:
 
 
 def check_cutoffs(design: StackDesign) -> None:
-    """Raise :class:`InputError` when the cut-off voltages miss the cell's OCV window."""
+    """Raise :class:`InputError` when the cut-off voltages miss the cell's OCV window.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    """
     lo, avg, hi = cell_ocv_window_V(design)
     if avg <= 0:
         raise InputError(f"{design.cathode.active_material} | {design.anode.material} has no positive "

@@ -211,7 +211,18 @@ def _check_potentials(design: StackDesign) -> None:
 
 
 def load_design(path: str | Path) -> StackDesign:
-    """Read a design TOML file (tables ``[cathode] [separator] [anode] [current_collectors] [cell]``)."""
+    """Read a design TOML file (tables ``[cathode] [separator] [anode] [current_collectors] [cell]``).
+
+    Parameters
+    ----------
+    path
+        Design or study TOML file.
+
+    Returns
+    -------
+    StackDesign
+        The validated design (errors name the file).
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError(f"design file {str(p)!r} does not exist")

@@ -49,6 +49,16 @@ def couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g):
     """Specific capacity of a couple, C_c C_a / (C_c + C_a) (mAh per g of both actives).
 
     Science.md section 4 (lecture). Accepts scalars or arrays.
+
+    Parameters
+    ----------
+    c_cathode_mah_per_g, c_anode_mah_per_g
+        Specific capacities, mAh/g (scalars or arrays).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Capacity per g of both actives, mAh/g.
     """
     cc = np.asarray(c_cathode_mah_per_g, dtype=float)
     ca = np.asarray(c_anode_mah_per_g, dtype=float)
@@ -72,6 +82,11 @@ def couple_specific_energy_wh_per_kg(c_cathode_mah_per_g, c_anode_mah_per_g, vol
     --------
     >>> round(couple_specific_energy_wh_per_kg(274, 372, 3.7))
     584
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Specific energy, Wh/kg.
     """
     c = couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g)
     out = np.asarray(c, dtype=float) * np.asarray(voltage_v, dtype=float)
@@ -105,7 +120,18 @@ class StackEnergy(Record):
     references: tuple[str, ...] = ()
 
     def mass_fraction(self, component: str) -> float:
-        """Share of ``component`` in the stack mass."""
+        """Share of ``component`` in the stack mass.
+
+        Parameters
+        ----------
+        component
+            A key of ``mass_breakdown_mg_cm2``.
+
+        Returns
+        -------
+        float
+            Its share of the stack mass.
+        """
         return self.mass_breakdown_mg_cm2[component] / self.areal_mass_mg_cm2
 
 
@@ -116,6 +142,16 @@ def stack_energy(design: StackDesign) -> StackEnergy:
     capacities; the voltage is the difference of the average potentials vs Li.
     Specific energy = areal energy / areal mass of the stack (collectors
     included); energy density = areal energy / stack thickness.
+
+    Parameters
+    ----------
+    design
+        The stack.
+
+    Returns
+    -------
+    StackEnergy
+        Capacity, voltage, Wh/kg, Wh/L and breakdowns.
     """
     cat = design.cathode
     mc = get_active_material(cat.active_material)
@@ -159,7 +195,18 @@ def stack_energy(design: StackDesign) -> StackEnergy:
 
 
 def compare_to_targets(energy: StackEnergy) -> dict[str, dict[str, Any]]:
-    """Ratio of the stack's Wh/kg and Wh/L to the EU SET-Plan targets (context only)."""
+    """Ratio of the stack's Wh/kg and Wh/L to the EU SET-Plan targets (context only).
+
+    Parameters
+    ----------
+    energy
+        Stack energy.
+
+    Returns
+    -------
+    dict
+        Per target: the targets, the ratios and the reference.
+    """
     return {
         k: {"Wh_per_kg_target": wk, "Wh_per_L_target": wl,
             "Wh_per_kg_ratio": energy.specific_energy_Wh_per_kg / wk,

@@ -102,7 +102,18 @@ class Coating(Record):
     references: tuple[str, ...] = ()
 
     def resistance_ohm_cm2(self, temperature_c: float = T_REF_C) -> float:
-        """Area-specific resistance of the layer at ``temperature_c``, Ohm cm2 of contact."""
+        """Area-specific resistance of the layer at ``temperature_c``, Ohm cm2 of contact.
+
+        Parameters
+        ----------
+        temperature_c
+            Temperature, degC.
+
+        Returns
+        -------
+        float
+            Ohm cm2 of contact area.
+        """
         return self.thickness_nm * 1e-7 / self.sigma_S_per_cm * _arrhenius(self.ea_eV, temperature_c)
 
 
@@ -267,18 +278,53 @@ class InterfaceModel(Record):
         return self.contact_area_per_um * self.thickness_um * (1.0 - self.contact_loss_fraction)
 
     def series_ohm_cm2(self, temperature_c: float = T_REF_C) -> float:
-        """Film + coating resistance per *electrode* area, Ohm cm2 (linear part)."""
+        """Film + coating resistance per *electrode* area, Ohm cm2 (linear part).
+
+        Parameters
+        ----------
+        temperature_c
+            Temperature, degC.
+
+        Returns
+        -------
+        float
+            Ohm cm2 of electrode area.
+        """
         r = self.film_ohm_cm2 * _arrhenius(self.ea_film_eV, temperature_c)
         if self.coating is not None:
             r += self.coating.resistance_ohm_cm2(temperature_c)
         return r / self.contact_area_cm2_per_cm2
 
     def i0_electrode_mA_cm2(self, temperature_c: float = T_REF_C) -> float:
-        """Exchange current per *electrode* area, mA/cm2."""
+        """Exchange current per *electrode* area, mA/cm2.
+
+        Parameters
+        ----------
+        temperature_c
+            Temperature, degC.
+
+        Returns
+        -------
+        float
+            Exchange current per electrode area, mA/cm2.
+        """
         return self.i0_mA_per_cm2 / _arrhenius(self.ea_i0_eV, temperature_c) * self.contact_area_cm2_per_cm2
 
     def overpotential_V(self, current_mA_cm2, temperature_c: float = T_REF_C):
-        """Interface overpotential at electrode current density ``current_mA_cm2`` (film, coating, BV)."""
+        """Interface overpotential at electrode current density ``current_mA_cm2`` (film, coating, BV).
+
+        Parameters
+        ----------
+        current_mA_cm2
+            Electrode current density(ies), mA/cm2.
+        temperature_c
+            Temperature, degC.
+
+        Returns
+        -------
+        numpy.ndarray
+            Interface overpotential, V.
+        """
         import numpy as np
 
         i = np.asarray(current_mA_cm2, dtype=float)
@@ -287,7 +333,18 @@ class InterfaceModel(Record):
         return i * 1e-3 * self.series_ohm_cm2(temperature_c) + 2.0 * rt_f * np.arcsinh(i / (2.0 * i0))
 
     def rct_electrode_ohm_cm2(self, temperature_c: float = T_REF_C) -> float:
-        """Linear charge-transfer resistance per electrode area, R T / (F i0 a_c L), Ohm cm2."""
+        """Linear charge-transfer resistance per electrode area, R T / (F i0 a_c L), Ohm cm2.
+
+        Parameters
+        ----------
+        temperature_c
+            Temperature, degC.
+
+        Returns
+        -------
+        float
+            Ohm cm2 of electrode area.
+        """
         return charge_transfer_resistance_ohm_cm2(self.i0_electrode_mA_cm2(temperature_c), temperature_c)
 
 

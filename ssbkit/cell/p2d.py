@@ -144,6 +144,11 @@ def sigma_se_from_arrhenius(fit, temperature_c: float) -> float:
         :class:`ssbkit.transport.ArrheniusFit` of conductivity in S/cm, or its ``to_dict()``.
     temperature_c
         Temperature, degC.
+
+    Returns
+    -------
+    float
+        Conductivity, S/cm.
     """
     t_k = float(temperature_c) + ZERO_C
     if t_k <= 0:

@@ -329,7 +329,13 @@ def _anode_parameters(p: P2DParams, pybamm) -> dict[str, Any]:
 
 
 def check_anode(p: P2DParams) -> None:
-    """Raise :class:`InputError` unless a composite anode has all its fields (and a foil none)."""
+    """Raise :class:`InputError` unless a composite anode has all its fields (and a foil none).
+
+    Parameters
+    ----------
+    p
+        The cell.
+    """
     if not p.full_cell:
         return
     ma = get_active_material(p.anode)
@@ -388,24 +394,68 @@ def export_parameter_values(p: P2DParams, path: str | Path | None = None, *, c_r
 
 
 def anode_shift_V(p: P2DParams) -> float:
-    """Potential of a foil counter electrode vs Li (PyBaMM's half cell puts it at 0 V); 0 for full cells."""
+    """Potential of a foil counter electrode vs Li (PyBaMM's half cell puts it at 0 V); 0 for full cells.
+
+    Parameters
+    ----------
+    p
+        The cell.
+
+    Returns
+    -------
+    float
+        V.
+    """
     return 0.0 if p.full_cell else get_active_material(p.anode).voltage_avg_V
 
 
 def active_volume_m3(p: P2DParams) -> float:
-    """Cathode active-material volume, m3."""
+    """Cathode active-material volume, m3.
+
+    Parameters
+    ----------
+    p
+        The cell.
+
+    Returns
+    -------
+    float
+        m3.
+    """
     return p.active_volume_fraction * p.cathode_thickness_um * 1e-6 * p.area_cm2 * 1e-4
 
 
 def nominal_current_A(p: P2DParams) -> float:
-    """The 1C current: the cathode's practical capacity (loading x practical mAh/g) in one hour, A."""
+    """The 1C current: the cathode's practical capacity (loading x practical mAh/g) in one hour, A.
+
+    Parameters
+    ----------
+    p
+        The cell.
+
+    Returns
+    -------
+    float
+        A.
+    """
     m = get_active_material(p.active_material)
     mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
     return m.capacity_practical_mAh_per_g * mass_g * 3.6 / 3600.0
 
 
 def anode_start_sto(p: P2DParams) -> float:
-    """Anode lithium fraction at the start of a discharge (it holds the cathode's window)."""
+    """Anode lithium fraction at the start of a discharge (it holds the cathode's window).
+
+    Parameters
+    ----------
+    p
+        The cell (full cell).
+
+    Returns
+    -------
+    float
+        Lithium fraction.
+    """
     if p.anode_initial_sto is not None:
         return float(p.anode_initial_sto)
     m, ma = get_active_material(p.active_material), get_active_material(p.anode)
@@ -431,7 +481,20 @@ def _open_circuit(p: P2DParams, charge: bool) -> tuple[float, float]:
 
 
 def cutoff_V(p: P2DParams, charge: bool) -> float:
-    """Cut-off of the cell (vs a foil counter electrode); checked against the open-circuit window."""
+    """Cut-off of the cell (vs a foil counter electrode); checked against the open-circuit window.
+
+    Parameters
+    ----------
+    p
+        The cell.
+    charge
+        True for a charge.
+
+    Returns
+    -------
+    float
+        Cut-off, V.
+    """
     v_start, v_end = _open_circuit(p, charge)
     if p.cutoff_V is None:
         return v_end
@@ -449,7 +512,20 @@ def cutoff_V(p: P2DParams, charge: bool) -> float:
 
 
 def initial_state(p: P2DParams, *, charge: bool) -> dict[str, float]:
-    """PyBaMM inputs of a (dis)charge: initial stoichiometries and the cut-offs (PyBaMM's voltage)."""
+    """PyBaMM inputs of a (dis)charge: initial stoichiometries and the cut-offs (PyBaMM's voltage).
+
+    Parameters
+    ----------
+    p
+        The cell.
+    charge
+        True for a charge.
+
+    Returns
+    -------
+    dict
+        ``sto0`` (``sto0_n``), ``V_lo``, ``V_hi``.
+    """
     m = get_active_material(p.active_material)
     lo, hi = m.sto_range
     cut = cutoff_V(p, charge) + anode_shift_V(p)

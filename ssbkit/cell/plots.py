@@ -39,6 +39,16 @@ def energy_breakdown_figure(energy):
 
     One colour per layer (cathode, separator, anode, collectors); the
     components of a composite are shades of it.
+
+    Parameters
+    ----------
+    energy
+        A :class:`ssbkit.cell.energy.StackEnergy`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Mass and thickness by component.
     """
     plt = _plt()
     fig, axes = plt.subplots(2, 1, figsize=(7.0, 3.8), constrained_layout=True)
@@ -65,7 +75,20 @@ def energy_breakdown_figure(energy):
 
 
 def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
-    """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``."""
+    """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``.
+
+    Parameters
+    ----------
+    curves
+        ``{label: (c_rates, capacities)}``.
+    ylabel
+        Axis label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Capacity vs C-rate.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for label, (c, q) in curves.items():
@@ -85,6 +108,20 @@ def rate_map_figure(c_rates, temperatures_c, utilisation, limiting=None):
 
     ``limiting`` (rows of mechanism names) prints T (ionic transport), I
     (interface) or D (solid diffusion) on each cell of the map.
+
+    Parameters
+    ----------
+    c_rates, temperatures_c
+        Axes of the map.
+    utilisation
+        Shape (n_T, n_C).
+    limiting
+        Optional mechanism names, same shape.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map.
     """
     plt = _plt()
     u = np.asarray(utilisation, dtype=float)
@@ -108,7 +145,18 @@ def rate_map_figure(c_rates, temperatures_c, utilisation, limiting=None):
 
 
 def discharge_curves_figure(results):
-    """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``)."""
+    """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``).
+
+    Parameters
+    ----------
+    results
+        DischargeResult list.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Voltage vs capacity.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for r in results:
@@ -141,7 +189,18 @@ def cycling_figure(summary):
 
 
 def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
-    """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``."""
+    """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``.
+
+    Parameters
+    ----------
+    curves
+        ``{label: (V, dQ/dV)}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        dQ/dV curves.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for label, (v, g) in curves.items():
@@ -153,7 +212,18 @@ def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
 
 
 def ocv_figure(names: Sequence[str]):
-    """Open-circuit curves of active materials over their usable window."""
+    """Open-circuit curves of active materials over their usable window.
+
+    Parameters
+    ----------
+    names
+        Active-material names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Their open-circuit curves.
+    """
     from .active_materials import get_active_material
 
     plt = _plt()

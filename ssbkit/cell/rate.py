@@ -36,6 +36,18 @@ def sigma_at_temperatures(arrhenius: Any, temperatures_c) -> np.ndarray:
 
     The fit's own form (sigma T = A exp(-Ea/kT) or sigma = A exp(-Ea/kT), R-1)
     is used through ``ArrheniusFit.predict``.
+
+    Parameters
+    ----------
+    arrhenius
+        ArrheniusFit or its dict.
+    temperatures_c
+        Temperatures, degC.
+
+    Returns
+    -------
+    numpy.ndarray
+        sigma_SE, S/cm.
     """
     from ..transport import ArrheniusFit
 
@@ -51,6 +63,18 @@ def design_sigma_at(design: StackDesign, temperatures_c) -> np.ndarray:
 
     At the design's own temperature its ``sigma_se_S_per_cm``; elsewhere the
     Arrhenius line (sigma T form, R-1) through that point with ``ea_eV``.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    temperatures_c
+        Temperatures, degC.
+
+    Returns
+    -------
+    numpy.ndarray
+        sigma_SE, S/cm.
     """
     t = np.atleast_1d(np.asarray(temperatures_c, dtype=float))
     if design.sigma_se_S_per_cm is None:
@@ -132,6 +156,26 @@ def p2d_rate(design: StackDesign, c_rates, *, sigma_se_S_per_cm: float | None = 
 
     Needs PyBaMM (the ``cell`` extra); a C-rate that fails is reported in its
     result's ``message`` and the others go on.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    c_rates
+        C-rates, 1/h.
+    sigma_se_S_per_cm
+        SE conductivity at ``temperature_c``.
+    temperature_c
+        Temperature, degC.
+    n_points
+        Samples per curve.
+    model
+        ``DFN`` or ``SPMe``.
+
+    Returns
+    -------
+    list of DischargeResult
+        One per C-rate.
     """
     try:
         import pybamm  # noqa: F401
@@ -214,11 +258,23 @@ class RateStudy(Record):
     references: tuple[str, ...] = ()
 
     def utilisation_map(self) -> np.ndarray:
-        """Utilisation, shape (n_temperatures, n_c_rates)."""
+        """Utilisation, shape (n_temperatures, n_c_rates).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n_temperatures, n_c_rates).
+        """
         return np.array([c.utilisation for c in self.curves])
 
     def limiting_map(self) -> list[list[str]]:
-        """Limiting mechanism per (temperature, C-rate)."""
+        """Limiting mechanism per (temperature, C-rate).
+
+        Returns
+        -------
+        list of list of str
+            Mechanism per (temperature, C-rate).
+        """
         return [list(c.limiting) for c in self.curves]
 
 

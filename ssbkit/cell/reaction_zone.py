@@ -64,6 +64,11 @@ def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alp
         Volume fraction of the ion conductor in the layer.
     tau
         Tortuosity factor; ``None`` uses Bruggeman tau = eps^-alpha (R-18).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        sigma_eff, S/cm.
     """
     s = np.asarray(sigma_S_per_cm, dtype=float)
     e = np.asarray(eps, dtype=float)
@@ -168,6 +173,24 @@ def design_parameters(
     the design, the argument, or Bruggeman. The separator adds
     L_s / (sigma_SE eps_s / tau_s) (Bruggeman) to R_0; a design's ``R0_ohm_cm2``
     replaces that sum, and its ``U_c_V``/``U_a_V`` the average potentials (Kato 2018).
+
+    Parameters
+    ----------
+    design
+        The stack.
+    sigma_se_S_per_cm
+        SE conductivity (default: the design's).
+    tortuosity_cathode, tortuosity_anode
+        Overrides of tau.
+    sigma_eff_cathode_S_per_cm
+        Measured effective conductivity of the cathode.
+    r_interface_ohm_cm2
+        Extra series resistance, Ohm cm2.
+
+    Returns
+    -------
+    dict
+        Inputs of :func:`reaction_zone_capacity` (field units).
     """
     sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else design.sigma_se_S_per_cm
     if sigma is None or not sigma > 0:
@@ -214,6 +237,20 @@ def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
     """Capacity of ``design`` at each C-rate (1C = the design's full capacity in 1 h).
 
     Keyword arguments go to :func:`design_parameters`.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    c_rates
+        C-rates, 1/h.
+    **kwargs
+        For :func:`design_parameters`.
+
+    Returns
+    -------
+    RateCapability
+        Capacity per C-rate (pure R-19).
     """
     c = np.atleast_1d(np.asarray(c_rates, dtype=float))
     if c.size == 0 or np.any(~(c > 0)):
@@ -242,6 +279,22 @@ def rate_map(design: StackDesign, c_rates, sigmas_S_per_cm, **kwargs) -> np.ndar
     eps and tau); an interface resistance does not. Keyword arguments go to
     :func:`design_parameters`; a ``sigma_eff_cathode_S_per_cm`` there refers
     to its ``sigma_se_S_per_cm`` (default: the first of ``sigmas_S_per_cm``).
+
+    Parameters
+    ----------
+    design
+        The stack.
+    c_rates
+        C-rates, 1/h.
+    sigmas_S_per_cm
+        SE conductivities.
+    **kwargs
+        For :func:`design_parameters`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Utilisation, shape (n_sigma, n_C).
     """
     c = np.atleast_1d(np.asarray(c_rates, dtype=float))
     s = np.atleast_1d(np.asarray(sigmas_S_per_cm, dtype=float))

@@ -74,7 +74,20 @@ def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
 
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
-    """Stack energy with breakdown, the rate map over C-rate x T with its limits, the measurement."""
+    """Stack energy with breakdown, the rate map over C-rate x T with its limits, the measurement.
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[cell]`` table.
+    ctx
+        The study context (earlier sections' results).
+
+    Returns
+    -------
+    Section
+        Results, HTML and references of the cell section.
+    """
     from ssbkit.cell.energy import compare_to_targets, stack_energy
 
     sec = Section(key="cell", title="Cell: stack energy and rate capability")
