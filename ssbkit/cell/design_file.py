@@ -1,7 +1,8 @@
 """Design files: the TOML tables of a stack and their validation.
 
-A design file has the tables ``[cathode]`` (the keys of docs/architecture.md),
-``[separator]``, ``[anode]``, ``[current_collectors]`` and ``[cell]``::
+Design files and study files share one schema (:mod:`ssbkit.cell.schema`): a
+study's ``[cathode] [separator] [anode] [cell]`` work under every ``ssbkit
+cell`` command (its other tables are carried along)::
 
     [cathode]
     active_material = "NCM811"
@@ -13,13 +14,20 @@ A design file has the tables ``[cathode]`` (the keys of docs/architecture.md),
     [anode]
     material = "Li"              # Li, Li-In, graphite, Si, LTO ...
     excess = 1.0                 # or np_ratio, thickness_um, loading_mg_cm2
-    [current_collectors]
+    [current_collectors]         # or [cell] collectors = {...}
     positive = "Al"
     positive_thickness_um = 12.0
     [cell]
     sigma_se_S_per_cm = 3e-3     # at temperature_c
     ea_eV = 0.3                  # carries sigma to other temperatures
     cutoff_low_V = 3.0
+    cutoff_high_V = 4.3          # the charge before each discharge (fast model)
+    coating = "LiNbO3"           # interface: none, LiNbO3, Li3PO4 (ssbkit.cell.interfaces)
+    # interface_film_ohm_cm2, exchange_current_mA_per_cm2, contact_area_per_um,
+    # contact_loss_fraction, dead_fraction, particle_diffusivity_m2_per_s: overrides
+    # U_c_V, U_a_V, R0_ohm_cm2: the reaction-zone form of Kato 2018 (fixed potentials)
+    measured = { capacity_mAh_per_g = 180, c_rate = 0.1, reference = "..." }
+    packaging = { layers = 20, double_sided = true, pouch_um = 113 }
 
 Unknown tables and keys raise :class:`~ssbkit.errors.InputError` with the
 closest valid name.

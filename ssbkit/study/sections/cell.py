@@ -106,6 +106,11 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     parts = [_energy_html(design, energy)]
     sigma_t, sigma_src = _sigma_of_t(cfg, ctx, sec)
     ratio, tau_src = _transport_ratio(cfg, cath, design, sec)
+    if ratio is not None:
+        # the P2D takes the design's eps_SE: a tau such that eps/tau is the microstructure's ratio
+        import dataclasses
+
+        design = dataclasses.replace(design, tortuosity_cathode=max(design.cathode.eps_se / ratio, 1.0))
     _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec, parts)
     sec.html = "\n".join(parts)
     sec.references[:] = list(dict.fromkeys(sec.references))
