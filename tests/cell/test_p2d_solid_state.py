@@ -84,3 +84,24 @@ def test_arrhenius_temperature_raises_the_rate_capability():
     hot = simulate_discharge(replace(NCM, temperature_c=60.0, sigma_se_S_per_cm=3e-3), 2.0)
     assert hot.final_capacity_mAh_per_g > cold.final_capacity_mAh_per_g + 10
     assert R_GAS / FARADAY > 0
+
+
+def test_both_rate_models_see_the_same_interface():
+    """The design's interface (film per contact area over a_c L) enters the P2D through PyBaMM's
+    particle surface: at C/20 and high sigma the P2D's voltage loss from the film equals the fast
+    model's i r_film / (a_c L) within 10 %."""
+    from importlib import resources
+
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    d = load_design(str(resources.files("ssbkit.cell").joinpath("data/example_design.toml")))
+    d = replace(d, sigma_se_S_per_cm=1e-1, interface=replace(d.interface, film_ohm_cm2=2000.0))
+    p = design_to_p2d_params(d, sigma_se_S_per_cm=1e-1)
+    with_film = simulate_discharge(p, 0.05)
+    without = simulate_discharge(replace(p, film_resistance_ohm_m2=0.0), 0.05)
+    t = without.time_s[10:50]
+    drop = float((without.voltage_V[10:50] - np.interp(t, with_film.time_s, with_film.voltage_V)).mean())
+    i = with_film.current_density_mA_per_cm2
+    expect = i * 1e-3 * d.interface.series_ohm_cm2()
+    assert drop == pytest.approx(expect, rel=0.10)
