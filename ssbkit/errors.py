@@ -14,6 +14,10 @@ import math
 from collections.abc import Iterable
 
 __all__ = [
+    "EXIT_OK",
+    "EXIT_INTERNAL",
+    "EXIT_BAD_INPUT",
+    "EXIT_PARTIAL",
     "SsbkitError",
     "InputError",
     "FileFormatError",
@@ -24,6 +28,16 @@ __all__ = [
     "require_finite",
     "require_fraction",
 ]
+
+
+#: exit codes of every ``ssbkit`` command (documented in the README and ``ssbkit --help``)
+EXIT_OK = 0
+#: a bug: an exception ssbkit did not raise on purpose
+EXIT_INTERNAL = 1
+#: bad input: nothing was computed; the message names the input
+EXIT_BAD_INPUT = 2
+#: partial success: some sections, files or batch members failed; the rest was written
+EXIT_PARTIAL = 3
 
 
 class SsbkitError(Exception):
@@ -43,7 +57,29 @@ class ConvergenceError(SsbkitError, RuntimeError):
 
 
 def suggest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.5) -> list[str]:
-    """Return the closest valid names to ``word`` (case-insensitive)."""
+    """The closest valid names to ``word`` (case-insensitive), as PyBaMM's FuzzyDict suggests.
+
+    Parameters
+    ----------
+    word
+        What the user typed.
+    choices
+        The valid names.
+    n
+        How many suggestions at most.
+    cutoff
+        Similarity (0-1) below which a name is not suggested.
+
+    Returns
+    -------
+    list of str
+        Up to ``n`` valid names, closest first.
+
+    Examples
+    --------
+    >>> suggest("sulphide", ["sulfide", "oxide", "halide"])
+    ['sulfide']
+    """
     choices = list(choices)
     lower = {c.lower(): c for c in choices}
     hits = difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=cutoff)
@@ -51,7 +87,25 @@ def suggest(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.5) 
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ``" (did you mean 'x'?)"`` suffix, or a list of valid names when none is close."""
+    """A message suffix suggesting the closest valid name.
+
+    Parameters
+    ----------
+    word
+        What the user typed.
+    choices
+        The valid names.
+
+    Returns
+    -------
+    str
+        ``" (did you mean 'x'?)"``, or ``" (valid: a, b, ...)"`` when none is close.
+
+    Examples
+    --------
+    >>> did_you_mean("porosty", ["porosity", "thickness_um"])
+    " (did you mean 'porosity'?)"
+    """
     choices = sorted(set(choices))
     close = suggest(word, choices)
     if close:
@@ -61,7 +115,25 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def require_finite(name: str, value: float) -> float:
-    """Raise :class:`InputError` unless ``value`` is a finite number."""
+    """Check that ``value`` is a finite number.
+
+    Parameters
+    ----------
+    name
+        How the message names the input.
+    value
+        The value to check.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Raises
+    ------
+    InputError
+        Not a number, NaN or infinite.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -72,7 +144,25 @@ def require_finite(name: str, value: float) -> float:
 
 
 def require_positive(name: str, value: float) -> float:
-    """Raise :class:`InputError` unless ``value`` is finite and > 0."""
+    """Check that ``value`` is finite and > 0.
+
+    Parameters
+    ----------
+    name
+        How the message names the input.
+    value
+        The value to check.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Raises
+    ------
+    InputError
+        Not a finite number above zero.
+    """
     v = require_finite(name, value)
     if v <= 0:
         raise InputError(f"{name} must be > 0, got {value!r}")
@@ -80,7 +170,25 @@ def require_positive(name: str, value: float) -> float:
 
 
 def require_fraction(name: str, value: float) -> float:
-    """Raise :class:`InputError` unless ``0 <= value <= 1``."""
+    """Check that ``0 <= value <= 1``.
+
+    Parameters
+    ----------
+    name
+        How the message names the input.
+    value
+        The value to check.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Raises
+    ------
+    InputError
+        Not a number between 0 and 1.
+    """
     v = require_finite(name, value)
     if not 0.0 <= v <= 1.0:
         raise InputError(f"{name} must lie between 0 and 1, got {value!r}")

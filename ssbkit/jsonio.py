@@ -105,7 +105,23 @@ def dumps(obj: Any, **kwargs: Any) -> str:
 
 
 def loads(text: str) -> Any:
-    """Parse JSON text written by :func:`dumps` (``NaN`` literals are refused)."""
+    """Parse JSON text written by :func:`dumps`.
+
+    Parameters
+    ----------
+    text
+        A JSON document.
+
+    Returns
+    -------
+    object
+        The decoded value.
+
+    Raises
+    ------
+    ValueError
+        For ``NaN``/``Infinity`` literals, which strict JSON does not have.
+    """
 
     def _refuse(token: str) -> Any:
         raise ValueError(f"non-standard JSON number {token!r}")
@@ -145,12 +161,37 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_json(path: str | Path, obj: Any, *, indent: int = 2) -> Path:
-    """Write ``obj`` as JSON to ``path`` atomically (see :func:`write_text_atomic`)."""
+    """Write ``obj`` as JSON to ``path`` atomically (see :func:`write_text_atomic`).
+
+    Parameters
+    ----------
+    path
+        Destination file.
+    obj
+        Anything :func:`to_jsonable` accepts.
+    indent
+        Indentation of the document.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     return write_text_atomic(path, dumps(obj, indent=indent) + "\n")
 
 
 def input_key(obj: Any) -> str:
     """A stable 32-hex-digit SHA-256 key of an input (for resume and de-duplication).
+
+    Parameters
+    ----------
+    obj
+        Anything :func:`to_jsonable` accepts; dict key order does not matter.
+
+    Returns
+    -------
+    str
+        32 hexadecimal digits.
 
     Examples
     --------

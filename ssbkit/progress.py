@@ -28,6 +28,20 @@ Progress = Callable[[float, float, str], None]
 
 
 def report(progress: Progress | None, done: float, total: float, message: str = "") -> None:
-    """Call ``progress`` if one was given (a helper so workflows stay one line)."""
+    """Call ``progress`` if one was given (so that workflows stay one line).
+
+    Parameters
+    ----------
+    progress
+        The callback, or None.
+    done, total
+        Steps done and the total (0 when unknown).
+    message
+        What is being done.
+
+    Returns
+    -------
+    None
+    """
     if progress is not None:
         progress(done, total, message)

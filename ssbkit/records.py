@@ -59,7 +59,7 @@ class Record:
     """
 
     #: registry of record classes by qualified name, for :func:`record_from_dict`
-    _registry: ClassVar[dict[str, type]] = {}
+    _registry: ClassVar[dict[str, type[Record]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,20 +68,44 @@ class Record:
         _NAMESPACES[cls] = sys._getframe(1).f_globals
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of every field plus ``@class``."""
+        """JSON-ready dict of every field plus ``@class``.
+
+        Returns
+        -------
+        dict
+            Arrays as lists (complex as ``{"real", "imag"}``), nested records as dicts,
+            non-finite floats as None.
+        """
         out: dict[str, Any] = {"@class": f"{type(self).__module__}.{type(self).__qualname__}"}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             out[f.name] = _encode(getattr(self, f.name))
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Alias of :meth:`as_dict`."""
+        """Alias of :meth:`as_dict`.
+
+        Returns
+        -------
+        dict
+            See :meth:`as_dict`.
+        """
         return self.as_dict()
 
     @classmethod
     def from_dict(cls: type[R], d: dict[str, Any]) -> R:
-        """Rebuild the record from :meth:`as_dict` output (unknown keys ignored)."""
-        hints = _hints(cls)
+        """Rebuild the record from :meth:`as_dict` output (unknown keys are ignored).
+
+        Parameters
+        ----------
+        d
+            A dict as :meth:`as_dict` writes it.
+
+        Returns
+        -------
+        Record
+            An instance of the class this is called on.
+        """
+        hints = _hints(cls)  # type: ignore[arg-type]
         kwargs = {}
         for f in dataclasses.fields(cls):  # type: ignore[arg-type]
             if f.name in d and f.init:
@@ -89,17 +113,55 @@ class Record:
         return cls(**kwargs)
 
     def to_json(self, **kwargs: Any) -> str:
-        """Strict JSON text of :meth:`as_dict`."""
+        """Strict JSON text of :meth:`as_dict`.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`json.dumps` (``indent``).
+
+        Returns
+        -------
+        str
+            The JSON document.
+        """
         return dumps(self.as_dict(), **kwargs)
 
     @classmethod
     def from_json(cls: type[R], text: str) -> R:
-        """Inverse of :meth:`to_json`."""
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        text
+            A JSON document written by :meth:`to_json`.
+
+        Returns
+        -------
+        Record
+            An instance of the class this is called on.
+        """
         return cls.from_dict(loads(text))
 
 
 def record_from_dict(d: dict[str, Any]) -> Any:
-    """Rebuild any registered record from a dict carrying ``@class``."""
+    """Rebuild any registered record from a dict carrying ``@class``.
+
+    Parameters
+    ----------
+    d
+        A dict written by :meth:`Record.as_dict`.
+
+    Returns
+    -------
+    Record
+        An instance of the class named in ``d["@class"]``.
+
+    Raises
+    ------
+    InputError
+        Unknown class name.
+    """
     name = d.get("@class")
     if name not in Record._registry:
         from .errors import InputError

@@ -107,7 +107,23 @@ def _clean(text: str) -> str:
 
 
 def reference(key: str) -> Reference:
-    """The :class:`Reference` for ``key`` (:class:`InputError` with a suggestion if unknown)."""
+    """The bibliography entry of ``key``.
+
+    Parameters
+    ----------
+    key
+        A citation key (``"Mizuno2005"``).
+
+    Returns
+    -------
+    Reference
+        The entry.
+
+    Raises
+    ------
+    InputError
+        Unknown key (with the closest known one).
+    """
     bib = bibliography()
     if key not in bib:
         raise InputError(f"unknown citation key {key!r}{did_you_mean(key, bib)}")
@@ -139,7 +155,13 @@ def cite(key: str, where: str = "") -> str:
 
 @contextlib.contextmanager
 def collect_citations() -> Iterator[list[str]]:
-    """Collect, in first-use order, the keys :func:`cite` sees inside the block (nestable)."""
+    """Collect, in first-use order, the keys :func:`cite` sees inside the block (nestable).
+
+    Yields
+    ------
+    list of str
+        Filled while the block runs.
+    """
     used: list[str] = []
     token = _ACTIVE.set(_ACTIVE.get() + (used,))
     try:
@@ -149,7 +171,18 @@ def collect_citations() -> Iterator[list[str]]:
 
 
 def format_reference(key: str) -> str:
-    """A one-line citation: ``F. Mizuno, A. Hayashi, ... Adv. Mater. 17 (2005) 918-921. doi:...``."""
+    """A one-line citation of ``key``.
+
+    Parameters
+    ----------
+    key
+        A citation key.
+
+    Returns
+    -------
+    str
+        ``"F. Mizuno, A. Hayashi, ... Adv. Mater. 17 (2005) 918-921. doi:..."``.
+    """
     r = reference(key)
     names = [_initials(a) for a in r.authors]
     if len(names) > 6:
@@ -181,7 +214,18 @@ def _initials(name: str) -> str:
 
 
 def to_bibtex(keys: list[str] | tuple[str, ...]) -> str:
-    """BibTeX text for ``keys`` (for a user's reference manager)."""
+    """BibTeX text of ``keys``, for a user's reference manager.
+
+    Parameters
+    ----------
+    keys
+        Citation keys.
+
+    Returns
+    -------
+    str
+        The entries as BibTeX.
+    """
     from pybtex.database import BibliographyData, parse_string
 
     out = BibliographyData()

@@ -17,7 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from ssbkit import __version__
-from ssbkit.errors import InputError, SsbkitError
+from ssbkit.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PARTIAL, InputError, SsbkitError
+
+#: shown under ``ssbkit --help``; the same codes for every command
+EXIT_CODES_HELP = (
+    "Exit codes: 0 everything succeeded; 1 internal error (a bug: please report it); "
+    "2 bad input (nothing was computed; the message names the input); "
+    "3 partial success (some sections, files or batch members failed; the rest was written)."
+)
 
 __all__ = ["app", "main"]
 
@@ -37,12 +44,16 @@ def _echo_json(obj) -> None:
     echo_json(obj)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True, epilog=EXIT_CODES_HELP)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
 ) -> None:
     if version:
         typer.echo(f"ssbkit {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit()
 
 
@@ -60,13 +71,16 @@ def run(
     from ssbkit.study.pipeline import run_study
 
     st = load_study(study)
+    for w in st.get("_warnings", []):
+        console.print(f"[bold yellow]warning:[/] {escape(w)}")
     if not no_record:  # fail early on an unreachable database, before the work
         from ssbkit.store import open_store
 
         open_store(db)
-    with console.status("running study ...") as status:
-        res = run_study(st, out, db_url=db, record=not no_record,
-                        progress=lambda t: status.update(f"running section [bold]{t}[/] ..."))
+    from ssbkit.cli.util import rich_progress
+
+    with rich_progress(console, "study") as progress:
+        res = run_study(st, out, db_url=db, record=not no_record, progress=progress)
     if as_json:
         _echo_json(res.results)
     else:
@@ -76,6 +90,10 @@ def run(
                 console.print(f"      [yellow]{escape(w)}[/]")
         console.print(f"report: {res.report_path}")
         console.print(f"results: {res.results_path}" + (f"  (run id {res.run_id})" if res.run_id else ""))
+    if not res.ok:
+        failed = ", ".join(k for k, v in res.status.items() if v != "ok")
+        console.print(f"[red]failed sections:[/] {escape(failed)} (exit code {EXIT_PARTIAL})")
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 # ------------------------------------------------------------------------- sweep
@@ -88,23 +106,36 @@ def sweep(
     workers: int = typer.Option(2, "--workers", help="Workers of the local cluster."),
     db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
     as_json: bool = typer.Option(False, "--json", help="Print the sweep table as JSON."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the variants that failed before."),
 ) -> None:
-    """Run the variants of a study as Dask tasks; started again, runs only what is missing."""
-    from rich.progress import Progress
+    """Run the variants of a study as Dask tasks; started again, runs only what is missing.
 
+    Each variant is claimed in the results store before it runs: two sweeps started
+    on one store share the work and never run or record a variant twice.
+    """
+    from ssbkit.cli.util import rich_progress
     from ssbkit.study.sweep import expand_grid, parse_vary, run_sweep
 
     total = len(expand_grid(parse_vary(vary)))
-    with Progress(console=console, transient=True) as prog:
-        task = prog.add_task("sweep", total=total)
+    with rich_progress(console, "sweep") as progress:
+        done = [0]
+
+        def _advance(row) -> None:
+            done[0] += 1
+            progress(done[0], total, f"{row['assignments']} {row['status']}")
+
         res = run_sweep(study, vary, out_dir=out, scheduler=scheduler, n_workers=workers, db_url=db,
-                        on_done=lambda row: prog.advance(task))
+                        on_done=_advance, retry_failed=retry_failed)
+    n_failed = sum(1 for r in res.rows if str(r["status"]).startswith("failed"))
     if as_json:
         _echo_json(res.to_dict())
-        return
-    console.print(f"sweep {res.group_id}: {res.ran} ran now, {res.skipped} already stored, {res.failed} failed")
-    for row in res.rows:
-        console.print(escape(f"  {row['assignments']}  {row['status']}  {row.get('message', '')}"))
+    else:
+        console.print(f"sweep {res.group_id}: {res.ran} ran now, {res.skipped} already stored or claimed, "
+                      f"{n_failed} failed")
+        for row in res.rows:
+            console.print(escape(f"  {row['assignments']}  {row['status']}  {row.get('message', '')}"))
+    if n_failed:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 # ---------------------------------------------------------------------- arrhenius
@@ -330,8 +361,8 @@ def main() -> None:
     try:
         app()
     except SsbkitError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        Console(stderr=True).print(f"[red]error:[/] {escape(_masked(str(exc)))}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
@@ -339,10 +370,18 @@ def main() -> None:
         if os.environ.get("SSBKIT_DEBUG"):
             raise
         Console(stderr=True).print(
-            f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} (set SSBKIT_DEBUG=1 for the traceback)",
+            f"[red]internal error:[/] {type(exc).__name__}: {escape(_masked(str(exc)))} "
+            "(set SSBKIT_DEBUG=1 for the traceback)",
             highlight=False,
         )
-        sys.exit(1)
+        sys.exit(EXIT_INTERNAL)
+
+
+def _masked(text: str) -> str:
+    """Hide passwords of database URLs that a message may quote."""
+    import re
+
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +11,9 @@ import typer
 
 from ssbkit.errors import InputError
 from ssbkit.jsonio import dumps, to_jsonable
+from ssbkit.progress import Progress
 
-__all__ = ["to_jsonable", "echo_json", "save_figure", "parse_floats"]
+__all__ = ["to_jsonable", "echo_json", "save_figure", "parse_floats", "rich_progress"]
 
 
 def echo_json(obj: Any) -> None:
@@ -42,3 +45,39 @@ def parse_floats(text: str, what: str) -> list[float]:
     if not vals:
         raise InputError(f"{what} is empty")
     return vals
+
+
+@contextlib.contextmanager
+def rich_progress(console, description: str) -> Iterator[Progress]:
+    """A rich progress bar (percentage, elapsed, time left) as a :data:`ssbkit.progress.Progress`.
+
+    Parameters
+    ----------
+    console
+        The rich console to draw on (stderr, so that ``--json`` stays clean).
+    description
+        Label of the bar.
+
+    Yields
+    ------
+    callable
+        ``progress(done, total, message)``.
+    """
+    from rich.progress import (
+        BarColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as RichProgress
+
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), TextColumn("{task.fields[msg]}"))
+    with RichProgress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None, msg="")
+
+        def progress(done: float, total: float, message: str = "") -> None:
+            bar.update(task, completed=done, total=total or None, msg=message[:60])
+
+        yield progress

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -12,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..citations import collect_citations
 from ..errors import InputError, SsbkitError
-from ..jsonio import to_jsonable
+from ..jsonio import to_jsonable, write_json, write_text_atomic
+from ..progress import Progress, report
+from ..provenance import software_versions
 from .config import SECTION_MODULES
 from .report import render_report
 from .section import Section, StudyContext
@@ -42,6 +44,13 @@ class StudyResult:
 
 def _run_one(table: str, ctx: StudyContext, log) -> tuple[Section, str]:
     cfg = ctx.study[table]
+    with collect_citations() as used:
+        sec, status = _run_section(table, cfg, ctx, log)
+    sec.citations = list(dict.fromkeys([*sec.citations, *used]))
+    return sec, status
+
+
+def _run_section(table: str, cfg: dict, ctx: StudyContext, log) -> tuple[Section, str]:
     try:
         mod = importlib.import_module(SECTION_MODULES[table])
         sec = mod.run_section(cfg, ctx)
@@ -56,13 +65,60 @@ def _run_one(table: str, ctx: StudyContext, log) -> tuple[Section, str]:
     return sec, "failed"
 
 
+def _within(progress: Progress | None, i: int, n: int, table: str) -> Progress | None:
+    """Map a section's own ``(done, total)`` onto the study's bar (section ``i`` of ``n``)."""
+    if progress is None:
+        return None
+
+    def sub(done: float, total: float, message: str = "") -> None:
+        frac = min(max(done / total, 0.0), 1.0) if total else 0.0
+        progress(i + frac, n, f"[{table}] {message}")
+
+    return sub
+
+
+def _results_doc(study: dict, sections: list[Section], status: dict[str, str], *, started: str,
+                 elapsed: float) -> dict[str, Any]:
+    """The ``results.json`` document: inputs, provenance, status, citations and each section's record."""
+    return to_jsonable({
+        "study": {k: v for k, v in study.items() if not k.startswith("_")},
+        "ssbkit_version": __version__,
+        "software": software_versions(),
+        "started_at": started,
+        "elapsed_s": elapsed,
+        "status": status,
+        "warnings": list(study.get("_warnings", [])),
+        "citations": list(dict.fromkeys(k for s in sections for k in s.citations)),
+        "sections": {s.key: s.to_dict() for s in sections},
+    })
+
+
+def _record(study: dict, results: dict, out: Path, *, db_url: str | None, started: str) -> int:
+    """Store the run (kind ``run``) and return its id."""
+    from ..store import input_key, open_store
+
+    status = results["status"]
+    inputs = results["study"]
+    return open_store(db_url).record(
+        kind="run",
+        name=str(study.get("study", {}).get("name", "study")),
+        inputs=inputs,
+        outputs={"status": status, "out_dir": str(out.resolve()), "citations": results["citations"],
+                 "sections": results["sections"]},
+        status="ok" if all(v == "ok" for v in status.values()) else "failed",
+        message="; ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"),
+        key=input_key(inputs),
+        started_at=started,
+    )
+
+
 def run_study(
     study: dict[str, Any],
     out_dir: str | Path,
     *,
     db_url: str | None = None,
     record: bool = True,
-    progress=None,
+    progress: Progress | None = None,
 ) -> StudyResult:
     """Run every section the study asks for and write ``report.html`` and ``results.json``.
 
@@ -77,7 +133,13 @@ def run_study(
     record
         Store the run in the results database.
     progress
-        Optional callable ``progress(table)`` called before each section.
+        ``progress(done, total, message)`` (:mod:`ssbkit.progress`): ``done`` counts
+        sections, with fractions while a section reports its own progress.
+
+    Returns
+    -------
+    StudyResult
+        Paths of the report and results, the results dict and each section's status.
     """
     out = Path(out_dir)
     try:
@@ -89,48 +151,24 @@ def run_study(
     ctx = StudyContext(study=study, out_dir=out)
     sections: list[Section] = []
     status: dict[str, str] = {}
+    tables = [t for t in RUN_TABLES if t in study
+              and not (isinstance(study[t], dict) and study[t].get("enabled") is False)]
     with open(out / "errors.log", "w", encoding="utf-8") as log:
-        for table in RUN_TABLES:
-            if table not in study:
-                continue
-            cfg = study[table]
-            if isinstance(cfg, dict) and cfg.get("enabled") is False:
-                continue
-            if progress:
-                progress(table)
+        for i, table in enumerate(tables):
+            report(progress, i, len(tables), f"[{table}]")
+            ctx.progress = _within(progress, i, len(tables), table)
             sec, st = _run_one(table, ctx, log)
             sections.append(sec)
             status[sec.key] = st
             ctx.results[sec.key] = sec.results
+    report(progress, len(tables), len(tables), "report")
     if (out / "errors.log").stat().st_size == 0:
         (out / "errors.log").unlink()
     elapsed = time.perf_counter() - t0
-    results = to_jsonable({
-        "study": {k: v for k, v in study.items() if not k.startswith("_")},
-        "ssbkit_version": __version__,
-        "started_at": started,
-        "elapsed_s": elapsed,
-        "status": status,
-        "sections": {s.key: s.to_dict() for s in sections},
-    })
-    results_path = out / "results.json"
-    results_path.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    report_path = out / "report.html"
-    report_path.write_text(render_report(study, sections, status=status, elapsed_s=elapsed), encoding="utf-8")
-    run_id = None
-    if record:
-        from ..store import input_key, open_store
-
-        inputs = results["study"]
-        store = open_store(db_url)
-        run_id = store.record(
-            kind="run",
-            name=str(study.get("study", {}).get("name", "study")),
-            inputs=inputs,
-            outputs={"status": status, "out_dir": str(out.resolve()), "sections": results["sections"]},
-            status="ok" if all(v == "ok" for v in status.values()) else "failed",
-            message="; ".join(f"{k}: {v}" for k, v in status.items() if v != "ok"),
-            key=input_key(inputs),
-            started_at=started,
-        )
+    results = _results_doc(study, sections, status, started=started, elapsed=elapsed)
+    results_path = write_json(out / "results.json", results)
+    report_path = write_text_atomic(
+        out / "report.html",
+        render_report(study, sections, status=status, elapsed_s=elapsed, warnings=study.get("_warnings", [])))
+    run_id = _record(study, results, out, db_url=db_url, started=started) if record else None
     return StudyResult(out, report_path, results_path, results, status, run_id)

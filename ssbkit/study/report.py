@@ -22,8 +22,40 @@ text-align:left}th{background:#f2f5f8}figure{margin:1em 0}figcaption{font-size:.
 """
 
 
-def render_report(study: dict, sections: list[Section], *, status: dict[str, str], elapsed_s: float) -> str:
-    """Render the report HTML for ``sections`` (in run order)."""
+def _references(sec: Section) -> list[str]:
+    """Formatted citations the section used (bibliography keys first), then free-text ones."""
+    from ..citations import bibliography, format_reference
+
+    bib = bibliography()
+    keys = [k for k in sec.citations if k in bib] + [r for r in sec.references if r in bib]
+    text = [format_reference(k) for k in dict.fromkeys(keys)]
+    text += [r for r in sec.references if r not in bib]
+    return list(dict.fromkeys(text))
+
+
+def render_report(study: dict, sections: list[Section], *, status: dict[str, str], elapsed_s: float,
+                  warnings: list[str] | tuple[str, ...] = ()) -> str:
+    """Render the report HTML for ``sections`` (in run order).
+
+    Parameters
+    ----------
+    study
+        The validated study.
+    sections
+        The sections in run order.
+    status
+        ``{section key: "ok" | "failed"}``.
+    elapsed_s
+        Wall time of the run, s.
+    warnings
+        Study-level warnings (likely unit slips), shown at the top.
+
+    Returns
+    -------
+    str
+        One self-contained HTML document; every citation the run used is listed
+        under its section and in "All references".
+    """
     meta = study.get("study", {})
     name = html.escape(meta.get("name", "study"))
     parts = [
@@ -37,6 +69,8 @@ def render_report(study: dict, sections: list[Section], *, status: dict[str, str
         f"<p class='meta'>ssbkit {__version__} · {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
         f" · {elapsed_s:.1f} s</p>"
     )
+    for w in warnings:
+        parts.append(f"<div class='warn'><b>Check the input:</b> {html.escape(w)}</div>")
     parts.append("<nav>" + "".join(f"<a href='#{s.key}'>{html.escape(s.title)}</a>" for s in sections) + "</nav>")
     all_refs: list[str] = []
     for sec in sections:
@@ -46,8 +80,8 @@ def render_report(study: dict, sections: list[Section], *, status: dict[str, str
         for w in sec.warnings:
             parts.append(f"<div class='warn'>{html.escape(w)}</div>")
         parts.append(sec.html)
-        if sec.references:
-            refs = list(dict.fromkeys(sec.references))
+        refs = _references(sec)
+        if refs:
             all_refs.extend(refs)
             parts.append("<h4>References</h4><ol class='refs'>"
                          + "".join(f"<li>{html.escape(r)}</li>" for r in refs) + "</ol>")

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..progress import Progress
+
 __all__ = ["KeySpec", "Section", "StudyContext", "figure_to_html", "table_html", "fmt"]
 
 
@@ -55,6 +57,8 @@ class StudyContext:
     out_dir: Path
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     references: list[str] = field(default_factory=list)
+    #: ``progress(done, total, message)`` within the running section (ssbkit.progress)
+    progress: Progress | None = None
 
 
 @dataclass
@@ -83,18 +87,42 @@ class Section:
     html: str = ""
     references: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The section's record for ``results.json`` (no HTML).
+
+        Returns
+        -------
+        dict
+            title, results, references (free text), citations (bibliography keys), warnings.
+        """
         return {
             "title": self.title,
             "results": self.results,
             "references": list(self.references),
+            "citations": list(self.citations),
             "warnings": list(self.warnings),
         }
 
 
 def figure_to_html(fig, *, alt: str = "figure", width_px: int = 640) -> str:
-    """Render a matplotlib figure as an inline ``<img>`` (PNG, base64) and close it."""
+    """Render a matplotlib figure as an inline ``<img>`` (PNG, base64) and close it.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib Figure.
+    alt
+        Alternative text and caption.
+    width_px
+        Maximum displayed width.
+
+    Returns
+    -------
+    str
+        An HTML ``<figure>`` element.
+    """
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -108,7 +136,24 @@ def figure_to_html(fig, *, alt: str = "figure", width_px: int = 640) -> str:
 
 
 def fmt(value: Any, digits: int = 3) -> str:
-    """Format a number for the report with ``digits`` significant digits."""
+    """Format a number for the report with ``digits`` significant digits.
+
+    Parameters
+    ----------
+    value
+        A number, None (shown as a dash) or anything else (escaped text).
+    digits
+        Significant digits.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt(0.000721), fmt(298.15), fmt(None)
+    ('7.21e-04', '298', '–')
+    """
     if value is None:
         return "–"
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -122,7 +167,19 @@ def fmt(value: Any, digits: int = 3) -> str:
 
 
 def table_html(rows: list[tuple], header: tuple | None = None) -> str:
-    """A simple HTML table. Cells are formatted with :func:`fmt`."""
+    """A simple HTML table; cells are formatted with :func:`fmt`.
+
+    Parameters
+    ----------
+    rows
+        One tuple per row.
+    header
+        Column headings.
+
+    Returns
+    -------
+    str
+    """
     out = ["<table>"]
     if header:
         out.append("<tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>")

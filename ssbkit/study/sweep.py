@@ -33,7 +33,23 @@ def _literal(text: str) -> Any:
 
 
 def parse_vary(specs: list[str]) -> dict[str, list[Any]]:
-    """Parse ``KEY=v1,v2,...`` specs (values as TOML literals; bare words are strings)."""
+    """Parse ``KEY=v1,v2,...`` specs (values as TOML literals; bare words are strings).
+
+    Parameters
+    ----------
+    specs
+        ``["cathode.porosity=0.1,0.2", ...]``.
+
+    Returns
+    -------
+    dict of str to list
+        Dotted key -> values.
+
+    Raises
+    ------
+    InputError
+        A malformed spec, a key given twice, no values.
+    """
     out: dict[str, list[Any]] = {}
     for spec in specs:
         if "=" not in spec:
@@ -54,7 +70,23 @@ def parse_vary(specs: list[str]) -> dict[str, list[Any]]:
 
 
 def expand_grid(vary: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """All combinations of the varied values (several keys make a grid)."""
+    """All combinations of the varied values (several keys make a grid).
+
+    Parameters
+    ----------
+    vary
+        What :func:`parse_vary` returns.
+
+    Returns
+    -------
+    list of dict
+        One ``{dotted key: value}`` per variant.
+
+    Examples
+    --------
+    >>> len(expand_grid({"a.x": [1, 2], "a.y": [3, 4, 5]}))
+    6
+    """
     keys = list(vary)
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(vary[k] for k in keys))]
 
@@ -65,7 +97,24 @@ def _summary(results: dict) -> dict:
 
 
 def run_variant(raw: dict, base_dir: str, assignments: dict[str, Any], out_dir: str) -> dict:
-    """Validate and run one variant; never raises for a bad variant (returns its message)."""
+    """Validate and run one variant; never raises for a bad variant (returns its message).
+
+    Parameters
+    ----------
+    raw
+        The parsed base study.
+    base_dir
+        Folder of the study file.
+    assignments
+        ``{dotted key: value}`` of this variant.
+    out_dir
+        Where the variant's report goes.
+
+    Returns
+    -------
+    dict
+        ``status`` (ok/failed), ``message``, ``results`` (numbers per section), ``out_dir``.
+    """
     from .config import set_dotted, validate_study
     from .pipeline import run_study
 
@@ -96,8 +145,25 @@ class SweepResult:
     failed: int = 0
 
     def to_dict(self) -> dict:
+        """The sweep table for ``--json`` and the store.
+
+        Returns
+        -------
+        dict
+            ``group_id``, counts ``ran``/``skipped``/``failed`` and one row per variant.
+        """
         return {"group_id": self.group_id, "ran": self.ran, "skipped": self.skipped, "failed": self.failed,
                 "variants": self.rows}
+
+
+def _stored_row(store, key: str, assign: dict[str, Any]) -> dict[str, Any]:
+    prev = store.find(key, status=None)
+    if prev is None or prev.status == "running":
+        return {"assignments": assign, "status": "running elsewhere", "key": key,
+                "message": "claimed by another sweep on this store", "results": {}}
+    status = "ok (stored)" if prev.status == "ok" else "failed (stored; --retry-failed runs it again)"
+    return {"assignments": assign, "status": status, "key": key, "message": prev.message,
+            "results": (prev.outputs or {}).get("results", {})}
 
 
 def _client(scheduler: str | None, n_workers: int | None, processes: bool):
@@ -115,6 +181,53 @@ def _client(scheduler: str | None, n_workers: int | None, processes: bool):
     return Client(cluster), cluster
 
 
+def _execute(jobs, raw, base_dir, record, *, scheduler, n_workers, processes, stop_after) -> None:
+    """Run ``jobs`` ``[(key, assignments, out_dir)]`` on Dask (or a process pool) and record each."""
+    client, cluster = _client(scheduler, n_workers, processes)
+    try:
+        if client is None:  # no distributed installed: a local process pool does the same job
+            _execute_pool(jobs, raw, base_dir, record, n_workers=n_workers, stop_after=stop_after)
+        else:
+            _execute_dask(client, jobs, raw, base_dir, record, stop_after=stop_after)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _execute_pool(jobs, raw, base_dir, record, *, n_workers, stop_after) -> None:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=n_workers or 2) as ex:
+        futs = {ex.submit(run_variant, raw, base_dir, a, o): (k, a) for k, a, o in jobs}
+        for n, f in enumerate(as_completed(futs), 1):
+            k, a = futs[f]
+            record(k, a, f.result())
+            if stop_after and n >= stop_after:
+                for other in futs:
+                    other.cancel()
+                break
+
+
+def _execute_dask(client, jobs, raw, base_dir, record, *, stop_after) -> None:
+    from distributed import as_completed as dask_as_completed
+
+    futs = {client.submit(run_variant, raw, base_dir, a, o, key=f"variant-{k}", retries=2, pure=False): (k, a)
+            for k, a, o in jobs}
+    for n, fut in enumerate(dask_as_completed(list(futs)), 1):
+        k, a = futs[fut]
+        try:
+            res = fut.result()
+        except Exception as exc:  # a worker that died beyond its retries
+            res = {"status": "failed", "message": f"task failed: {exc}", "results": {}}
+        record(k, a, res)
+        if stop_after and n >= stop_after:
+            for other in futs:
+                other.cancel()
+            break
+
+
 def run_sweep(
     study_path: str | Path,
     vary_specs: list[str],
@@ -126,6 +239,7 @@ def run_sweep(
     db_url: str | None = None,
     stop_after: int | None = None,
     on_done: Callable[[dict], None] | None = None,
+    retry_failed: bool = False,
 ) -> SweepResult:
     """Run the grid of variants of a study on Dask; resume where an earlier run stopped.
 
@@ -148,6 +262,16 @@ def run_sweep(
         an interruption).
     on_done
         Called with each finished row (e.g. to advance a progress bar).
+    retry_failed
+        Run again the variants whose stored run failed (default: report them as
+        failed without re-running or re-recording them).
+
+    Returns
+    -------
+    SweepResult
+        One row per variant; ``ran``/``skipped``/``failed`` counts. Each variant
+        is claimed in the store before it runs, so two sweeps started on one
+        store never run (or record) a variant twice.
     """
     from .config import load_study
 
@@ -158,26 +282,25 @@ def run_sweep(
     grid = expand_grid(vary)
     group = input_key({"study": raw, "vary": vary})
     store = open_store(db_url)
-    done = store.done_keys(group)
     result = SweepResult(group_id=group)
+    name = raw.get("study", {}).get("name", p.stem)
     todo = []
     for assign in grid:
         key = input_key({"group": group, "assign": assign})
-        if key in done:
-            prev = store.find(key)
+        rid = store.claim(key, group_id=group, kind="sweep-variant", name=f"{name} {assign}",
+                          inputs={"study": str(p), "assignments": assign}, retry_failed=retry_failed)
+        if rid is None:
             result.skipped += 1
-            result.rows.append({"assignments": assign, "status": "ok (stored)", "key": key,
-                                "results": (prev.outputs or {}).get("results", {}) if prev else {}})
+            result.rows.append(_stored_row(store, key, assign))
         else:
-            todo.append((key, assign))
+            todo.append((key, assign, rid))
     out = Path(out_dir)
     base_dir = str(p.resolve().parent)
-    name = raw.get("study", {}).get("name", p.stem)
+    claimed = {k: rid for k, _, rid in todo}
 
     def record(key, assign, res):
-        store.record(kind="sweep-variant", name=f"{name} {assign}", inputs={"study": str(p), "assignments": assign},
-                     outputs={"results": res.get("results", {}), "out_dir": res.get("out_dir")},
-                     status=res["status"], message=res.get("message", ""), key=key, group_id=group)
+        store.finish(claimed.pop(key), status=res["status"], message=res.get("message", ""),
+                     outputs={"results": res.get("results", {}), "out_dir": res.get("out_dir")})
         row = {"assignments": assign, "status": res["status"], "key": key, "message": res.get("message", ""),
                "results": res.get("results", {})}
         result.rows.append(row)
@@ -188,43 +311,11 @@ def run_sweep(
 
     if not todo:
         return result
-    client, cluster = _client(scheduler, n_workers, processes)
+    jobs = [(k, a, str(out / f"variant-{k[:10]}")) for k, a, _ in todo]
     try:
-        if client is None:  # no distributed installed: a local process pool does the same job
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            with ProcessPoolExecutor(max_workers=n_workers or 2) as ex:
-                futs = {ex.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}")): (k, a)
-                        for k, a in todo}
-                for n, f in enumerate(as_completed(futs), 1):
-                    k, a = futs[f]
-                    record(k, a, f.result())
-                    if stop_after and n >= stop_after:
-                        for other in futs:
-                            other.cancel()
-                        break
-        else:
-            from distributed import as_completed
-
-            futs = {}
-            for k, a in todo:
-                fut = client.submit(run_variant, raw, base_dir, a, str(out / f"variant-{k[:10]}"),
-                                    key=f"variant-{k}", retries=2, pure=False)
-                futs[fut] = (k, a)
-            for n, fut in enumerate(as_completed(list(futs)), 1):
-                k, a = futs[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # a worker that died beyond its retries
-                    res = {"status": "failed", "message": f"task failed: {exc}", "results": {}}
-                record(k, a, res)
-                if stop_after and n >= stop_after:
-                    for other in futs:
-                        other.cancel()
-                    break
+        _execute(jobs, raw, base_dir, record, scheduler=scheduler, n_workers=n_workers,
+                 processes=processes, stop_after=stop_after)
     finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        for rid in claimed.values():  # stopped early or interrupted: the next run redoes these
+            store.release(rid)
     return result

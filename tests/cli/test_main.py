@@ -83,3 +83,20 @@ def test_negative_temperature_in_kelvin_is_rejected(tmp_path):
     p.write_text("T_K,sigma\n300,1e-3\n-10,1e-4\n")
     r = _ssbkit("arrhenius", str(p))
     assert r.returncode == 2 and "above 0 K" in r.stderr
+
+
+def test_a_failed_section_gives_exit_code_3_and_the_rest_is_written(tmp_path):
+    st = tmp_path / "s.toml"
+    st.write_text('[study]\nname = "partial"\n[electrolyte]\nname = "Li3YCl6"\n'
+                  '[cathode]\nactive_material = "NoSuchOxide"\n'
+                  'mass_fractions = { active = 0.7, electrolyte = 0.3, carbon = 0.0, binder = 0.0 }\n'
+                  '[cathode.microstructure]\nenabled = false\n')
+    r = _ssbkit("run", str(st), "--out", str(tmp_path / "o"), "--no-record")
+    assert r.returncode == 3, r.stdout + r.stderr
+    res = json.loads((tmp_path / "o" / "results.json").read_text())
+    assert res["status"]["electrolyte"] == "ok" and res["status"]["cathode"] == "failed"
+
+
+def test_version_flag_prints_the_version():
+    r = _ssbkit("--version")
+    assert r.returncode == 0 and r.stdout.startswith("ssbkit ")

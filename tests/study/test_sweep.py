@@ -59,3 +59,41 @@ def test_a_failing_variant_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert status == {"LGPS": "ok", "NotAnElectrolyte": "failed"}
     failed = [r for r in open_store(db).list(kind="sweep-variant") if r.status == "failed"]
     assert "NotAnElectrolyte" in failed[0].message
+
+
+def test_failed_variants_are_not_rerun_or_rerecorded_until_retry_failed(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(STUDY)
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    kw = dict(out_dir=tmp_path / "o", db_url=db, processes=False)
+    vary = ["electrolyte.name=LGPS,NotAnElectrolyte"]
+    run_sweep(p, vary, **kw)
+    again = run_sweep(p, vary, **kw)
+    assert again.ran == 0 and again.skipped == 2
+    assert sum(r["status"].startswith("failed") for r in again.rows) == 1
+    retried = run_sweep(p, vary, retry_failed=True, **kw)
+    assert retried.ran == 1 and retried.failed == 1
+    assert len(open_store(db).list(kind="sweep-variant", limit=100)) == 2  # one row per variant
+
+
+def _sweep_in_process(args):
+    study, db, out = args
+    from ssbkit.study.sweep import run_sweep as rs
+
+    res = rs(study, ["electrolyte.ea_eV=0.20,0.25,0.30,0.35"], out_dir=out, db_url=db, processes=False,
+             n_workers=1)
+    return res.ran
+
+
+def test_the_same_sweep_started_twice_on_one_store_runs_each_variant_once(tmp_path):
+    import multiprocessing as mp
+
+    p = tmp_path / "s.toml"
+    p.write_text(STUDY)
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    open_store(db)
+    with mp.get_context("spawn").Pool(2) as pool:
+        ran = pool.map(_sweep_in_process, [(str(p), db, str(tmp_path / "o"))] * 2)
+    assert sum(ran) == 4
+    recs = open_store(db).list(kind="sweep-variant", limit=100)
+    assert len(recs) == 4 and {r.status for r in recs} == {"ok"}
