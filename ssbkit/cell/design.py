@@ -222,6 +222,7 @@ class StackDesign(Record):
     U_c_V: float | None = None
     U_a_V: float | None = None
     R0_ohm_cm2: float | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _fractions(name: str, fr: Mapping[str, Any]) -> dict[str, float]:

@@ -35,19 +35,19 @@ closest valid name.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import (
-    FileFormatError,
     InputError,
     did_you_mean,
     require_finite,
     require_fraction,
     require_positive,
 )
+from ..tomlio import read_toml
+from ..unitcheck import check_key_units
 from .design import (
     COLLECTOR_DENSITIES_G_CM3,
     COMPONENT_DENSITIES_G_CM3,
@@ -107,6 +107,7 @@ def design_from_dict(d: Mapping[str, Any], *, microstructure: Mapping[str, Any] 
     for t in ("cathode", "separator", "anode"):
         if t not in d:
             raise InputError(f"design needs a [{t}] table")
+    notes = _unit_warnings(d)
     cathode = _cathode(_check_keys("cathode", d["cathode"]))
     separator = _separator(_check_keys("separator", d["separator"]), cathode)
     an = {k: v for k, v in _check_keys("anode", d["anode"]).items() if v is not None}
@@ -138,9 +139,22 @@ def design_from_dict(d: Mapping[str, Any], *, microstructure: Mapping[str, Any] 
     if cell.get("temperature_c", 25.0) <= -273.15:
         raise InputError(f"[cell] temperature_c must be above -273.15 degC, got {cell['temperature_c']}")
     design = StackDesign(cathode=cathode, separator=separator, anode=anode, collectors=collectors,
-                         interface=interface, **cell)
+                         interface=interface, notes=tuple(notes), **cell)
     _check_potentials(design)
     return design
+
+
+def _unit_warnings(d: Mapping[str, Any]) -> list[str]:
+    """Unit slips by key suffix (ssbkit.unitcheck): errors raise, loud warnings are returned."""
+    out: list[str] = []
+    for table in TABLE_KEYS:
+        for key, value in dict(d.get(table) or {}).items():
+            if isinstance(value, Mapping):
+                for sub, v in value.items():
+                    out.extend(check_key_units(f"{table}.{key}", str(sub), v))
+            else:
+                out.extend(check_key_units(table, key, value))
+    return out
 
 
 def _cathode(cat: dict[str, Any]) -> CathodeComposite:
@@ -232,12 +246,7 @@ def load_design(path: str | Path) -> StackDesign:
         The validated design (errors name the file).
     """
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"design file {str(p)!r} does not exist")
-    try:
-        d = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileFormatError(f"{p}: not valid TOML ({exc})") from None
+    d = read_toml(p, what="design file")
     try:
         return design_from_dict(d)
     except InputError as exc:

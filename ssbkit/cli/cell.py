@@ -26,13 +26,13 @@ app = typer.Typer(name="cell", help="Cells: stack energy, rate capability, cycli
 
 def _load(design: Path):
     """The design and its raw tables (a design file or a study file: one schema)."""
-    import tomllib
-
     from ssbkit.cell.design_file import load_design
+    from ssbkit.tomlio import read_toml
 
     d = load_design(design)
-    raw = tomllib.loads(Path(design).read_text(encoding="utf-8"))
-    return d, raw.get("cell", {})
+    for note in d.notes:
+        typer.echo(f"warning: {note}", err=True)
+    return d, read_toml(design, what="design file").get("cell", {})
 
 
 @app.command()
