@@ -105,3 +105,21 @@ def test_both_rate_models_see_the_same_interface():
     i = with_film.current_density_mA_per_cm2
     expect = i * 1e-3 * d.interface.series_ohm_cm2()
     assert drop == pytest.approx(expect, rel=0.10)
+
+
+@pytest.mark.parametrize(("anode", "thickness_um"), [("Si", 15.0), ("LTO", 150.0)])
+def test_full_cells_with_si_and_lto_anodes_deliver_the_smaller_window(anode, thickness_um):
+    """Composite Si and LTO anodes: at C/5 the cell gives >= 85 % (and not more than) the smaller of
+    the two electrodes' windows (capacities x volume fractions x stoichiometry ranges)."""
+    p = replace(NCM, anode=anode, anode_thickness_um=thickness_um, anode_active_volume_fraction=0.5,
+                anode_electrolyte_volume_fraction=0.4, anode_tortuosity=2.0, anode_particle_radius_um=1.0)
+    r = simulate_discharge(p, 0.2)
+    assert r.converged, r.message
+    mc, ma = get_active_material("NCM811"), get_active_material(anode)
+
+    def window_mAh_cm2(m, phi, l_um):
+        return m.capacity_theoretical_mAh_per_g * m.density_g_per_cm3 * phi * l_um * 1e-4 * (
+            m.sto_range[1] - m.sto_range[0])
+
+    limit = min(window_mAh_cm2(mc, 0.55, 60.0), window_mAh_cm2(ma, 0.5, thickness_um))
+    assert 0.85 * limit < r.final_capacity_mAh_per_cm2 <= 1.01 * limit
