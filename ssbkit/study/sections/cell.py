@@ -187,7 +187,7 @@ def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: 
         pred = rs.predicted_at_measured_mAh_per_g
         parts.append(f"<p><b>Measured {fmt(m['capacity_mAh_per_g'])} mAh/g</b> at {where} "
                      f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
-                     f"({fmt(100 * (pred / float(m['capacity_mAh_per_g']) - 1))} %).</p>")
+                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %).</p>")
     rows = [(c, i, q, u, lim) for c, i, q, u, lim in zip(op.c_rates, op.current_mA_cm2, op.capacity_mAh_per_g,
                                                           op.utilisation, op.limiting, strict=True)]
     parts.append(table_html(rows, ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation",
