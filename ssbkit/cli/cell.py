@@ -1,7 +1,7 @@
 """``ssbkit cell``: stack energy, rate capability and cycling data from the command line.
 
-Commands: ``energy DESIGN.toml``, ``rate DESIGN.toml``, ``cycling FILE``,
-``materials``; each has ``--json`` (one JSON document on stdout) and, where it
+Commands: ``energy DESIGN.toml``, ``rate DESIGN.toml``, ``export-pybamm DESIGN.toml``,
+``cycling FILE``, ``materials``; each has ``--json`` (one JSON document on stdout) and, where it
 draws, ``--figures DIR``. Bad input raises :class:`~ssbkit.errors.InputError`
 (the ``ssbkit`` entry point prints ``error: ...`` and exits with code 2).
 PyBaMM is imported only by ``rate --model p2d``.
@@ -151,6 +151,28 @@ def _print_rate(model: str, curves: dict, out: dict) -> None:
         for x in run.get("results", []):
             if not x["converged"]:
                 typer.echo(f"  warning: {x['message']}")
+
+
+@app.command("export-pybamm")
+def export_pybamm(
+    design: Path = typer.Argument(..., help="Design or study TOML; [cell] needs sigma_se_S_per_cm."),
+    out: Path = typer.Option(..., "--out", "-o", help="JSON file for pybamm.ParameterValues.from_json."),
+    c_rate: float = typer.Option(1.0, "--c-rate", help="Current of the exported set, C-rate."),
+    temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, degC (default: the design's)."),
+) -> None:
+    """Write the design's solid-state parameter set as PyBaMM JSON (and print the model options)."""
+    import json as _json
+
+    from ssbkit.cell.p2d_params import export_parameter_values
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    if not c_rate > 0:
+        raise InputError(f"--c-rate must be > 0, got {c_rate}")
+    d, _ = _load(design)
+    p = design_to_p2d_params(d, temperature_c=temperature_c)
+    res = export_parameter_values(p, out, c_rate=c_rate)
+    typer.echo(f"wrote {out}: load with pybamm.ParameterValues.from_json({str(out)!r}) and "
+               f"pybamm.lithium_ion.DFN({_json.dumps(res['options'])})")
 
 
 @app.command()

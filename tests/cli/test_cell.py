@@ -137,3 +137,17 @@ def test_energy_and_rate_accept_the_bundled_example_study():
     rate = json.loads(r.stdout)["rate"]
     assert rate["measured"]["capacity_mAh_per_g"] == 100.0
     assert rate["predicted_at_measured_mAh_per_g"] < 130.0
+
+
+def test_export_pybamm_writes_a_loadable_parameter_set(tmp_path):
+    pybamm = pytest.importorskip("pybamm")
+    from importlib import resources
+
+    design = str(resources.files("ssbkit.cell").joinpath("data/example_design.toml"))
+    out = tmp_path / "set.json"
+    r = runner.invoke(app, ["export-pybamm", design, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    pv = pybamm.ParameterValues.from_json(str(out))
+    # 7.2e-4 S/cm of the design as a plain number, S/m
+    assert pv["Electrolyte conductivity [S.m-1]"] == pytest.approx(7.2e-2)
+    assert "SEI resistivity [Ohm.m]" in pv.keys()  # the uncoated LiCoO2's interphase film
