@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -209,8 +209,11 @@ def simulate_discharge(
     current_a = c_rate * nominal_current_A(params)
     i_ma_cm2 = current_a * 1e3 / params.area_cm2
     lo, hi = material.sto_range
+    precharge = ""
+    if not charge and params.cutoff_high_V is not None:
+        inputs, precharge = _after_precharge(params, c_rate, model, var_pts, inputs)
     # time to run the particles from the start to the end of the OCV table, plus 5 %
-    span = (1.0 - lo) if not charge else hi
+    span = (1.0 - inputs["sto0"]) if not charge else hi
     t_end = 1.05 * built.c_max * FARADAY * active_volume_m3(params) * span / current_a
     inputs.update(I=current_a if not charge else -current_a, T=params.temperature_c + ZERO_C)
     for k in REFERENCES + kinetics_for(material.name).references:
@@ -254,8 +257,31 @@ def simulate_discharge(
         capacity_mAh_per_cm2=q_mah / params.area_cm2,
         final_capacity_mAh_per_g=float(q_mah[-1] / built.active_mass_g),
         final_capacity_mAh_per_cm2=float(q_mah[-1] / params.area_cm2),
-        converged=True, message=f"{what}: {how}", **base,
+        converged=True, message=f"{what}: {how}{precharge}", **base,
     )
+
+
+def _after_precharge(params: P2DParams, c_rate: float, model: str, var_pts, inputs: dict) -> tuple[dict, str]:
+    """Charge at the same rate to ``cutoff_high_V`` first; the discharge starts from the charged
+    mean stoichiometries (relaxed: uniform particles), as the fast model does."""
+    ch = simulate_discharge(replace(params, cutoff_V=params.cutoff_high_V, cutoff_high_V=None), c_rate,
+                            charge=True, model=model, var_pts=var_pts, n_points=2)
+    if not ch.converged:
+        raise InputError(f"the charge before the discharge failed: {ch.message}")
+    q_c = ch.final_capacity_mAh_per_cm2 * params.area_cm2 * 3.6  # C
+    m = get_active_material(params.active_material)
+    out = dict(inputs)
+    out["sto0"] = m.sto_range[1] - q_c / (c_max_mol_m3(m) * FARADAY * active_volume_m3(params))
+    if params.full_cell:
+        ma = get_active_material(params.anode)
+        v_a = _num_anode_volume(params)
+        out["sto0_n"] = ma.sto_range[0] + q_c / (c_max_mol_m3(ma) * FARADAY * v_a)
+    return out, f" (after a charge to {params.cutoff_high_V:g} V: {ch.final_capacity_mAh_per_g:.1f} mAh/g)"
+
+
+def _num_anode_volume(p: P2DParams) -> float:
+    return float(p.anode_active_volume_fraction or 0.0) * float(p.anode_thickness_um or 0.0) * 1e-6 \
+        * p.area_cm2 * 1e-4
 
 
 def simulate_rate(
@@ -371,7 +397,7 @@ def _validate(p: P2DParams) -> tuple[ActiveMaterial, float]:
 
 
 def _geometry_key(p: P2DParams, m: ActiveMaterial, model: str, var_pts: dict | None) -> tuple:
-    skip = {"temperature_c", "cutoff_V", "references", "anode_initial_sto"}
+    skip = {"temperature_c", "cutoff_V", "cutoff_high_V", "references", "anode_initial_sto"}
     return (m.name, model, tuple(sorted((var_pts or _VAR_PTS).items()))) + tuple(
         getattr(p, f.name) for f in fields(p) if f.name not in skip)
 

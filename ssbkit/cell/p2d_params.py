@@ -96,6 +96,9 @@ class P2DParams(Record):
         Cell temperature (degC) and electrode area (cm2).
     cutoff_V
         Cut-off voltage of the cell; ``None``: the OCV at the end of the windows.
+    cutoff_high_V
+        If set, each discharge follows a charge at the same rate to this voltage and
+        starts from the charged (relaxed) state, as in the fast model.
     particle_diffusivity_m2_per_s, exchange_current_A_per_m2
         Cathode overrides at 25 degC (per PyBaMM particle surface); ``None`` uses the table.
     film_resistance_ohm_m2
@@ -118,6 +121,7 @@ class P2DParams(Record):
     temperature_c: float = 25.0
     area_cm2: float = 1.0
     cutoff_V: float | None = None
+    cutoff_high_V: float | None = None
     particle_diffusivity_m2_per_s: float | None = None
     exchange_current_A_per_m2: float | None = None
     film_resistance_ohm_m2: float = 0.0

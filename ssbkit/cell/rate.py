@@ -147,6 +147,7 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
         particle_radius_um=r_um, sigma_se_S_per_cm=float(sigma), anode=design.anode.material,
         temperature_c=t, area_cm2=design.area_cm2,
         cutoff_V=cutoff_V if cutoff_V is not None else design.cutoff_low_V,
+        cutoff_high_V=design.cutoff_high_V,
         particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, **kw)
 
 

@@ -97,7 +97,7 @@ def test_both_rate_models_see_the_same_interface():
 
     d = load_design(str(resources.files("ssbkit.cell").joinpath("data/example_design.toml")))
     d = replace(d, sigma_se_S_per_cm=1e-1, interface=replace(d.interface, film_ohm_cm2=2000.0))
-    p = design_to_p2d_params(d, sigma_se_S_per_cm=1e-1)
+    p = replace(design_to_p2d_params(d, sigma_se_S_per_cm=1e-1), cutoff_high_V=None)  # discharge only
     with_film = simulate_discharge(p, 0.05)
     without = simulate_discharge(replace(p, film_resistance_ohm_m2=0.0), 0.05)
     t = without.time_s[10:50]
@@ -123,3 +123,23 @@ def test_full_cells_with_si_and_lto_anodes_deliver_the_smaller_window(anode, thi
 
     limit = min(window_mAh_cm2(mc, 0.55, 60.0), window_mAh_cm2(ma, 0.5, thickness_um))
     assert 0.85 * limit < r.final_capacity_mAh_per_cm2 <= 1.01 * limit
+
+
+def test_p2d_reproduces_the_lecture_cell_like_the_fast_model():
+    """In | GC | uncoated LiCoO2 (Minami 2006, ~100 mAh/g): charged to 3.6 V vs Li-In then
+    discharged at the same rate, the P2D with the design's interface gives the fast model's
+    capacity within 3 % at C/20 and C/10 (both ~119 and ~98 mAh/g)."""
+    from importlib import resources
+
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import design_to_p2d_params, rate_curve
+
+    d = load_design(str(resources.files("ssbkit.cell").joinpath("data/example_design.toml")))
+    fast = rate_curve(d, [0.05, 0.1])
+    p = design_to_p2d_params(d)
+    assert p.cutoff_high_V == 3.6
+    for c, q in zip(fast.c_rates, fast.capacity_mAh_per_g, strict=True):
+        r = simulate_discharge(p, c)
+        assert r.converged, r.message
+        assert r.final_capacity_mAh_per_g == pytest.approx(q, rel=0.03)
+        assert "after a charge" in r.message
