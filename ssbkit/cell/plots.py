@@ -6,7 +6,7 @@ it to :func:`ssbkit.study.section.figure_to_html`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -74,7 +74,7 @@ def energy_breakdown_figure(energy):
     return fig
 
 
-def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
+def rate_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
     """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``.
 
     Parameters

@@ -10,6 +10,7 @@ PyBaMM is imported only by ``rate --model p2d``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -103,7 +104,8 @@ def rate(
     else:
         sigmas = design_sigma_at(d, temps)
     sig = dict(zip(temps, sigmas, strict=True))
-    curves = {}
+    curves: dict[str, Any] = {}
+    out: dict[str, Any]
     if model == "fast":
         rs = rate_study(d, rates, temps, sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]),
                         measured=cell.get("measured") or None)
@@ -125,7 +127,7 @@ def rate(
     if figures is not None:
         from ssbkit.cell.plots import rate_figure
 
-        out["figures"] = [_save(rate_figure(curves), figures, f"rate_{model}.png")]
+        out["figures"] = [str(_save(rate_figure(curves), figures, f"rate_{model}.png"))]
     if as_json:
         _echo_json(out)
         return

@@ -184,7 +184,7 @@ def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: 
         m = rs.measured
         where = (f"{fmt(m['current_mA_cm2'])} mA/cm2" if m.get("current_mA_cm2") is not None
                  else f"{fmt(m.get('c_rate'))}C")
-        pred = rs.predicted_at_measured_mAh_per_g
+        pred = float(rs.predicted_at_measured_mAh_per_g or 0.0)
         parts.append(f"<p><b>Measured {fmt(m['capacity_mAh_per_g'])} mAh/g</b> at {where} "
                      f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
                      f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %).</p>")
@@ -194,7 +194,7 @@ def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: 
                                    "limited by")))
     parts.append(figure_to_html(rate_map_figure(c_rates, temps, rs.utilisation_map(), rs.limiting_map()),
                                 alt="utilisation over C-rate and temperature with the limiting mechanism"))
-    curves = {"fast model": (op.c_rates, op.capacity_mAh_per_g)}
+    curves: dict[str, Any] = {"fast model": (op.c_rates, op.capacity_mAh_per_g)}
     if cfg.get("p2d", False):
         _p2d(cfg, design, op.sigma_se_S_per_cm, op.temperature_c, sec, parts, curves)
     if len(curves) > 1:  # the fast model alone is the table above
