@@ -160,8 +160,8 @@ def capacity_from_formula_mah_per_g(formula: str, electrons: float) -> float:
     try:
         from ..materials import theoretical_capacity_mah_per_g
     except ImportError:
-        theoretical_capacity_mah_per_g = None
-    if theoretical_capacity_mah_per_g is not None:
+        pass
+    else:
         return float(theoretical_capacity_mah_per_g(formula, electrons))
     from pymatgen.core import Composition
 

@@ -27,7 +27,7 @@ from ..materials.composite import (
     check_fractions,
 )
 from ..records import Record
-from .active_materials import get_active_material
+from .active_materials import ActiveMaterial, get_active_material
 from .interfaces import InterfaceModel
 
 __all__ = [
@@ -269,31 +269,63 @@ def make_composite(
     mat = get_active_material(active_material)
     if (mass_fractions is None) == (volume_fractions is None):
         raise InputError(f"[{where}] give exactly one of mass_fractions or volume_fractions")
+    dens = _component_densities(mat, densities_g_cm3, where)
+    vf, mf, dens = _solid_fractions(mass_fractions, volume_fractions, dens, where)
+    # active mass per cm2 per um of thickness at zero porosity
+    per_um = 1e-4 * vf["active"] * dens["active"] * 1e3
+    porosity, thickness_um, loading_mg_cm2 = _resolve_geometry(
+        porosity, thickness_um, loading_mg_cm2, per_um, where)
+    return CathodeComposite(
+        active_material=mat.name, volume_fractions=vf, mass_fractions=mf, densities_g_cm3=dens,
+        porosity=porosity, thickness_um=thickness_um, loading_mg_cm2=loading_mg_cm2,
+        active_particle_diameter_um=active_particle_diameter_um,
+    )
+
+
+def _component_densities(mat: ActiveMaterial, overrides: Mapping[str, float] | None,
+                         where: str) -> dict[str, float]:
+    """Density of every component, g/cm3: the defaults with the user's overrides."""
     dens: dict[str, float] = {"active": mat.density_g_per_cm3}
     dens.update({c: v for c, (v, _) in COMPONENT_DENSITIES_G_CM3.items()})
-    for k, v in (densities_g_cm3 or {}).items():
+    for k, v in (overrides or {}).items():
         key = "active" if k in (mat.name, *mat.aliases) else k
         if key not in COMPONENTS:
             raise InputError(f"[{where}] densities_g_cm3: unknown component {k!r}{did_you_mean(k, COMPONENTS)}")
         dens[key] = require_positive(f"[{where}] densities_g_cm3.{k}", v)
+    return dens
+
+
+def _solid_fractions(
+    mass_fractions: Mapping[str, float] | None, volume_fractions: Mapping[str, float] | None,
+    dens: dict[str, float], where: str,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """(volume fractions, mass fractions, densities) of the named components of the solids."""
     if mass_fractions is not None:
         w = _fractions(f"[{where}] mass_fractions", mass_fractions)
         vol = {c: w[c] / dens[c] for c in w}
         s = sum(vol.values())
         vf = {c: vol[c] / s for c in w}
     else:
+        assert volume_fractions is not None  # make_composite checked: exactly one is given
         vf = _fractions(f"[{where}] volume_fractions", volume_fractions)
     s = sum(vf[c] * dens[c] for c in vf)
     mf = {c: vf[c] * dens[c] / s for c in vf}
-    dens = {c: dens[c] for c in vf}
+    return vf, mf, {c: dens[c] for c in vf}
+
+
+def _resolve_geometry(porosity: float | None, thickness_um: float | None,
+                      loading_mg_cm2: float | None, per_um: float,
+                      where: str) -> tuple[float, float, float]:
+    """(porosity, thickness um, loading mg/cm2) from porosity and at least one of the others.
+
+    ``per_um`` is the active mass per cm2 per um of thickness at zero porosity, mg/cm2/um.
+    """
     if thickness_um is None and loading_mg_cm2 is None:
         raise InputError(f"[{where}] give thickness_um or loading_mg_cm2")
     if porosity is not None:
         porosity = require_fraction(f"[{where}] porosity", porosity)
         if porosity >= 0.95:
             raise InputError(f"[{where}] porosity must be < 0.95, got {porosity}")
-    # active mass per cm2 per um of thickness at zero porosity
-    per_um = 1e-4 * vf["active"] * dens["active"] * 1e3
     if thickness_um is not None:
         thickness_um = require_positive(f"[{where}] thickness_um", thickness_um)
     if loading_mg_cm2 is not None:
@@ -314,14 +346,11 @@ def make_composite(
     if porosity is None:
         raise InputError(f"[{where}] give porosity (composites with SE typically hold 0.10-0.20)")
     if thickness_um is None:
+        assert loading_mg_cm2 is not None  # one of the two is given (checked above)
         thickness_um = loading_mg_cm2 / (per_um * (1.0 - porosity))
     elif loading_mg_cm2 is None:
         loading_mg_cm2 = thickness_um * per_um * (1.0 - porosity)
-    return CathodeComposite(
-        active_material=mat.name, volume_fractions=vf, mass_fractions=mf, densities_g_cm3=dens,
-        porosity=float(porosity), thickness_um=float(thickness_um), loading_mg_cm2=float(loading_mg_cm2),
-        active_particle_diameter_um=active_particle_diameter_um,
-    )
+    return float(porosity), float(thickness_um), float(loading_mg_cm2)
 
 
 _FOILS = ("Li", "Li-In")

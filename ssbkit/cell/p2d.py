@@ -22,7 +22,7 @@ import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -199,39 +199,29 @@ def simulate_discharge(
     """
     material, shift = _validate(params)
     c_rate = require_positive("c_rate", c_rate)
-    if int(n_points) < 2:
-        raise InputError(f"n_points must be >= 2, got {n_points!r}")
-    if model not in MODELS:
-        raise InputError(f"model must be one of {MODELS}, got {model!r}")
+    _check_run_options(n_points, model)
     inputs = initial_state(params, charge=charge)
     cutoff = cutoff_V(params, charge)
     built = _get_built(params, material, model, var_pts)
     current_a = c_rate * nominal_current_A(params)
     i_ma_cm2 = current_a * 1e3 / params.area_cm2
-    lo, hi = material.sto_range
     precharge = ""
     if not charge and params.cutoff_high_V is not None:
         inputs, precharge = _after_precharge(params, c_rate, model, var_pts, inputs)
-    # time to run the particles from the start to the end of the OCV table, plus 5 %
-    span = (1.0 - inputs["sto0"]) if not charge else hi
-    t_end = 1.05 * built.c_max * FARADAY * active_volume_m3(params) * span / current_a
+    t_end = _run_time_s(params, material, built, inputs, current_a, charge=charge)
     inputs.update(I=current_a if not charge else -current_a, T=params.temperature_c + ZERO_C)
     for k in REFERENCES + kinetics_for(material.name).references:
         cite(k)
-    base = dict(
+    base = _Base(
         c_rate=c_rate, current_density_mA_per_cm2=i_ma_cm2, charge=charge,
         temperature_c=params.temperature_c, cutoff_V=cutoff,
         references=REFERENCES + material.references + kinetics_for(material.name).references
         + tuple(params.references),
     )
     what = f"{model} {'charge' if charge else 'discharge'} at {c_rate:g}C ({i_ma_cm2:.3g} mA/cm2)"
-    v_open = float(material.ocv_v(inputs["sto0"])) - shift
-    drop_sep = current_a / (params.area_cm2 * 1e-4) * params.separator_thickness_um * 1e-6 \
-        * params.separator_tortuosity / (params.sigma_se_S_per_cm * 100.0)
-    if not params.full_cell and drop_sep >= abs(v_open - cutoff):
-        return _empty(base, n_points, f"{what}: the separator's ohmic drop ({drop_sep:.3g} V) "
-                      f"alone exceeds |OCV - cut-off| ({abs(v_open - cutoff):.3g} V): capacity 0",
-                      converged=True)
+    blocked = _separator_blocks(params, material, shift, inputs, current_a, cutoff)
+    if blocked:
+        return _empty(base, n_points, f"{what}: {blocked}", converged=True)
     sol, text = _solve(built, t_end, inputs)
     if sol is None:
         if "initial conditions" in text and "non-positive" in text:
@@ -239,6 +229,51 @@ def simulate_discharge(
                           "at the start (ohmic and kinetic drop too large): capacity 0",
                           converged=True)
         return _empty(base, n_points, f"{what} failed: {text}", converged=False)
+    return _from_solution(sol, base, params, built, shift, current_a, n_points, what, precharge)
+
+
+class _Base(TypedDict):
+    """The fields of a :class:`DischargeResult` that describe the run, not its curve."""
+
+    c_rate: float
+    current_density_mA_per_cm2: float
+    charge: bool
+    temperature_c: float
+    cutoff_V: float
+    references: NotRequired[tuple[str, ...]]
+
+
+def _check_run_options(n_points: int, model: str) -> None:
+    if int(n_points) < 2:
+        raise InputError(f"n_points must be >= 2, got {n_points!r}")
+    if model not in MODELS:
+        raise InputError(f"model must be one of {MODELS}, got {model!r}")
+
+
+def _run_time_s(params: P2DParams, material: ActiveMaterial, built: _Built, inputs: dict,
+                current_a: float, *, charge: bool) -> float:
+    """Time to run the particles from the start to the end of the OCV table, plus 5 %, s."""
+    hi = material.sto_range[1]
+    span = (1.0 - inputs["sto0"]) if not charge else hi
+    return float(1.05 * built.c_max * FARADAY * active_volume_m3(params) * span / current_a)
+
+
+def _separator_blocks(params: P2DParams, material: ActiveMaterial, shift: float, inputs: dict,
+                      current_a: float, cutoff: float) -> str:
+    """Why a half cell delivers nothing (the separator's ohmic drop alone reaches the cut-off),
+    or ``""``."""
+    v_open = float(material.ocv_v(inputs["sto0"])) - shift
+    drop_sep = current_a / (params.area_cm2 * 1e-4) * params.separator_thickness_um * 1e-6 \
+        * params.separator_tortuosity / (params.sigma_se_S_per_cm * 100.0)
+    if not params.full_cell and drop_sep >= abs(v_open - cutoff):
+        return (f"the separator's ohmic drop ({drop_sep:.3g} V) "
+                f"alone exceeds |OCV - cut-off| ({abs(v_open - cutoff):.3g} V): capacity 0")
+    return ""
+
+
+def _from_solution(sol: Any, base: _Base, params: P2DParams, built: _Built, shift: float,
+                   current_a: float, n_points: int, what: str, precharge: str) -> DischargeResult:
+    """The result from a PyBaMM solution, resampled to ``n_points`` uniform in time."""
     t = np.asarray(sol["Time [s]"].entries, dtype=float)
     v = np.asarray(sol["Voltage [V]"].entries, dtype=float) - shift
     if t.size < 2 or not np.all(np.isfinite(v)):
@@ -320,8 +355,8 @@ def simulate_rate(
                                           var_pts=var_pts))
         except InputError as exc:
             c_val = float(c) if isinstance(c, int | float) else float("nan")
-            base = dict(c_rate=c_val, current_density_mA_per_cm2=float("nan"), charge=charge,
-                        temperature_c=params.temperature_c, cutoff_V=float("nan"))
+            base = _Base(c_rate=c_val, current_density_mA_per_cm2=float("nan"), charge=charge,
+                         temperature_c=params.temperature_c, cutoff_V=float("nan"))
             out.append(_empty(base, n_points, f"C-rate {c!r}: {exc}", converged=False))
         report(progress, k + 1, len(rates), f"{model} at {c}C")
     return out
@@ -347,7 +382,7 @@ def _solve(built: _Built, t_end: float, inputs: dict) -> tuple[Any, str]:
     return None, text
 
 
-def _empty(base: dict, n_points: int, message: str, *, converged: bool) -> DischargeResult:
+def _empty(base: _Base, n_points: int, message: str, *, converged: bool) -> DischargeResult:
     z = np.zeros(max(int(n_points), 2)) if converged else np.full(max(int(n_points), 2), np.nan)
     return DischargeResult(
         time_s=z.copy(), voltage_V=np.full(z.size, np.nan), capacity_mAh_per_g=z.copy(),

@@ -7,8 +7,17 @@ it to :func:`ssbkit.study.section.figure_to_html`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .cycling.analysis import CycleSummary
+    from .energy import StackEnergy
+    from .p2d import DischargeResult
 
 __all__ = [
     "energy_breakdown_figure",
@@ -21,7 +30,7 @@ __all__ = [
 ]
 
 
-def _plt():
+def _plt() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -34,7 +43,7 @@ _LAYER_COLOURS = {"cathode": "tab:blue", "separator": "tab:orange", "anode": "ta
                   "positive": "tab:gray", "negative": "tab:brown"}
 
 
-def energy_breakdown_figure(energy):
+def energy_breakdown_figure(energy: StackEnergy) -> Figure:
     """Stack mass and thickness by component (two horizontal stacked bars) with Wh/kg, Wh/L.
 
     One colour per layer (cathode, separator, anode, collectors); the
@@ -74,7 +83,8 @@ def energy_breakdown_figure(energy):
     return fig
 
 
-def rate_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
+def rate_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
+                ylabel: str = "capacity (mAh/g)") -> Figure:
     """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``.
 
     Parameters
@@ -103,7 +113,9 @@ def rate_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *
 _LIMIT_MARK = {"transport": "T", "interface": "I", "diffusion": "D", "window": ""}
 
 
-def rate_map_figure(c_rates, temperatures_c, utilisation, limiting=None):
+def rate_map_figure(c_rates: Sequence[float], temperatures_c: Sequence[float],
+                    utilisation: Sequence[Sequence[float]] | np.ndarray,
+                    limiting: Sequence[Sequence[str]] | None = None) -> Figure:
     """Utilisation (0-1) over C-rate x temperature; letters mark what limits each point.
 
     ``limiting`` (rows of mechanism names) prints T (ionic transport), I
@@ -144,7 +156,7 @@ def rate_map_figure(c_rates, temperatures_c, utilisation, limiting=None):
     return fig
 
 
-def discharge_curves_figure(results):
+def discharge_curves_figure(results: Sequence[DischargeResult]) -> Figure:
     """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``).
 
     Parameters
@@ -169,7 +181,7 @@ def discharge_curves_figure(results):
     return fig
 
 
-def cycling_figure(summary):
+def cycling_figure(summary: CycleSummary) -> Figure:
     """Discharge / charge capacity and coulombic efficiency vs cycle."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.4, 3.6), constrained_layout=True)
@@ -188,7 +200,7 @@ def cycling_figure(summary):
     return fig
 
 
-def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
+def dqdv_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
     """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``.
 
     Parameters
@@ -211,7 +223,7 @@ def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
     return fig
 
 
-def ocv_figure(names: Sequence[str]):
+def ocv_figure(names: Sequence[str]) -> Figure:
     """Open-circuit curves of active materials over their usable window.
 
     Parameters

@@ -63,7 +63,9 @@ class Mixture:
 
 def _split_top_level(text: str) -> list[str]:
     """Split at separators that are not inside brackets."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in text:
         if ch in "([{":
             depth += 1
