@@ -182,7 +182,19 @@ def discharge_curves_figure(results: Sequence[DischargeResult]) -> Figure:
 
 
 def cycling_figure(summary: CycleSummary) -> Figure:
-    """Discharge / charge capacity and coulombic efficiency vs cycle."""
+    """Discharge / charge capacity and coulombic efficiency vs cycle.
+
+    Parameters
+    ----------
+    summary
+        Per-cycle summary (:func:`ssbkit.cell.cycling.summarize_cycles`); capacities in
+        mAh/g where the active mass is known, else in mAh.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Capacities (left axis) and coulombic efficiency in % (right axis) vs cycle number.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.4, 3.6), constrained_layout=True)
     if summary.discharge_mAh_per_g is not None:
