@@ -394,26 +394,12 @@ def resolve_interface(
     data = interface_data_for(material)
     refs = list(data.references)
     notes = [data.note] if data.note else []
-    if contact_area_per_um is None:
-        d = diameter_um if diameter_um else 5.0
-        contact_area_per_um = contact_area_estimate(phi_active, phi_electrolyte, d)
-        contact_area_source = "estimate"
-        notes.append(f"contact area estimated from particle size ({d:g} um) and fractions: "
-                     f"{contact_area_per_um:.3g} um^2/um^3 (no voxel analysis)")
-    else:
-        contact_area_per_um = require_positive("contact_area_per_um", contact_area_per_um)
+    contact_area_per_um, contact_area_source = _contact_area(
+        contact_area_per_um, contact_area_source, phi_active, phi_electrolyte, diameter_um, notes)
     coat = _coating(coating, coating_thickness_nm, coating_sigma_S_per_cm)
-    film = data.film_ohm_cm2
     if coat is not None:
         refs.extend(coat.references)
-        if data.suppressed_by_coating and film > 0:
-            film = 0.0
-            notes.append(f"{coat.name} coating: no interphase film (Ohta 2007, Nishio 2022)")
-    if film_ohm_cm2 is not None:
-        if not float(film_ohm_cm2) >= 0:
-            raise InputError(f"interface film_ohm_cm2 must be >= 0, got {film_ohm_cm2!r}")
-        film = float(film_ohm_cm2)
-        notes.append(f"film resistance {film:g} Ohm cm2 from the design")
+    film = _film_ohm_cm2(data, coat, film_ohm_cm2, notes)
     i0 = data.i0_mA_per_cm2 if i0_mA_per_cm2 is None else require_positive("i0_mA_per_cm2", i0_mA_per_cm2)
     f_loss = require_fraction("contact_loss_fraction", contact_loss_fraction)
     dead = require_fraction("dead_fraction", dead_fraction)
@@ -427,6 +413,34 @@ def resolve_interface(
         ea_i0_eV=data.ea_i0_eV, coating=coat, contact_loss_fraction=f_loss, dead_fraction=dead,
         thickness_um=require_positive("thickness_um", thickness_um),
         references=tuple(dict.fromkeys(refs)), notes=tuple(notes))
+
+
+def _contact_area(given: float | None, source: str, phi_active: float, phi_electrolyte: float,
+                  diameter_um: float | None, notes: list[str]) -> tuple[float, str]:
+    """(contact area per volume um^2/um^3, its source): the given one, else the estimate (noted)."""
+    if given is not None:
+        return require_positive("contact_area_per_um", given), source
+    d = diameter_um if diameter_um else 5.0
+    area = contact_area_estimate(phi_active, phi_electrolyte, d)
+    notes.append(f"contact area estimated from particle size ({d:g} um) and fractions: "
+                 f"{area:.3g} um^2/um^3 (no voxel analysis)")
+    return area, "estimate"
+
+
+def _film_ohm_cm2(data: InterfaceData, coat: Coating | None, override: float | None,
+                  notes: list[str]) -> float:
+    """Interphase film resistance, Ohm cm2 of contact: bundled, none under a coating that
+    suppresses it, or the design's override (each choice noted)."""
+    film = data.film_ohm_cm2
+    if coat is not None and data.suppressed_by_coating and film > 0:
+        film = 0.0
+        notes.append(f"{coat.name} coating: no interphase film (Ohta 2007, Nishio 2022)")
+    if override is not None:
+        if not float(override) >= 0:
+            raise InputError(f"interface film_ohm_cm2 must be >= 0, got {override!r}")
+        film = float(override)
+        notes.append(f"film resistance {film:g} Ohm cm2 from the design")
+    return film
 
 
 def _coating(name: str | None, thickness_nm: float | None, sigma: float | None) -> Coating | None:

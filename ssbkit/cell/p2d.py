@@ -224,11 +224,7 @@ def simulate_discharge(
         return _empty(base, n_points, f"{what}: {blocked}", converged=True)
     sol, text = _solve(built, t_end, inputs)
     if sol is None:
-        if "initial conditions" in text and "non-positive" in text:
-            return _empty(base, n_points, f"{what}: the voltage is past the cut-off "
-                          "at the start (ohmic and kinetic drop too large): capacity 0",
-                          converged=True)
-        return _empty(base, n_points, f"{what} failed: {text}", converged=False)
+        return _from_failure(text, base, n_points, what)
     return _from_solution(sol, base, params, built, shift, current_a, n_points, what, precharge)
 
 
@@ -269,6 +265,16 @@ def _separator_blocks(params: P2DParams, material: ActiveMaterial, shift: float,
         return (f"the separator's ohmic drop ({drop_sep:.3g} V) "
                 f"alone exceeds |OCV - cut-off| ({abs(v_open - cutoff):.3g} V): capacity 0")
     return ""
+
+
+def _from_failure(text: str, base: _Base, n_points: int, what: str) -> DischargeResult:
+    """The result when the solver gave up: capacity 0 when the cell starts past the cut-off,
+    else ``converged=False`` with the solver's message."""
+    if "initial conditions" in text and "non-positive" in text:
+        return _empty(base, n_points, f"{what}: the voltage is past the cut-off "
+                      "at the start (ohmic and kinetic drop too large): capacity 0",
+                      converged=True)
+    return _empty(base, n_points, f"{what} failed: {text}", converged=False)
 
 
 def _from_solution(sol: Any, base: _Base, params: P2DParams, built: _Built, shift: float,

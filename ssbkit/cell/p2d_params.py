@@ -134,15 +134,23 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
         discharge), ``T`` (K), ``sto0`` (initial cathode lithium fraction), ``sto0_n``
         (initial anode fraction, full cells) and ``V_lo``/``V_hi`` (cut-offs, V).
     """
-    kin = kinetics_for(m.name)
-    diffusivity, j0 = _kinetics(kin, p.particle_diffusivity_m2_per_s or kin.diffusivity_m2_per_s,
-                                p.exchange_current_A_per_m2 or kin.j0_A_per_m2, pybamm)
-    c_max = c_max_mol_m3(m)
+    d: dict[str, Any] = {"chemistry": "lithium_ion"}
+    d.update(_cell_geometry(p, pybamm))
+    d.update(_positive_parameters(p, m, pybamm))
+    d.update(_separator_electrolyte_parameters(p))
+    d.update(_operating_parameters(p, m, pybamm))
+    if p.film_resistance_ohm_m2 > 0:
+        # PyBaMM's film: resistivity x thickness = area-specific resistance per particle surface
+        d.update({"Initial SEI thickness [m]": 1e-9, "SEI resistivity [Ohm.m]": p.film_resistance_ohm_m2 / 1e-9,
+                  "SEI partial molar volume [m3.mol-1]": 1e-5})
+    d.update(_anode_parameters(p, pybamm))
+    return d
+
+
+def _cell_geometry(p: P2DParams, pybamm) -> dict[str, Any]:
+    """Thicknesses, a square electrode of ``area_cm2``, the applied current (input ``I``)."""
     side = math.sqrt(p.area_cm2) * 1e-2
-    t_in = pybamm.InputParameter("T")
-    eps_e = p.electrolyte_volume_fraction
-    d: dict[str, Any] = {
-        "chemistry": "lithium_ion",
+    return {
         "Separator thickness [m]": p.separator_thickness_um * 1e-6,
         "Positive electrode thickness [m]": p.cathode_thickness_um * 1e-6,
         "Electrode height [m]": side,
@@ -150,8 +158,18 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
         "Nominal cell capacity [A.h]": 1e-3,
         "Current function [A]": pybamm.InputParameter("I"),
         "Contact resistance [Ohm]": 0.0,
+    }
+
+
+def _positive_parameters(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+    """The composite cathode: conduction, particles, OCP and kinetics of ``m``."""
+    kin = kinetics_for(m.name)
+    diffusivity, j0 = _kinetics(kin, p.particle_diffusivity_m2_per_s or kin.diffusivity_m2_per_s,
+                                p.exchange_current_A_per_m2 or kin.j0_A_per_m2, pybamm)
+    eps_e = p.electrolyte_volume_fraction
+    return {
         "Positive electrode conductivity [S.m-1]": p.electronic_conductivity_S_per_cm * 100.0,
-        "Maximum concentration in positive electrode [mol.m-3]": c_max,
+        "Maximum concentration in positive electrode [mol.m-3]": c_max_mol_m3(m),
         "Positive particle diffusivity [m2.s-1]": diffusivity,
         "Positive electrode OCP [V]": _ocp(m, pybamm),
         "Positive electrode porosity": eps_e,
@@ -164,6 +182,12 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
         "Positive electrode charge transfer coefficient": 0.5,
         "Positive electrode exchange-current density [A.m-2]": j0,
         "Positive electrode double-layer capacity [F.m-2]": 0.2,
+    }
+
+
+def _separator_electrolyte_parameters(p: P2DParams) -> dict[str, Any]:
+    """The SE separator and the single-ion electrolyte (conductivity as a plain number)."""
+    return {
         "Separator porosity": 1.0,
         "Separator tortuosity factor (electrolyte)": p.separator_tortuosity,
         "Separator tortuosity factor (electrode)": 1.0,
@@ -173,6 +197,13 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
         "Thermodynamic factor": 1.0,
         "Electrolyte diffusivity [m2.s-1]": 1e-10,
         "Electrolyte conductivity [S.m-1]": p.sigma_se_S_per_cm * 100.0,
+    }
+
+
+def _operating_parameters(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+    """Temperature (input ``T``), cut-offs (``V_lo``, ``V_hi``) and the initial state (``sto0``)."""
+    t_in = pybamm.InputParameter("T")
+    return {
         "Ambient temperature [K]": t_in,
         "Initial temperature [K]": t_in,
         "Reference temperature [K]": T_REF_K,
@@ -183,14 +214,8 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
         "Upper voltage cut-off [V]": pybamm.InputParameter("V_hi"),
         "Open-circuit voltage at 0% SOC [V]": open_circuit_V(p, False)[1] + anode_shift_V(p),
         "Open-circuit voltage at 100% SOC [V]": open_circuit_V(p, False)[0] + anode_shift_V(p),
-        "Initial concentration in positive electrode [mol.m-3]": pybamm.InputParameter("sto0") * c_max,
+        "Initial concentration in positive electrode [mol.m-3]": pybamm.InputParameter("sto0") * c_max_mol_m3(m),
     }
-    if p.film_resistance_ohm_m2 > 0:
-        # PyBaMM's film: resistivity x thickness = area-specific resistance per particle surface
-        d.update({"Initial SEI thickness [m]": 1e-9, "SEI resistivity [Ohm.m]": p.film_resistance_ohm_m2 / 1e-9,
-                  "SEI partial molar volume [m3.mol-1]": 1e-5})
-    d.update(_anode_parameters(p, pybamm))
-    return d
 
 
 def _anode_parameters(p: P2DParams, pybamm) -> dict[str, Any]:

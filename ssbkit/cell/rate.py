@@ -308,15 +308,7 @@ def rate_curve(design: StackDesign, c_rates: Sequence[float] | np.ndarray, *,
 
     t = design.temperature_c if temperature_c is None else float(temperature_c)
     sigma = float(design_sigma_at(design, [t])[0]) if sigma_se_S_per_cm is None else float(sigma_se_S_per_cm)
-    q1c = nominal_capacity_mAh_cm2(design)
-    if current_mA_cm2 is not None:
-        i = np.atleast_1d(np.asarray(current_mA_cm2, dtype=float))
-        c = i / q1c
-    else:
-        c = np.atleast_1d(np.asarray(c_rates, dtype=float))
-        if c.size == 0 or np.any(~(c > 0)):
-            raise InputError(f"C-rates must be > 0, got {list(c)}")
-        i = c * q1c
+    c, i = _rates_and_currents(c_rates, current_mA_cm2, nominal_capacity_mAh_cm2(design))
     with collect_citations() as used:
         st = cell_state(design, sigma_se_S_per_cm=sigma, temperature_c=t,
                         sigma_eff_cathode_S_per_cm=sigma_eff_cathode_S_per_cm)
@@ -340,6 +332,18 @@ def rate_curve(design: StackDesign, c_rates: Sequence[float] | np.ndarray, *,
         r_series_ohm_cm2=st.r_series_ohm_cm2, r_interface_ohm_cm2=float(r_int),
         references=tuple(dict.fromkeys([*used, *(inter.references if inter is not None else ()),
                                          *m.references])), notes=notes)
+
+
+def _rates_and_currents(c_rates: Sequence[float] | np.ndarray, current_mA_cm2: Sequence[float] | None,
+                        q1c: float) -> tuple[np.ndarray, np.ndarray]:
+    """(C-rates 1/h, current densities mA/cm2) from either, with 1C = ``q1c`` mAh/cm2 per hour."""
+    if current_mA_cm2 is not None:
+        i = np.atleast_1d(np.asarray(current_mA_cm2, dtype=float))
+        return i / q1c, i
+    c = np.atleast_1d(np.asarray(c_rates, dtype=float))
+    if c.size == 0 or np.any(~(c > 0)):
+        raise InputError(f"C-rates must be > 0, got {list(c)}")
+    return c, c * q1c
 
 
 def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Sequence[float], *,

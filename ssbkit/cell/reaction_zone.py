@@ -203,34 +203,53 @@ def design_parameters(
         sigma_c = effective_ionic_conductivity(sigma, cat.eps_se, tau_c)
     else:
         sigma_c = float(sigma_eff_cathode_S_per_cm)
-    if design.anode.kind == "composite":
-        tau_a = tortuosity_anode if tortuosity_anode is not None else design.tortuosity_anode
-        lay = design.anode.layer
-        sigma_a = effective_ionic_conductivity(sigma, lay.eps_se, tau_a)
-        q_a_vol = q_an / (lay.thickness_um * 1e-4)
-    else:
-        sigma_a, q_a_vol = np.inf, np.inf
-    sep = design.separator
-    sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
-    r_sep = sep.thickness_um * 1e-4 / sigma_sep
-    r0 = r_sep + float(r_interface_ohm_cm2) if design.R0_ohm_cm2 is None else float(design.R0_ohm_cm2)
-    mc = get_active_material(cat.active_material)
-    ma = get_active_material(design.anode.material)
-    v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else cell_ocv_window_V(design)[0]
-    u_c = mc.voltage_avg_V if design.U_c_V is None else design.U_c_V
-    u_a = ma.voltage_avg_V if design.U_a_V is None else design.U_a_V
+    sigma_a, q_a_vol = _anode_zone(design, sigma, tortuosity_anode, q_an)
+    r0, r_sep = _series_resistance_ohm_cm2(design, sigma, r_interface_ohm_cm2)
     return {
         "q_cathode_mAh_cm3": q_cat / (cat.thickness_um * 1e-4),
         "sigma_cathode_S_per_cm": float(sigma_c),
         "q_anode_mAh_cm3": float(q_a_vol),
         "sigma_anode_S_per_cm": float(sigma_a),
         "capacity_max_mAh_cm2": min(q_cat, q_an),
-        "voltage_margin_V": u_c - u_a - v_cut,
+        "voltage_margin_V": _voltage_margin_V(design),
         "r0_ohm_cm2": float(r0),
         "r_separator_ohm_cm2": float(r_sep),
         "sigma_se_S_per_cm": float(sigma),
         "loading_mg_cm2": cat.loading_mg_cm2,
     }
+
+
+def _anode_zone(design: StackDesign, sigma: float, tortuosity_anode: float | None,
+                q_an: float) -> tuple[float, float]:
+    """(effective ionic conductivity S/cm, volumetric capacity mAh/cm3) of a composite anode;
+    (inf, inf) for a foil (no reaction zone there)."""
+    if design.anode.kind != "composite":
+        return np.inf, np.inf
+    tau_a = tortuosity_anode if tortuosity_anode is not None else design.tortuosity_anode
+    lay = design.anode.layer
+    sigma_a = effective_ionic_conductivity(sigma, lay.eps_se, tau_a)
+    return sigma_a, q_an / (lay.thickness_um * 1e-4)
+
+
+def _series_resistance_ohm_cm2(design: StackDesign, sigma: float,
+                               r_interface_ohm_cm2: float) -> tuple[float, float]:
+    """(R_0, separator resistance), Ohm cm2: Bruggeman separator plus the extra series
+    resistance, or the design's ``R0_ohm_cm2`` for R_0 where given."""
+    sep = design.separator
+    sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
+    r_sep = sep.thickness_um * 1e-4 / sigma_sep
+    r0 = r_sep + float(r_interface_ohm_cm2) if design.R0_ohm_cm2 is None else float(design.R0_ohm_cm2)
+    return r0, r_sep
+
+
+def _voltage_margin_V(design: StackDesign) -> float:
+    """U_c - U_a - V_cut, V: average potentials (bundled or the design's) above the cut-off."""
+    mc = get_active_material(design.cathode.active_material)
+    ma = get_active_material(design.anode.material)
+    v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else cell_ocv_window_V(design)[0]
+    u_c = mc.voltage_avg_V if design.U_c_V is None else design.U_c_V
+    u_a = ma.voltage_avg_V if design.U_a_V is None else design.U_a_V
+    return u_c - u_a - v_cut
 
 
 def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
