@@ -219,6 +219,11 @@ def list_active_materials() -> list[str]:
     -------
     list of str
         Names of the bundled materials.
+
+    Examples
+    --------
+    >>> "NCM811" in list_active_materials()
+    True
     """
     return list(_rows())
 

@@ -258,13 +258,32 @@ def make_composite(
     thickness_um, loading_mg_cm2
         At least one. With all three of porosity, thickness and loading they
         must agree within 3 %.
+    active_particle_diameter_um
+        Diameter of the active particles, um (kept on the record; ``None`` if unknown).
     where
         Name of the table, for messages.
 
     Returns
     -------
     CathodeComposite
-        The resolved layer.
+        The resolved layer (fractions of the solids, porosity, thickness in um,
+        loading of active material in mg/cm2).
+
+    Raises
+    ------
+    InputError
+        For unknown materials or components, bad fractions, porosity outside
+        [0, 0.95), or thickness, loading and porosity that disagree.
+
+    Examples
+    --------
+    60/40 vol% LiCoO2 (5.05 g/cm3) / SE (1.90 g/cm3), 10 % porous, 50 um thick:
+    loading 50e-4 cm x 0.9 x 0.6 x 5.05 g/cm3 = 13.635 mg/cm2.
+
+    >>> c = make_composite("LiCoO2", volume_fractions={"active": 0.6, "electrolyte": 0.4},
+    ...                    porosity=0.1, thickness_um=50.0)
+    >>> round(c.loading_mg_cm2, 3), round(c.mass_fractions["active"], 4)
+    (13.635, 0.7995)
     """
     mat = get_active_material(active_material)
     if (mass_fractions is None) == (volume_fractions is None):

@@ -59,6 +59,18 @@ def couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g):
     -------
     float or numpy.ndarray
         Capacity per g of both actives, mAh/g.
+
+    Raises
+    ------
+    InputError
+        When a capacity is not > 0.
+
+    Examples
+    --------
+    LiCoO2 (274 mAh/g) against graphite (372 mAh/g): 274 x 372 / 646.
+
+    >>> round(couple_specific_capacity_mah_per_g(274, 372), 1)
+    157.8
     """
     cc = np.asarray(c_cathode_mah_per_g, dtype=float)
     ca = np.asarray(c_anode_mah_per_g, dtype=float)
@@ -78,15 +90,15 @@ def couple_specific_energy_wh_per_kg(c_cathode_mah_per_g, c_anode_mah_per_g, vol
     voltage_v
         Average cell voltage, V.
 
-    Examples
-    --------
-    >>> round(couple_specific_energy_wh_per_kg(274, 372, 3.7))
-    584
-
     Returns
     -------
     float or numpy.ndarray
         Specific energy, Wh/kg.
+
+    Examples
+    --------
+    >>> round(couple_specific_energy_wh_per_kg(274, 372, 3.7))
+    584
     """
     c = couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g)
     out = np.asarray(c, dtype=float) * np.asarray(voltage_v, dtype=float)

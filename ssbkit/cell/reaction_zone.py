@@ -65,10 +65,27 @@ def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alp
     tau
         Tortuosity factor; ``None`` uses Bruggeman tau = eps^-alpha (R-18).
 
+    bruggeman_alpha
+        Bruggeman exponent alpha (dimensionless) when ``tau`` is ``None``.
+
     Returns
     -------
     float or numpy.ndarray
         sigma_eff, S/cm.
+
+    Raises
+    ------
+    InputError
+        For ``eps`` outside (0, 1] or ``tau < 1``.
+
+    Examples
+    --------
+    Bruggeman at eps = 0.25: sigma eps^1.5 = sigma / 8.
+
+    >>> effective_ionic_conductivity(1e-3, 0.25)
+    0.000125
+    >>> round(effective_ionic_conductivity(1e-3, 0.3, 3.0), 12)
+    0.0001
     """
     s = np.asarray(sigma_S_per_cm, dtype=float)
     e = np.asarray(eps, dtype=float)

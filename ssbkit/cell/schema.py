@@ -107,6 +107,12 @@ def table_keys(table: str) -> set[str]:
     Returns
     -------
     set of str
+        The accepted keys (units spelled in the names, e.g. ``thickness_um``).
+
+    Raises
+    ------
+    KeyError
+        For a table name that is neither ``cathode`` nor in :data:`CELL_TABLES`.
     """
     if table == "cathode":
         return set(CATHODE_KEYS)
