@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..constants import FARADAY
 from ..errors import InputError, did_you_mean
@@ -92,7 +93,7 @@ class ActiveMaterial(Record):
         """Practical capacity per cm3 of dense active material."""
         return self.capacity_practical_mAh_per_g * self.density_g_per_cm3
 
-    def ocv_v(self, sto):
+    def ocv_v(self, sto: ArrayLike) -> float | np.ndarray:
         """Open-circuit potential vs Li/Li+ (V) at lithium fraction ``sto``.
 
         Values outside ``ocv_domain`` are clamped to its ends (the published

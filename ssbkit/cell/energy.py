@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError, did_you_mean
 from ..records import Record
@@ -45,7 +46,8 @@ _SET_PLAN_REF = ("EU SET-Plan targets quoted in Falco et al., Mol. Syst. Des. En
 _COUPLE_REF = "Couple formula E = C_c C_a / (C_c + C_a) V (science.md section 4, lecture)"
 
 
-def couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g):
+def couple_specific_capacity_mah_per_g(c_cathode_mah_per_g: ArrayLike,
+                                       c_anode_mah_per_g: ArrayLike) -> float | np.ndarray:
     """Specific capacity of a couple, C_c C_a / (C_c + C_a) (mAh per g of both actives).
 
     Science.md section 4 (lecture). Accepts scalars or arrays.
@@ -80,7 +82,8 @@ def couple_specific_capacity_mah_per_g(c_cathode_mah_per_g, c_anode_mah_per_g):
     return float(out) if out.ndim == 0 else out
 
 
-def couple_specific_energy_wh_per_kg(c_cathode_mah_per_g, c_anode_mah_per_g, voltage_v):
+def couple_specific_energy_wh_per_kg(c_cathode_mah_per_g: ArrayLike, c_anode_mah_per_g: ArrayLike,
+                                     voltage_v: ArrayLike) -> float | np.ndarray:
     """Specific energy of a couple, E = C_c C_a / (C_c + C_a) V in Wh/kg (science.md section 4).
 
     Parameters
@@ -193,8 +196,8 @@ def stack_energy(design: StackDesign) -> StackEnergy:
     e_areal = q * v  # mWh/cm2
     wh_per_kg = e_areal / mass_total * 1e3  # mWh/mg = Wh/g -> x1e3 Wh/kg
     wh_per_l = e_areal / (l_total * 1e-4)   # mWh/cm3 = Wh/L
-    couple = couple_specific_energy_wh_per_kg(mc.capacity_practical_mAh_per_g,
-                                              ma.capacity_practical_mAh_per_g, v)
+    couple = float(couple_specific_energy_wh_per_kg(mc.capacity_practical_mAh_per_g,
+                                                    ma.capacity_practical_mAh_per_g, v))
     refs = (_COUPLE_REF, *mc.references, *ma.references)
     return StackEnergy(
         cathode_areal_capacity_mAh_cm2=q_c, anode_areal_capacity_mAh_cm2=q_a, np_ratio=q_a / q_c,

@@ -24,11 +24,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..citations import cite
 from ..constants import FARADAY, R_GAS, ZERO_C
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
 from ..records import Record
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "Coating",
@@ -310,7 +315,7 @@ class InterfaceModel(Record):
         """
         return self.i0_mA_per_cm2 / _arrhenius(self.ea_i0_eV, temperature_c) * self.contact_area_cm2_per_cm2
 
-    def overpotential_V(self, current_mA_cm2, temperature_c: float = T_REF_C):
+    def overpotential_V(self, current_mA_cm2: ArrayLike, temperature_c: float = T_REF_C) -> np.ndarray:
         """Interface overpotential at electrode current density ``current_mA_cm2`` (film, coating, BV).
 
         Parameters

@@ -21,8 +21,9 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -46,6 +47,9 @@ from .p2d_params import (
     nominal_current_A,
     solid_state_parameter_dict,
 )
+
+if TYPE_CHECKING:
+    from ..transport.arrhenius import ArrheniusFit
 
 __all__ = [
     "P2DParams",
@@ -135,7 +139,7 @@ class _Built:
     loose_solver: Any = None
 
 
-def sigma_se_from_arrhenius(fit, temperature_c: float) -> float:
+def sigma_se_from_arrhenius(fit: ArrheniusFit | dict[str, Any], temperature_c: float) -> float:
     """SE conductivity (S/cm) at ``temperature_c`` from an Arrhenius fit (R-1).
 
     Parameters
@@ -302,7 +306,8 @@ def _from_solution(sol: Any, base: _Base, params: P2DParams, built: _Built, shif
     )
 
 
-def _after_precharge(params: P2DParams, c_rate: float, model: str, var_pts, inputs: dict) -> tuple[dict, str]:
+def _after_precharge(params: P2DParams, c_rate: float, model: str, var_pts: dict[str, int] | None,
+                     inputs: dict) -> tuple[dict, str]:
     """Charge at the same rate to ``cutoff_high_V`` first; the discharge starts from the charged
     mean stoichiometries (relaxed: uniform particles), as the fast model does."""
     ch = simulate_discharge(replace(params, cutoff_V=params.cutoff_high_V, cutoff_high_V=None), c_rate,
@@ -326,7 +331,7 @@ def _num_anode_volume(p: P2DParams) -> float:
 
 
 def simulate_rate(
-    params: P2DParams, c_rates, *, charge: bool = False, n_points: int = 100, model: str = "DFN",
+    params: P2DParams, c_rates: Iterable[Any], *, charge: bool = False, n_points: int = 100, model: str = "DFN",
     var_pts: dict[str, int] | None = None, progress: Progress | None = None,
 ) -> list[DischargeResult]:
     """Discharge (or charge) curves at several C-rates; the model is built once.

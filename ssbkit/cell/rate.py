@@ -9,11 +9,12 @@ from an Arrhenius fit (R-1) or from the design's point and ``ea_eV``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ..progress import Progress, report
@@ -23,6 +24,10 @@ from .design import StackDesign
 from .rate_model import MECHANISMS, capacity_and_limits, cell_state
 from .reaction_zone import effective_ionic_conductivity
 
+if TYPE_CHECKING:
+    from .p2d import DischargeResult
+    from .p2d_params import P2DParams
+
 __all__ = ["sigma_at_temperatures", "design_sigma_at", "design_to_p2d_params", "p2d_rate",
            "DEFAULT_PARTICLE_RADIUS_UM", "RateCurve", "RateStudy", "rate_curve", "rate_study",
            "nominal_capacity_mAh_cm2", "active_mass_mg"]
@@ -31,7 +36,7 @@ __all__ = ["sigma_at_temperatures", "design_sigma_at", "design_to_p2d_params", "
 DEFAULT_PARTICLE_RADIUS_UM = 2.5
 
 
-def sigma_at_temperatures(arrhenius: Any, temperatures_c) -> np.ndarray:
+def sigma_at_temperatures(arrhenius: Any, temperatures_c: ArrayLike) -> np.ndarray:
     """sigma_SE (S/cm) at ``temperatures_c`` from an ArrheniusFit or its ``to_dict()``.
 
     The fit's own form (sigma T = A exp(-Ea/kT) or sigma = A exp(-Ea/kT), R-1)
@@ -58,7 +63,7 @@ def sigma_at_temperatures(arrhenius: Any, temperatures_c) -> np.ndarray:
     return np.atleast_1d(np.asarray(fit.predict(t_k), dtype=float))
 
 
-def design_sigma_at(design: StackDesign, temperatures_c) -> np.ndarray:
+def design_sigma_at(design: StackDesign, temperatures_c: ArrayLike) -> np.ndarray:
     """sigma_SE (S/cm) of a design at ``temperatures_c``.
 
     At the design's own temperature its ``sigma_se_S_per_cm``; elsewhere the
@@ -91,7 +96,7 @@ def design_sigma_at(design: StackDesign, temperatures_c) -> np.ndarray:
 
 
 def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None = None,
-                         temperature_c: float | None = None, cutoff_V: float | None = None):
+                         temperature_c: float | None = None, cutoff_V: float | None = None) -> P2DParams:
     """The :class:`ssbkit.cell.p2d_params.P2DParams` of a design (foil or composite anode).
 
     The separator's porosity p enters as tortuosity (1 - p)^-1.5 of a dense
@@ -151,8 +156,9 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
         particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, **kw)
 
 
-def p2d_rate(design: StackDesign, c_rates, *, sigma_se_S_per_cm: float | None = None,
-             temperature_c: float | None = None, n_points: int = 100, model: str = "DFN") -> list:
+def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm: float | None = None,
+             temperature_c: float | None = None, n_points: int = 100,
+             model: str = "DFN") -> list[DischargeResult]:
     """Discharge curves of ``design`` at ``c_rates`` from the PyBaMM solid-state model.
 
     Needs PyBaMM (the ``cell`` extra); a C-rate that fails is reported in its

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..citations import cite
 from ..constants import R_GAS, ZERO_C
@@ -159,7 +161,8 @@ def _crossing(v: np.ndarray, q: np.ndarray, v_cut: float, sign: float) -> np.nda
     return out
 
 
-def capacity_at_currents(st: CellState, current_mA_cm2, *, off: frozenset[str] = frozenset()) -> dict:
+def capacity_at_currents(st: CellState, current_mA_cm2: ArrayLike, *,
+                         off: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Charge then discharge capacity at each current density (mA/cm2).
 
     Parameters
@@ -212,7 +215,7 @@ def _default_cut(st: CellState) -> float:
     return float(m.ocv_v(m.sto_range[1])) - st.u_anode_V
 
 
-def capacity_and_limits(st: CellState, current_mA_cm2) -> dict:
+def capacity_and_limits(st: CellState, current_mA_cm2: ArrayLike) -> dict[str, Any]:
     """Capacity at each current with the loss due to each mechanism and the limiting one.
 
     Parameters

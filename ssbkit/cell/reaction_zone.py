@@ -27,8 +27,10 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ..records import Record
@@ -53,7 +55,8 @@ REFERENCES = (
 _MAH = 3.6  # C per mAh
 
 
-def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alpha: float = 0.5):
+def effective_ionic_conductivity(sigma_S_per_cm: ArrayLike, eps: ArrayLike, tau: ArrayLike | None = None, *,
+                                 bruggeman_alpha: float = 0.5) -> float | np.ndarray:
     """Effective ionic conductivity of a composite, sigma eps / tau (R-17).
 
     Parameters
@@ -99,16 +102,16 @@ def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alp
 
 
 def reaction_zone_capacity(
-    current_mA_cm2,
+    current_mA_cm2: ArrayLike,
     *,
-    q_cathode_mAh_cm3,
-    sigma_cathode_S_per_cm,
-    capacity_max_mAh_cm2,
-    voltage_margin_V,
-    q_anode_mAh_cm3=np.inf,
-    sigma_anode_S_per_cm=np.inf,
-    r0_ohm_cm2=0.0,
-):
+    q_cathode_mAh_cm3: ArrayLike,
+    sigma_cathode_S_per_cm: ArrayLike,
+    capacity_max_mAh_cm2: ArrayLike,
+    voltage_margin_V: ArrayLike,
+    q_anode_mAh_cm3: ArrayLike = np.inf,
+    sigma_anode_S_per_cm: ArrayLike = np.inf,
+    r0_ohm_cm2: ArrayLike = 0.0,
+) -> np.ndarray:
     """Areal capacity to cut-off from the reaction-zone model (R-19), vectorised.
 
     All arguments broadcast against each other, so one call evaluates any
@@ -245,7 +248,7 @@ def _anode_zone(design: StackDesign, sigma: float, tortuosity_anode: float | Non
     tau_a = tortuosity_anode if tortuosity_anode is not None else design.tortuosity_anode
     lay = design.anode.layer
     sigma_a = effective_ionic_conductivity(sigma, lay.eps_se, tau_a)
-    return sigma_a, q_an / (lay.thickness_um * 1e-4)
+    return float(sigma_a), float(q_an / (lay.thickness_um * 1e-4))
 
 
 def _series_resistance_ohm_cm2(design: StackDesign, sigma: float,
@@ -254,7 +257,7 @@ def _series_resistance_ohm_cm2(design: StackDesign, sigma: float,
     resistance, or the design's ``R0_ohm_cm2`` for R_0 where given."""
     sep = design.separator
     sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
-    r_sep = sep.thickness_um * 1e-4 / sigma_sep
+    r_sep = float(sep.thickness_um * 1e-4 / sigma_sep)
     r0 = r_sep + float(r_interface_ohm_cm2) if design.R0_ohm_cm2 is None else float(design.R0_ohm_cm2)
     return r0, r_sep
 
@@ -269,7 +272,7 @@ def _voltage_margin_V(design: StackDesign) -> float:
     return u_c - u_a - v_cut
 
 
-def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
+def rate_capability(design: StackDesign, c_rates: ArrayLike, **kwargs: Any) -> RateCapability:
     """Capacity of ``design`` at each C-rate (1C = the design's full capacity in 1 h).
 
     Keyword arguments go to :func:`design_parameters`.
@@ -306,7 +309,7 @@ def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
     )
 
 
-def rate_map(design: StackDesign, c_rates, sigmas_S_per_cm, **kwargs) -> np.ndarray:
+def rate_map(design: StackDesign, c_rates: ArrayLike, sigmas_S_per_cm: ArrayLike, **kwargs: Any) -> np.ndarray:
     """Utilisation over C-rate x electrolyte conductivity (e.g. sigma_SE(T) at several T).
 
     Returns an array of shape ``(len(sigmas_S_per_cm), len(c_rates))``; one
