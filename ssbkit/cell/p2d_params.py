@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .active_materials import ActiveMaterial, get_active_material
@@ -89,7 +90,7 @@ def model_options(p: P2DParams) -> dict[str, Any]:
     return opts
 
 
-def _ocp(m: ActiveMaterial, pybamm):
+def _ocp(m: ActiveMaterial, pybamm: ModuleType) -> Any:
     x_tab, v_tab = m.ocv_table()
     interp = "cubic" if m.ocv_source.startswith("pybamm") else "linear"
     x_lo, x_hi = float(x_tab[0]), float(x_tab[-1])
@@ -101,7 +102,7 @@ def _ocp(m: ActiveMaterial, pybamm):
     return ocp
 
 
-def _kinetics(kin: KineticData, d_s: float, j0_ref: float, pybamm):
+def _kinetics(kin: KineticData, d_s: float, j0_ref: float, pybamm: ModuleType) -> tuple[Any, Any]:
     r_gas = pybamm.constants.R
 
     def diffusivity(sto, temp):
@@ -115,7 +116,7 @@ def _kinetics(kin: KineticData, d_s: float, j0_ref: float, pybamm):
     return diffusivity, j0
 
 
-def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm: ModuleType) -> dict[str, Any]:
     """PyBaMM parameter values of the solid-state cell (see the module docstring).
 
     Parameters
@@ -147,7 +148,7 @@ def solid_state_parameter_dict(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[
     return d
 
 
-def _cell_geometry(p: P2DParams, pybamm) -> dict[str, Any]:
+def _cell_geometry(p: P2DParams, pybamm: ModuleType) -> dict[str, Any]:
     """Thicknesses, a square electrode of ``area_cm2``, the applied current (input ``I``)."""
     side = math.sqrt(p.area_cm2) * 1e-2
     return {
@@ -161,7 +162,7 @@ def _cell_geometry(p: P2DParams, pybamm) -> dict[str, Any]:
     }
 
 
-def _positive_parameters(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+def _positive_parameters(p: P2DParams, m: ActiveMaterial, pybamm: ModuleType) -> dict[str, Any]:
     """The composite cathode: conduction, particles, OCP and kinetics of ``m``."""
     kin = kinetics_for(m.name)
     diffusivity, j0 = _kinetics(kin, p.particle_diffusivity_m2_per_s or kin.diffusivity_m2_per_s,
@@ -200,7 +201,7 @@ def _separator_electrolyte_parameters(p: P2DParams) -> dict[str, Any]:
     }
 
 
-def _operating_parameters(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, Any]:
+def _operating_parameters(p: P2DParams, m: ActiveMaterial, pybamm: ModuleType) -> dict[str, Any]:
     """Temperature (input ``T``), cut-offs (``V_lo``, ``V_hi``) and the initial state (``sto0``)."""
     t_in = pybamm.InputParameter("T")
     return {
@@ -218,7 +219,7 @@ def _operating_parameters(p: P2DParams, m: ActiveMaterial, pybamm) -> dict[str, 
     }
 
 
-def _anode_parameters(p: P2DParams, pybamm) -> dict[str, Any]:
+def _anode_parameters(p: P2DParams, pybamm: ModuleType) -> dict[str, Any]:
     if not p.full_cell:
         l_li = 100e-6
 

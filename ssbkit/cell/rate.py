@@ -401,7 +401,8 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
                      predicted_at_measured_mAh_per_g=pred, references=refs)
 
 
-def _at_measured(design: StackDesign, meas: dict[str, Any], sig, ratio) -> float:
+def _at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any], np.ndarray],
+                 ratio: float | None) -> float:
     if "capacity_mAh_per_g" not in meas:
         raise InputError("[cell] measured needs capacity_mAh_per_g")
     t = float(meas.get("temperature_c", design.temperature_c))

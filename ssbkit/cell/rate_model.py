@@ -126,7 +126,8 @@ def _dx_diffusion(st: CellState, i_mA: np.ndarray, q: np.ndarray) -> np.ndarray:
     return np.minimum(long, short)
 
 
-def _voltage(st: CellState, i_mA, q, x, sign: float, off: frozenset[str]):
+def _voltage(st: CellState, i_mA: np.ndarray, q: np.ndarray, x: np.ndarray, sign: float,
+             off: frozenset[str]) -> np.ndarray:
     """Cell voltage along a (dis)charge: sign +1 discharge, -1 charge."""
     m = get_active_material(st.design.cathode.active_material)
     if st.flat_u_c_V is not None:

@@ -10,7 +10,7 @@ PyBaMM is imported only by ``rate --model p2d``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,13 +19,16 @@ from ssbkit.cli.util import parse_floats as _floats
 from ssbkit.cli.util import save_figure as _save
 from ssbkit.errors import InputError
 
+if TYPE_CHECKING:
+    from ssbkit.cell.design import StackDesign
+
 __all__ = ["app"]
 
 app = typer.Typer(name="cell", help="Cells: stack energy, rate capability, cycling data.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
-def _load(design: Path):
+def _load(design: Path) -> tuple[StackDesign, dict[str, Any]]:
     """The design and its raw tables (a design file or a study file: one schema)."""
     from ssbkit.cell.design_file import load_design
     from ssbkit.tomlio import read_toml
@@ -48,7 +51,8 @@ def energy(
     d, cell = _load(design)
     ce = cell_energy(d, packaging_from_dict(cell.get("packaging")))
     e = ce.stack
-    out = {"design": d.to_dict(), "energy": e.to_dict(), "cell": ce.to_dict(), "targets": compare_to_targets(e)}
+    out: dict[str, Any] = {"design": d.to_dict(), "energy": e.to_dict(), "cell": ce.to_dict(),
+                           "targets": compare_to_targets(e)}
     if figures is not None:
         from ssbkit.cell.plots import energy_breakdown_figure
 

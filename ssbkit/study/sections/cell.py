@@ -12,16 +12,24 @@ else the design's eps with Bruggeman tau = eps^-0.5 (R-18).
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ssbkit.errors import InputError
 from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 
+if TYPE_CHECKING:
+    from ssbkit.cell.design import StackDesign
+    from ssbkit.cell.energy import StackEnergy
+
 __all__ = ["SCHEMA", "run_section"]
 
 from ssbkit.cell.schema import CELL_TABLES
+
+#: sigma_SE (S/cm) at temperatures in degC
+SigmaOfT = Callable[[Any], np.ndarray]
 
 #: The cell tables of a study: the same schema as design files (ssbkit.cell.schema).
 SCHEMA: dict[str, dict[str, KeySpec]] = {
@@ -30,7 +38,7 @@ SCHEMA: dict[str, dict[str, KeySpec]] = {
 }
 
 
-def _design(cfg: dict, study: dict, micro: dict):
+def _design(cfg: dict, study: dict, micro: dict) -> StackDesign:
     from ssbkit.cell.design_file import design_from_dict
     from ssbkit.cell.schema import CATHODE_KEYS
 
@@ -45,7 +53,7 @@ def _design(cfg: dict, study: dict, micro: dict):
                              "anode": dict(study["anode"]), "cell": cell}, microstructure=micro)
 
 
-def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
+def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section) -> tuple[SigmaOfT, str]:
     """Callable sigma_SE(T in degC) in S/cm, and a sentence saying where it came from."""
     from ssbkit.cell.rate import sigma_at_temperatures
 
@@ -117,7 +125,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     return sec
 
 
-def _energy_html(design, energy) -> str:
+def _energy_html(design: StackDesign, energy: StackEnergy) -> str:
     from ssbkit.cell.plots import energy_breakdown_figure
 
     head = (f"<p>{html.escape(design.cathode.active_material)} | SE separator "
@@ -132,7 +140,7 @@ def _energy_html(design, energy) -> str:
                       figure_to_html(energy_breakdown_figure(energy), alt="stack mass and thickness by component")])
 
 
-def _transport_ratio(cfg: dict, cath: dict, design, sec: Section):
+def _transport_ratio(cfg: dict, cath: dict, design: StackDesign, sec: Section) -> tuple[float | None, str]:
     """sigma_eff/sigma_SE of the cathode and where it came from (None: the design's tau / Bruggeman)."""
     if cfg.get("tortuosity_cathode") is not None:
         return None, f"[cell] tortuosity_cathode = {cfg['tortuosity_cathode']:g}"
@@ -146,7 +154,8 @@ def _transport_ratio(cfg: dict, cath: dict, design, sec: Section):
     return None, f"Bruggeman tau = eps^-0.5 with eps_SE = {design.cathode.eps_se:.3f} (R-18)"
 
 
-def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: list[str]) -> None:
+def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, ratio: float | None,
+          tau_src: str, sec: Section, parts: list[str]) -> None:
     from ssbkit.cell.plots import rate_figure, rate_map_figure
     from ssbkit.cell.rate import rate_study
 
@@ -201,7 +210,8 @@ def _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec: Section, parts: 
         parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
 
 
-def _p2d(cfg, design, sigma, t_c, sec: Section, parts: list[str], curves: dict) -> None:
+def _p2d(cfg: dict, design: StackDesign, sigma: float, t_c: float, sec: Section, parts: list[str],
+         curves: dict) -> None:
     try:
         import pybamm  # noqa: F401
     except ImportError:
