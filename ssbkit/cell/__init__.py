@@ -3,9 +3,15 @@
 - :mod:`~ssbkit.cell.active_materials`: capacities, densities, voltages, OCV curves.
 - :mod:`~ssbkit.cell.design`: the stack (cathode composite, separator, anode, collectors).
 - :mod:`~ssbkit.cell.energy`: areal capacity, N/P, Wh/kg and Wh/L with a breakdown.
-- :mod:`~ssbkit.cell.reaction_zone`: rate capability from the reaction-zone model (R-19).
-- :mod:`~ssbkit.cell.p2d`: the PyBaMM solid-state porous-electrode simulation (needs PyBaMM;
-  its names are imported on first use).
+- :mod:`~ssbkit.cell.energy`: also packaged cells and packs (layers, double-sided, pouch, tabs).
+- :mod:`~ssbkit.cell.interfaces`: active/SE interfaces (film, coating, charge transfer, contact loss).
+- :mod:`~ssbkit.cell.reaction_zone`: the reaction-zone model (R-19).
+- :mod:`~ssbkit.cell.rate_model` and :mod:`~ssbkit.cell.rate`: the fast rate model (R-19 +
+  interface + solid diffusion + OCV) and the rate workflow (:func:`rate_study`) with the
+  limiting mechanism of each point.
+- :mod:`~ssbkit.cell.schema`: the one schema of design and study files.
+- :mod:`~ssbkit.cell.p2d`: the PyBaMM solid-state DFN / SPMe (needs PyBaMM; its names are
+  imported on first use); :mod:`~ssbkit.cell.p2d_params` its parameter set and export.
 - :mod:`~ssbkit.cell.cycling`: cycler-export readers and per-cycle analysis.
 
 Importing this package never imports PyBaMM or matplotlib.
@@ -28,7 +34,16 @@ from .design import (
     make_composite,
 )
 from .design_file import design_from_dict, load_design
-from .energy import StackEnergy, couple_specific_energy_wh_per_kg, stack_energy
+from .energy import (
+    CellEnergy,
+    Packaging,
+    StackEnergy,
+    cell_energy,
+    couple_specific_energy_wh_per_kg,
+    stack_energy,
+)
+from .interfaces import InterfaceModel, resolve_interface
+from .rate import RateCurve, RateStudy, rate_curve, rate_study
 from .reaction_zone import (
     effective_ionic_conductivity,
     rate_capability,
@@ -52,6 +67,15 @@ __all__ = [
     "StackEnergy",
     "stack_energy",
     "couple_specific_energy_wh_per_kg",
+    "Packaging",
+    "CellEnergy",
+    "cell_energy",
+    "InterfaceModel",
+    "resolve_interface",
+    "RateCurve",
+    "RateStudy",
+    "rate_curve",
+    "rate_study",
     "reaction_zone_capacity",
     "effective_ionic_conductivity",
     "rate_capability",

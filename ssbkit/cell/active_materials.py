@@ -27,12 +27,13 @@ import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..constants import FARADAY
 from ..errors import InputError, did_you_mean
+from ..records import Record
 
 __all__ = [
     "ActiveMaterial",
@@ -47,7 +48,7 @@ _N_TABLE = 201
 
 
 @dataclass(frozen=True)
-class ActiveMaterial:
+class ActiveMaterial(Record):
     """One active material with its reference data.
 
     Attributes
@@ -92,11 +93,21 @@ class ActiveMaterial:
         """Practical capacity per cm3 of dense active material."""
         return self.capacity_practical_mAh_per_g * self.density_g_per_cm3
 
-    def ocv_v(self, sto):
+    def ocv_v(self, sto: ArrayLike) -> float | np.ndarray:
         """Open-circuit potential vs Li/Li+ (V) at lithium fraction ``sto``.
 
         Values outside ``ocv_domain`` are clamped to its ends (the published
         fits diverge there). Accepts scalars or arrays.
+
+        Parameters
+        ----------
+        sto
+            Lithium fraction(s), 0-1.
+
+        Returns
+        -------
+        numpy.ndarray or float
+            Potential vs Li/Li+, V.
         """
         x, v = _ocv_table(self.name)
         s = np.asarray(sto, dtype=float)
@@ -106,30 +117,27 @@ class ActiveMaterial:
         return float(out) if out.ndim == 0 else out
 
     def ocv_table(self) -> tuple[np.ndarray, np.ndarray]:
-        """The tabulated open-circuit curve (sto, V) over ``ocv_domain`` (copies)."""
+        """The tabulated open-circuit curve (sto, V) over ``ocv_domain`` (copies).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            (sto, V) of the tabulated curve.
+        """
         x, v = _ocv_table(self.name)
         return x.copy(), v.copy()
 
     def ocv_window_V(self) -> tuple[float, float]:
-        """(min, max) open-circuit potential over ``sto_range``."""
+        """(min, max) open-circuit potential over ``sto_range``.
+
+        Returns
+        -------
+        tuple of float
+            (min, max) potential over the window, V.
+        """
         s = np.linspace(*self.sto_range, 101)
         v = self.ocv_v(s)
         return float(np.min(v)), float(np.max(v))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "formula": self.formula,
-            "electrons": self.electrons,
-            "role": self.role,
-            "capacity_theoretical_mAh_per_g": self.capacity_theoretical_mAh_per_g,
-            "capacity_practical_mAh_per_g": self.capacity_practical_mAh_per_g,
-            "density_g_per_cm3": self.density_g_per_cm3,
-            "voltage_avg_V": self.voltage_avg_V,
-            "sto_range": list(self.sto_range),
-            "ocv_source": self.ocv_source,
-            "references": list(self.references),
-        }
 
 
 def capacity_from_formula_mah_per_g(formula: str, electrons: float) -> float:
@@ -144,12 +152,17 @@ def capacity_from_formula_mah_per_g(formula: str, electrons: float) -> float:
         Formula unit (pymatgen syntax), e.g. ``"LiCoO2"``, ``"C6"``.
     electrons
         Electrons (Li) exchanged per formula unit.
+
+    Returns
+    -------
+    float
+        Theoretical capacity, mAh/g.
     """
     try:
         from ..materials import theoretical_capacity_mah_per_g
     except ImportError:
-        theoretical_capacity_mah_per_g = None
-    if theoretical_capacity_mah_per_g is not None:
+        pass
+    else:
         return float(theoretical_capacity_mah_per_g(formula, electrons))
     from pymatgen.core import Composition
 
@@ -201,7 +214,18 @@ def _material(name: str) -> ActiveMaterial:
 
 
 def list_active_materials() -> list[str]:
-    """Names of the bundled active materials."""
+    """Names of the bundled active materials.
+
+    Returns
+    -------
+    list of str
+        Names of the bundled materials.
+
+    Examples
+    --------
+    >>> "NCM811" in list_active_materials()
+    True
+    """
     return list(_rows())
 
 
@@ -212,6 +236,16 @@ def get_active_material(name: str) -> ActiveMaterial:
     ------
     InputError
         For an unknown name, suggesting the closest one.
+
+    Parameters
+    ----------
+    name
+        Name or alias (case-insensitive).
+
+    Returns
+    -------
+    ActiveMaterial
+        The material; unknown names raise InputError with a suggestion.
     """
     if not isinstance(name, str) or not name.strip():
         raise InputError(f"active material must be a name, got {name!r}")
@@ -230,6 +264,18 @@ def pybamm_ocv_table(name: str, n: int = _N_TABLE) -> tuple[np.ndarray, np.ndarr
     """Evaluate the PyBaMM OCP function of ``name`` on ``n`` points of its domain.
 
     Imports PyBaMM (raises ``ImportError`` where it is not installed).
+
+    Parameters
+    ----------
+    name
+        Material with a PyBaMM OCP source.
+    n
+        Number of points.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (sto, V).
     """
     row = _rows()[get_active_material(name).name]
     _, module, func = row["ocv_source"].split(":")
@@ -246,12 +292,11 @@ def pybamm_ocv_table(name: str, n: int = _N_TABLE) -> tuple[np.ndarray, np.ndarr
 
 @functools.cache
 def _ocv_table(name: str) -> tuple[np.ndarray, np.ndarray]:
+    # The PyBaMM curves ship tabulated (ocv_pybamm_tables.csv, made by pybamm_ocv_table), so
+    # that no run imports PyBaMM (seconds) just to read an open-circuit voltage.
     row = _rows()[name]
     if row["ocv_source"].startswith("pybamm:"):
-        try:
-            return pybamm_ocv_table(name)
-        except ImportError:
-            return _bundled_table(name, "ocv_pybamm_tables.csv")
+        return _bundled_table(name, "ocv_pybamm_tables.csv")
     return _bundled_table(name, "ocv_points.csv")
 
 

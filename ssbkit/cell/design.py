@@ -17,7 +17,7 @@ keys of docs/architecture.md), ``[separator]``, ``[anode]``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
@@ -26,7 +26,9 @@ from ..materials.composite import (
     COMPONENTS,
     check_fractions,
 )
-from .active_materials import get_active_material
+from ..records import Record
+from .active_materials import ActiveMaterial, get_active_material
+from .interfaces import InterfaceModel
 
 __all__ = [
     "COMPONENTS",
@@ -52,7 +54,7 @@ COLLECTOR_DENSITIES_G_CM3: dict[str, float] = {
 
 
 @dataclass(frozen=True)
-class CathodeComposite:
+class CathodeComposite(Record):
     """A composite electrode layer (the cathode; composite anodes use the same record).
 
     Attributes
@@ -79,7 +81,18 @@ class CathodeComposite:
     active_particle_diameter_um: float | None = None
 
     def phi(self, component: str) -> float:
-        """Volume fraction of ``component`` in the whole layer (voids included)."""
+        """Volume fraction of ``component`` in the whole layer (voids included).
+
+        Parameters
+        ----------
+        component
+            ``active``, ``electrolyte``, ``carbon`` or ``binder``.
+
+        Returns
+        -------
+        float
+            Volume fraction in the layer.
+        """
         return (1.0 - self.porosity) * self.volume_fractions.get(component, 0.0)
 
     @property
@@ -88,24 +101,43 @@ class CathodeComposite:
         return self.phi("electrolyte")
 
     def areal_masses_mg_cm2(self) -> dict[str, float]:
-        """Mass per area of each component, mg/cm2."""
+        """Mass per area of each component, mg/cm2.
+
+        Returns
+        -------
+        dict
+            Mass per area of each component, mg/cm2.
+        """
         l_cm = self.thickness_um * 1e-4
         return {c: l_cm * self.phi(c) * self.densities_g_cm3[c] * 1e3 for c in self.volume_fractions}
 
     def areal_capacity_mAh_cm2(self) -> float:
-        """Practical areal capacity: loading x practical specific capacity."""
+        """Practical areal capacity: loading x practical specific capacity.
+
+        Returns
+        -------
+        float
+            Practical areal capacity, mAh/cm2.
+        """
         mat = get_active_material(self.active_material)
         return self.loading_mg_cm2 * 1e-3 * mat.capacity_practical_mAh_per_g
 
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        """Every field plus the derived ``eps_se`` and ``areal_capacity_mAh_cm2``.
+
+        Returns
+        -------
+        dict
+            JSON-ready dict with the derived keys.
+        """
+        d = super().as_dict()
         d["eps_se"] = self.eps_se
         d["areal_capacity_mAh_cm2"] = self.areal_capacity_mAh_cm2()
         return d
 
 
 @dataclass(frozen=True)
-class Separator:
+class Separator(Record):
     """Solid-electrolyte separator layer."""
 
     thickness_um: float
@@ -113,14 +145,18 @@ class Separator:
     density_g_cm3: float = COMPONENT_DENSITIES_G_CM3["electrolyte"][0]
 
     def areal_mass_mg_cm2(self) -> float:
-        return self.thickness_um * 1e-4 * (1.0 - self.porosity) * self.density_g_cm3 * 1e3
+        """Mass per area of the separator.
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        Returns
+        -------
+        float
+            mg/cm2.
+        """
+        return self.thickness_um * 1e-4 * (1.0 - self.porosity) * self.density_g_cm3 * 1e3
 
 
 @dataclass(frozen=True)
-class Anode:
+class Anode(Record):
     """Anode: a metal/alloy foil (Li, Li-In) or a composite (graphite, Si, LTO ...).
 
     ``layer`` holds thickness, fractions and loading; a foil is a dense
@@ -135,12 +171,9 @@ class Anode:
     def thickness_um(self) -> float:
         return self.layer.thickness_um
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"material": self.material, "kind": self.kind, "layer": self.layer.to_dict()}
-
 
 @dataclass(frozen=True)
-class CurrentCollectors:
+class CurrentCollectors(Record):
     """Current-collector foils (thickness 0 leaves one out, as in a pressed lab cell)."""
 
     positive: str = "Al"
@@ -149,17 +182,21 @@ class CurrentCollectors:
     negative_thickness_um: float = 8.0
 
     def areal_masses_mg_cm2(self) -> dict[str, float]:
+        """Mass per area of each foil.
+
+        Returns
+        -------
+        dict
+            ``{"positive collector": mg/cm2, "negative collector": mg/cm2}``.
+        """
         return {
             "positive collector": self.positive_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.positive] * 1e3,
             "negative collector": self.negative_thickness_um * 1e-4 * COLLECTOR_DENSITIES_G_CM3[self.negative] * 1e3,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class StackDesign:
+class StackDesign(Record):
     """One cell stack: cathode | separator | anode between current collectors.
 
     ``sigma_se_S_per_cm`` (the electrolyte's ionic conductivity at
@@ -180,14 +217,12 @@ class StackDesign:
     temperature_c: float = 25.0
     ea_eV: float | None = None
     name: str = "stack"
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in (
-            "name", "area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm",
-            "tortuosity_cathode", "tortuosity_anode", "temperature_c", "ea_eV")}
-        d.update(cathode=self.cathode.to_dict(), separator=self.separator.to_dict(),
-                 anode=self.anode.to_dict(), collectors=self.collectors.to_dict())
-        return d
+    interface: InterfaceModel | None = None
+    particle_diffusivity_m2_per_s: float | None = None
+    U_c_V: float | None = None
+    U_a_V: float | None = None
+    R0_ohm_cm2: float | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _fractions(name: str, fr: Mapping[str, Any]) -> dict[str, float]:
@@ -223,37 +258,93 @@ def make_composite(
     thickness_um, loading_mg_cm2
         At least one. With all three of porosity, thickness and loading they
         must agree within 3 %.
+    active_particle_diameter_um
+        Diameter of the active particles, um (kept on the record; ``None`` if unknown).
     where
         Name of the table, for messages.
+
+    Returns
+    -------
+    CathodeComposite
+        The resolved layer (fractions of the solids, porosity, thickness in um,
+        loading of active material in mg/cm2).
+
+    Raises
+    ------
+    InputError
+        For unknown materials or components, bad fractions, porosity outside
+        [0, 0.95), or thickness, loading and porosity that disagree.
+
+    Examples
+    --------
+    60/40 vol% LiCoO2 (5.05 g/cm3) / SE (1.90 g/cm3), 10 % porous, 50 um thick:
+    loading 50e-4 cm x 0.9 x 0.6 x 5.05 g/cm3 = 13.635 mg/cm2.
+
+    >>> c = make_composite("LiCoO2", volume_fractions={"active": 0.6, "electrolyte": 0.4},
+    ...                    porosity=0.1, thickness_um=50.0)
+    >>> round(c.loading_mg_cm2, 3), round(c.mass_fractions["active"], 4)
+    (13.635, 0.7995)
     """
     mat = get_active_material(active_material)
     if (mass_fractions is None) == (volume_fractions is None):
         raise InputError(f"[{where}] give exactly one of mass_fractions or volume_fractions")
+    dens = _component_densities(mat, densities_g_cm3, where)
+    vf, mf, dens = _solid_fractions(mass_fractions, volume_fractions, dens, where)
+    # active mass per cm2 per um of thickness at zero porosity
+    per_um = 1e-4 * vf["active"] * dens["active"] * 1e3
+    porosity, thickness_um, loading_mg_cm2 = _resolve_geometry(
+        porosity, thickness_um, loading_mg_cm2, per_um, where)
+    return CathodeComposite(
+        active_material=mat.name, volume_fractions=vf, mass_fractions=mf, densities_g_cm3=dens,
+        porosity=porosity, thickness_um=thickness_um, loading_mg_cm2=loading_mg_cm2,
+        active_particle_diameter_um=active_particle_diameter_um,
+    )
+
+
+def _component_densities(mat: ActiveMaterial, overrides: Mapping[str, float] | None,
+                         where: str) -> dict[str, float]:
+    """Density of every component, g/cm3: the defaults with the user's overrides."""
     dens: dict[str, float] = {"active": mat.density_g_per_cm3}
     dens.update({c: v for c, (v, _) in COMPONENT_DENSITIES_G_CM3.items()})
-    for k, v in (densities_g_cm3 or {}).items():
+    for k, v in (overrides or {}).items():
         key = "active" if k in (mat.name, *mat.aliases) else k
         if key not in COMPONENTS:
             raise InputError(f"[{where}] densities_g_cm3: unknown component {k!r}{did_you_mean(k, COMPONENTS)}")
         dens[key] = require_positive(f"[{where}] densities_g_cm3.{k}", v)
+    return dens
+
+
+def _solid_fractions(
+    mass_fractions: Mapping[str, float] | None, volume_fractions: Mapping[str, float] | None,
+    dens: dict[str, float], where: str,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """(volume fractions, mass fractions, densities) of the named components of the solids."""
     if mass_fractions is not None:
         w = _fractions(f"[{where}] mass_fractions", mass_fractions)
         vol = {c: w[c] / dens[c] for c in w}
         s = sum(vol.values())
         vf = {c: vol[c] / s for c in w}
     else:
+        assert volume_fractions is not None  # make_composite checked: exactly one is given
         vf = _fractions(f"[{where}] volume_fractions", volume_fractions)
     s = sum(vf[c] * dens[c] for c in vf)
     mf = {c: vf[c] * dens[c] / s for c in vf}
-    dens = {c: dens[c] for c in vf}
+    return vf, mf, {c: dens[c] for c in vf}
+
+
+def _resolve_geometry(porosity: float | None, thickness_um: float | None,
+                      loading_mg_cm2: float | None, per_um: float,
+                      where: str) -> tuple[float, float, float]:
+    """(porosity, thickness um, loading mg/cm2) from porosity and at least one of the others.
+
+    ``per_um`` is the active mass per cm2 per um of thickness at zero porosity, mg/cm2/um.
+    """
     if thickness_um is None and loading_mg_cm2 is None:
         raise InputError(f"[{where}] give thickness_um or loading_mg_cm2")
     if porosity is not None:
         porosity = require_fraction(f"[{where}] porosity", porosity)
         if porosity >= 0.95:
             raise InputError(f"[{where}] porosity must be < 0.95, got {porosity}")
-    # active mass per cm2 per um of thickness at zero porosity
-    per_um = 1e-4 * vf["active"] * dens["active"] * 1e3
     if thickness_um is not None:
         thickness_um = require_positive(f"[{where}] thickness_um", thickness_um)
     if loading_mg_cm2 is not None:
@@ -274,14 +365,11 @@ def make_composite(
     if porosity is None:
         raise InputError(f"[{where}] give porosity (composites with SE typically hold 0.10-0.20)")
     if thickness_um is None:
+        assert loading_mg_cm2 is not None  # one of the two is given (checked above)
         thickness_um = loading_mg_cm2 / (per_um * (1.0 - porosity))
     elif loading_mg_cm2 is None:
         loading_mg_cm2 = thickness_um * per_um * (1.0 - porosity)
-    return CathodeComposite(
-        active_material=mat.name, volume_fractions=vf, mass_fractions=mf, densities_g_cm3=dens,
-        porosity=float(porosity), thickness_um=float(thickness_um), loading_mg_cm2=float(loading_mg_cm2),
-        active_particle_diameter_um=active_particle_diameter_um,
-    )
+    return float(porosity), float(thickness_um), float(loading_mg_cm2)
 
 
 _FOILS = ("Li", "Li-In")
@@ -303,6 +391,22 @@ def make_anode(
     cathode areal capacity) or ``excess`` (= np_ratio - 1; Li metal with 100 %
     excess has ``excess = 1``) sizes it. Composites also take the keys of
     :func:`make_composite` (fractions, porosity, densities).
+
+    Parameters
+    ----------
+    material
+        Anode material (Li, Li-In, graphite, Si, LTO ...).
+    cathode
+        The cathode it is sized against.
+    thickness_um, loading_mg_cm2, np_ratio, excess
+        Exactly one sizes the anode.
+    **composite
+        Composite keys of :func:`make_composite`.
+
+    Returns
+    -------
+    Anode
+        The anode.
     """
     mat = get_active_material(material)
     given = {k: v for k, v in (("thickness_um", thickness_um), ("loading_mg_cm2", loading_mg_cm2),
@@ -331,7 +435,18 @@ def make_anode(
 
 
 def cell_ocv_window_V(design: StackDesign) -> tuple[float, float, float]:
-    """(min, average, max) open-circuit cell voltage over the materials' windows."""
+    """(min, average, max) open-circuit cell voltage over the materials' windows.
+
+    Parameters
+    ----------
+    design
+        The stack.
+
+    Returns
+    -------
+    tuple of float
+        (min, average, max) cell OCV, V.
+    """
     c = get_active_material(design.cathode.active_material)
     a = get_active_material(design.anode.material)
     c_lo, c_hi = c.ocv_window_V()
@@ -340,7 +455,13 @@ def cell_ocv_window_V(design: StackDesign) -> tuple[float, float, float]:
 
 
 def check_cutoffs(design: StackDesign) -> None:
-    """Raise :class:`InputError` when the cut-off voltages miss the cell's OCV window."""
+    """Raise :class:`InputError` when the cut-off voltages miss the cell's OCV window.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    """
     lo, avg, hi = cell_ocv_window_V(design)
     if avg <= 0:
         raise InputError(f"{design.cathode.active_material} | {design.anode.material} has no positive "

@@ -6,9 +6,18 @@ it to :func:`ssbkit.study.section.figure_to_html`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .cycling.analysis import CycleSummary
+    from .energy import StackEnergy
+    from .p2d import DischargeResult
 
 __all__ = [
     "energy_breakdown_figure",
@@ -21,7 +30,7 @@ __all__ = [
 ]
 
 
-def _plt():
+def _plt() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -34,11 +43,21 @@ _LAYER_COLOURS = {"cathode": "tab:blue", "separator": "tab:orange", "anode": "ta
                   "positive": "tab:gray", "negative": "tab:brown"}
 
 
-def energy_breakdown_figure(energy):
+def energy_breakdown_figure(energy: StackEnergy) -> Figure:
     """Stack mass and thickness by component (two horizontal stacked bars) with Wh/kg, Wh/L.
 
     One colour per layer (cathode, separator, anode, collectors); the
     components of a composite are shades of it.
+
+    Parameters
+    ----------
+    energy
+        A :class:`ssbkit.cell.energy.StackEnergy`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Mass and thickness by component.
     """
     plt = _plt()
     fig, axes = plt.subplots(2, 1, figsize=(7.0, 3.8), constrained_layout=True)
@@ -64,8 +83,22 @@ def energy_breakdown_figure(energy):
     return fig
 
 
-def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, ylabel="capacity (mAh/g)"):
-    """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``."""
+def rate_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], *,
+                ylabel: str = "capacity (mAh/g)") -> Figure:
+    """Capacity vs C-rate (log x) for several labelled series ``{label: (c_rates, capacity)}``.
+
+    Parameters
+    ----------
+    curves
+        ``{label: (c_rates, capacities)}``.
+    ylabel
+        Axis label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Capacity vs C-rate.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for label, (c, q) in curves.items():
@@ -77,8 +110,31 @@ def rate_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]], *, y
     return fig
 
 
-def rate_map_figure(c_rates, temperatures_c, utilisation):
-    """Utilisation (0-1) over C-rate x temperature, reaction-zone model."""
+_LIMIT_MARK = {"transport": "T", "interface": "I", "diffusion": "D", "window": ""}
+
+
+def rate_map_figure(c_rates: Sequence[float], temperatures_c: Sequence[float],
+                    utilisation: Sequence[Sequence[float]] | np.ndarray,
+                    limiting: Sequence[Sequence[str]] | None = None) -> Figure:
+    """Utilisation (0-1) over C-rate x temperature; letters mark what limits each point.
+
+    ``limiting`` (rows of mechanism names) prints T (ionic transport), I
+    (interface) or D (solid diffusion) on each cell of the map.
+
+    Parameters
+    ----------
+    c_rates, temperatures_c
+        Axes of the map.
+    utilisation
+        Shape (n_T, n_C).
+    limiting
+        Optional mechanism names, same shape.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map.
+    """
     plt = _plt()
     u = np.asarray(utilisation, dtype=float)
     fig, ax = plt.subplots(figsize=(5.4, 3.8), constrained_layout=True)
@@ -88,6 +144,11 @@ def rate_map_figure(c_rates, temperatures_c, utilisation):
     if c.size > 1 and t.size > 1:
         cs = ax.contour(c, t, u, levels=[0.5, 0.8, 0.95], colors="w", linewidths=0.8)
         ax.clabel(cs, fmt="%.2f", fontsize=7)
+    if limiting is not None:
+        for ti, row in zip(t, limiting, strict=True):
+            for ci, lab in zip(c, row, strict=True):
+                ax.text(ci, ti, _LIMIT_MARK.get(lab, "?"), ha="center", va="center", color="w", fontsize=8)
+        ax.set_title("T transport, I interface, D diffusion limit", fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("C-rate (1/h)")
     ax.set_ylabel("temperature (degC)")
@@ -95,8 +156,19 @@ def rate_map_figure(c_rates, temperatures_c, utilisation):
     return fig
 
 
-def discharge_curves_figure(results):
-    """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``)."""
+def discharge_curves_figure(results: Sequence[DischargeResult]) -> Figure:
+    """Voltage vs capacity (mAh/g) of simulated discharges (objects with ``capacity_mAh_per_g``).
+
+    Parameters
+    ----------
+    results
+        DischargeResult list.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Voltage vs capacity.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for r in results:
@@ -109,8 +181,20 @@ def discharge_curves_figure(results):
     return fig
 
 
-def cycling_figure(summary):
-    """Discharge / charge capacity and coulombic efficiency vs cycle."""
+def cycling_figure(summary: CycleSummary) -> Figure:
+    """Discharge / charge capacity and coulombic efficiency vs cycle.
+
+    Parameters
+    ----------
+    summary
+        Per-cycle summary (:func:`ssbkit.cell.cycling.summarize_cycles`); capacities in
+        mAh/g where the active mass is known, else in mAh.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Capacities (left axis) and coulombic efficiency in % (right axis) vs cycle number.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.4, 3.6), constrained_layout=True)
     if summary.discharge_mAh_per_g is not None:
@@ -128,8 +212,19 @@ def cycling_figure(summary):
     return fig
 
 
-def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
-    """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``."""
+def dqdv_figure(curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
+    """dQ/dV vs voltage for labelled curves ``{label: (V, dQdV)}``.
+
+    Parameters
+    ----------
+    curves
+        ``{label: (V, dQ/dV)}``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        dQ/dV curves.
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.0, 3.6), constrained_layout=True)
     for label, (v, g) in curves.items():
@@ -140,8 +235,19 @@ def dqdv_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]]):
     return fig
 
 
-def ocv_figure(names: Sequence[str]):
-    """Open-circuit curves of active materials over their usable window."""
+def ocv_figure(names: Sequence[str]) -> Figure:
+    """Open-circuit curves of active materials over their usable window.
+
+    Parameters
+    ----------
+    names
+        Active-material names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Their open-circuit curves.
+    """
     from .active_materials import get_active_material
 
     plt = _plt()

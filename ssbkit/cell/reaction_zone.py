@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
+from ..records import Record
 from .active_materials import get_active_material
 from .design import StackDesign, cell_ocv_window_V
 
@@ -53,7 +55,8 @@ REFERENCES = (
 _MAH = 3.6  # C per mAh
 
 
-def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alpha: float = 0.5):
+def effective_ionic_conductivity(sigma_S_per_cm: ArrayLike, eps: ArrayLike, tau: ArrayLike | None = None, *,
+                                 bruggeman_alpha: float = 0.5) -> float | np.ndarray:
     """Effective ionic conductivity of a composite, sigma eps / tau (R-17).
 
     Parameters
@@ -64,6 +67,28 @@ def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alp
         Volume fraction of the ion conductor in the layer.
     tau
         Tortuosity factor; ``None`` uses Bruggeman tau = eps^-alpha (R-18).
+
+    bruggeman_alpha
+        Bruggeman exponent alpha (dimensionless) when ``tau`` is ``None``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        sigma_eff, S/cm.
+
+    Raises
+    ------
+    InputError
+        For ``eps`` outside (0, 1] or ``tau < 1``.
+
+    Examples
+    --------
+    Bruggeman at eps = 0.25: sigma eps^1.5 = sigma / 8.
+
+    >>> effective_ionic_conductivity(1e-3, 0.25)
+    0.000125
+    >>> round(effective_ionic_conductivity(1e-3, 0.3, 3.0), 12)
+    0.0001
     """
     s = np.asarray(sigma_S_per_cm, dtype=float)
     e = np.asarray(eps, dtype=float)
@@ -77,16 +102,16 @@ def effective_ionic_conductivity(sigma_S_per_cm, eps, tau=None, *, bruggeman_alp
 
 
 def reaction_zone_capacity(
-    current_mA_cm2,
+    current_mA_cm2: ArrayLike,
     *,
-    q_cathode_mAh_cm3,
-    sigma_cathode_S_per_cm,
-    capacity_max_mAh_cm2,
-    voltage_margin_V,
-    q_anode_mAh_cm3=np.inf,
-    sigma_anode_S_per_cm=np.inf,
-    r0_ohm_cm2=0.0,
-):
+    q_cathode_mAh_cm3: ArrayLike,
+    sigma_cathode_S_per_cm: ArrayLike,
+    capacity_max_mAh_cm2: ArrayLike,
+    voltage_margin_V: ArrayLike,
+    q_anode_mAh_cm3: ArrayLike = np.inf,
+    sigma_anode_S_per_cm: ArrayLike = np.inf,
+    r0_ohm_cm2: ArrayLike = 0.0,
+) -> np.ndarray:
     """Areal capacity to cut-off from the reaction-zone model (R-19), vectorised.
 
     All arguments broadcast against each other, so one call evaluates any
@@ -136,7 +161,7 @@ def reaction_zone_capacity(
 
 
 @dataclass(frozen=True)
-class RateCapability:
+class RateCapability(Record):
     """Capacity vs C-rate of one design (reaction-zone model)."""
 
     c_rates: tuple[float, ...]
@@ -150,9 +175,6 @@ class RateCapability:
     r0_ohm_cm2: float
     voltage_margin_V: float
     references: tuple[str, ...] = field(default=REFERENCES)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
 def design_parameters(
@@ -169,7 +191,26 @@ def design_parameters(
     The cathode's effective conductivity is ``sigma_eff_cathode_S_per_cm``
     (e.g. from the microstructure layer) or sigma_SE eps / tau with tau from
     the design, the argument, or Bruggeman. The separator adds
-    L_s / (sigma_SE eps_s / tau_s) (Bruggeman) to R_0.
+    L_s / (sigma_SE eps_s / tau_s) (Bruggeman) to R_0; a design's ``R0_ohm_cm2``
+    replaces that sum, and its ``U_c_V``/``U_a_V`` the average potentials (Kato 2018).
+
+    Parameters
+    ----------
+    design
+        The stack.
+    sigma_se_S_per_cm
+        SE conductivity (default: the design's).
+    tortuosity_cathode, tortuosity_anode
+        Overrides of tau.
+    sigma_eff_cathode_S_per_cm
+        Measured effective conductivity of the cathode.
+    r_interface_ohm_cm2
+        Extra series resistance, Ohm cm2.
+
+    Returns
+    -------
+    dict
+        Inputs of :func:`reaction_zone_capacity` (field units).
     """
     sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else design.sigma_se_S_per_cm
     if sigma is None or not sigma > 0:
@@ -182,27 +223,15 @@ def design_parameters(
         sigma_c = effective_ionic_conductivity(sigma, cat.eps_se, tau_c)
     else:
         sigma_c = float(sigma_eff_cathode_S_per_cm)
-    if design.anode.kind == "composite":
-        tau_a = tortuosity_anode if tortuosity_anode is not None else design.tortuosity_anode
-        lay = design.anode.layer
-        sigma_a = effective_ionic_conductivity(sigma, lay.eps_se, tau_a)
-        q_a_vol = q_an / (lay.thickness_um * 1e-4)
-    else:
-        sigma_a, q_a_vol = np.inf, np.inf
-    sep = design.separator
-    sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
-    r_sep = sep.thickness_um * 1e-4 / sigma_sep
-    r0 = r_sep + float(r_interface_ohm_cm2)
-    mc = get_active_material(cat.active_material)
-    ma = get_active_material(design.anode.material)
-    v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else cell_ocv_window_V(design)[0]
+    sigma_a, q_a_vol = _anode_zone(design, sigma, tortuosity_anode, q_an)
+    r0, r_sep = _series_resistance_ohm_cm2(design, sigma, r_interface_ohm_cm2)
     return {
         "q_cathode_mAh_cm3": q_cat / (cat.thickness_um * 1e-4),
         "sigma_cathode_S_per_cm": float(sigma_c),
         "q_anode_mAh_cm3": float(q_a_vol),
         "sigma_anode_S_per_cm": float(sigma_a),
         "capacity_max_mAh_cm2": min(q_cat, q_an),
-        "voltage_margin_V": mc.voltage_avg_V - ma.voltage_avg_V - v_cut,
+        "voltage_margin_V": _voltage_margin_V(design),
         "r0_ohm_cm2": float(r0),
         "r_separator_ohm_cm2": float(r_sep),
         "sigma_se_S_per_cm": float(sigma),
@@ -210,10 +239,57 @@ def design_parameters(
     }
 
 
-def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
+def _anode_zone(design: StackDesign, sigma: float, tortuosity_anode: float | None,
+                q_an: float) -> tuple[float, float]:
+    """(effective ionic conductivity S/cm, volumetric capacity mAh/cm3) of a composite anode;
+    (inf, inf) for a foil (no reaction zone there)."""
+    if design.anode.kind != "composite":
+        return np.inf, np.inf
+    tau_a = tortuosity_anode if tortuosity_anode is not None else design.tortuosity_anode
+    lay = design.anode.layer
+    sigma_a = effective_ionic_conductivity(sigma, lay.eps_se, tau_a)
+    return float(sigma_a), float(q_an / (lay.thickness_um * 1e-4))
+
+
+def _series_resistance_ohm_cm2(design: StackDesign, sigma: float,
+                               r_interface_ohm_cm2: float) -> tuple[float, float]:
+    """(R_0, separator resistance), Ohm cm2: Bruggeman separator plus the extra series
+    resistance, or the design's ``R0_ohm_cm2`` for R_0 where given."""
+    sep = design.separator
+    sigma_sep = effective_ionic_conductivity(sigma, 1.0 - sep.porosity) if sep.porosity < 1 else 0.0
+    r_sep = float(sep.thickness_um * 1e-4 / sigma_sep)
+    r0 = r_sep + float(r_interface_ohm_cm2) if design.R0_ohm_cm2 is None else float(design.R0_ohm_cm2)
+    return r0, r_sep
+
+
+def _voltage_margin_V(design: StackDesign) -> float:
+    """U_c - U_a - V_cut, V: average potentials (bundled or the design's) above the cut-off."""
+    mc = get_active_material(design.cathode.active_material)
+    ma = get_active_material(design.anode.material)
+    v_cut = design.cutoff_low_V if design.cutoff_low_V is not None else cell_ocv_window_V(design)[0]
+    u_c = mc.voltage_avg_V if design.U_c_V is None else design.U_c_V
+    u_a = ma.voltage_avg_V if design.U_a_V is None else design.U_a_V
+    return u_c - u_a - v_cut
+
+
+def rate_capability(design: StackDesign, c_rates: ArrayLike, **kwargs: Any) -> RateCapability:
     """Capacity of ``design`` at each C-rate (1C = the design's full capacity in 1 h).
 
     Keyword arguments go to :func:`design_parameters`.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    c_rates
+        C-rates, 1/h.
+    **kwargs
+        For :func:`design_parameters`.
+
+    Returns
+    -------
+    RateCapability
+        Capacity per C-rate (pure R-19).
     """
     c = np.atleast_1d(np.asarray(c_rates, dtype=float))
     if c.size == 0 or np.any(~(c > 0)):
@@ -233,7 +309,7 @@ def rate_capability(design: StackDesign, c_rates, **kwargs) -> RateCapability:
     )
 
 
-def rate_map(design: StackDesign, c_rates, sigmas_S_per_cm, **kwargs) -> np.ndarray:
+def rate_map(design: StackDesign, c_rates: ArrayLike, sigmas_S_per_cm: ArrayLike, **kwargs: Any) -> np.ndarray:
     """Utilisation over C-rate x electrolyte conductivity (e.g. sigma_SE(T) at several T).
 
     Returns an array of shape ``(len(sigmas_S_per_cm), len(c_rates))``; one
@@ -242,6 +318,22 @@ def rate_map(design: StackDesign, c_rates, sigmas_S_per_cm, **kwargs) -> np.ndar
     eps and tau); an interface resistance does not. Keyword arguments go to
     :func:`design_parameters`; a ``sigma_eff_cathode_S_per_cm`` there refers
     to its ``sigma_se_S_per_cm`` (default: the first of ``sigmas_S_per_cm``).
+
+    Parameters
+    ----------
+    design
+        The stack.
+    c_rates
+        C-rates, 1/h.
+    sigmas_S_per_cm
+        SE conductivities.
+    **kwargs
+        For :func:`design_parameters`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Utilisation, shape (n_sigma, n_C).
     """
     c = np.atleast_1d(np.asarray(c_rates, dtype=float))
     s = np.atleast_1d(np.asarray(sigmas_S_per_cm, dtype=float))

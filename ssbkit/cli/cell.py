@@ -1,7 +1,7 @@
 """``ssbkit cell``: stack energy, rate capability and cycling data from the command line.
 
-Commands: ``energy DESIGN.toml``, ``rate DESIGN.toml``, ``cycling FILE``,
-``materials``; each has ``--json`` (one JSON document on stdout) and, where it
+Commands: ``energy DESIGN.toml``, ``rate DESIGN.toml``, ``export-pybamm DESIGN.toml``,
+``cycling FILE``, ``materials``; each has ``--json`` (one JSON document on stdout) and, where it
 draws, ``--figures DIR``. Bad input raises :class:`~ssbkit.errors.InputError`
 (the ``ssbkit`` entry point prints ``error: ...`` and exits with code 2).
 PyBaMM is imported only by ``rate --model p2d``.
@@ -10,6 +10,7 @@ PyBaMM is imported only by ``rate --model p2d``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -18,25 +19,40 @@ from ssbkit.cli.util import parse_floats as _floats
 from ssbkit.cli.util import save_figure as _save
 from ssbkit.errors import EXIT_BAD_INPUT, EXIT_PARTIAL, InputError
 
+if TYPE_CHECKING:
+    from ssbkit.cell.design import StackDesign
+
 __all__ = ["app"]
 
 app = typer.Typer(name="cell", help="Cells: stack energy, rate capability, cycling data.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
+def _load(design: Path) -> tuple[StackDesign, dict[str, Any]]:
+    """The design and its raw tables (a design file or a study file: one schema)."""
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.tomlio import read_toml
+
+    d = load_design(design)
+    for note in d.notes:
+        typer.echo(f"warning: {note}", err=True)
+    return d, read_toml(design, what="design file").get("cell", {})
+
+
 @app.command()
 def energy(
-    design: Path = typer.Argument(..., help="Design TOML ([cathode] [separator] [anode] [current_collectors] [cell])."),
+    design: Path = typer.Argument(..., help="Design or study TOML ([cathode] [separator] [anode] [cell])."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the breakdown figure."),
 ) -> None:
-    """Areal capacity, N/P ratio, Wh/kg and Wh/L of a stack with a breakdown by component."""
-    from ssbkit.cell.design_file import load_design
-    from ssbkit.cell.energy import compare_to_targets, stack_energy
+    """Areal capacity, N/P ratio, Wh/kg and Wh/L of a stack, a packaged cell and a pack."""
+    from ssbkit.cell.energy import cell_energy, compare_to_targets, packaging_from_dict
 
-    d = load_design(design)
-    e = stack_energy(d)
-    out = {"design": d.to_dict(), "energy": e.to_dict(), "targets": compare_to_targets(e)}
+    d, cell = _load(design)
+    ce = cell_energy(d, packaging_from_dict(cell.get("packaging")))
+    e = ce.stack
+    out: dict[str, Any] = {"design": d.to_dict(), "energy": e.to_dict(), "cell": ce.to_dict(),
+                           "targets": compare_to_targets(e)}
     if figures is not None:
         from ssbkit.cell.plots import energy_breakdown_figure
 
@@ -47,35 +63,41 @@ def energy(
     typer.echo(f"{d.cathode.active_material} | separator {d.separator.thickness_um:g} um | {d.anode.material}")
     typer.echo(f"  areal capacity {e.areal_capacity_mAh_cm2:.3f} mAh/cm2 (N/P {e.np_ratio:.2f}), "
                f"{e.voltage_avg_V:.2f} V average")
-    typer.echo(f"  {e.specific_energy_Wh_per_kg:.0f} Wh/kg, {e.energy_density_Wh_per_L:.0f} Wh/L "
-               f"(stack {e.areal_mass_mg_cm2:.1f} mg/cm2, {e.thickness_um:.0f} um); couple "
+    typer.echo(f"  stack {e.specific_energy_Wh_per_kg:.0f} Wh/kg, {e.energy_density_Wh_per_L:.0f} Wh/L "
+               f"({e.areal_mass_mg_cm2:.1f} mg/cm2, {e.thickness_um:.0f} um); couple "
                f"{e.couple_specific_energy_Wh_per_kg:.0f} Wh/kg")
+    typer.echo(f"  cell ({ce.packaging.layers} layer(s)) {ce.specific_energy_Wh_per_kg:.0f} Wh/kg, "
+               f"{ce.energy_density_Wh_per_L:.0f} Wh/L; pack {ce.pack_specific_energy_Wh_per_kg:.0f} Wh/kg, "
+               f"{ce.pack_energy_density_Wh_per_L:.0f} Wh/L")
     for k, v in e.mass_breakdown_mg_cm2.items():
         typer.echo(f"    {k:24s} {v:8.2f} mg/cm2  {100 * v / e.areal_mass_mg_cm2:5.1f} %")
 
 
 @app.command()
 def rate(
-    design: Path = typer.Argument(..., help="Design TOML; [cell] needs sigma_se_S_per_cm."),
-    model: str = typer.Option("reaction-zone", "--model", help="'reaction-zone' (fast) or 'p2d' (PyBaMM)."),
-    c_rates: str = typer.Option("0.1,0.2,0.5,1,2,5", "--c-rates", help="Comma-separated C-rates."),
+    design: Path = typer.Argument(..., help="Design or study TOML; [cell] needs sigma_se_S_per_cm."),
+    model: str = typer.Option(None, "--model", help="'fast' (reaction zone + interface + diffusion), 'p2d' "
+                                                    "(PyBaMM DFN) or 'spme'; default: [cell] model, else fast."),
+    c_rates: str = typer.Option(None, "--c-rates", help="Comma-separated C-rates (default: [cell] c_rates)."),
     temperature_c: list[float] = typer.Option(None, "--temperature-c",
                                               help="Temperature(s), degC (repeat); needs ea_eV in [cell] away from the design's own."),
     sigma_se: float = typer.Option(None, "--sigma-se-S-per-cm", help="Override the electrolyte conductivity, S/cm."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
 ) -> None:
-    """Capacity vs C-rate from the reaction-zone model (R-19) or the PyBaMM solid-state model."""
+    """Capacity vs C-rate with what limits it (fast model) or discharge curves (PyBaMM P2D)."""
     import numpy as np
 
-    from ssbkit.cell.design_file import load_design
-    from ssbkit.cell.rate import design_sigma_at, p2d_rate
-    from ssbkit.cell.reaction_zone import rate_capability
+    from ssbkit.cell.rate import design_sigma_at, p2d_rate, rate_study
+    from ssbkit.cell.schema import CELL_TABLES
 
-    if model not in ("reaction-zone", "p2d"):
-        raise InputError(f"--model must be 'reaction-zone' or 'p2d', got {model!r}")
-    rates = _floats(c_rates, "--c-rates")
-    d = load_design(design)
+    d, cell = _load(design)
+    model = model or cell.get("model", "fast")
+    if model == "reaction-zone":
+        model = "fast"
+    if model not in ("fast", "p2d", "spme"):
+        raise InputError(f"--model must be 'fast', 'p2d' or 'spme', got {model!r}")
+    rates = _floats(c_rates, "--c-rates") if c_rates else list(cell.get("c_rates", CELL_TABLES["cell"]["c_rates"][1]))
     temps = list(temperature_c) if temperature_c else [d.temperature_c]
     if sigma_se is not None:
         if not sigma_se > 0:
@@ -85,37 +107,78 @@ def rate(
         sigmas = np.array([sigma_se])
     else:
         sigmas = design_sigma_at(d, temps)
-    runs = []
-    curves = {}
-    for t, s in zip(temps, sigmas, strict=True):
-        if model == "reaction-zone":
-            r = rate_capability(d, rates, sigma_se_S_per_cm=float(s))
-            runs.append({"temperature_c": t, **r.to_dict()})
-            curves[f"{t:g} degC"] = (r.c_rates, r.capacity_mAh_per_g)
-        else:
-            res = p2d_rate(d, rates, sigma_se_S_per_cm=float(s), temperature_c=t)
-            runs.append({"temperature_c": t, "sigma_se_S_per_cm": float(s),
-                         "results": [x.to_dict() for x in res]})
+    sig = dict(zip(temps, sigmas, strict=True))
+    curves: dict[str, Any] = {}
+    out: dict[str, Any]
+    if model == "fast":
+        rs = rate_study(d, rates, temps, sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]),
+                        measured=cell.get("measured") or None)
+        out = {"model": model, "design": str(design), "rate": rs.as_dict()}
+        for c in rs.curves:
+            curves[f"{c.temperature_c:g} degC"] = (c.c_rates, c.capacity_mAh_per_g)
+    else:
+        runs = []
+        for t, s in sig.items():
+            res = p2d_rate(d, rates, sigma_se_S_per_cm=float(s), temperature_c=t,
+                           model="SPMe" if model == "spme" else "DFN")
+            runs.append({"temperature_c": t, "sigma_se_S_per_cm": float(s), "results": [x.to_dict() for x in res]})
             curves[f"{t:g} degC"] = ([x.c_rate for x in res], [x.final_capacity_mAh_per_g for x in res])
             if figures is not None:
                 from ssbkit.cell.plots import discharge_curves_figure
 
                 _save(discharge_curves_figure(res), figures, f"discharge_{t:g}C.png")
-    out = {"model": model, "design": str(design), "runs": runs}
+        out = {"model": model, "design": str(design), "runs": runs}
     if figures is not None:
         from ssbkit.cell.plots import rate_figure
 
-        out["figures"] = [_save(rate_figure(curves), figures, f"rate_{model}.png")]
+        out["figures"] = [str(_save(rate_figure(curves), figures, f"rate_{model}.png"))]
     if as_json:
         _echo_json(out)
         return
-    for (label, (c, q)), run in zip(curves.items(), runs, strict=True):
+    _print_rate(model, curves, out)
+
+
+def _print_rate(model: str, curves: dict, out: dict) -> None:
+    if model == "fast":
+        rs = out["rate"]
+        for c in rs["curves"]:
+            typer.echo(f"fast model, {c['temperature_c']:g} degC (sigma_SE {c['sigma_se_S_per_cm']:.3g} S/cm):")
+            for ci, qi, lim in zip(c["c_rates"], c["capacity_mAh_per_g"], c["limiting"], strict=True):
+                typer.echo(f"  {ci:6g}C  {qi:8.1f} mAh/g  limited by {lim}")
+        if rs.get("measured"):
+            m = rs["measured"]
+            typer.echo(f"measured {m['capacity_mAh_per_g']:g} mAh/g ({m.get('reference', '')}); predicted "
+                       f"{rs['predicted_at_measured_mAh_per_g']:.1f} mAh/g")
+        return
+    for (label, (c, q)), run in zip(curves.items(), out["runs"], strict=True):
         typer.echo(f"{model}, {label}:")
         for ci, qi in zip(c, q, strict=True):
             typer.echo(f"  {ci:6g}C  {qi:8.1f} mAh/g")
         for x in run.get("results", []):
             if not x["converged"]:
                 typer.echo(f"  warning: {x['message']}")
+
+
+@app.command("export-pybamm")
+def export_pybamm(
+    design: Path = typer.Argument(..., help="Design or study TOML; [cell] needs sigma_se_S_per_cm."),
+    out: Path = typer.Option(..., "--out", "-o", help="JSON file for pybamm.ParameterValues.from_json."),
+    c_rate: float = typer.Option(1.0, "--c-rate", help="Current of the exported set, C-rate."),
+    temperature_c: float = typer.Option(None, "--temperature-c", help="Temperature, degC (default: the design's)."),
+) -> None:
+    """Write the design's solid-state parameter set as PyBaMM JSON (and print the model options)."""
+    import json as _json
+
+    from ssbkit.cell.p2d_params import export_parameter_values
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    if not c_rate > 0:
+        raise InputError(f"--c-rate must be > 0, got {c_rate}")
+    d, _ = _load(design)
+    p = design_to_p2d_params(d, temperature_c=temperature_c)
+    res = export_parameter_values(p, out, c_rate=c_rate)
+    typer.echo(f"wrote {out}: load with pybamm.ParameterValues.from_json({str(out)!r}) and "
+               f"pybamm.lithium_ion.DFN({_json.dumps(res['options'])})")
 
 
 @app.command()

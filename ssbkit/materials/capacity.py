@@ -16,6 +16,30 @@ def capacity_from_molar_mass(electrons: float, molar_mass_g_per_mol: float) -> f
 
     The factor 3.6 converts C/g to mAh/g (1 mAh = 3.6 C). Science.md section 4
     (lecture): C6 372, LiCoO2 274, Li 3860 mAh/g.
+
+    Parameters
+    ----------
+    electrons
+        Electrons (Li+ ions) exchanged per formula unit, x (> 0).
+    molar_mass_g_per_mol
+        Molar mass of the formula unit, g/mol (> 0).
+
+    Returns
+    -------
+    float
+        Theoretical specific capacity, mAh/g.
+
+    Raises
+    ------
+    InputError
+        When either argument is not a positive number.
+
+    Examples
+    --------
+    Graphite, one Li per C6 (M = 72.06 g/mol):
+
+    >>> round(capacity_from_molar_mass(1, 72.06))
+    372
     """
     x = require_positive("electrons per formula unit", electrons)
     m = require_positive("molar mass (g/mol)", molar_mass_g_per_mol)
@@ -39,7 +63,24 @@ def theoretical_capacity_mah_per_g(formula: str, electrons: float = 1.0) -> floa
     formula
         Formula or mixture understood by :func:`ssbkit.materials.parse_composition`.
     electrons
-        Electrons (Li+ ions) exchanged per formula unit, x.
+        Electrons (Li+ ions) exchanged per formula unit, x (> 0).
+
+    Returns
+    -------
+    float
+        Theoretical specific capacity per g of the formula as given, mAh/g.
+
+    Raises
+    ------
+    InputError
+        For a formula that does not parse or has no mass, or ``electrons <= 0``.
+
+    Examples
+    --------
+    >>> round(theoretical_capacity_mah_per_g("LiCoO2"))
+    274
+    >>> round(theoretical_capacity_mah_per_g("Si", 3.75))
+    3579
     """
     comp = parse_composition(formula)
     if comp.weight <= 0:

@@ -25,7 +25,32 @@ COMPONENT_DENSITIES_G_CM3: dict[str, tuple[float, str]] = {
 
 
 def check_fractions(fractions: Mapping[str, float], what: str) -> dict[str, float]:
-    """Validate component fractions (known names, 0..1, sum 1, some active); return all four, renormalised."""
+    """Validate component fractions (known names, 0..1, sum 1, some active); return all four, renormalised.
+
+    Parameters
+    ----------
+    fractions
+        ``{component: fraction}`` (dimensionless, 0 to 1) over some of :data:`COMPONENTS`;
+        they must sum to 1 within :data:`FRACTION_TOL` and include ``active`` > 0.
+    what
+        Name of the table, for messages (e.g. ``"[cathode] mass_fractions"``).
+
+    Returns
+    -------
+    dict of str to float
+        All four components (missing ones 0.0), divided by their sum.
+
+    Raises
+    ------
+    InputError
+        For an empty or non-mapping table, an unknown component, a fraction outside
+        [0, 1], a sum away from 1, or no active material.
+
+    Examples
+    --------
+    >>> check_fractions({"active": 0.7, "electrolyte": 0.3}, "mass_fractions")
+    {'active': 0.7, 'electrolyte': 0.3, 'carbon': 0.0, 'binder': 0.0}
+    """
     if not isinstance(fractions, Mapping) or not fractions:
         raise InputError(f"{what} must be a table like {{ active = 0.7, electrolyte = 0.3 }}")
     out: dict[str, float] = {}
@@ -42,7 +67,34 @@ def check_fractions(fractions: Mapping[str, float], what: str) -> dict[str, floa
 
 
 def mass_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_cm3: Mapping[str, float]) -> dict[str, float]:
-    """Solid volume fractions from mass fractions: v_i = (w_i/rho_i) / sum_j (w_j/rho_j)."""
+    """Solid volume fractions from mass fractions: v_i = (w_i/rho_i) / sum_j (w_j/rho_j).
+
+    Parameters
+    ----------
+    mass_fractions
+        ``{component: mass fraction}`` of the solids, checked as by :func:`check_fractions`.
+    densities_g_cm3
+        Density of every component with a non-zero mass fraction, g/cm3 (> 0).
+
+    Returns
+    -------
+    dict of str to float
+        Volume fractions of the solids (dimensionless, sum 1), all four components.
+
+    Raises
+    ------
+    InputError
+        For bad fractions or a non-positive density.
+
+    Examples
+    --------
+    Equal masses of a 4 g/cm3 active material and a 2 g/cm3 electrolyte:
+
+    >>> v = mass_to_volume_fractions({"active": 0.5, "electrolyte": 0.5},
+    ...                              {"active": 4.0, "electrolyte": 2.0, "carbon": 1.9, "binder": 1.78})
+    >>> round(v["active"], 4), round(v["electrolyte"], 4)
+    (0.3333, 0.6667)
+    """
     w = check_fractions(mass_fractions, "mass_fractions")
     vol = {}
     for k in COMPONENTS:

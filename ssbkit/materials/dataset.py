@@ -39,6 +39,18 @@ def load_dataset() -> pd.DataFrame:
     Columns: ``id, name, composition, family, form, synthesis, heat_treatment,
     sigma_S_per_cm, sigma_T_C, Ea_eV, Tg_C, Tc_C, window_V, cell, cell_capacity,
     reference, note``. ``df.attrs["version"]`` holds :data:`DATASET_VERSION`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy (safe to modify); conductivity in S/cm at ``sigma_T_C`` (degC),
+        activation energy in eV, temperatures in degC.
+
+    Examples
+    --------
+    >>> df = load_dataset()
+    >>> df.attrs["version"] == DATASET_VERSION, bool(df["reference"].notna().all())
+    (True, True)
     """
     df = _load().copy()
     df.attrs["version"] = DATASET_VERSION
@@ -65,6 +77,22 @@ def filter_dataset(
         Keep rows with sigma at their stated temperature >= this value (S/cm).
     with_ea
         Keep only rows that report an activation energy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows (possibly none), columns as for :func:`load_dataset`.
+
+    Raises
+    ------
+    InputError
+        For an unknown family or form (with the closest name).
+
+    Examples
+    --------
+    >>> rows = filter_dataset(family="sulfide", min_sigma_S_per_cm=1e-3)
+    >>> bool((rows["sigma_S_per_cm"] >= 1e-3).all()), set(rows["family"])
+    (True, {'sulfide'})
     """
     df = load_dataset()
     if family is not None:
@@ -89,8 +117,24 @@ def filter_dataset(
 def find_electrolyte(name: str) -> pd.Series:
     """The row whose name (or else composition) matches ``name`` best.
 
-    Exact name first, then exact composition (the row with the highest
-    conductivity among several), else :class:`InputError` with suggestions.
+    Exact name first, then exact composition, else :class:`InputError` with
+    suggestions. Among several matching rows, the one with the lowest activation
+    energy (rows without one last).
+
+    Parameters
+    ----------
+    name
+        Electrolyte name or composition (case-insensitive, surrounding blanks ignored).
+
+    Returns
+    -------
+    pandas.Series
+        The row, fields as the columns of :func:`load_dataset`.
+
+    Raises
+    ------
+    InputError
+        When neither a name nor a composition matches.
     """
     df = load_dataset()
     key = name.strip().lower()

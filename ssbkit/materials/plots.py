@@ -13,6 +13,21 @@ def plot_sigma_ea_map(df, *, highlight: dict[str, tuple[float, float]] | None = 
     """Scatter of room-temperature conductivity (S/cm, log) against Ea (eV), by family and form.
 
     ``highlight`` maps labels to (Ea_eV, sigma_S_per_cm) points drawn on top (e.g. this study).
+
+    Parameters
+    ----------
+    df
+        Rows of the dataset (:func:`ssbkit.materials.load_dataset` columns ``family, form,
+        Ea_eV, sigma_S_per_cm``); rows without Ea or sigma are left out.
+    highlight
+        ``{label: (Ea_eV, sigma_S_per_cm)}`` drawn as stars; non-finite points are skipped.
+    ax
+        Matplotlib axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the map (``ax.figure`` when ``ax`` is given).
     """
     import matplotlib
 

@@ -149,3 +149,21 @@ def test_bundled_example_design_is_the_lecture_reference_cell():
     assert e.mass_breakdown_mg_cm2["separator electrolyte"] * d.area_cm2 == pytest.approx(80.0, rel=0.01)
     comp = sum(v for k, v in e.mass_breakdown_mg_cm2.items() if k.startswith("cathode")) * d.area_cm2
     assert comp == pytest.approx(20.0, rel=0.01)
+
+
+def test_design_file_unit_slips_and_negative_thickness(tmp_path):
+    """Issue 9: a negative cathode thickness and kelvin under [cell] temperatures_c are refused."""
+    from ssbkit.cell.design_file import load_design
+
+    base = ('[cathode]\nactive_material = "NCM811"\nvolume_fractions = { active = 0.6, electrolyte = 0.4 }\n'
+            'porosity = 0.1\nthickness_um = {t}\n[separator]\nthickness_um = 30.0\n[anode]\nmaterial = "Li"\n'
+            'excess = 1.0\n[cell]\ntemperatures_c = {temps}\n')
+    p = tmp_path / "d.toml"
+    p.write_text(base.replace("{t}", "-60.0").replace("{temps}", "[25.0]"))
+    with pytest.raises(InputError, match="thickness_um"):
+        load_design(p)
+    p.write_text(base.replace("{t}", "60.0").replace("{temps}", "[298.15, 323.15]"))
+    with pytest.raises(InputError, match="kelvin"):
+        load_design(p)
+    p.write_text(base.replace("{t}", "60.0").replace("{temps}", "[25.0, 50.0]"))
+    assert load_design(p).cathode.thickness_um == 60.0

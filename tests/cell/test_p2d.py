@@ -249,7 +249,7 @@ def test_sigma_se_from_arrhenius_matches_the_synthetic_law():
     ("change", "words"),
     [
         ({"active_material": "LiCoO3"}, "LiCoO2"),
-        ({"active_material": "graphite"}, "negative"),
+        ({"anode": "graphite"}, "anode_thickness_um"),
         ({"active_volume_fraction": 0.7}, "<= 1"),
         ({"cathode_tortuosity": 0.5}, ">= 1"),
         ({"anode": "Li-in"}, "Li-In"),

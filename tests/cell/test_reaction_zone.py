@@ -164,5 +164,8 @@ def test_design_to_p2d_params_keeps_the_reaction_zone_conductances():
         "anode": {"material": "graphite", "np_ratio": 1.1, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
                   "porosity": 0.1},
     })
-    with pytest.raises(InputError, match="Li or Li-In"):
-        design_to_p2d_params(graphite, sigma_se_S_per_cm=1e-3)
+    # composite anodes are full cells: the anode layer goes to the P2D cell with its own tau
+    pg = design_to_p2d_params(graphite, sigma_se_S_per_cm=1e-3)
+    assert pg.full_cell and pg.anode_electrolyte_volume_fraction == pytest.approx(graphite.anode.layer.eps_se)
+    assert pg.anode_tortuosity == pytest.approx(graphite.anode.layer.eps_se ** -0.5)
+

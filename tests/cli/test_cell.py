@@ -62,7 +62,9 @@ def test_rate_reaction_zone_json_over_temperatures(design):
     r = runner.invoke(app, ["rate", str(design), "--c-rates", "0.5,2,10", "--temperature-c", "0",
                             "--temperature-c", "25", "--json"])
     assert r.exit_code == 0, r.output
-    runs = json.loads(r.stdout)["runs"]
+    out = json.loads(r.stdout)
+    assert out["model"] == "fast"
+    runs = out["rate"]["curves"]
     cold, rt = runs[0]["capacity_mAh_per_g"], runs[1]["capacity_mAh_per_g"]
     assert runs[1]["sigma_se_S_per_cm"] == pytest.approx(1e-3)
     assert runs[0]["sigma_se_S_per_cm"] < 1e-3
@@ -71,7 +73,7 @@ def test_rate_reaction_zone_json_over_temperatures(design):
 
 
 def test_rate_bad_model_and_missing_activation_energy(design, tmp_path):
-    r = runner.invoke(app, ["rate", str(design), "--model", "dfn"])
+    r = runner.invoke(app, ["rate", str(design), "--model", "dfm"])
     assert isinstance(r.exception, InputError)
     p = tmp_path / "noea.toml"
     p.write_text(DESIGN.replace("ea_eV = 0.3\n", ""))
@@ -121,3 +123,31 @@ def test_materials_list_json():
     r = runner.invoke(app, ["materials", "--json"])
     names = [m["name"] for m in json.loads(r.stdout)]
     assert {"LiCoO2", "Li-In", "graphite", "TiS2"} <= set(names)
+
+
+def test_energy_and_rate_accept_the_bundled_example_study():
+    """Issue 9: one schema - the study's tables run under `ssbkit cell` (was: unknown key p2d_c_rates)."""
+    from ssbkit.study.config import example_study_path
+
+    r = runner.invoke(app, ["energy", str(example_study_path()), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["cell"]["specific_energy_Wh_per_kg"] > 0
+    r = runner.invoke(app, ["rate", str(example_study_path()), "--sigma-se-S-per-cm", "7.2e-4", "--json"])
+    assert r.exit_code == 0, r.output
+    rate = json.loads(r.stdout)["rate"]
+    assert rate["measured"]["capacity_mAh_per_g"] == 100.0
+    assert rate["predicted_at_measured_mAh_per_g"] < 130.0
+
+
+def test_export_pybamm_writes_a_loadable_parameter_set(tmp_path):
+    pybamm = pytest.importorskip("pybamm")
+    from importlib import resources
+
+    design = str(resources.files("ssbkit.cell").joinpath("data/example_design.toml"))
+    out = tmp_path / "set.json"
+    r = runner.invoke(app, ["export-pybamm", design, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    pv = pybamm.ParameterValues.from_json(str(out))
+    # 7.2e-4 S/cm of the design as a plain number, S/m
+    assert pv["Electrolyte conductivity [S.m-1]"] == pytest.approx(7.2e-2)
+    assert "SEI resistivity [Ohm.m]" in pv.keys()  # the uncoated LiCoO2's interphase film

@@ -11,77 +11,49 @@ else the design's eps with Bruggeman tau = eps^-0.5 (R-18).
 
 from __future__ import annotations
 
-import dataclasses
 import html
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ssbkit.errors import InputError
 from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 
+if TYPE_CHECKING:
+    from ssbkit.cell.design import StackDesign
+    from ssbkit.cell.energy import StackEnergy
+
 __all__ = ["SCHEMA", "run_section"]
 
+from ssbkit.cell.schema import CELL_TABLES
+
+#: sigma_SE (S/cm) at temperatures in degC
+SigmaOfT = Callable[[Any], np.ndarray]
+
+#: The cell tables of a study: the same schema as design files (ssbkit.cell.schema).
 SCHEMA: dict[str, dict[str, KeySpec]] = {
-    "anode": {
-        "material": KeySpec(str, "REQUIRED", "anode active material: Li, Li-In, graphite, Si, LTO ..."),
-        "thickness_um": KeySpec(float, None, "anode thickness, um"),
-        "loading_mg_cm2": KeySpec(float, None, "anode active loading, mg/cm2"),
-        "np_ratio": KeySpec(float, None, "anode / cathode areal capacity"),
-        "excess": KeySpec(float, None, "excess capacity over the cathode (N/P - 1), e.g. 1.0 for 100 % Li excess"),
-        "mass_fractions": KeySpec(dict, None, "composite anode: mass fractions of active, electrolyte, carbon, binder"),
-        "volume_fractions": KeySpec(dict, None, "composite anode: volume fractions (instead of mass)"),
-        "densities_g_cm3": KeySpec(dict, None, "composite anode: density overrides per component, g/cm3"),
-        "porosity": KeySpec(float, None, "composite anode: void fraction"),
-        "enabled": KeySpec(bool, True, "read by the cell section"),
-    },
-    "separator": {
-        "thickness_um": KeySpec(float, "REQUIRED", "solid-electrolyte separator thickness, um"),
-        "porosity": KeySpec(float, 0.1, "void fraction of the pressed separator"),
-        "density_g_cm3": KeySpec(float, None, "SE density, g/cm3 (default: the cathode's electrolyte density)"),
-        "enabled": KeySpec(bool, True, "read by the cell section"),
-    },
-    "cell": {
-        "area_cm2": KeySpec(float, 1.0, "electrode area, cm2"),
-        "cutoff_low_V": KeySpec(float, None, "discharge cut-off voltage, V (default: bottom of the OCV window)"),
-        "cutoff_high_V": KeySpec(float, None, "charge cut-off voltage, V"),
-        "sigma_se_S_per_cm": KeySpec(float, None, "SE conductivity at temperature_c, S/cm (default: electrolyte section)"),
-        "tortuosity_cathode": KeySpec(float, None, "tau of the cathode's SE network (default: microstructure, else Bruggeman)"),
-        "tortuosity_anode": KeySpec(float, None, "tau of a composite anode (default Bruggeman)"),
-        "temperature_c": KeySpec(float, 25.0, "operating temperature, degC"),
-        "c_rates": KeySpec(list, [0.1, 0.2, 0.5, 1.0, 2.0, 5.0], "C-rates of the rate map, 1/h"),
-        "temperatures_c": KeySpec(list, [-20.0, 0.0, 25.0, 60.0, 100.0], "temperatures of the rate map, degC"),
-        "p2d": KeySpec(bool, True, "discharge curves from the PyBaMM solid-state model when PyBaMM is installed"),
-        "p2d_c_rates": KeySpec(list, [0.1, 0.5, 1.0], "C-rates of the simulated discharge curves"),
-        "collectors": KeySpec(dict, {}, "current collectors: positive, positive_thickness_um, negative, negative_thickness_um"),
-        "enabled": KeySpec(bool, True, "run the cell section"),
-    },
+    t: {k: KeySpec(typ, default, doc) for k, (typ, default, doc) in CELL_TABLES[t].items()}
+    for t in ("anode", "separator", "cell")
 }
 
-_CATHODE_KEYS = ("active_material", "mass_fractions", "volume_fractions", "densities_g_cm3", "porosity",
-                 "thickness_um", "loading_mg_cm2", "active_particle_diameter_um")
 
-
-def _design(cfg: dict, study: dict):
+def _design(cfg: dict, study: dict, micro: dict) -> StackDesign:
     from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.schema import CATHODE_KEYS
 
     if "cathode" not in study:
         raise InputError("the cell section needs a [cathode] table")
     for t in ("anode", "separator"):
         if t not in study:
             raise InputError(f"the cell section needs an [{t}] table")
-    cat = {k: study["cathode"][k] for k in _CATHODE_KEYS if study["cathode"].get(k) is not None}
-    if not cat.get("densities_g_cm3"):
-        cat.pop("densities_g_cm3", None)
-    sep = {k: v for k, v in study["separator"].items() if v is not None and k != "enabled"}
-    an = {k: v for k, v in study["anode"].items() if v is not None and k != "enabled"}
-    cell = {k: cfg[k] for k in ("area_cm2", "cutoff_low_V", "cutoff_high_V", "sigma_se_S_per_cm",
-                                "tortuosity_cathode", "tortuosity_anode", "temperature_c") if cfg.get(k) is not None}
-    return design_from_dict({"cathode": cat, "separator": sep, "anode": an,
-                             "current_collectors": dict(cfg.get("collectors") or {}), "cell": cell})
+    cat = {k: v for k, v in study["cathode"].items() if k in CATHODE_KEYS and v is not None}
+    cell = {k: v for k, v in cfg.items() if v is not None}
+    return design_from_dict({"cathode": cat, "separator": dict(study["separator"]),
+                             "anode": dict(study["anode"]), "cell": cell}, microstructure=micro)
 
 
-def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
+def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section) -> tuple[SigmaOfT, str]:
     """Callable sigma_SE(T in degC) in S/cm, and a sentence saying where it came from."""
     from ssbkit.cell.rate import sigma_at_temperatures
 
@@ -94,6 +66,11 @@ def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
             ea = ArrheniusFit.from_dict(el["arrhenius"]).ea_ev
             fit = arrhenius_from_point(t0 + 273.15, s0, ea)
             return (lambda t: sigma_at_temperatures(fit, t)), f"[cell] sigma_se_S_per_cm with Ea = {ea:.3f} eV of the electrolyte fit"
+        if cfg.get("ea_eV") is not None:
+            from ssbkit.transport import arrhenius_from_point
+
+            fit = arrhenius_from_point(t0 + 273.15, s0, float(cfg["ea_eV"]))
+            return (lambda t: sigma_at_temperatures(fit, t)), f"[cell] sigma_se_S_per_cm with ea_eV = {cfg['ea_eV']:g} eV"
         return (lambda t: np.full(np.shape(np.atleast_1d(t)), s0)), "[cell] sigma_se_S_per_cm (no Arrhenius fit: same at every T)"
     if el.get("arrhenius"):
         return (lambda t: sigma_at_temperatures(el["arrhenius"], t)), "Arrhenius fit of the electrolyte section"
@@ -105,17 +82,27 @@ def _sigma_of_t(cfg: dict, ctx: StudyContext, sec: Section):
 
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
-    """Stack energy with breakdown, the reaction-zone rate map over C-rate x T, discharge curves."""
+    """Stack energy with breakdown, the rate map over C-rate x T with its limits, the measurement.
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[cell]`` table.
+    ctx
+        The study context (earlier sections' results).
+
+    Returns
+    -------
+    Section
+        Results, HTML and references of the cell section.
+    """
     from ssbkit.cell.energy import compare_to_targets, stack_energy
-    from ssbkit.cell.plots import energy_breakdown_figure, rate_figure, rate_map_figure
-    from ssbkit.cell.reaction_zone import REFERENCES as RZ_REFS
-    from ssbkit.cell.reaction_zone import rate_capability, rate_map
 
     sec = Section(key="cell", title="Cell: stack energy and rate capability")
-    design = _design(cfg, ctx.study)
+    cath = ctx.results.get("cathode", {})
+    design = _design(cfg, ctx.study, cath)
     energy = stack_energy(design)
     sec.references.extend(energy.references)
-    sec.references.extend(RZ_REFS)
     targets = compare_to_targets(energy)
     sec.references.append(next(iter(targets.values()))["reference"])
     sec.results.update(
@@ -124,73 +111,107 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         energy_density_Wh_per_L=energy.energy_density_Wh_per_L,
         areal_capacity_mAh_cm2=energy.areal_capacity_mAh_cm2, np_ratio=energy.np_ratio,
     )
-    parts = [f"<p>{html.escape(design.cathode.active_material)} | SE separator "
-             f"{fmt(design.separator.thickness_um)} um | {html.escape(design.anode.material)}: "
-             f"{fmt(energy.areal_capacity_mAh_cm2)} mAh/cm2 at {fmt(energy.voltage_avg_V)} V, "
-             f"N/P {fmt(energy.np_ratio)}; <b>{fmt(energy.specific_energy_Wh_per_kg)} Wh/kg, "
-             f"{fmt(energy.energy_density_Wh_per_L)} Wh/L</b> at stack level (SET-Plan targets "
-             f"&gt; 350-400 Wh/kg, &gt; 1000-1200 Wh/L; couple of the active materials alone "
-             f"{fmt(energy.couple_specific_energy_Wh_per_kg)} Wh/kg).</p>"]
-    rows = [(k, v, 100 * v / energy.areal_mass_mg_cm2) for k, v in energy.mass_breakdown_mg_cm2.items()]
-    parts.append(table_html(rows, ("component", "mass (mg/cm2)", "share (%)")))
-    parts.append(figure_to_html(energy_breakdown_figure(energy), alt="stack mass and thickness by component"))
-
-    # ---- rate: reaction-zone model over C-rate x temperature
+    parts = [_energy_html(design, energy)]
     sigma_t, sigma_src = _sigma_of_t(cfg, ctx, sec)
-    c_rates = np.asarray(cfg["c_rates"], dtype=float)
-    temps = np.asarray(cfg["temperatures_c"], dtype=float)
-    if c_rates.size == 0 or np.any(~(c_rates > 0)):
-        raise InputError(f"[cell] c_rates must be positive numbers, got {cfg['c_rates']}")
-    t_op = float(cfg["temperature_c"])
-    s_op = float(sigma_t(t_op)[0])
-    kw: dict[str, Any] = {"sigma_se_S_per_cm": s_op}
-    cath = ctx.results.get("cathode", {})
-    no_ion_path = bool(cath) and cath.get("percolates_ion") is False
-    if cfg.get("tortuosity_cathode") is None and no_ion_path:
-        # the SE network does not span the cathode: no ionic path (tau is infinite)
-        kw["sigma_eff_cathode_S_per_cm"] = 1e-9 * s_op
-        tau_src = "microstructure section: the SE network does not percolate (tau infinite)"
-        sec.warnings.append("the cathode's SE network does not percolate in the microstructure section: "
-                            "ions cannot cross the composite, so the rate figures show (almost) no capacity")
-    elif cfg.get("tortuosity_cathode") is None and cath.get("tortuosity_ion") and cath.get("eps_se"):
-        tau, eps = float(cath["tortuosity_ion"]), float(cath["eps_se"])
-        kw["sigma_eff_cathode_S_per_cm"] = s_op * eps / tau
-        tau_src = f"microstructure section: eps_SE = {eps:.3f}, tau = {tau:.2f}"
-        # the p2d model takes the design's eps_SE: pick tau so that eps/tau matches the microstructure
-        design = dataclasses.replace(design, tortuosity_cathode=tau * design.cathode.eps_se / eps)
-    elif cfg.get("tortuosity_cathode") is not None:
-        tau_src = f"[cell] tortuosity_cathode = {cfg['tortuosity_cathode']:g}"
-    else:
-        tau_src = f"Bruggeman tau = eps^-0.5 with eps_SE = {design.cathode.eps_se:.3f} (R-18)"
-    rc = rate_capability(design, c_rates, **kw)
-    sigmas = sigma_t(temps)
-    util = rate_map(design, c_rates, sigmas, **kw)
-    sec.results.update(
-        sigma_se_S_per_cm=s_op, sigma_source=sigma_src, tortuosity_source=tau_src,
-        rate_reaction_zone=rc.to_dict(),
-        rate_map={"c_rates": c_rates.tolist(), "temperatures_c": temps.tolist(),
-                  "sigma_se_S_per_cm": sigmas.tolist(), "utilisation": util.tolist()},
-    )
-    parts.append(f"<p>Rate capability, reaction-zone model (R-19): sigma_SE = {fmt(s_op)} S/cm at "
-                 f"{fmt(t_op)} degC ({html.escape(sigma_src)}); cathode effective conductivity "
-                 f"{fmt(rc.sigma_eff_cathode_S_per_cm)} S/cm ({html.escape(tau_src)}); series resistance "
-                 f"{fmt(rc.r0_ohm_cm2)} Ohm cm2.</p>")
-    parts.append(table_html(list(zip(rc.c_rates, rc.current_mA_cm2, rc.capacity_mAh_per_g, rc.utilisation,
-                                     strict=True)),
-                            ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation")))
-    parts.append(figure_to_html(rate_map_figure(c_rates, temps, util), alt="utilisation over C-rate and temperature (reaction-zone model)"))
+    ratio, tau_src = _transport_ratio(cfg, cath, design, sec)
+    if ratio is not None:
+        # the P2D takes the design's eps_SE: a tau such that eps/tau is the microstructure's ratio
+        import dataclasses
 
-    # ---- discharge curves: PyBaMM solid-state model
-    curves = {"reaction-zone": (rc.c_rates, rc.capacity_mAh_per_g)}
-    if cfg.get("p2d", True) and not (no_ion_path and cfg.get("tortuosity_cathode") is None):
-        _p2d(cfg, design, s_op, t_op, sec, parts, curves)
-    parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
+        design = dataclasses.replace(design, tortuosity_cathode=max(design.cathode.eps_se / ratio, 1.0))
+    _rate(cfg, design, sigma_t, sigma_src, ratio, tau_src, sec, parts)
     sec.html = "\n".join(parts)
     sec.references[:] = list(dict.fromkeys(sec.references))
     return sec
 
 
-def _p2d(cfg, design, sigma, t_c, sec: Section, parts: list[str], curves: dict) -> None:
+def _energy_html(design: StackDesign, energy: StackEnergy) -> str:
+    from ssbkit.cell.plots import energy_breakdown_figure
+
+    head = (f"<p>{html.escape(design.cathode.active_material)} | SE separator "
+            f"{fmt(design.separator.thickness_um)} um | {html.escape(design.anode.material)}: "
+            f"{fmt(energy.areal_capacity_mAh_cm2)} mAh/cm2 at {fmt(energy.voltage_avg_V)} V, "
+            f"N/P {fmt(energy.np_ratio)}; <b>{fmt(energy.specific_energy_Wh_per_kg)} Wh/kg, "
+            f"{fmt(energy.energy_density_Wh_per_L)} Wh/L</b> at stack level (SET-Plan targets "
+            f"&gt; 350-400 Wh/kg, &gt; 1000-1200 Wh/L; couple of the active materials alone "
+            f"{fmt(energy.couple_specific_energy_Wh_per_kg)} Wh/kg).</p>")
+    rows = [(k, v, 100 * v / energy.areal_mass_mg_cm2) for k, v in energy.mass_breakdown_mg_cm2.items()]
+    return "\n".join([head, table_html(rows, ("component", "mass (mg/cm2)", "share (%)")),
+                      figure_to_html(energy_breakdown_figure(energy), alt="stack mass and thickness by component")])
+
+
+def _transport_ratio(cfg: dict, cath: dict, design: StackDesign, sec: Section) -> tuple[float | None, str]:
+    """sigma_eff/sigma_SE of the cathode and where it came from (None: the design's tau / Bruggeman)."""
+    if cfg.get("tortuosity_cathode") is not None:
+        return None, f"[cell] tortuosity_cathode = {cfg['tortuosity_cathode']:g}"
+    if cath and cath.get("percolates_ion") is False:
+        sec.warnings.append("the cathode's SE network does not percolate in the microstructure section: "
+                            "ions cannot cross the composite, so the rate figures show (almost) no capacity")
+        return 1e-9, "microstructure section: the SE network does not percolate (tau infinite)"
+    if cath.get("tortuosity_ion") and cath.get("eps_se"):
+        tau, eps = float(cath["tortuosity_ion"]), float(cath["eps_se"])
+        return eps / tau, f"microstructure section: eps_SE = {eps:.3f}, tau = {tau:.2f}"
+    return None, f"Bruggeman tau = eps^-0.5 with eps_SE = {design.cathode.eps_se:.3f} (R-18)"
+
+
+def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, ratio: float | None,
+          tau_src: str, sec: Section, parts: list[str]) -> None:
+    from ssbkit.cell.plots import rate_figure, rate_map_figure
+    from ssbkit.cell.rate import rate_study
+
+    c_rates = [float(c) for c in cfg["c_rates"]]
+    if not c_rates or any(not c > 0 for c in c_rates):
+        raise InputError(f"[cell] c_rates must be positive numbers, got {cfg['c_rates']}")
+    rs = rate_study(design, c_rates, cfg["temperatures_c"], sigma_of_t=sigma_t, sigma_eff_ratio=ratio,
+                    measured=cfg.get("measured") or None)
+    op = rs.operating
+    sec.references.extend(rs.references)
+    temps = [c.temperature_c for c in rs.curves]
+    sec.results.update(
+        sigma_se_S_per_cm=op.sigma_se_S_per_cm, sigma_source=sigma_src, tortuosity_source=tau_src,
+        rate=op.as_dict(),
+        rate_map={"c_rates": c_rates, "temperatures_c": temps,
+                  "sigma_se_S_per_cm": [c.sigma_se_S_per_cm for c in rs.curves],
+                  "utilisation": rs.utilisation_map().tolist(), "limiting": rs.limiting_map()},
+        measured=rs.measured, predicted_at_measured_mAh_per_g=rs.predicted_at_measured_mAh_per_g,
+    )
+    inter = design.interface
+    it = ("no interface term" if inter is None else
+          f"interface over {fmt(inter.contact_area_cm2_per_cm2)} cm2 of active/SE contact per cm2 "
+          f"({html.escape(inter.contact_area_source)}): film + coating {fmt(inter.series_ohm_cm2(op.temperature_c))} "
+          f"Ohm cm2, charge transfer {fmt(inter.rct_electrode_ohm_cm2(op.temperature_c))} Ohm cm2"
+          + (f", coating {html.escape(inter.coating.name)} {fmt(inter.coating.thickness_nm)} nm"
+             if inter.coating is not None else ", uncoated"))
+    parts.append(f"<p>Rate capability, fast model (reaction zone R-19 with interface, solid diffusion and "
+                 f"the OCV curve): sigma_SE = {fmt(op.sigma_se_S_per_cm)} S/cm at {fmt(op.temperature_c)} degC "
+                 f"({html.escape(sigma_src)}); cathode effective conductivity {fmt(op.sigma_eff_cathode_S_per_cm)} "
+                 f"S/cm ({html.escape(tau_src)}); separator {fmt(op.r_series_ohm_cm2)} Ohm cm2; {it}.</p>")
+    if inter is not None:
+        for note in inter.notes:
+            parts.append(f"<p class='note'>{html.escape(note)}</p>")
+    if rs.measured:
+        m = rs.measured
+        where = (f"{fmt(m['current_mA_cm2'])} mA/cm2" if m.get("current_mA_cm2") is not None
+                 else f"{fmt(m.get('c_rate'))}C")
+        pred = float(rs.predicted_at_measured_mAh_per_g or 0.0)
+        parts.append(f"<p><b>Measured {fmt(m['capacity_mAh_per_g'])} mAh/g</b> at {where} "
+                     f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
+                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %).</p>")
+    rows = [(c, i, q, u, lim) for c, i, q, u, lim in zip(op.c_rates, op.current_mA_cm2, op.capacity_mAh_per_g,
+                                                          op.utilisation, op.limiting, strict=True)]
+    parts.append(table_html(rows, ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation",
+                                   "limited by")))
+    parts.append(figure_to_html(rate_map_figure(c_rates, temps, rs.utilisation_map(), rs.limiting_map()),
+                                alt="utilisation over C-rate and temperature with the limiting mechanism"))
+    curves: dict[str, Any] = {"fast model": (op.c_rates, op.capacity_mAh_per_g)}
+    if cfg.get("p2d", False):
+        _p2d(cfg, design, op.sigma_se_S_per_cm, op.temperature_c, sec, parts, curves)
+    if len(curves) > 1:  # the fast model alone is the table above
+        parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
+
+
+def _p2d(cfg: dict, design: StackDesign, sigma: float, t_c: float, sec: Section, parts: list[str],
+         curves: dict) -> None:
     try:
         import pybamm  # noqa: F401
     except ImportError:
