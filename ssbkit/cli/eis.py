@@ -219,20 +219,23 @@ def kk(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the residual figure."),
 ) -> None:
-    """Linear Kramers-Kronig test (Schönleber's mu criterion) of every spectrum in FILE."""
+    """Lin-KK test (mu criterion with the Yrjänä-Bobacka refinements) and Z-HIT of every spectrum."""
     from ssbkit.impedance.kk import kk_test
     from ssbkit.impedance.readers import read_spectra
+    from ssbkit.impedance.zhit import zhit_test
 
     try:
         spectra = read_spectra(file)
         results = [kk_test(s, threshold=threshold) for s in spectra]
+        zhits = [zhit_test(s) if len(s) >= 8 else None for s in spectra]
     except InputError as exc:
         _fail(exc)
     out = []
-    for s, r in zip(spectra, results, strict=True):
-        d = r.to_dict() if hasattr(r, "to_dict") else {}
+    for s, r, zh in zip(spectra, results, zhits, strict=True):
+        d = r.to_dict()
         d.update(source=s.source, valid=bool(r.valid), n_rc=int(r.n_rc), mu=float(r.mu),
                  max_residual=float(r.max_residual), rms_residual=float(r.rms_residual))
+        d["zhit"] = zh.to_dict() if zh is not None else None
         if figures is not None:
             from ssbkit.impedance.plots import plot_kk
 
@@ -243,5 +246,9 @@ def kk(
     else:
         for d in out:
             verdict = "valid" if d["valid"] else "NOT valid"
-            typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, mu = {d['mu']:.3f}, "
-                       f"max residual {100 * d['max_residual']:.2g} %, rms {100 * d['rms_residual']:.2g} %)")
+            zh = d["zhit"]
+            ztxt = "" if zh is None else (f"; Z-HIT {'valid' if zh['valid'] else 'NOT valid'}, "
+                                          f"max {100 * zh['max_residual']:.2g} %")
+            typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, {d['representation']}, "
+                       f"mu = {d['mu']:.3f}, max residual {100 * d['max_residual']:.2g} %, "
+                       f"rms {100 * d['rms_residual']:.2g} %{ztxt})")

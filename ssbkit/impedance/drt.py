@@ -21,13 +21,13 @@ its basin (between the neighbouring minima).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import nnls
 
 from ..errors import InputError
+from ._blas import one_blas_thread
 from .kk import _wants_capacitance, _wants_inductance
 from .spectrum import Spectrum, require_nonzero_z
 
@@ -102,27 +102,6 @@ class DRTResult:
                 "Golub, Heath & Wahba, Technometrics 21 (1979) 215",
             ],
         }
-
-
-_BLAS: list = []
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager:
-    """Limit BLAS to one thread while solving (matrices of ~100 x 100).
-
-    Multi-threaded OpenBLAS on matrices this small is slower, and on a loaded
-    machine 20x slower (threads spin waiting for each other). Uses threadpoolctl
-    where installed; a no-op otherwise.
-    """
-    if not _BLAS:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS.append(ThreadpoolController())
-        except ImportError:  # optional
-            _BLAS.append(None)
-    ctl = _BLAS[0]
-    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
 
 
 def zarc_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, phi: float) -> np.ndarray:
@@ -262,7 +241,7 @@ def compute_drt(
         cols.append((w.min() / (1j * w))[:, None])
     cols.append(dln[None, :] / (1.0 + 1j * np.outer(w, tau)))
     a = np.hstack(cols) * zscale
-    with _one_blas_thread():
+    with one_blas_thread():
         return _solve(spectrum, tau, a, use_l=use_l, use_c=use_c, zscale=zscale, lam=lam,
                       min_peak_fraction=min_peak_fraction)
 
