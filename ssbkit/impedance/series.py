@@ -53,7 +53,9 @@ def _temperatures(spectra, temperatures_c) -> list[float | None]:
         t = list(temperatures_c)
         if len(t) != len(spectra):
             raise InputError(f"--temperature-c: {len(t)} values for {len(spectra)} spectra")
-        return [float(x) for x in t]
+        from ..transport.extrapolation import require_celsius
+
+        return [float(x) for x in require_celsius(t, "temperatures_c")]
     return [getattr(s, "temperature_c", None) for s in spectra]
 
 

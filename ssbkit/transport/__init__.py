@@ -1,6 +1,7 @@
 """Transport core: conductivity from resistance, Arrhenius, VTF, Nernst–Einstein."""
 
 from .arrhenius import ArrheniusFit, arrhenius, arrhenius_from_point, fit_arrhenius
+from .extrapolation import Extrapolation, extrapolate_sigma, require_celsius
 from .conductivity import Measurement, conductivity_from_resistance, pellet_area_cm2
 from .nernst_einstein import (
     conductivity_from_mobility,
@@ -15,6 +16,9 @@ __all__ = [
     "arrhenius",
     "arrhenius_from_point",
     "fit_arrhenius",
+    "Extrapolation",
+    "extrapolate_sigma",
+    "require_celsius",
     "Measurement",
     "conductivity_from_resistance",
     "pellet_area_cm2",
