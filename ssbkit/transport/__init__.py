@@ -1,8 +1,8 @@
 """Transport core: conductivity from resistance, Arrhenius, VTF, Nernst–Einstein."""
 
 from .arrhenius import ArrheniusFit, arrhenius, arrhenius_from_point, fit_arrhenius
-from .extrapolation import Extrapolation, extrapolate_sigma, require_celsius
 from .conductivity import Measurement, conductivity_from_resistance, pellet_area_cm2
+from .extrapolation import Extrapolation, extrapolate_sigma, require_celsius
 from .nernst_einstein import (
     conductivity_from_mobility,
     diffusivity_from_conductivity,
