@@ -6,6 +6,7 @@ Commands
 ``fit FILE... --circuit C [--temperature-c T ...]``
 ``conductivity FILE... --thickness-cm L (--diameter-cm D | --area-cm2 A) [--circuit C]``
 ``kk FILE``
+``tortuosity FILE --thickness-cm L --area-cm2 A --eps E --sigma-se S [--circuit C]``
 
 All take ``--json`` (one JSON document on stdout) and ``--figures DIR``. A
 batch goes on past a file that cannot be read or fitted and reports it; bad
@@ -252,3 +253,34 @@ def kk(
             typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, {d['representation']}, "
                        f"mu = {d['mu']:.3f}, max residual {100 * d['max_residual']:.2g} %, "
                        f"rms {100 * d['rms_residual']:.2g} %{ztxt})")
+
+
+@app.command()
+def tortuosity(
+    file: Path = typer.Argument(..., help="Spectrum of the composite electrode (blocking contacts)."),
+    thickness_cm: float = typer.Option(..., "--thickness-cm", help="Electrode thickness, cm."),
+    area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm^2."),
+    eps: float = typer.Option(..., "--eps", help="Volume fraction of the ion conductor (0-1]."),
+    sigma_se: float = typer.Option(..., "--sigma-se", help="Dense-SE conductivity at this T, S/cm."),
+    circuit: str = typer.Option("TLMQ1", "--circuit", "-c", help="Transmission-line circuit."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Tortuosity factor tau = eps sigma_SE d / (R_ion A) from a transmission-line fit (R-17)."""
+    from ssbkit.impedance.readers import read_spectrum
+    from ssbkit.impedance.tortuosity import tortuosity_from_spectrum
+
+    try:
+        r = tortuosity_from_spectrum(read_spectrum(file), thickness_cm=thickness_cm,
+                                     area_cm2=area_cm2, eps=eps, sigma_se_S_per_cm=sigma_se,
+                                     circuit=circuit)
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        _emit_json({"tortuosity": r.to_dict()})
+    else:
+        typer.echo(f"{r.source}: tau = {r.tau:.3g} ± {r.tau_err:.2g} (R_ion = {r.r_ion_ohm:.4g} "
+                   f"± {r.r_ion_err_ohm:.2g} ohm, sigma_eff = {r.sigma_eff_S_per_cm:.3g} S/cm)")
+        for n in r.notes:
+            typer.echo(f"note: {n}")
+    if not math.isfinite(r.tau):
+        raise typer.Exit(1)
