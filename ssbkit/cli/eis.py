@@ -262,7 +262,7 @@ def tortuosity(
     area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm^2."),
     eps: float = typer.Option(..., "--eps", help="Volume fraction of the ion conductor (0-1]."),
     sigma_se: float = typer.Option(..., "--sigma-se", help="Dense-SE conductivity at this T, S/cm."),
-    circuit: str = typer.Option("TLMQ1", "--circuit", "-c", help="Transmission-line circuit."),
+    circuit: str = typer.Option("TLMQS1", "--circuit", "-c", help="Transmission-line circuit."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Tortuosity factor tau = eps sigma_SE d / (R_ion A) from a transmission-line fit (R-17)."""

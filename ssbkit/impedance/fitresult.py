@@ -366,7 +366,7 @@ def build_result(
 
 
 #: Effective capacitances outside this range (F) are not physical for a cell
-C_EFF_BOUNDS_F = (1e-16, 1.0)
+C_EFF_BOUNDS_F = (1e-16, 1e3)
 
 
 def identifiability(cov_x: np.ndarray, names: tuple[str, ...]):

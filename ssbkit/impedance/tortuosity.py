@@ -2,7 +2,7 @@
 
 One workflow for the CLI (``ssbkit eis tortuosity``) and the study
 (``impedance.tortuosity``): fit a transmission-line circuit (default the
-blocking de Levie line with a CPE and its series R_bulk, ``TLMQ1``), take the whole-electrode
+blocking de Levie line with a CPE and its series R_bulk, ``TLMQS1``), take the whole-electrode
 ionic resistance R_ion and its error, and convert
 sigma_eff = d / (R_ion A), tau = eps sigma_SE / sigma_eff (Falco et al. 2019;
 :func:`ssbkit.impedance.series.tortuosity_from_r_ion`).
@@ -22,7 +22,7 @@ from .series import tortuosity_from_r_ion
 
 __all__ = ["TortuosityResult", "tortuosity_from_spectrum"]
 
-DEFAULT_TLM_CIRCUIT = "TLMQ1"
+DEFAULT_TLM_CIRCUIT = "TLMQS1"
 
 
 @dataclass(frozen=True, eq=False)

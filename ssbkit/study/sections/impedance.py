@@ -44,7 +44,7 @@ SCHEMA = {
     "tortuosity_eps": KeySpec(float, None, "volume fraction of the ion conductor in the composite"),
     "tortuosity_sigma_se_S_per_cm": KeySpec(float, None, "dense-SE conductivity at the same "
                                             "temperature, S/cm"),
-    "tortuosity_circuit": KeySpec(str, "TLMQ1", "transmission-line circuit for R_ion"),
+    "tortuosity_circuit": KeySpec(str, "TLMQS1", "transmission-line circuit for R_ion"),
 }
 
 
