@@ -29,6 +29,7 @@ from .circuit import Circuit, parse_circuit
 from .elements import POSITIVE
 from .fitproblem import FitProblem
 from .fitresult import (
+    SYMMETRIC_PAIRS,
     WEIGHTINGS,
     Arc,
     FitResult,
@@ -281,7 +282,8 @@ _LAYOUTS: dict[tuple, list] = {}
 
 def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Permutation that puts interchangeable series arcs (same structure, e.g. two
-    ``p(R,CPE)``) in order of increasing time constant, high-frequency arc first."""
+    ``p(R,CPE)``) in order of increasing time constant, high-frequency arc first, and
+    the two rails of a symmetric line (:data:`~.fitresult.SYMMETRIC_PAIRS`) larger first."""
     perm = np.arange(p.size)
     groups: dict[str, list[tuple[float, int, int]]] = {}
     for struct, off, n, ir, iq, i_n in _arc_layout(c):
@@ -290,6 +292,12 @@ def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
         rq = p[ir] * p[iq]
         tau = rq if i_n < 0 else rq ** (1 / max(p[i_n], 1e-3))
         groups.setdefault(struct, []).append((tau, off, n))
+    names = list(c.param_names)
+    for e in c.tree.elements():
+        if e.element.name in SYMMETRIC_PAIRS:
+            a, b = (names.index(f"{e.label}_{s}") for s in SYMMETRIC_PAIRS[e.element.name])
+            if free[a] and free[b] and p[a] < p[b]:  # interchangeable: order a >= b
+                perm[a], perm[b] = b, a
     for members in groups.values():
         if len(members) < 2:
             continue

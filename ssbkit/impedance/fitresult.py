@@ -32,6 +32,7 @@ __all__ = [
     "WEIGHTINGS",
     "build_result",
     "degeneracy",
+    "model_notes",
     "identifiability",
     "label_capacitance",
     "spectrum_arrays",
@@ -324,6 +325,7 @@ def build_result(
     reasons = degeneracy(c, p, se, free, arcs, nonid)
     if ok and reasons:
         ok, message = False, "degenerate fit: " + "; ".join(reasons)
+    reasons += model_notes(c)
     if nonid:
         reasons.append(f"not identifiable from these data: {', '.join(nonid)} (only a "
                        f"combination is determined, or a value collapsed to 0; Jacobian "
@@ -363,6 +365,43 @@ def build_result(
         non_identifiable=nonid,
         warnings=tuple(reasons),
     )
+
+
+#: Elements whose impedance is unchanged when two parameters swap: the two-rail line
+#: (Bisquert 2000) is symmetric in R_ion <-> R_e. Fits order them (first >= second).
+SYMMETRIC_PAIRS = {"TLMR": ("Rion", "Re")}
+
+#: What the data determine of elements with partly undetermined parameters
+PARTLY_DETERMINED = {
+    "EB": "only 2 Rbulk + Rion Re/(Rion + Re) (high-frequency intercept, R-4) and Rion "
+          "(R-6, R-7) are fixed by the data; Rbulk and Re separately are not",
+}
+
+
+def model_notes(c: Circuit) -> list[str]:
+    """What a fit of ``c`` cannot tell (symmetric or partly determined elements).
+
+    Parameters
+    ----------
+    c : Circuit
+        The circuit.
+
+    Returns
+    -------
+    list of str
+        One note per such element.
+    """
+    out = []
+    for e in c.tree.elements():
+        name = e.element.name
+        if name in SYMMETRIC_PAIRS:
+            a, b = SYMMETRIC_PAIRS[name]
+            out.append(f"{e.label}: {a} and {b} are interchangeable (same impedance when "
+                       f"swapped); ordered {e.label}_{a} >= {e.label}_{b}: which rail is "
+                       "ionic must come from elsewhere")
+        if name in PARTLY_DETERMINED:
+            out.append(f"{e.label}: {PARTLY_DETERMINED[name]}")
+    return out
 
 
 #: Effective capacitances outside this range (F) are not physical for a cell

@@ -257,3 +257,38 @@ def test_impedance_py_syntax_means_impedance_py_elements_on_its_example(referenc
     assert peer_rms < 0.025
     np.testing.assert_allclose(np.array(r.params)[[0, 1, 3, 6]],
                                np.array(peer.parameters_)[[0, 1, 3, 6]], rtol=0.02)
+
+
+def _noisy_el(name, f, *p, seed=0):
+    from ssbkit.impedance.elements import evaluate_element
+
+    rng = np.random.default_rng(seed)
+    z = evaluate_element(name, f, *p)
+    return z * (1 + 0.002 * (rng.standard_normal(f.size) + 1j * rng.standard_normal(f.size)))
+
+
+def test_symmetric_two_rail_line_is_ordered_and_says_so():
+    """TLMR is symmetric in R_ion <-> R_e (its formula, Bisquert 2000): started swapped, the
+    fit returns R_ion >= R_e (300, 30 within 1 %) and a note that they are interchangeable."""
+    f = np.logspace(6, -3, 60)
+    r = fit_circuit(f, _noisy_el("TLMR", f, 30.0, 300.0, 1e-4), circuit="TLMR1",
+                    p0={"TLMR1_Rion": 20, "TLMR1_Re": 400})
+    v = r.values
+    assert v["TLMR1_Rion"] == pytest.approx(300, rel=0.01)
+    assert v["TLMR1_Re"] == pytest.approx(30, rel=0.01)
+    assert any("interchangeable" in w for w in r.warnings)
+
+
+def test_electron_blocking_model_reports_what_is_determined():
+    """EB (R-4..R-7): 2 Rbulk + Rion Re/(Rion + Re) = 26 ohm and Rion = 80 ohm are fixed by
+    the data (within 1 %); Rbulk and Re are flagged non-identifiable with no error (the
+    issue's 0.1 % errors on them were wrong)."""
+    f = np.logspace(6, -3, 60)
+    r = fit_circuit(f, _noisy_el("EB", f, 5.0, 80.0, 20.0, 1e-2, 0.5), circuit="EB1")
+    v = r.values
+    hf = 2 * v["EB1_Rbulk"] + v["EB1_Rion"] * v["EB1_Re"] / (v["EB1_Rion"] + v["EB1_Re"])
+    assert hf == pytest.approx(26.0, rel=0.01)
+    assert v["EB1_Rion"] == pytest.approx(80.0, rel=0.01)
+    assert {"EB1_Rbulk", "EB1_Re"} <= set(r.non_identifiable)
+    assert np.isnan(r.stderr["EB1_Rbulk"]) and np.isnan(r.stderr["EB1_Re"])
+    assert any("2 Rbulk + Rion Re" in w for w in r.warnings)
