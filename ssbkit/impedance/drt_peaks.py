@@ -205,13 +205,26 @@ def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray
         d = (z - model(p)) / mod
         return np.concatenate([d.real, d.imag])
 
+    def jac(p):
+        cols = [np.ones_like(z)]
+        for j in range(k):
+            r, lt, phi = p[1 + 3 * j : 4 + 3 * j]
+            ln_x = np.log(1j * w) + lt
+            u = np.exp(phi * ln_x)
+            g = 1.0 / (1.0 + u)
+            cols += [g, -r * g * g * phi * u, -r * g * g * u * ln_x]
+        d = -np.array(cols).T / mod[:, None]
+        return np.vstack([d.real, d.imag])
+
     p0 = [max(r_inf, 0.0)]
     lo, hi = [0.0], [np.inf]
     for r, lt in start:
         p0 += [max(r, 1e-12), lt, 0.9]
         lo += [0.0, -np.inf, 0.3]
         hi += [np.inf, np.inf, 1.0]
-    sol = least_squares(resid, np.asarray(p0), bounds=(lo, hi), x_scale="jac", max_nfev=400)
+    sol = least_squares(resid, np.asarray(p0), jac=jac, bounds=(lo, hi), x_scale="jac",
+                        max_nfev=200,
+                        ftol=1e-6, xtol=1e-6)
     return float(np.sum(sol.fun**2)), len(p0), sol.x
 
 
