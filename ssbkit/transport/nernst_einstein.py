@@ -86,8 +86,8 @@ def haven_ratio_with_error(d_tracer, d_tracer_err, d_sigma, d_sigma_err):
     Examples
     --------
     >>> h, e = haven_ratio_with_error(3.0, 0.3, 10.0, 0.0)
-    >>> round(h, 3), round(e, 3)
-    (0.3, 0.03)
+    >>> print(round(float(h), 3), round(float(e), 3))
+    0.3 0.03
     """
     h = haven_ratio(d_tracer, d_sigma)
     for name, v in (("D_tracer error", d_tracer_err), ("D_sigma error", d_sigma_err)):
