@@ -39,7 +39,7 @@ def find_peaks(
         return []
     padded = np.concatenate([[-np.inf], g, [-np.inf]])
     is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
-    idx = [i for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
+    idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
     if not idx:
         return []
     return [(float(np.exp(_vertex(x, g, i))), float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])))

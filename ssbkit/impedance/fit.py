@@ -187,7 +187,8 @@ def _multistart(prob: FitProblem, p0, *, multistart: bool, max_starts: int):
     variants = ([{}] if p0 is not None else []) + list(_VARIANTS)
     # first: the same start with the bounded trust-region method, whose
     # steps stay closer to the start than Levenberg-Marquardt's
-    todo = [(first, False)] + [(v, True) for v in variants]
+    todo: list[tuple[np.ndarray | dict, bool]] = [(first, False)]
+    todo += [(v, True) for v in variants]
     for v, lm in todo[: max_starts - 1]:
         start = v if isinstance(v, np.ndarray) else start_values(c, f, z, **v)
         sol, b = prob.run(start, lm=lm)

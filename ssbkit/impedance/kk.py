@@ -178,8 +178,8 @@ def voigt_matrix(
     >>> voigt_matrix(np.array([1.0]), np.array([1.0]), inductance=True, capacitance=False).shape
     (1, 3)
     """
-    jw = 1j * np.asarray(omega, dtype=float)
-    voigt = 1.0 / (1.0 + np.outer(jw, tau_s))
+    jw: np.ndarray = 1j * np.asarray(omega, dtype=float)
+    voigt: np.ndarray = 1.0 / (1.0 + np.outer(jw, tau_s))
     if admittance:
         voigt = voigt * jw[:, None]
     cols = [np.ones_like(jw)[:, None], voigt]
