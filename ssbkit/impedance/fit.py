@@ -184,7 +184,7 @@ def _multistart(prob: FitProblem, p0, *, multistart: bool, max_starts: int):
     n_starts, nfev = 1, best[0].nfev
     if not multistart or prob.good(*best):
         return best, n_starts, nfev
-    variants = ([{}] if p0 is not None else []) + list(_VARIANTS)
+    variants: list[dict] = ([{}] if p0 is not None else []) + list(_VARIANTS)
     # first: the same start with the bounded trust-region method, whose
     # steps stay closer to the start than Levenberg-Marquardt's
     todo: list[tuple[np.ndarray | dict, bool]] = [(first, False)]
