@@ -62,3 +62,14 @@ def test_far_extrapolation_interval_covers_the_model_choice():
     assert e.lower <= true(298.15) <= e.upper
     assert e.ea_lower_ev <= 0.35 <= e.ea_upper_ev
     assert Extrapolation.from_json(e.to_json()) == e
+
+
+def test_transport_records_round_trip():
+    from ssbkit.transport import ArrheniusFit, Measurement, fit_arrhenius
+
+    m = conductivity_from_resistance(1000.0, 0.1, area_cm2=2.0, area_err_cm2=0.1)
+    assert Measurement.from_json(m.to_json()) == m
+    t = np.array([300.0, 320.0, 340.0])
+    f = fit_arrhenius(t, 1e3 / t * np.exp(-0.3 / (K_B_EV * t)) * np.array([1.0, 1.01, 0.99]))
+    back = ArrheniusFit.from_json(f.to_json())
+    assert back.ea_ev == f.ea_ev and back.cov == f.cov
