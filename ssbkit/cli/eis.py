@@ -6,6 +6,7 @@ Commands
 ``fit FILE... --circuit C [--temperature-c T ...]``
 ``conductivity FILE... --thickness-cm L (--diameter-cm D | --area-cm2 A) [--circuit C]``
 ``kk FILE``
+``drt FILE [--lambda L]``
 ``tortuosity FILE --thickness-cm L --area-cm2 A --eps E --sigma-se S [--circuit C]``
 
 All take ``--json`` (one JSON document on stdout) and ``--figures DIR``. A
@@ -284,3 +285,41 @@ def tortuosity(
             typer.echo(f"note: {n}")
     if not math.isfinite(r.tau):
         raise typer.Exit(1)
+
+
+@app.command()
+def drt(
+    file: Path = typer.Argument(..., help="Impedance file."),
+    lam: float = typer.Option(None, "--lambda", help="Regularisation parameter (default: GCV)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the DRT figure."),
+) -> None:
+    """Distribution of relaxation times of every spectrum in FILE: peaks with errors."""
+    from ssbkit.impedance.drt import compute_drt
+    from ssbkit.impedance.readers import read_spectra
+
+    try:
+        spectra = read_spectra(file)
+        results = [compute_drt(s, lam=lam) for s in spectra]
+    except InputError as exc:
+        _fail(exc)
+    out = []
+    for s, r in zip(spectra, results, strict=True):
+        d = r.to_dict()
+        if figures is not None:
+            from ssbkit.impedance.plots import plot_drt
+
+            d["figure"] = _save(plot_drt(r), figures, _slug(s.source) + "_drt.png")
+        out.append(d)
+    if as_json:
+        _emit_json({"drt": out})
+        return
+    for r in results:
+        typer.echo(f"{r.source}: lambda = {r.lam:.2g} ({r.lam_method}), R_inf = {r.r_inf_ohm:.4g} "
+                   f"ohm, rms residual {100 * r.rms_residual:.2g} %")
+        for k, (t, rr) in enumerate(r.peaks):
+            e = r.peak_r_err_ohm[k] if k < r.peak_r_err_ohm.size else math.nan
+            typer.echo(f"  peak {k}: tau = {t:.3g} s (f = {1 / (2 * math.pi * t):.3g} Hz), "
+                       f"R = {rr:.4g} ± {e:.2g} ohm")
+        for n in r.notes:
+            typer.echo(f"  note: {n}")
