@@ -103,4 +103,3 @@ def test_real_pellet_series_in_one_command(reference_dir):
         s = doc[f"sigma_{key}_S_per_cm"]
         assert all(b > a for a, b in zip(s, s[1:], strict=False)), key
         assert 0.2 < doc[f"ea_{key}_eV"] < 1.2, key
-
