@@ -421,7 +421,8 @@ def _candidates(w, data, reps, fexts, m_max, *, n_rc, use_l, use_c, c, improveme
     cands = []
     for adm in reps:
         d, mod = data[adm]
-        for lf in fexts:
+        m_cap = m_max
+        for j, lf in enumerate(fexts):
             if n_rc is not None:
                 x, _, c2 = _fit(w, d, mod, _taus(w, m_max, lf), admittance=adm, use_l=use_l,
                                 use_c=use_c)
@@ -429,14 +430,18 @@ def _candidates(w, data, reps, fexts, m_max, *, n_rc, use_l, use_c, c, improveme
                 red = c2 / max(2 * n - m_max - extra, 1)
                 cands.append((red, m_max, m_max, scan))
                 continue
-            scan = _scan(w, d, mod, m_max, admittance=adm, log_f_ext=lf, use_l=use_l,
-                         use_c=use_c, improvement=improvement, plain=plain, c=c)
+            # an extended tau range only counts with no more elements than F_ext = 1
+            # (_pick), so its scan need not run far past that M
+            scan = _scan(w, d, mod, m_cap if j else m_max, admittance=adm, log_f_ext=lf,
+                         use_l=use_l, use_c=use_c, improvement=improvement, plain=plain, c=c)
             if plain:
                 below = np.flatnonzero(scan.mu <= c)
                 m = int(below[0]) + 1 if below.size else scan.chi2.size
                 m_lo = 1
             else:
                 m, m_lo = _choose_m(scan, n, c, improvement)
+            if j == 0 and fexts[0] == 0.0 and not plain:
+                m_cap = min(m_max, 3 * m + 8)
             cands.append((_reduced(scan, n)[m - 1], m, m_lo, scan))
     return cands
 
