@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _USE_LM = True
+_STAGNANT = 3  # further starts that did not lower chi2 by 0.1 % end the multistart
 
 
 def _as_vector(circuit: Circuit, values, what: str) -> dict[int, float]:
@@ -117,7 +118,8 @@ def fit_circuit(
     multistart, max_starts
         Try up to ``max_starts`` starts when the first fit is poor: relative rms
         misfit above 3 % or above 1.05 x the floor that a free Voigt description
-        of the same data reaches (plus 0.05 %). The best one is kept.
+        of the same data reaches (plus 0.05 %). The best one is kept; the starts
+        from the data end early once three in a row have not lowered chi2 by 0.1 %.
     level
         Confidence level of ``ci_low``/``ci_high``.
     cell_constant_per_cm
@@ -189,14 +191,16 @@ def _multistart(prob: FitProblem, p0, *, multistart: bool, max_starts: int):
     # steps stay closer to the start than Levenberg-Marquardt's
     todo: list[tuple[np.ndarray | dict, bool]] = [(first, False)]
     todo += [(v, True) for v in variants]
+    since = 0  # starts since the best improved by more than 0.1 %
     for v, lm in todo[: max_starts - 1]:
         start = v if isinstance(v, np.ndarray) else start_values(c, f, z, **v)
         sol, b = prob.run(start, lm=lm)
         n_starts += 1
         nfev += sol.nfev
+        since = 0 if sol.cost < (1 - 1e-3) * best[0].cost else since + 1
         if sol.cost < best[0].cost:
             best = (sol, b)
-        if prob.good(*best):
+        if prob.good(*best) or since >= _STAGNANT:
             return best, n_starts, nfev
     rng = np.random.default_rng(0)
     while n_starts < max_starts and not prob.good(*best):
