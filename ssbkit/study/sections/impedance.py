@@ -131,6 +131,7 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
          "arcs": [_assigned(a.to_dict(), cs.bulk_param, cs.gb_param) for a in f.arcs]}
         for f in cs.fits
     ]
+    res["validity"] = _validity(spectra, sec)
     sec.results = res
     if cfg.get("tortuosity_file"):
         res["tortuosity"] = _tortuosity(cfg, base, sec)
@@ -160,6 +161,28 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         sec.warnings.append(f"figure failed: {exc}")
     sec.html = "\n".join(parts)
     return sec
+
+
+def _validity(spectra, sec: Section) -> list[dict]:
+    """Lin-KK and Z-HIT verdict of every spectrum; a warning for each that fails."""
+    from ssbkit.impedance.kk import kk_test
+    from ssbkit.impedance.zhit import zhit_test
+
+    out = []
+    for s in spectra:
+        kk = kk_test(s)
+        zh = zhit_test(s) if len(s) >= 8 else None
+        out.append({"source": s.source, "kk_valid": kk.valid, "kk_max_residual": kk.max_residual,
+                    "kk_n_rc": kk.n_rc, "kk_representation": kk.representation,
+                    "zhit_valid": None if zh is None else zh.valid,
+                    "zhit_max_residual": None if zh is None else zh.max_residual})
+        if not kk.valid or (zh is not None and not zh.valid):
+            sec.warnings.append(
+                f"{Path(s.source).name}: not KK-compliant (Lin-KK max residual "
+                f"{100 * kk.max_residual:.2g} %, Z-HIT "
+                f"{'n/a' if zh is None else f'{100 * zh.max_residual:.2g} %'}): drift or "
+                "non-linearity; its fit is suspect")
+    return out
 
 
 def _assigned(arc: dict, bulk: str | None, gb: str | None) -> dict:
