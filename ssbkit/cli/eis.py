@@ -8,6 +8,8 @@ Commands
 ``kk FILE``
 ``read FILE... [--format F]``  (show spectra and the reader's notes)
 ``formats``  (the file formats read)
+``drt FILE [--lambda L]``
+``tortuosity FILE --thickness-cm L --area-cm2 A --eps E --sigma-se S [--circuit C]``
 
 All take ``--json`` (one JSON document on stdout) and ``--figures DIR``. A
 batch goes on past a file that cannot be read or fitted and reports it; bad
@@ -285,20 +287,23 @@ def kk(
     figures: Path = typer.Option(None, "--figures", help="Folder for the residual figure."),
     fmt: str = typer.Option(None, "--format", help=_FORMAT_HELP),
 ) -> None:
-    """Linear Kramers-Kronig test (Schönleber's mu criterion) of every spectrum in FILE."""
+    """Lin-KK test (mu criterion with the Yrjänä-Bobacka refinements) and Z-HIT of every spectrum."""
     from ssbkit.impedance.kk import kk_test
     from ssbkit.impedance.readers import read_spectra
+    from ssbkit.impedance.zhit import zhit_test
 
     try:
         spectra = read_spectra(file, format=fmt)
         results = [kk_test(s, threshold=threshold) for s in spectra]
+        zhits = [zhit_test(s) if len(s) >= 8 else None for s in spectra]
     except InputError as exc:
         _fail(exc)
     out = []
-    for s, r in zip(spectra, results, strict=True):
-        d = r.to_dict() if hasattr(r, "to_dict") else {}
+    for s, r, zh in zip(spectra, results, zhits, strict=True):
+        d = r.to_dict()
         d.update(source=s.source, valid=bool(r.valid), n_rc=int(r.n_rc), mu=float(r.mu),
                  max_residual=float(r.max_residual), rms_residual=float(r.rms_residual))
+        d["zhit"] = zh.to_dict() if zh is not None else None
         if figures is not None:
             from ssbkit.impedance.plots import plot_kk
 
@@ -310,5 +315,78 @@ def kk(
         _print_notes(spectra)
         for d in out:
             verdict = "valid" if d["valid"] else "NOT valid"
-            typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, mu = {d['mu']:.3f}, "
-                       f"max residual {100 * d['max_residual']:.2g} %, rms {100 * d['rms_residual']:.2g} %)")
+            zh = d["zhit"]
+            ztxt = "" if zh is None else (f"; Z-HIT {'valid' if zh['valid'] else 'NOT valid'}, "
+                                          f"max {100 * zh['max_residual']:.2g} %")
+            typer.echo(f"{d['source']}: {verdict} (M = {d['n_rc']}, {d['representation']}, "
+                       f"mu = {d['mu']:.3f}, max residual {100 * d['max_residual']:.2g} %, "
+                       f"rms {100 * d['rms_residual']:.2g} %{ztxt})")
+
+
+@app.command()
+def tortuosity(
+    file: Path = typer.Argument(..., help="Spectrum of the composite electrode (blocking contacts)."),
+    thickness_cm: float = typer.Option(..., "--thickness-cm", help="Electrode thickness, cm."),
+    area_cm2: float = typer.Option(..., "--area-cm2", help="Electrode area, cm^2."),
+    eps: float = typer.Option(..., "--eps", help="Volume fraction of the ion conductor (0-1]."),
+    sigma_se: float = typer.Option(..., "--sigma-se", help="Dense-SE conductivity at this T, S/cm."),
+    circuit: str = typer.Option("TLMQS1", "--circuit", "-c", help="Transmission-line circuit."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Tortuosity factor tau = eps sigma_SE d / (R_ion A) from a transmission-line fit (R-17)."""
+    from ssbkit.impedance.readers import read_spectrum
+    from ssbkit.impedance.tortuosity import tortuosity_from_spectrum
+
+    try:
+        r = tortuosity_from_spectrum(read_spectrum(file), thickness_cm=thickness_cm,
+                                     area_cm2=area_cm2, eps=eps, sigma_se_S_per_cm=sigma_se,
+                                     circuit=circuit)
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        _emit_json({"tortuosity": r.to_dict()})
+    else:
+        typer.echo(f"{r.source}: tau = {r.tau:.3g} ± {r.tau_err:.2g} (R_ion = {r.r_ion_ohm:.4g} "
+                   f"± {r.r_ion_err_ohm:.2g} ohm, sigma_eff = {r.sigma_eff_S_per_cm:.3g} S/cm)")
+        for n in r.notes:
+            typer.echo(f"note: {n}")
+    if not math.isfinite(r.tau):
+        raise typer.Exit(1)
+
+
+@app.command()
+def drt(
+    file: Path = typer.Argument(..., help="Impedance file."),
+    lam: float = typer.Option(None, "--lambda", help="Regularisation parameter (default: GCV)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    figures: Path = typer.Option(None, "--figures", help="Folder for the DRT figure."),
+) -> None:
+    """Distribution of relaxation times of every spectrum in FILE: peaks with errors."""
+    from ssbkit.impedance.drt import compute_drt
+    from ssbkit.impedance.readers import read_spectra
+
+    try:
+        spectra = read_spectra(file)
+        results = [compute_drt(s, lam=lam) for s in spectra]
+    except InputError as exc:
+        _fail(exc)
+    out = []
+    for s, r in zip(spectra, results, strict=True):
+        d = r.to_dict()
+        if figures is not None:
+            from ssbkit.impedance.plots import plot_drt
+
+            d["figure"] = _save(plot_drt(r), figures, _slug(s.source) + "_drt.png")
+        out.append(d)
+    if as_json:
+        _emit_json({"drt": out})
+        return
+    for r in results:
+        typer.echo(f"{r.source}: lambda = {r.lam:.2g} ({r.lam_method}), R_inf = {r.r_inf_ohm:.4g} "
+                   f"ohm, rms residual {100 * r.rms_residual:.2g} %")
+        for k, (t, rr) in enumerate(r.peaks):
+            e = r.peak_r_err_ohm[k] if k < r.peak_r_err_ohm.size else math.nan
+            typer.echo(f"  peak {k}: tau = {t:.3g} s (f = {1 / (2 * math.pi * t):.3g} Hz), "
+                       f"R = {rr:.4g} ± {e:.2g} ohm")
+        for n in r.notes:
+            typer.echo(f"  note: {n}")

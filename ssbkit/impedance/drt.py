@@ -10,24 +10,42 @@ problem is solved, weighted by 1/|Z|, with a penalty lambda ||D2 gamma||^2 on
 the second difference of gamma (Tikhonov; Wan et al., Electrochim. Acta 184
 (2015) 483) and gamma >= 0, as a non-negative least-squares problem on the
 augmented system [A; sqrt(lambda) D2] x = [b; 0]. lambda is chosen, unless
-given, by modified generalised cross-validation of the unconstrained problem
-(GCV: Golub, Heath & Wahba, Technometrics 21 (1979) 215; modified form with a
-factor rho on the trace: Kim & Gu, J. R. Stat. Soc. B 66 (2004) 337). rho = 2
-is our choice: on the pellet spectra of ../shared it avoids the spurious split
-peaks of plain GCV (rho = 1) while the two-RC test areas stay within 1 %. Peaks are the
-local maxima of gamma; the resistance of each is the integral of gamma over
-its basin (between the neighbouring minima).
+given, by generalised cross-validation of the unconstrained problem (GCV:
+Golub, Heath & Wahba, Technometrics 21 (1979) 215; for the DRT: Saccoccio et
+al., Electrochim. Acta 147 (2014) 470) on a grid that adapts: 1e-12..1e2, 4
+points a decade, widened where the minimum lies on an edge and then refined
+by golden-section search in log lambda.
+
+Peaks are the local maxima of gamma; the resistance of each is the integral
+of gamma over its basin (between the neighbouring minima). Each peak gets a
+standard error of its area and of its log time constant from the covariance
+of the regularised solution on its active set (sigma^2 (A'A + lam P)^-1 A'A
+(A'A + lam P)^-1, sigma from the residuals with the effective degrees of
+freedom n - tr H). Noise makes small maxima and shoulders; a peak whose area,
+or whose prominence over the higher of its two bounding minima, is below
+three standard errors is not significant and is merged into its neighbour
+(the basins are recomputed), so 0.5 % noise does not add peaks; so is a
+maximum outside the measured band of time constants (1/w_max..1/w_min), where
+gamma is not determined by the data. lambda is chosen by the modified GCV of
+Kim & Gu (J. R. Stat. Soc. B 66 (2004) 337; factor rho = 2 on tr H, ``RHO``),
+which guards against the under-smoothing of plain GCV. Two neighbouring
+peaks are reported *not resolved* when the minimum between them is above 80 %
+of the lower one (about Rayleigh's criterion: two equal Lorentzian-like peaks
+just resolved dip to ~0.8): their split of the area is then not trustworthy.
 """
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import nnls
 
+from ..citations.registry import cite
 from ..errors import InputError
+from ..records import Record
+from ._blas import one_blas_thread
+from .drt_peaks import find_peaks, significant_peaks
 from .kk import _wants_capacitance, _wants_inductance
 from .spectrum import Spectrum, require_nonzero_z
 
@@ -35,7 +53,7 @@ __all__ = ["DRTResult", "compute_drt", "find_peaks", "zarc_drt"]
 
 
 @dataclass(frozen=True, eq=False)
-class DRTResult:
+class DRTResult(Record):
     """A distribution of relaxation times.
 
     Attributes
@@ -61,6 +79,16 @@ class DRTResult:
         Root-mean-square of (Z - Z_fit)/|Z| over real and imaginary parts.
     source : str
         The spectrum's source.
+    peak_r_err_ohm, peak_ln_tau_err : numpy.ndarray
+        Standard errors of each peak's area (ohm) and of its ln tau.
+    unresolved : list of (int, int)
+        Index pairs of neighbouring peaks that are not resolved.
+    lam_at_edge : bool
+        Whether the GCV minimum lay on the edge of the widest grid searched.
+    notes : tuple of str
+        What was merged, widened or is not resolved.
+    references : tuple of str
+        Citation keys.
     """
 
     tau_s: np.ndarray
@@ -75,54 +103,29 @@ class DRTResult:
     z_fit_ohm: np.ndarray
     rms_residual: float
     source: str = ""
+    peak_r_err_ohm: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    peak_ln_tau_err: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    unresolved: list[tuple[int, int]] = field(default_factory=list)
+    lam_at_edge: bool = False
+    notes: tuple[str, ...] = ()
+    references: tuple[str, ...] = ("Schmidt2011", "Saccoccio2014")
 
     @property
     def r_polarisation_ohm(self) -> float:
         """Integral of gamma over ln tau (ohm): the total of all relaxations."""
         return float(np.trapezoid(self.gamma_ohm, np.log(self.tau_s)))
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict."""
-        return {
-            "source": self.source,
-            "tau_s": self.tau_s.tolist(),
-            "gamma_ohm": self.gamma_ohm.tolist(),
-            "r_inf_ohm": self.r_inf_ohm,
-            "l_h": self.l_h,
-            "c_f": self.c_f,
-            "lambda": self.lam,
-            "lambda_method": self.lam_method,
-            "peaks": [
-                {"tau_s": t, "r_ohm": r, "f_hz": 1.0 / (2.0 * np.pi * t)} for t, r in self.peaks
-            ],
-            "rms_residual": self.rms_residual,
-            "references": [
-                "Schmidt et al., J. Power Sources 196 (2011) 5342",
-                "Wan et al., Electrochim. Acta 184 (2015) 483",
-                "Golub, Heath & Wahba, Technometrics 21 (1979) 215",
-            ],
-        }
-
-
-_BLAS: list = []
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager:
-    """Limit BLAS to one thread while solving (matrices of ~100 x 100).
-
-    Multi-threaded OpenBLAS on matrices this small is slower, and on a loaded
-    machine 20x slower (threads spin waiting for each other). Uses threadpoolctl
-    where installed; a no-op otherwise.
-    """
-    if not _BLAS:
-        try:
-            from threadpoolctl import ThreadpoolController
-
-            _BLAS.append(ThreadpoolController())
-        except ImportError:  # optional
-            _BLAS.append(None)
-    ctl = _BLAS[0]
-    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
+    def as_dict(self) -> dict:
+        """JSON-ready dict of the fields plus ``peak_table`` (tau, f, R with errors)."""
+        d = super().as_dict()
+        d["peak_table"] = [
+            {"tau_s": t, "f_hz": 1.0 / (2.0 * np.pi * t), "r_ohm": r,
+             "r_err_ohm": float(self.peak_r_err_ohm[i]) if i < self.peak_r_err_ohm.size else None,
+             "ln_tau_err": float(self.peak_ln_tau_err[i]) if i < self.peak_ln_tau_err.size
+             else None}
+            for i, (t, r) in enumerate(self.peaks)
+        ]
+        return d
 
 
 def zarc_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, phi: float) -> np.ndarray:
@@ -143,75 +146,74 @@ def _second_difference(m: int) -> np.ndarray:
     return d
 
 
-def _gcv_lambda(
-    a: np.ndarray, b: np.ndarray, p: np.ndarray, grid: np.ndarray, rho: float = 1.0
-) -> float:
-    """lambda on ``grid`` minimising GCV of min ||a x - b||^2 + lam x'p x (p pos. definite).
+RHO = 2.0
 
-    With T such that T' p T = I and T' a'a T = diag(e) (simultaneous
-    diagonalisation), x(lam) = T diag(1/(e + lam)) T' a'b and the trace of the
-    influence matrix is sum e/(e + lam), so the whole grid costs two small
-    eigen-decompositions. ``rho`` > 1 gives the modified GCV
-    n ||r||^2 / (n - rho tr H)^2 (Kim & Gu, J. R. Stat. Soc. B 66 (2004) 337),
-    which guards against under-smoothing.
+
+class _Tikhonov:
+    """The unconstrained problem min ||a x - b||^2 + lam x'p x, diagonalised once.
+
+    With T such that T' p T = I and T' a'a T = diag(e), x(lam) = T diag(1/(e +
+    lam)) T' a'b and tr H = sum e/(e + lam): every lambda costs O(n m).
     """
-    pe, pu = np.linalg.eigh(p)
-    r = pu / np.sqrt(np.maximum(pe, 1e-300))
-    e, wv = np.linalg.eigh(r.T @ (a.T @ a) @ r)
-    e = np.maximum(e, 0.0)
-    t = r @ wv
-    c = t.T @ (a.T @ b)
-    x = c[:, None] / (e[:, None] + grid[None, :])
-    resid = np.sum(((a @ t) @ x - b[:, None]) ** 2, axis=0)
-    trace_h = np.sum(e[:, None] / (e[:, None] + grid[None, :]), axis=0)
-    n = b.size
-    gcv = n * resid / np.maximum(n - rho * trace_h, 1e-12) ** 2
-    return float(grid[int(np.argmin(gcv))])
+
+    def __init__(self, a: np.ndarray, b: np.ndarray, p: np.ndarray) -> None:
+        pe, pu = np.linalg.eigh(p)
+        r = pu / np.sqrt(np.maximum(pe, 1e-300))
+        e, wv = np.linalg.eigh(r.T @ (a.T @ a) @ r)
+        self.e = np.maximum(e, 0.0)
+        self.t = r @ wv
+        self.at = a @ self.t
+        self.c = self.t.T @ (a.T @ b)
+        self.b = b
+
+    def gcv(self, lam: np.ndarray, rho: float = 1.0) -> np.ndarray:
+        lam = np.atleast_1d(lam)
+        x = self.c[:, None] / (self.e[:, None] + lam[None, :])
+        resid = np.sum((self.at @ x - self.b[:, None]) ** 2, axis=0)
+        n = self.b.size
+        trace_h = np.sum(self.e[:, None] / (self.e[:, None] + lam[None, :]), axis=0)
+        return n * resid / np.maximum(n - rho * trace_h, 1e-12) ** 2
+
+    def trace_h(self, lam: float) -> float:
+        return float(np.sum(self.e / (self.e + lam)))
 
 
-def find_peaks(
-    tau_s: np.ndarray, gamma_ohm: np.ndarray, *, min_fraction: float = 0.01
-) -> list[tuple[float, float]]:
-    """(tau_s, R_ohm) of each local maximum of gamma, R integrated over its basin.
+def _gcv_lambda(tk: _Tikhonov, lo: float = -12.0, hi: float = 2.0,
+                rho: float = 1.0) -> tuple[float, bool]:
+    """(lambda minimising GCV, whether it sits on the edge of the widest grid).
 
-    A basin runs from the lowest point between the peak and its left
-    neighbour to the lowest point between it and its right neighbour (or the
-    grid ends). Maxima below ``min_fraction`` of the largest are ignored; tau
-    of a peak is refined by a parabola through the maximum and its neighbours
-    in ln tau.
+    Grid 4 points a decade from 10^lo to 10^hi, widened by 4 decades (twice at
+    most) where the minimum is at an edge, then golden-section refinement of
+    log10 lambda between the neighbours of the grid minimum.
     """
-    g = np.asarray(gamma_ohm, dtype=float)
-    x = np.log(np.asarray(tau_s, dtype=float))
-    if g.size < 3 or g.max() <= 0:
-        return []
-    padded = np.concatenate([[-np.inf], g, [-np.inf]])
-    is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
-    idx = [i for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
-    if not idx:
-        return []
-    bounds = [0]
-    for i0, i1 in zip(idx[:-1], idx[1:], strict=True):
-        bounds.append(i0 + int(np.argmin(g[i0 : i1 + 1])))
-    bounds.append(g.size - 1)
-    peaks = []
-    for k, i in enumerate(idx):
-        lo, hi = bounds[k], bounds[k + 1]
-        r = float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1]))
-        xi = x[i]
-        if 0 < i < g.size - 1:
-            y0, y1, y2 = g[i - 1], g[i], g[i + 1]
-            den = y0 - 2 * y1 + y2
-            if den < 0:
-                xi = x[i] + 0.5 * (y0 - y2) / den * (x[i + 1] - x[i])
-        peaks.append((float(np.exp(xi)), r))
-    return peaks
+    for _ in range(3):
+        grid = np.arange(lo, hi + 1e-9, 0.25)
+        g = tk.gcv(10.0**grid, rho)
+        i = int(np.argmin(g))
+        if 0 < i < grid.size - 1:
+            break
+        if i == 0:
+            lo -= 4.0
+        else:
+            hi += 4.0
+    else:
+        return float(10.0 ** grid[i]), True
+    a, b = grid[i - 1], grid[i + 1]
+    ratio = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(20):
+        x1, x2 = b - ratio * (b - a), a + ratio * (b - a)
+        if tk.gcv(10.0**x1, rho)[0] < tk.gcv(10.0**x2, rho)[0]:
+            b = x2
+        else:
+            a = x1
+    return float(10.0 ** (0.5 * (a + b))), False
 
 
 def compute_drt(
     spectrum: Spectrum,
     *,
     lam: float | None = None,
-    points_per_decade: int = 10,
+    points_per_decade: int = 20,
     extend_decades: float = 1.0,
     inductance: bool | str = "auto",
     capacitance: bool | str = "auto",
@@ -224,8 +226,8 @@ def compute_drt(
     spectrum : Spectrum
         The data.
     lam : float, optional
-        Regularisation parameter; chosen by modified GCV on a grid 1e-7..1
-        (29 values) when None.
+        Regularisation parameter; chosen by GCV on an adaptive grid (module
+        docstring) when None.
     points_per_decade : int
         Density of the tau grid.
     extend_decades : float
@@ -262,7 +264,7 @@ def compute_drt(
         cols.append((w.min() / (1j * w))[:, None])
     cols.append(dln[None, :] / (1.0 + 1j * np.outer(w, tau)))
     a = np.hstack(cols) * zscale
-    with _one_blas_thread():
+    with one_blas_thread():
         return _solve(spectrum, tau, a, use_l=use_l, use_c=use_c, zscale=zscale, lam=lam,
                       min_peak_fraction=min_peak_fraction)
 
@@ -285,16 +287,22 @@ def _solve(
     mod = np.abs(z)
     aw = np.vstack([a.real / mod[:, None], a.imag / mod[:, None]])
     bw = np.concatenate([z.real / mod, z.imag / mod])
-    d2 = np.zeros((m - 2, n_extra + m))
-    d2[:, n_extra:] = _second_difference(m)
+    dm = _second_difference(m)
+    d2 = np.zeros((dm.shape[0], n_extra + m))
+    d2[:, n_extra:] = dm
+    pen = d2.T @ d2 + 1e-8 * np.eye(n_extra + m)
+    tk = _Tikhonov(aw, bw, pen)
+    notes: list[str] = []
+    edge = False
     if lam is None:
-        lam_used = _gcv_lambda(aw, bw, d2.T @ d2 + 1e-8 * np.eye(n_extra + m),
-                               np.logspace(-7, 0, 29), rho=2.0)
+        lam_used, edge = _gcv_lambda(tk, rho=RHO)
         method = "gcv"
+        if edge:
+            notes.append(f"GCV minimum at the edge of the widest lambda grid ({lam_used:.1e})")
     else:
         lam_used, method = float(lam), "given"
     x, _ = nnls(np.vstack([aw, np.sqrt(lam_used) * d2]),
-                np.concatenate([bw, np.zeros(m - 2)]), maxiter=50 * (n_extra + m))
+                np.concatenate([bw, np.zeros(d2.shape[0])]), maxiter=50 * (n_extra + m))
     z_fit = a @ x
     gamma = x[n_extra:] * zscale
     k = 1
@@ -302,10 +310,31 @@ def _solve(
     k += use_l
     c_f = float(1.0 / (x[k] * zscale * w.min())) if use_c and x[k] > 0 else None
     res = np.concatenate([(z.real - z_fit.real) / mod, (z.imag - z_fit.imag) / mod])
+    dof = max(bw.size - tk.trace_h(lam_used), 1.0)
+    sigma2 = float(np.sum(res**2) / dof)
+    cov = _active_covariance(aw, pen, lam_used, x, sigma2)[n_extra:, n_extra:] * zscale**2
+    band = (1.0 / w.max(), 1.0 / w.min())
+    peaks, r_err, t_err, unresolved = significant_peaks(
+        tau, gamma, cov, min_peak_fraction, notes, band=band,
+        data=(w, z, mod, float(x[0] * zscale), l_h, c_f, sigma2))
     return DRTResult(
         tau_s=tau, gamma_ohm=gamma, r_inf_ohm=float(x[0] * zscale), l_h=l_h, c_f=c_f,
-        lam=lam_used, lam_method=method,
-        peaks=find_peaks(tau, gamma, min_fraction=min_peak_fraction),
+        lam=lam_used, lam_method=method, peaks=peaks,
         frequency_hz=spectrum.frequency_hz, z_fit_ohm=z_fit,
         rms_residual=float(np.sqrt(np.mean(res**2))), source=spectrum.source,
+        peak_r_err_ohm=r_err, peak_ln_tau_err=t_err, unresolved=unresolved, lam_at_edge=edge,
+        notes=tuple(notes), references=(cite("Schmidt2011"), cite("Saccoccio2014")),
     )
+
+
+def _active_covariance(aw, pen, lam, x, sigma2) -> np.ndarray:
+    """sigma^2 (A'A + lam P)^-1 A'A (A'A + lam P)^-1 on the free (x > 0) variables, 0 elsewhere."""
+    free = x > 0
+    cov = np.zeros((x.size, x.size))
+    if not free.any():
+        return cov
+    af = aw[:, free]
+    ata = af.T @ af
+    hinv = np.linalg.pinv(ata + lam * pen[np.ix_(free, free)])
+    cov[np.ix_(free, free)] = sigma2 * hinv @ ata @ hinv
+    return cov

@@ -203,6 +203,42 @@ def _ws(w, r, tau, n):
     return r * np.tanh(x) / x
 
 
+def _wo_ipy(w, z0, tau):
+    """impedance.py's Wo: Z0 coth(sqrt(i w tau)) / sqrt(i w tau)."""
+    x = np.sqrt(1j * w * tau)
+    return z0 / (x * np.tanh(x))
+
+
+def _ws_ipy(w, z0, tau):
+    """impedance.py's Ws: Z0 tanh(sqrt(i w tau)) / sqrt(i w tau)."""
+    x = np.sqrt(1j * w * tau)
+    return z0 * np.tanh(x) / x
+
+
+def _gs_ipy(w, r, tau, phi):
+    """impedance.py's Gs (finite-length Gerischer, Boukamp & Bouwmeester 2003):
+    R / (sqrt(1 + i w tau) tanh(phi sqrt(1 + i w tau)))."""
+    x = np.sqrt(1 + 1j * w * tau)
+    return r / (x * np.tanh(phi * x))
+
+
+def _tlmq_ipy(w, r_ion, q, gamma):
+    """impedance.py's TLMQ (Landesfeind et al., JES 163 (2016) A1373, eq. 11):
+    sqrt(R_ion Z_s) coth(sqrt(R_ion/Z_s)), Z_s = 1/(Q (i w)^gamma)."""
+    zs = 1.0 / (q * (1j * w) ** gamma)
+    return np.sqrt(r_ion * zs) / np.tanh(np.sqrt(r_ion / zs))
+
+
+def _la(w, ll, alpha):
+    """impedance.py's La: (i w L)^alpha."""
+    return (ll * 1j * w) ** alpha
+
+
+def _zarc(w, r, tau, phi):
+    """ZARC, R / (1 + (i w tau)^phi) (impedance.py's Zarc)."""
+    return r / (1 + (1j * w * tau) ** phi)
+
+
 def _gerischer(w, r, tau):
     """Gerischer Z = R / sqrt(1 + i w tau)."""
     return r / np.sqrt(1 + 1j * w * tau)
@@ -284,14 +320,41 @@ _BUILTINS = [
         "semi-infinite Warburg, Z = sigma (1-i)/sqrt(w)", "Warburg",
     ),
     Element(
-        "Wo", ("R", "tau", "n"), ("ohm", "s", "1"), (_P, _P, _N), (100.0, 1.0, 0.5), _wo, None,
-        "O", "finite-length open Warburg, coth form, free exponent n (0.5 ideal)",
+        "Won", ("R", "tau", "n"), ("ohm", "s", "1"), (_P, _P, _N), (100.0, 1.0, 0.5), _wo, None,
+        "", "finite-length open Warburg, coth form, free exponent n (0.5 ideal)",
         "finite-space (reflective) diffusion",
     ),
     Element(
-        "Ws", ("R", "tau", "n"), ("ohm", "s", "1"), (_P, _P, _N), (100.0, 1.0, 0.5), _ws, None,
-        "T", "finite-length short Warburg, tanh form, free exponent n (0.5 ideal); R-6 shape",
+        "Wsn", ("R", "tau", "n"), ("ohm", "s", "1"), (_P, _P, _N), (100.0, 1.0, 0.5), _ws, None,
+        "", "finite-length short Warburg, tanh form, free exponent n (0.5 ideal); R-6 shape",
         "finite-length (transmissive) diffusion",
+    ),
+    # impedance.py 1.7.1's definitions under its own names (impedance.models.circuits.elements)
+    Element(
+        "Wo", ("Z0", "tau"), ("ohm", "s"), (_P, _P), (100.0, 1.0), _wo_ipy, None, "O",
+        "impedance.py Wo: Z0 coth(sqrt(i w tau))/sqrt(i w tau)", "open Warburg (impedance.py)",
+    ),
+    Element(
+        "Ws", ("Z0", "tau"), ("ohm", "s"), (_P, _P), (100.0, 1.0), _ws_ipy, None, "T",
+        "impedance.py Ws: Z0 tanh(sqrt(i w tau))/sqrt(i w tau)", "short Warburg (impedance.py)",
+    ),
+    Element(
+        "Gs", ("R", "tau", "phi"), ("ohm", "s", "1"), (_P, _P, _P), (100.0, 1e-3, 1.0), _gs_ipy,
+        None, "", "impedance.py Gs: finite-length Gerischer", "finite Gerischer (impedance.py)",
+    ),
+    Element(
+        "TLMQ", ("Rion", "Qs", "gamma"), ("ohm", "F s^(gamma-1)", "1"), (_P, _P, _N),
+        (100.0, 1e-5, 0.9), _tlmq_ipy, None, "",
+        "impedance.py TLMQ: Landesfeind et al., J. Electrochem. Soc. 163 (2016) A1373, eq. 11",
+        "transmission line, CPE interface (impedance.py)",
+    ),
+    Element(
+        "La", ("L", "alpha"), ("H", "1"), (_P, _N), (1e-7, 1.0), _la, None, "",
+        "impedance.py La: (i w L)^alpha", "modified inductor (impedance.py)",
+    ),
+    Element(
+        "Zarc", ("R", "tau", "phi"), ("ohm", "s", "1"), (_P, _P, _N), (100.0, 1e-3, 0.9), _zarc,
+        None, "", "ZARC, R/(1 + (i w tau)^phi)", "ZARC (impedance.py)",
     ),
     Element(
         "G", ("R", "tau"), ("ohm", "s"), (_P, _P), (100.0, 1e-3), _gerischer, _dgerischer, "G",
@@ -308,7 +371,7 @@ _BUILTINS = [
         _de_levie, None, "", "de Levie line, R-8 of Falco et al. (2019)", "SS/CE/SE/CE/SS",
     ),
     Element(
-        "TLMQ", ("Rbulk", "Rion", "Q", "n"), ("ohm", "ohm", "F s^(n-1)", "1"), (_P, _P, _P, _N),
+        "TLMQS", ("Rbulk", "Rion", "Q", "n"), ("ohm", "ohm", "F s^(n-1)", "1"), (_P, _P, _P, _N),
         (10.0, 100.0, 1e-5, 0.9), _de_levie_cpe, None, "",
         "de Levie line with CPE interface, R-8 with i w C_dl -> Q (i w)^n", "de Levie + CPE",
     ),

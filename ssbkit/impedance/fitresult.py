@@ -20,9 +20,10 @@ import numpy as np
 from scipy import stats
 
 from ssbkit.errors import InputError
+from ssbkit.records import Record
 
 from .circuit import Circuit, parse_circuit
-from .elements import POSITIVE
+from .elements import EXPONENT, POSITIVE
 from .startvalues import arc_pairs
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "FitResult",
     "WEIGHTINGS",
     "build_result",
+    "degeneracy",
+    "model_notes",
+    "identifiability",
     "label_capacitance",
     "spectrum_arrays",
     "weights",
@@ -39,7 +43,7 @@ WEIGHTINGS = ("unit", "modulus", "proportional")
 
 
 @dataclass(frozen=True)
-class Arc:
+class Arc(Record):
     """One R–CPE (or R–C) arc of a fitted circuit.
 
     Attributes
@@ -63,12 +67,13 @@ class Arc:
     f_apex_hz: float
     label: str
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
+        """The fields as a plain dict (no ``@class``: the arc list of a fit's JSON)."""
         return dict(self.__dict__)
 
 
 @dataclass(frozen=True, eq=False)
-class FitResult:
+class FitResult(Record):
     """Result of one circuit fit (``success=False`` carries the reason in ``message``).
 
     Attributes
@@ -83,6 +88,24 @@ class FitResult:
         Weighted sum of squares, divided by 2N - k, and information criteria.
     rms_relative
         sqrt(mean(|Z_fit - Z| ^ 2 / |Z| ^ 2)).
+    correlation
+        Correlation matrix of the free fitted variables (ln p for positive
+        parameters), in the order of ``free_names``.
+    free_names
+        Names of the free parameters.
+    jacobian_condition
+        Condition number of the weighted Jacobian in the fitted variables
+        (sqrt of that of the covariance).
+    non_identifiable
+        Parameters the data do not determine: they load on a direction of the
+        parameter space along which chi2 is flat (smallest eigenvalue of the
+        correlation matrix below 1e-4, i.e. |correlation| > 0.9999 for a pair).
+        Their errors and intervals are NaN: a small standard error there would be
+        a statement the data do not support.
+    warnings
+        Why the fit is marked failed (degenerate: C_eff outside physical bounds,
+        a CPE n outside (0, 1], an error larger than its value) and which
+        parameters are not identifiable (those do not fail the fit).
     """
 
     circuit: str
@@ -114,6 +137,11 @@ class FitResult:
     source: str = ""
     temperature_c: float | None = None
     extra: dict = field(default_factory=dict)
+    correlation: np.ndarray | None = None
+    free_names: tuple[str, ...] = ()
+    jacobian_condition: float = math.nan
+    non_identifiable: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def values(self) -> dict[str, float]:
@@ -135,10 +163,14 @@ class FitResult:
         """Model impedance (ohm) at ``f_hz``."""
         return parse_circuit(self.circuit).impedance(np.array(self.params), f_hz)
 
-    def to_dict(self) -> dict:
-        def lst(a):
-            return None if a is None else [float(x) for x in np.ravel(a)]
+    def as_dict(self) -> dict:
+        """Every field (round trip through :meth:`from_dict`) plus the readable
+        ``parameters`` table and the arcs as plain dicts."""
+        d = super().as_dict()
+        d.update(self._legacy())
+        return d
 
+    def _legacy(self) -> dict:
         return {
             "circuit": self.circuit,
             "success": self.success,
@@ -164,6 +196,11 @@ class FitResult:
             "arcs": [a.to_dict() for a in self.arcs],
             "n_starts": self.n_starts,
             "nfev": self.nfev,
+            "correlation": None if self.correlation is None else self.correlation.tolist(),
+            "free_names": list(self.free_names),
+            "jacobian_condition": self.jacobian_condition,
+            "non_identifiable": list(self.non_identifiable),
+            "warnings": list(self.warnings),
         }
 
 
@@ -278,6 +315,21 @@ def build_result(
         ok, message = False, "covariance is not finite (parameters not identifiable)"
     if ok and rms > 0.2:
         ok, message = False, f"poor fit: relative rms misfit {rms:.2g} after {n_starts} starts"
+    free_names = tuple(n for n, fr in zip(c.param_names, free, strict=True) if fr)
+    corr, cond, nonid = identifiability(cov_x, free_names)
+    if nonid:
+        bad = np.isin(np.array(c.param_names), nonid)
+        se = np.where(bad, np.nan, se)
+        ci_lo, ci_hi = np.where(bad, np.nan, ci_lo), np.where(bad, np.nan, ci_hi)
+    arcs = _arcs(c, p, cov, cell_constant_per_cm)
+    reasons = degeneracy(c, p, se, free, arcs, nonid)
+    if ok and reasons:
+        ok, message = False, "degenerate fit: " + "; ".join(reasons)
+    reasons += model_notes(c)
+    if nonid:
+        reasons.append(f"not identifiable from these data: {', '.join(nonid)} (only a "
+                       f"combination is determined, or a value collapsed to 0; Jacobian "
+                       f"condition {cond:.2g}); their errors are not given")
     return FitResult(
         circuit=str(c),
         success=bool(ok),
@@ -298,7 +350,7 @@ def build_result(
         n_points=int(z.size),
         weighting=weighting,
         level=level,
-        arcs=_arcs(c, p, cov, cell_constant_per_cm),
+        arcs=arcs,
         frequency_hz=f_all,
         z_data=z_all,
         z_fit=zfit_all,
@@ -307,4 +359,125 @@ def build_result(
         nfev=nfev,
         source=source,
         temperature_c=temperature_c,
+        correlation=corr,
+        free_names=free_names,
+        jacobian_condition=cond,
+        non_identifiable=nonid,
+        warnings=tuple(reasons),
     )
+
+
+#: Elements whose impedance is unchanged when two parameters swap: the two-rail line
+#: (Bisquert 2000) is symmetric in R_ion <-> R_e. Fits order them (first >= second).
+SYMMETRIC_PAIRS = {"TLMR": ("Rion", "Re")}
+
+#: What the data determine of elements with partly undetermined parameters
+PARTLY_DETERMINED = {
+    "EB": "only 2 Rbulk + Rion Re/(Rion + Re) (high-frequency intercept, R-4) and Rion "
+          "(R-6, R-7) are fixed by the data; Rbulk and Re separately are not",
+}
+
+
+def model_notes(c: Circuit) -> list[str]:
+    """What a fit of ``c`` cannot tell (symmetric or partly determined elements).
+
+    Parameters
+    ----------
+    c : Circuit
+        The circuit.
+
+    Returns
+    -------
+    list of str
+        One note per such element.
+    """
+    out = []
+    for e in c.tree.elements():
+        name = e.element.name
+        if name in SYMMETRIC_PAIRS:
+            a, b = SYMMETRIC_PAIRS[name]
+            out.append(f"{e.label}: {a} and {b} are interchangeable (same impedance when "
+                       f"swapped); ordered {e.label}_{a} >= {e.label}_{b}: which rail is "
+                       "ionic must come from elsewhere")
+        if name in PARTLY_DETERMINED:
+            out.append(f"{e.label}: {PARTLY_DETERMINED[name]}")
+    return out
+
+
+#: Effective capacitances outside this range (F) are not physical for a cell
+C_EFF_BOUNDS_F = (1e-16, 1e3)
+
+
+def identifiability(cov_x: np.ndarray, names: tuple[str, ...]):
+    """Correlation matrix, Jacobian condition number and non-identifiable parameters.
+
+    Parameters
+    ----------
+    cov_x : numpy.ndarray
+        Covariance of the free fitted variables.
+    names : tuple of str
+        Their names.
+
+    Returns
+    -------
+    tuple
+        (correlation matrix or None, condition number, tuple of names loading
+        (|component| > 0.3) on eigenvectors of the correlation matrix whose
+        eigenvalue is below 1e-4).
+    """
+    cov_x = np.asarray(cov_x, dtype=float)
+    cov_x = 0.5 * (cov_x + cov_x.T)
+    if cov_x.size == 0 or not np.all(np.isfinite(cov_x)):
+        return None, math.nan, ()
+    sd = np.sqrt(np.maximum(np.diag(cov_x), 0.0))
+    if np.any(sd == 0):
+        return None, math.inf, ()
+    corr = cov_x / np.outer(sd, sd)
+    ev = np.abs(np.linalg.eigvalsh(cov_x))
+    cond = float(np.sqrt(ev.max() / ev.min())) if ev.min() > 0 else math.inf
+    ce, cv = np.linalg.eigh(corr)
+    flagged = set()
+    for lam, vec in zip(ce, cv.T, strict=True):
+        if lam < 1e-4:
+            flagged.update(np.flatnonzero(np.abs(vec) > 0.3).tolist())
+    return corr, cond, tuple(names[i] for i in sorted(flagged))
+
+
+def degeneracy(c: Circuit, p, se, free, arcs, nonid=()) -> list[str]:
+    """Reasons a converged fit is still not a result (empty list: none).
+
+    Parameters
+    ----------
+    c : Circuit
+        The circuit.
+    p, se : numpy.ndarray
+        Parameter values and standard errors.
+    free : numpy.ndarray of bool
+        Which parameters were fitted.
+    arcs : tuple of Arc
+        The fit's arcs.
+    nonid : tuple of str
+        Names already flagged as not identifiable (not repeated here).
+
+    Returns
+    -------
+    list of str
+        Effective capacitance outside :data:`C_EFF_BOUNDS_F`, a CPE exponent at
+        or below 0 or above 1, a free parameter whose standard error exceeds
+        its value.
+    """
+    out = []
+    lo, hi = C_EFF_BOUNDS_F
+    for a in arcs:
+        if not (lo <= a.c_eff_f <= hi):
+            out.append(f"C_eff of {a.capacitor} = {a.c_eff_f:.2g} F is outside "
+                       f"{lo:g}..{hi:g} F")
+    kinds = c.param_kinds
+    for i, name in enumerate(c.param_names):
+        if not free[i] or name in nonid:
+            continue
+        if kinds[i] == EXPONENT and not (1e-6 < p[i] <= 1.0):
+            out.append(f"{name} = {p[i]:.3g} is outside (0, 1]")
+        elif math.isfinite(se[i]) and se[i] > abs(p[i]):
+            out.append(f"{name} = {p[i]:.3g} +- {se[i]:.2g}: the error exceeds the value")
+    return out

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ssbkit.errors import InputError
-from ssbkit.transport import conductivity_from_resistance, fit_arrhenius
+from ssbkit.records import Record
+from ssbkit.transport import ArrheniusFit, conductivity_from_resistance, fit_arrhenius
 
 from .circuit import Circuit, parse_circuit
 from .fit import FitResult, fit_circuit
@@ -53,7 +54,9 @@ def _temperatures(spectra, temperatures_c) -> list[float | None]:
         t = list(temperatures_c)
         if len(t) != len(spectra):
             raise InputError(f"--temperature-c: {len(t)} values for {len(spectra)} spectra")
-        return [float(x) for x in t]
+        from ..transport.extrapolation import require_celsius
+
+        return [float(x) for x in require_celsius(t, "temperatures_c")]
     return [getattr(s, "temperature_c", None) for s in spectra]
 
 
@@ -136,7 +139,7 @@ def _safe_fit(spec, c, p0, t, fit_kw) -> FitResult:
 
 
 @dataclass(frozen=True, eq=False)
-class ConductivitySeries:
+class ConductivitySeries(Record):
     """Conductivities of a pellet over temperature and their Arrhenius fits.
 
     Arrays are in increasing temperature; entries are NaN where the fit failed.
@@ -156,7 +159,7 @@ class ConductivitySeries:
     fits: tuple[FitResult, ...]
     bulk_param: str
     gb_param: str | None
-    arrhenius: dict = field(default_factory=dict)
+    arrhenius: dict[str, ArrheniusFit] = field(default_factory=dict)
     form: str = "sigmaT"
     failures: tuple[tuple[str, str], ...] = ()
     references: tuple[str, ...] = tuple(_REFS)
@@ -165,7 +168,22 @@ class ConductivitySeries:
     def temperatures_k(self) -> np.ndarray:
         return self.temperatures_c + 273.15
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
+        """Every field (round trip through :meth:`from_dict`) plus the readable keys
+        (``temperatures_K``, ``sigma_bulk_S_per_cm_err``, ``ea_bulk_eV``, ...)."""
+        d = super().as_dict()
+        d["failures_list"] = d.pop("failures")
+        d.update(self._legacy())
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ConductivitySeries:
+        """Rebuild from :meth:`as_dict` output."""
+        d = dict(d)
+        d["failures"] = [tuple(x) for x in d.get("failures_list", [])]
+        return super().from_dict(d)
+
+    def _legacy(self) -> dict:
         def lst(a):
             return [None if not np.isfinite(v) else float(v) for v in a]
 

@@ -2,6 +2,7 @@
 
 from .arrhenius import ArrheniusFit, arrhenius, arrhenius_from_point, fit_arrhenius
 from .conductivity import Measurement, conductivity_from_resistance, pellet_area_cm2
+from .extrapolation import Extrapolation, extrapolate_sigma, require_celsius
 from .nernst_einstein import (
     conductivity_from_mobility,
     diffusivity_from_conductivity,
@@ -15,6 +16,9 @@ __all__ = [
     "arrhenius",
     "arrhenius_from_point",
     "fit_arrhenius",
+    "Extrapolation",
+    "extrapolate_sigma",
+    "require_celsius",
     "Measurement",
     "conductivity_from_resistance",
     "pellet_area_cm2",

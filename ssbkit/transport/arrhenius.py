@@ -22,6 +22,7 @@ from scipy import stats
 
 from ..constants import EV_TO_KJ_PER_MOL, K_B_EV, ZERO_C
 from ..errors import InputError
+from ..records import Record
 from ..units import check_temperature_k
 
 __all__ = ["ArrheniusFit", "fit_arrhenius", "arrhenius", "arrhenius_from_point"]
@@ -40,7 +41,7 @@ def arrhenius(t_k, prefactor: float, ea_ev: float, form: str = "sigmaT"):
 
 
 @dataclass(frozen=True)
-class ArrheniusFit:
+class ArrheniusFit(Record):
     """Result of :func:`fit_arrhenius`.
 
     Attributes
@@ -132,8 +133,10 @@ class ArrheniusFit:
         """Convenience: y at a temperature in degC."""
         return self.predict(t_c + ZERO_C)
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
+        """The fields plus Ea in kJ/mol (and ``@class``); :meth:`from_dict` reads it back."""
         d = asdict(self)
+        d["@class"] = f"{type(self).__module__}.{type(self).__qualname__}"
         d["ea_kJ_per_mol"] = self.ea_kj_per_mol
         d["ea_se_kJ_per_mol"] = self.ea_se_kj_per_mol
         d["cov"] = [list(r) for r in self.cov]

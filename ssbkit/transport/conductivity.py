@@ -6,12 +6,13 @@ import math
 from dataclasses import asdict, dataclass
 
 from ..errors import InputError, require_finite, require_positive
+from ..records import Record
 
 __all__ = ["Measurement", "conductivity_from_resistance", "pellet_area_cm2"]
 
 
 @dataclass(frozen=True)
-class Measurement:
+class Measurement(Record):
     """A value with its one-standard-deviation uncertainty and unit."""
 
     value: float
@@ -22,7 +23,8 @@ class Measurement:
     def relative_error(self) -> float:
         return self.error / abs(self.value) if self.value else math.inf
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
+        """The fields as a plain dict (value, error, unit)."""
         return asdict(self)
 
 

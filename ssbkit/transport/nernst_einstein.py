@@ -12,6 +12,7 @@ __all__ = [
     "nernst_einstein_conductivity",
     "diffusivity_from_conductivity",
     "haven_ratio",
+    "haven_ratio_with_error",
     "conductivity_from_mobility",
 ]
 
@@ -65,6 +66,35 @@ def diffusivity_from_conductivity(sigma_s_per_m, n_per_m3, t_k, *, charge: int =
 def haven_ratio(d_tracer, d_sigma):
     """Haven ratio H_R = D_tracer / D_sigma (same units)."""
     return _positive("D_tracer", d_tracer) / _positive("D_sigma", d_sigma)
+
+
+def haven_ratio_with_error(d_tracer, d_tracer_err, d_sigma, d_sigma_err):
+    """Haven ratio H_R = D_tracer / D_sigma with its first-order standard error.
+
+    Parameters
+    ----------
+    d_tracer, d_tracer_err : float
+        Tracer diffusivity and its standard error (any unit, same as ``d_sigma``).
+    d_sigma, d_sigma_err : float
+        Charge diffusivity (from sigma by Nernst-Einstein) and its standard error.
+
+    Returns
+    -------
+    tuple of float
+        (H_R, s_H) with (s_H/H_R)^2 = (s_t/D_t)^2 + (s_s/D_s)^2 (independent errors).
+
+    Examples
+    --------
+    >>> h, e = haven_ratio_with_error(3.0, 0.3, 10.0, 0.0)
+    >>> print(round(float(h), 3), round(float(e), 3))
+    0.3 0.03
+    """
+    h = haven_ratio(d_tracer, d_sigma)
+    for name, v in (("D_tracer error", d_tracer_err), ("D_sigma error", d_sigma_err)):
+        if not (v >= 0):
+            raise InputError(f"{name} must be >= 0, got {v!r}")
+    rel = ((d_tracer_err / d_tracer) ** 2 + (d_sigma_err / d_sigma) ** 2) ** 0.5
+    return h, h * rel
 
 
 def conductivity_from_mobility(n_per_m3, mobility_m2_per_v_s, *, charge: int = 1):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import least_squares
 
 from ..constants import K_B_EV
 from ..errors import ConvergenceError, InputError
+from ..records import Record
 from ..units import check_temperature_k
 
 __all__ = ["VTFFit", "vtf", "fit_vtf"]
@@ -36,7 +37,7 @@ def vtf(t_k, a: float, b_k: float, t0_k: float):
 
 
 @dataclass(frozen=True)
-class VTFFit:
+class VTFFit(Record):
     """Result of :func:`fit_vtf`: parameters with standard errors; B also in eV."""
 
     a: float
@@ -55,8 +56,9 @@ class VTFFit:
     def predict(self, t_k):
         return vtf(t_k, self.a, self.b_k, self.t0_k)
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
+    def as_dict(self) -> dict:
+        """The fields plus ``pseudo_ea_eV`` (and ``@class``)."""
+        d = super().as_dict()
         d["pseudo_ea_eV"] = self.pseudo_ea_ev
         return d
 

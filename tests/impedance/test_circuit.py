@@ -39,13 +39,15 @@ def test_randles_cell_matches_hand_written_formula():
 
 def test_parameter_names_follow_labels_and_auto_numbering():
     assert parse_circuit("R0-p(R1,CPE1)-Wo2").param_names == (
-        "R0", "R1", "CPE1_Q", "CPE1_n", "Wo2_R", "Wo2_tau", "Wo2_n")
+        "R0", "R1", "CPE1_Q", "CPE1_n", "Wo2_Z0", "Wo2_tau")
+    assert parse_circuit("R0-p(R1,CPE1)-Won2").param_names[-3:] == ("Won2_R", "Won2_tau",
+                                                                   "Won2_n")
     assert parse_circuit("R(RC)").param_names == ("R0", "R1", "C2")
     assert str(parse_circuit("R(RC)")) == "R0-p(R1,C2)"
 
 
 @pytest.mark.parametrize("text", ["R0-p(R1,CPE1)-CPE2", "R0-p(R1,C1)-p(R2-Wo1,C2)",
-                                  "L0-R0-p(R1,CPE1)-TLMQ1", "p(R1,CPE1)-G1-Ws1", "R0-p(R1,C1)-TLMB1"])
+                                  "L0-R0-p(R1,CPE1)-TLMQS1", "p(R1,CPE1)-G1-Ws1", "R0-p(R1,C1)-TLMB1"])
 def test_analytic_and_numeric_jacobians_match_central_differences(text):
     c = parse_circuit(text)
     rng = np.random.default_rng(3)

@@ -101,7 +101,10 @@ def test_find_peaks_integrates_each_basin():
 def test_to_dict_and_bad_options():
     d = compute_drt(_spec(10 + 100 / (1 + 1j * W * 1e-4)))
     out = json.loads(json.dumps(d.to_dict()))
-    assert out["peaks"][0]["f_hz"] == pytest.approx(1 / (2 * np.pi * 1e-4), rel=0.1)
+    assert out["peak_table"][0]["f_hz"] == pytest.approx(1 / (2 * np.pi * 1e-4), rel=0.1)
+    back = type(d).from_json(d.to_json())
+    np.testing.assert_array_equal(back.gamma_ohm, d.gamma_ohm)
+    assert back.peaks == d.peaks and back.lam == d.lam
     with pytest.raises(InputError, match="lam=-1"):
         compute_drt(_spec(10 + 100 / (1 + 1j * W * 1e-4)), lam=-1)
     with pytest.raises(InputError, match="points_per_decade"):
@@ -117,3 +120,50 @@ def test_pellet_drt_total_matches_low_frequency_real_part(reference_dir):
     d = compute_drt(s)
     assert d.rms_residual < 0.01
     assert len([p for p in d.peaks if p[1] > 0.05 * s.z_real.max()]) >= 2
+
+
+F2 = np.logspace(6, -1, 71)
+W2 = 2 * np.pi * F2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_two_zarcs_at_0p5pct_noise_give_two_peaks_and_the_bulk_area_within_1pct(seed):
+    """10 + 100/(1 + (j w 1e-5)^0.9) + 50/(1 + (j w 1e-2)^0.8) with 0.5 % noise: exactly
+    two peaks, at the ZARC tau (5 %, 20 %), bulk area 100 within 1 %, gb 50 within 5 %.
+    (Side lobes of the sharp phi = 0.9 peak are not needed by the data and are merged.)"""
+    z = 10 + 100 / (1 + (1j * W2 * 1e-5) ** 0.9) + 50 / (1 + (1j * W2 * 1e-2) ** 0.8)
+    rng = np.random.default_rng(seed)
+    z = z + 0.005 * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+    d = compute_drt(make_spectrum(F2, z.real, z.imag, source="2zarc"))
+    assert len(d.peaks) == 2
+    (t1, r1), (t2, r2) = d.peaks
+    assert t1 == pytest.approx(1e-5, rel=0.05)
+    assert t2 == pytest.approx(1e-2, rel=0.2)  # broad phi = 0.8 peak: its maximum moves with noise
+    assert r1 == pytest.approx(100, rel=0.01)
+    assert r2 == pytest.approx(50, rel=0.05)
+    assert d.unresolved == []
+    assert np.all(d.peak_r_err_ohm > 0)
+
+
+def test_single_zarc_at_0p5pct_noise_gives_one_peak():
+    """One ZARC (phi = 0.8), 0.5 % noise: noise maxima are merged, one peak of area 100 (2 %)."""
+    d = compute_drt(_spec(5 + 100 / (1 + (1j * W * 1e-3) ** 0.8), 0.005, 3))
+    assert len(d.peaks) == 1
+    assert d.peaks[0][1] == pytest.approx(100, rel=0.02)
+    assert any("merged" in n for n in d.notes)
+
+
+def test_close_rc_pair_a_factor_4_apart_is_split_correctly():
+    """Two RCs of 100 ohm at tau 1e-3 and 4e-3 s, 0.2 % noise: two peaks, areas within 5 %."""
+    d = compute_drt(_spec(5 + 100 / (1 + 1j * W * 1e-3) + 100 / (1 + 1j * W * 4e-3), 0.002, 0))
+    assert len(d.peaks) == 2
+    assert [r for _, r in d.peaks] == pytest.approx([100, 100], rel=0.05)
+
+
+def test_lambda_is_not_on_the_edge_of_its_grid_for_noisy_data():
+    """The adaptive GCV grid puts lambda strictly inside (the old fixed grid hit its edge)."""
+    z = 10 + 100 / (1 + (1j * W2 * 1e-5) ** 0.9) + 50 / (1 + (1j * W2 * 1e-2) ** 0.8)
+    rng = np.random.default_rng(5)
+    z = z + 0.005 * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+    d = compute_drt(make_spectrum(F2, z.real, z.imag, source="2zarc"))
+    assert not d.lam_at_edge and 1e-12 < d.lam < 1e2

@@ -96,20 +96,20 @@ def test_warburg_has_45_degree_phase_and_inverse_sqrt_frequency_modulus():
 
 
 def test_finite_warburgs_low_frequency_limits_r_and_r_over_3():
-    """Ws -> R (transmissive); Wo -> R/3 - i R/(w tau) (reflective), n = 0.5."""
+    """Wsn -> R (transmissive); Won -> R/3 - i R/(w tau) (reflective), n = 0.5."""
     f = np.array([1e-7])
-    assert np.allclose(evaluate_element("Ws", f, 10.0, 1.0, 0.5), 10.0, rtol=1e-4)
-    zo = evaluate_element("Wo", f, 10.0, 1.0, 0.5)
+    assert np.allclose(evaluate_element("Wsn", f, 10.0, 1.0, 0.5), 10.0, rtol=1e-4)
+    zo = evaluate_element("Won", f, 10.0, 1.0, 0.5)
     assert zo.real == pytest.approx(10.0 / 3, rel=1e-4)
     assert zo.imag == pytest.approx(-10.0 / (2 * np.pi * f[0]), rel=1e-4)
 
 
 def test_finite_warburgs_match_single_rail_rc_ladders():
-    """Ws = shorted RC line, Wo = open RC line, with tau = R C (n = 0.5)."""
+    """Wsn = shorted RC line, Won = open RC line, with tau = R C (n = 0.5)."""
     r, c = 100.0, 1e-3
     f = np.logspace(-2, 2, 9)
-    ws = evaluate_element("Ws", f, r, r * c, 0.5)
-    wo = evaluate_element("Wo", f, r, r * c, 0.5)
+    ws = evaluate_element("Wsn", f, r, r * c, 0.5)
+    wo = evaluate_element("Won", f, r, r * c, 0.5)
     np.testing.assert_allclose(ws, grounded_line(f, r=r, c=c, shorted=True), rtol=2e-3)
     np.testing.assert_allclose(wo, grounded_line(f, r=r, c=c, shorted=False), rtol=2e-3)
 
@@ -136,7 +136,7 @@ def test_electron_blocking_cell_low_frequency_adds_r_ion_r6_r7():
     assert z.real == pytest.approx(2 * rb + ri * re / (ri + re) + ri, rel=1e-4)
     # R-6 is a finite-length (tanh) element of exponent a
     zlf = evaluate_element("EB", F, 0.0, ri, 1e-12, 1e-2, 0.45) - 1e-12
-    assert np.allclose(zlf, evaluate_element("Ws", F, ri, 1e-2, 0.45), rtol=1e-6)
+    assert np.allclose(zlf, evaluate_element("Wsn", F, ri, 1e-2, 0.45), rtol=1e-6)
 
 
 def test_de_levie_limits_r8():
@@ -154,7 +154,7 @@ def test_de_levie_matches_200_section_ladder_and_cpe_version_with_n_one():
     z = evaluate_element("TLM", f, 0.0, ri, c)
     zl = ladder_impedance(f, r_ion=ri, r_e=1e-9, c_dl=c)
     np.testing.assert_allclose(z, zl, rtol=2e-3)
-    np.testing.assert_allclose(evaluate_element("TLMQ", f, 0.0, ri, c, 1.0), z, rtol=1e-10)
+    np.testing.assert_allclose(evaluate_element("TLMQS", f, 0.0, ri, c, 1.0), z, rtol=1e-10)
 
 
 def test_two_rail_line_limits_r12_r13_and_ladder():
@@ -188,7 +188,7 @@ def test_ion_blocking_line_limits_r15_r16_and_ladder():
 def test_transmission_lines_stay_finite_at_extreme_frequencies():
     f = np.logspace(-8, 12, 21)
     for name, p in (("TLM", (1, 50, 1e-3)), ("TLMR", (50, 5, 1e-3)), ("TLMB", (50, 5, 1e-3)),
-                    ("TLMQ", (1, 50, 1e-3, 0.8))):
+                    ("TLMQS", (1, 50, 1e-3, 0.8))):
         assert np.all(np.isfinite(evaluate_element(name, f, *p))), name
 
 
@@ -211,3 +211,20 @@ def test_register_element_makes_a_user_element_usable_and_rejects_bad_ones():
         register_element(Element("R2D2", ("R",), ("ohm",), (POSITIVE,), (1.0,), z))
     with pytest.raises(InputError, match="did you mean 'CPE'"):
         get_element("CPF")
+
+
+
+@pytest.mark.parametrize("name, params", [
+    ("Wo", (20.0, 0.5)), ("Ws", (20.0, 0.5)), ("G", (20.0, 1e-2)), ("Gs", (20.0, 1e-2, 0.7)),
+    ("TLMQ", (50.0, 1e-4, 0.85)), ("La", (1e-6, 0.9)), ("Zarc", (30.0, 1e-3, 0.8)),
+    ("W", (15.0,)), ("CPE", (1e-5, 0.8)), ("R", (5.0,)), ("C", (1e-6,)), ("L", (1e-6,)),
+])
+def test_impedance_py_elements_match_impedance_py_element_by_element(name, params):
+    """impedance.py 1.7.1 (impedance.models.circuits.elements) is the reference: its
+    element of the same name at the same parameters, to 1e-12. (impedance.py's CPE is
+    1/(Q (j w)^alpha), as ours.)"""
+    ipy = pytest.importorskip("impedance.models.circuits.elements")
+    f = np.logspace(-3, 6, 40)
+    ours = evaluate_element(name, f, *params)
+    peer = getattr(ipy, name)(list(params), f)
+    np.testing.assert_allclose(ours, peer, rtol=1e-12)

@@ -56,6 +56,10 @@ def test_conductivities_and_activation_energies_of_a_synthetic_pellet():
     d = cs.to_dict()
     assert d["temperatures_K"][0] == pytest.approx(298.15)
     assert len(d["sigma_gb_S_per_cm_err"]) == 6 and d["ea_total_eV"] > EA_B
+    back = type(cs).from_json(cs.to_json())
+    np.testing.assert_array_equal(back.sigma_bulk_S_per_cm, cs.sigma_bulk_S_per_cm)
+    assert back.arrhenius["bulk"].ea_ev == cs.arrhenius["bulk"].ea_ev
+    assert back.fits[0].params == cs.fits[0].params and back.failures == cs.failures
 
 
 def test_global_fit_shares_cpe_exponents_across_the_series():

@@ -49,6 +49,10 @@ def _fit_from_data(cfg: dict) -> tuple[ArrheniusFit, np.ndarray, np.ndarray, np.
     tc, tk, s = cfg["temperatures_c"], cfg["temperatures_k"], cfg["conductivities_S_per_cm"]
     if tc and tk:
         raise InputError("electrolyte: give temperatures_c or temperatures_k, not both")
+    if tc:
+        from ssbkit.transport.extrapolation import require_celsius
+
+        require_celsius(tc, "electrolyte.temperatures_c")
     t = np.asarray(tk, float) if tk else np.asarray(tc, float) + ZERO_C
     sig = np.asarray(s, float)
     if t.size == 0 or sig.size == 0:
@@ -152,6 +156,19 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     s25, lo25, hi25 = fit.predict_interval(25.0 + ZERO_C)
     sec.results["sigma_25C_S_per_cm"] = s25
     sec.results["sigma_25C_interval_S_per_cm"] = [lo25, hi25]
+    if data is not None and len(data[0]) >= 3:
+        from ssbkit.transport.extrapolation import extrapolate_sigma
+
+        t_d, s_d, e_d = data
+        ex = extrapolate_sigma(t_d, s_d, 25.0 + ZERO_C, sigma_err=e_d, form=fit.form)
+        sec.results["sigma_25C_interval_S_per_cm"] = [ex.lower, ex.upper]
+        sec.results["sigma_25C_interval_statistical_S_per_cm"] = [lo25, hi25]
+        sec.results["sigma_25C_extrapolated_K"] = ex.extrapolated_k
+        sec.results["ea_interval_model_eV"] = [ex.ea_lower_ev, ex.ea_upper_ev]
+        if ex.extrapolated_k > 20:
+            sec.warnings.append(
+                f"sigma(25 degC) is extrapolated {ex.extrapolated_k:.0f} K outside the data; its "
+                "interval spans the Arrhenius forms and weightings (model uncertainty)")
     rows = []
     table = {}
     for tc in cfg["report_temperatures_c"]:

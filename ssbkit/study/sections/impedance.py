@@ -37,6 +37,14 @@ SCHEMA = {
     "shared": KeySpec(list, [], "parameters common to all spectra, e.g. ['CPE1_n', 'CPE2_n']"),
     "arrhenius_form": KeySpec(str, "sigmaT", "Arrhenius form: 'sigmaT' or 'sigma'"),
     "weighting": KeySpec(str, "modulus", "fit weighting: unit, modulus or proportional"),
+    "tortuosity_file": KeySpec(str, None, "spectrum of a composite electrode (ion-conducting, "
+                               "electron-blocking) for the EIS tortuosity factor, R-17"),
+    "tortuosity_thickness_cm": KeySpec(float, None, "composite electrode thickness, cm"),
+    "tortuosity_area_cm2": KeySpec(float, None, "composite electrode area, cm^2"),
+    "tortuosity_eps": KeySpec(float, None, "volume fraction of the ion conductor in the composite"),
+    "tortuosity_sigma_se_S_per_cm": KeySpec(float, None, "dense-SE conductivity at the same "
+                                            "temperature, S/cm"),
+    "tortuosity_circuit": KeySpec(str, "TLMQS1", "transmission-line circuit for R_ion"),
 }
 
 
@@ -79,6 +87,9 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         raise InputError("impedance: no spectrum could be read; " + "; ".join(sec.warnings))
     temps = cfg.get("temperatures_c") or []
     if temps:
+        from ssbkit.transport.extrapolation import require_celsius
+
+        require_celsius(temps, "impedance.temperatures_c")
         if len(temps) != len(spectra):
             raise InputError(f"impedance.temperatures_c has {len(temps)} values for {len(spectra)} spectra")
         spectra = [replace(s, temperature_c=float(t)) for s, t in zip(spectra, temps, strict=True)]
@@ -116,10 +127,14 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     res["fits"] = [
         {"source": f.source, "temperature_c": f.temperature_c, "success": f.success,
          "rms_relative": f.rms_relative, "parameters": f.values, "stderr": f.stderr,
-         "arcs": [a.to_dict() for a in f.arcs]}
+         "warnings": list(f.warnings), "non_identifiable": list(f.non_identifiable),
+         "arcs": [_assigned(a.to_dict(), cs.bulk_param, cs.gb_param) for a in f.arcs]}
         for f in cs.fits
     ]
+    res["validity"] = _validity(spectra, sec)
     sec.results = res
+    if cfg.get("tortuosity_file"):
+        res["tortuosity"] = _tortuosity(cfg, base, sec)
     sec.references = list(cs.references)
 
     rows = [(f.temperature_c, cs.sigma_bulk_S_per_cm[i], cs.sigma_gb_S_per_cm[i],
@@ -146,6 +161,61 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         sec.warnings.append(f"figure failed: {exc}")
     sec.html = "\n".join(parts)
     return sec
+
+
+def _validity(spectra, sec: Section) -> list[dict]:
+    """Lin-KK and Z-HIT verdict of every spectrum; a warning for each that fails."""
+    from ssbkit.impedance.kk import kk_test
+    from ssbkit.impedance.zhit import zhit_test
+
+    out = []
+    for s in spectra:
+        kk = kk_test(s)
+        zh = zhit_test(s) if len(s) >= 8 else None
+        out.append({"source": s.source, "kk_valid": kk.valid, "kk_max_residual": kk.max_residual,
+                    "kk_n_rc": kk.n_rc, "kk_representation": kk.representation,
+                    "zhit_valid": None if zh is None else zh.valid,
+                    "zhit_max_residual": None if zh is None else zh.max_residual})
+        if not kk.valid or (zh is not None and not zh.valid):
+            sec.warnings.append(
+                f"{Path(s.source).name}: not KK-compliant (Lin-KK max residual "
+                f"{100 * kk.max_residual:.2g} %, Z-HIT "
+                f"{'n/a' if zh is None else f'{100 * zh.max_residual:.2g} %'}): drift or "
+                "non-linearity; its fit is suspect")
+    return out
+
+
+def _assigned(arc: dict, bulk: str | None, gb: str | None) -> dict:
+    """An arc's dict labelled by the series' bulk/grain-boundary assignment (one rule for
+    per-fit and series results); Irvine's capacitance label kept as ``label_capacitance``."""
+    out = dict(arc, label_capacitance=arc.get("label"))
+    if arc.get("resistor") == bulk:
+        out["label"] = "bulk"
+    elif arc.get("resistor") == gb:
+        out["label"] = "grain boundary"
+    return out
+
+
+def _tortuosity(cfg: dict, base: Path, sec: Section) -> dict:
+    """The tortuosity key: :func:`ssbkit.impedance.tortuosity.tortuosity_from_spectrum`."""
+    from ssbkit.impedance.readers import read_spectrum
+    from ssbkit.impedance.tortuosity import tortuosity_from_spectrum
+
+    need = ("tortuosity_thickness_cm", "tortuosity_area_cm2", "tortuosity_eps",
+            "tortuosity_sigma_se_S_per_cm")
+    missing = [k for k in need if cfg.get(k) is None]
+    if missing:
+        raise InputError(f"impedance.tortuosity_file needs {', '.join(missing)}")
+    p = Path(cfg["tortuosity_file"])
+    r = tortuosity_from_spectrum(
+        read_spectrum(p if p.is_absolute() else base / p),
+        thickness_cm=cfg["tortuosity_thickness_cm"], area_cm2=cfg["tortuosity_area_cm2"],
+        eps=cfg["tortuosity_eps"], sigma_se_S_per_cm=cfg["tortuosity_sigma_se_S_per_cm"],
+        circuit=cfg["tortuosity_circuit"])
+    sec.warnings.extend(f"tortuosity: {n}" for n in r.notes)
+    return {"tau": r.tau, "tau_err": r.tau_err, "r_ion_ohm": r.r_ion_ohm,
+            "r_ion_err_ohm": r.r_ion_err_ohm, "sigma_eff_S_per_cm": r.sigma_eff_S_per_cm,
+            "circuit": r.fit.circuit, "fit_success": r.fit.success}
 
 
 def _fit_grid(fits):

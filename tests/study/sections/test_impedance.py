@@ -73,3 +73,6 @@ def test_section_on_the_real_pellet_series(reference_dir, tmp_path):
     assert not sec.warnings
     assert 0.2 < sec.results["ea_total_eV"] < 1.2
     assert np.all(np.diff(sec.results["sigma_total_S_per_cm"]) > 0)
+    # the real spectra are KK-valid (Lin-KK and Z-HIT); so the section raises no warning
+    v = sec.results["validity"]
+    assert len(v) == 7 and all(x["kk_valid"] and x["zhit_valid"] for x in v)

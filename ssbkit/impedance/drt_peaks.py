@@ -1,0 +1,252 @@
+"""Peaks of a DRT: basins, areas and positions with errors, significance, resolution.
+
+Used by :func:`ssbkit.impedance.drt.compute_drt` (its module docstring gives
+the rules). The data test of a peak: the spectrum is fitted (complex
+non-linear least squares, weights 1/|Z|) by R_inf + one ZARC per DRT peak,
+R_k/(1 + (j w tau_k)^phi_k), started from the DRT's areas and positions, and
+again with the smallest peak merged into its nearest neighbour; the peak is
+kept only when the extra three parameters are needed (F-test, p < 1e-3).
+Overlapping peaks share gamma in proportion to their fitted ZARC components
+(not at the minimum between them, which hands one peak the other's tail),
+where that fit is as good as the DRT's own (reduced chi2 within 2x); else the
+basins split at the minima.
+Regularisation makes side lobes beside a sharp peak (a ZARC with phi near 1:
+exponential tails that a smoothness penalty rounds into separate maxima)
+that noise-based errors cannot tell from peaks; the data can.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["find_peaks", "significant_peaks"]
+
+
+def find_peaks(
+    tau_s: np.ndarray, gamma_ohm: np.ndarray, *, min_fraction: float = 0.01
+) -> list[tuple[float, float]]:
+    """(tau_s, R_ohm) of each local maximum of gamma, R integrated over its basin.
+
+    A basin runs from the lowest point between the peak and its left
+    neighbour to the lowest point between it and its right neighbour (or the
+    grid ends). Maxima below ``min_fraction`` of the largest are ignored; tau
+    of a peak is refined by a parabola through the maximum and its neighbours
+    in ln tau.
+    """
+    g = np.asarray(gamma_ohm, dtype=float)
+    x = np.log(np.asarray(tau_s, dtype=float))
+    if g.size < 3 or g.max() <= 0:
+        return []
+    padded = np.concatenate([[-np.inf], g, [-np.inf]])
+    is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
+    idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
+    if not idx:
+        return []
+    return [(float(np.exp(_vertex(x, g, i))), float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])))
+            for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
+
+
+def _basins(g: np.ndarray, idx: list[int]) -> list[tuple[int, int]]:
+    bounds = [0]
+    for i0, i1 in zip(idx[:-1], idx[1:], strict=True):
+        bounds.append(i0 + int(np.argmin(g[i0 : i1 + 1])))
+    bounds.append(g.size - 1)
+    return [(bounds[k], bounds[k + 1]) for k in range(len(idx))]
+
+
+def _area_and_error(x, g, cov, lo, hi) -> tuple[float, float]:
+    wts = np.zeros(g.size)
+    seg = np.diff(x[lo : hi + 1])
+    wts[lo:hi] += 0.5 * seg
+    wts[lo + 1 : hi + 1] += 0.5 * seg
+    return float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
+
+
+def _vertex(x, g, i) -> float:
+    if 0 < i < g.size - 1:
+        y0, y1, y2 = g[i - 1], g[i], g[i + 1]
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            return float(x[i] + 0.5 * (y0 - y2) / den * (x[i + 1] - x[i]))
+    return float(x[i])
+
+
+def _vertex_error(x, g, cov, i) -> float:
+    """Standard error of the parabola vertex through points i-1, i, i+1 (ln tau)."""
+    if not 0 < i < g.size - 1:
+        return float("nan")
+    j = np.arange(i - 1, i + 2)
+    base = _vertex(x, g, i)
+    grad = np.zeros(3)
+    for k in range(3):
+        h = 1e-6 * max(abs(g[j[k]]), 1e-12)
+        gp = g.copy()
+        gp[j[k]] += h
+        grad[k] = (_vertex(x, gp, i) - base) / h
+    return float(np.sqrt(max(grad @ cov[np.ix_(j, j)] @ grad, 0.0)))
+
+
+def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf), data=None):
+    """Peaks (tau, R), their errors and the unresolved pairs; insignificant maxima merged."""
+    g = np.asarray(gamma, dtype=float)
+    x = np.log(tau)
+    if g.size < 3 or g.max() <= 0:
+        return [], np.zeros(0), np.zeros(0), []
+    padded = np.concatenate([[-np.inf], g, [-np.inf]])
+    is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
+    idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
+    inside = [i for i in idx if band[0] <= tau[i] <= band[1]]
+    if inside and len(inside) < len(idx):
+        notes.append(f"{len(idx) - len(inside)} maxima outside the measured band of tau "
+                     "(1/w_max..1/w_min) merged into their neighbours")
+        idx = inside
+    merged = 0
+    sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    while len(idx) > 1:
+        basins = _basins(g, idx)
+        z = []
+        for i, (lo, hi) in zip(idx, basins, strict=True):
+            r, e = _area_and_error(x, g, cov, lo, hi)
+            valleys = [g[b] for b in (lo, hi) if b != i and 0 < b < g.size - 1]
+            prom = g[i] - max(valleys) if valleys else g[i]
+            z.append(min(r / e if e > 0 else np.inf, prom / sd[i] if sd[i] > 0 else np.inf))
+        k = int(np.argmin(z))
+        if z[k] >= 3.0:
+            break
+        idx.pop(k)
+        merged += 1
+    if merged:
+        notes.append(f"{merged} maxima with area or prominence below 3 standard errors merged "
+                     "into neighbours")
+    if data is not None:
+        dropped = 0
+        while len(idx) > 1 and not _needed(x, g, idx, data):
+            idx.pop(_smallest(x, g, idx))
+            dropped += 1
+        if dropped:
+            notes.append(f"{dropped} peaks not needed by the data (ZARC-model F-test) merged "
+                         "into neighbours")
+    basins = _basins(g, idx)
+    shares = _shares(x, g, idx, data) if data is not None and len(idx) > 1 else None
+    trap = np.zeros(g.size)
+    seg = np.diff(x)
+    trap[:-1] += 0.5 * seg
+    trap[1:] += 0.5 * seg
+    peaks, r_err, t_err = [], [], []
+    for j, (i, (lo, hi)) in enumerate(zip(idx, basins, strict=True)):
+        if shares is None:
+            r, e = _area_and_error(x, g, cov, lo, hi)
+        else:
+            wts = trap * shares[j]
+            r, e = float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
+        peaks.append((float(np.exp(_vertex(x, g, i))), r))
+        r_err.append(e)
+        t_err.append(_vertex_error(x, g, cov, i))
+    unresolved = []
+    for k in range(len(idx) - 1):
+        valley = float(g[basins[k][1]])
+        if valley > 0.8 * min(g[idx[k]], g[idx[k + 1]]):
+            unresolved.append((k, k + 1))
+            notes.append(f"peaks {k} and {k + 1} (tau {peaks[k][0]:.3g} s, {peaks[k + 1][0]:.3g}"
+                         " s) are not resolved: their split of the area is not reliable")
+    return peaks, np.asarray(r_err), np.asarray(t_err), unresolved
+
+
+def _shares(x, g, idx, data) -> np.ndarray | None:
+    """Fraction of gamma at each tau that belongs to each peak, from the ZARC-model fit.
+
+    Splitting at the minimum between two overlapping peaks gives one the other's
+    tail; the fitted ZARC components (Fuoss-Kirkwood DRT) say whose tail it is.
+    """
+    from .drt import zarc_drt
+
+    w, z, mod, r_inf, l_h, c_f, sigma2 = data
+    start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
+             for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
+    chi2, n_par, p = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    if chi2 / max(2 * w.size - n_par, 1) > 2.0 * sigma2 + (1e-4) ** 2:
+        return None  # the ZARC model does not describe the data: split at the minima
+    # phi -> 1 is a delta function; its share is taken as that of a phi = 0.95 ZARC
+    comps = np.array([zarc_drt(np.exp(x), p[1 + 3 * j], np.exp(p[2 + 3 * j]),
+                               min(p[3 + 3 * j], 0.95)) for j in range(len(idx))])
+    total = comps.sum(axis=0)
+    out = np.where(total > 0, comps / np.where(total > 0, total, 1.0), 0.0)
+    nearest = np.argmin(np.abs(x[None, :] - x[np.asarray(idx)][:, None]), axis=0)
+    empty = total <= 0
+    out[:, empty] = 0.0
+    out[nearest[empty], np.flatnonzero(empty)] = 1.0
+    return out
+
+
+def _smallest(x, g, idx) -> int:
+    areas = [float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])) for lo, hi in _basins(g, idx)]
+    return int(np.argmin(areas))
+
+
+def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray]:
+    """(chi2, n_par, parameters) of R_inf [+ L][+ C] + sum of ZARCs, started from (R, ln tau) pairs."""
+    from scipy.optimize import least_squares
+
+    fixed = np.zeros_like(z)
+    if l_h is not None:
+        fixed = fixed + 1j * w * l_h
+    if c_f is not None:
+        fixed = fixed + 1.0 / (1j * w * c_f)
+    k = len(start)
+
+    def model(p):
+        out = p[0] + fixed
+        for j in range(k):
+            r, lt, phi = p[1 + 3 * j : 4 + 3 * j]
+            out = out + r / (1.0 + (1j * w * np.exp(lt)) ** phi)
+        return out
+
+    def resid(p):
+        d = (z - model(p)) / mod
+        return np.concatenate([d.real, d.imag])
+
+    def jac(p):
+        cols = [np.ones_like(z)]
+        for j in range(k):
+            r, lt, phi = p[1 + 3 * j : 4 + 3 * j]
+            ln_x = np.log(1j * w) + lt
+            u = np.exp(phi * ln_x)
+            g = 1.0 / (1.0 + u)
+            cols += [g, -r * g * g * phi * u, -r * g * g * u * ln_x]
+        d = -np.array(cols).T / mod[:, None]
+        return np.vstack([d.real, d.imag])
+
+    p0 = [max(r_inf, 0.0)]
+    lo, hi = [0.0], [np.inf]
+    for r, lt in start:
+        p0 += [max(r, 1e-12), lt, 0.9]
+        lo += [0.0, -np.inf, 0.3]
+        hi += [np.inf, np.inf, 1.0]
+    sol = least_squares(resid, np.asarray(p0), jac=jac, bounds=(lo, hi), x_scale="jac",
+                        max_nfev=200,
+                        ftol=1e-6, xtol=1e-6)
+    return float(np.sum(sol.fun**2)), len(p0), sol.x
+
+
+def _needed(x, g, idx, data) -> bool:
+    """Whether the data need the smallest of the peaks ``idx`` (F-test, module docstring)."""
+    from scipy.stats import f as f_dist
+
+    w, z, mod, r_inf, l_h, c_f, sigma2 = data
+    basins = _basins(g, idx)
+    start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
+             for i, (lo, hi) in zip(idx, basins, strict=True)]
+    k = _smallest(x, g, idx)
+    merged = [list(p) for p in start]
+    near = k - 1 if k == len(start) - 1 or (
+        k > 0 and abs(start[k][1] - start[k - 1][1]) < abs(start[k][1] - start[k + 1][1])) else k + 1
+    merged[near][0] += start[k][0]
+    merged.pop(k)
+    chi_full, p_full, _ = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    chi_less, _, _ = _zarc_fit(w, z, mod, r_inf, l_h, c_f, [tuple(p) for p in merged])
+    n = 2 * w.size
+    dof = max(n - p_full, 1)
+    floor = (1e-4) ** 2 * n  # numerical floor: 0.01 % of |Z| per point
+    denom = max(chi_full, floor) / dof
+    stat = max(chi_less - chi_full, 0.0) / 3.0 / denom
+    return bool(f_dist.sf(stat, 3, dof) < 1e-3)
