@@ -25,12 +25,12 @@ from ssbkit.transport.plots import plot_arrhenius
 
 __all__ = ["SCHEMA", "run_section"]
 
-SOURCES = ("auto", "dataset", "data", "impedance", "atomistic")
+SOURCES = ("auto", "dataset", "data", "impedance", "atomistic", "heat_treatment")
 
 SCHEMA = {
     "name": KeySpec(str, "REQUIRED", "electrolyte name (a dataset name for source = 'dataset')"),
     "composition": KeySpec(str, "", "formula or mole-ratio mixture, e.g. '80Li2S-20P2S5'"),
-    "source": KeySpec(str, "auto", "where sigma(T) comes from: auto, dataset, data, impedance, atomistic"),
+    "source": KeySpec(str, "auto", "where sigma(T) comes from: auto, dataset, data, impedance, atomistic, heat_treatment"),
     "temperatures_c": KeySpec(list, [], "measurement temperatures, degC (source = 'data')"),
     "temperatures_k": KeySpec(list, [], "measurement temperatures, K (alternative to temperatures_c)"),
     "conductivities_S_per_cm": KeySpec(list, [], "measured conductivities, S/cm (source = 'data')"),
@@ -99,6 +99,33 @@ def _from_dataset(cfg: dict, sec: Section) -> ArrheniusFit:
     return arrhenius_from_point(t_c + ZERO_C, sigma, float(ea), form=cfg["arrhenius_form"])
 
 
+def _from_heat_treatment(cfg: dict, ctx: StudyContext, sec: Section) -> ArrheniusFit:
+    """sigma(25 degC) predicted by the ``[heat_treatment]`` section, carried to other T by an Ea.
+
+    The Ea is the study's ``ea_eV``, else the dataset row's, else the median of
+    the sulfide glass-ceramic rows (said in a warning).
+    """
+    res = ctx.results.get("heat_treatment") or {}
+    s25 = res.get("sigma_25C_S_per_cm")
+    if not isinstance(s25, int | float) or not s25 > 0:
+        raise InputError("electrolyte: source = 'heat_treatment' needs a [heat_treatment] table that "
+                         "predicted sigma_25C_S_per_cm")
+    ea = cfg["ea_eV"]
+    if ea is None:
+        try:
+            row = find_electrolyte(cfg["name"])
+            ea = row["Ea_eV"] if isinstance(row["Ea_eV"], float) and math.isfinite(row["Ea_eV"]) else None
+        except InputError:
+            ea = None
+    if ea is None:
+        ea, n, label = _median_ea("sulfide", "glass-ceramic")
+        sec.warnings.append(f"Ea for sigma(T) away from 25 degC: median of {n} dataset rows ({label}: "
+                            f"{ea:.3f} eV); set electrolyte.ea_eV to override")
+    sec.results["heat_treatment"] = {k: res.get(k) for k in
+                                     ("recommended_T_C", "sigma_recommended_95_S_per_cm", "milling_dose_J_per_g")}
+    return arrhenius_from_point(25.0 + ZERO_C, float(s25), float(ea), form=cfg["arrhenius_form"])
+
+
 def _from_section(cfg: dict, ctx: StudyContext, key: str, sec: Section):
     res = ctx.results.get(key)
     if not res:
@@ -132,6 +159,8 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
             source = "data"
         elif "impedance" in ctx.results:
             source = "impedance"
+        elif "sigma_25C_S_per_cm" in (ctx.results.get("heat_treatment") or {}):
+            source = "heat_treatment"
         else:
             source = "dataset"
     if cfg["composition"]:
@@ -140,6 +169,8 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     data = None
     if source == "dataset":
         fit = _from_dataset(cfg, sec)
+    elif source == "heat_treatment":
+        fit = _from_heat_treatment(cfg, ctx, sec)
     elif source == "data":
         fit, t, s, e = _fit_from_data(cfg)
         data = (t, s, e)

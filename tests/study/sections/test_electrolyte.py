@@ -58,3 +58,18 @@ def test_impedance_results_feed_the_fit(tmp_path):
     ctx.results["impedance"] = {"temperatures_K": list(t), "sigma_bulk_S_per_cm": list(s)}
     sec = run_section(st["electrolyte"], ctx)
     assert sec.results["ea_eV"] == pytest.approx(0.55, rel=1e-6)
+
+
+def test_electrolyte_takes_sigma_from_the_heat_treatment_chain(tmp_path):
+    """[synthesis] -> [thermal] -> [heat_treatment] -> [electrolyte]: 360 degC for 2 h crystallizes the
+    70Li2S-30P2S5 glass fully (JMAK), so sigma(25 degC) is the crystal's 3.2e-3 S/cm (Mizuno 2005)."""
+    from pathlib import Path
+
+    from ssbkit.study.config import load_study
+    from ssbkit.study.pipeline import run_study
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "glass_ceramic_li7p3s11.toml"
+    res = run_study(load_study(example), tmp_path, record=False)
+    el = res.results["sections"]["electrolyte"]["results"]
+    assert res.status["electrolyte"] == "ok" and el["source"] == "heat_treatment"
+    assert el["sigma_25C_S_per_cm"] == pytest.approx(3.2e-3, rel=1e-6)
