@@ -147,7 +147,21 @@ def _from_section(cfg: dict, ctx: StudyContext, key: str, sec: Section):
 
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
-    """sigma(T), Ea and the Arrhenius plot against the literature (science.md section 1)."""
+    """sigma(T), Ea and the Arrhenius plot against the literature (science.md section 1).
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[electrolyte]`` table (defaults filled in).
+    ctx
+        The run: the whole study, the results of earlier sections, the output
+        folder and the progress callback.
+
+    Returns
+    -------
+    Section
+        Results (numbers with units in the keys), HTML, citations and warnings.
+    """
     sec = Section(key="electrolyte", title=f"Solid electrolyte: {cfg['name']}")
     source = cfg["source"]
     if source not in SOURCES:

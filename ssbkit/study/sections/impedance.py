@@ -66,7 +66,21 @@ def _paths(cfg: dict, base: Path) -> list[Path]:
 
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
-    """Fit the spectra, compute conductivities and Arrhenius fits, and show the fits."""
+    """Fit the spectra, compute conductivities and Arrhenius fits, and show the fits.
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[impedance]`` table (defaults filled in).
+    ctx
+        The run: the whole study, the results of earlier sections, the output
+        folder and the progress callback.
+
+    Returns
+    -------
+    Section
+        Results (numbers with units in the keys), HTML, citations and warnings.
+    """
     from dataclasses import replace
 
     from ssbkit.impedance.plots import plot_arrhenius, plot_nyquist

@@ -77,6 +77,19 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     ``thickness_um``), plus fractions, percolation flags and the Bruggeman
     tortuosity. Uses ``ctx.results["electrolyte"]["sigma_25C_S_per_cm"]`` as the
     SE conductivity when present.
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[cathode]`` table (defaults filled in).
+    ctx
+        The run: the whole study, the results of earlier sections, the output
+        folder and the progress callback.
+
+    Returns
+    -------
+    Section
+        Results (numbers with units in the keys), HTML, citations and warnings.
     """
     sec = Section(key="cathode", title="Composite cathode microstructure", references=list(_SECTION_REFS))
     recipe, enabled = _recipe(cfg)
