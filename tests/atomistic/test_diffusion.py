@@ -7,15 +7,19 @@ import pytest
 from scipy import constants
 
 from ssbkit.atomistic.diffusion import (
+    DiffusionResult,
     analyse_diffusion,
     collective_msd,
     fit_msd,
     msd_covariance,
     tracer_msd,
 )
-from ssbkit.atomistic.diffusion import DiffusionResult
 from ssbkit.atomistic.msd import MSDFit
-from ssbkit.atomistic.trajectory import join_trajectories, random_walk_trajectory, trajectory_from_positions
+from ssbkit.atomistic.trajectory import (
+    join_trajectories,
+    random_walk_trajectory,
+    trajectory_from_positions,
+)
 from ssbkit.errors import InputError
 
 D_TRUE = 0.5  # Å^2/ps = 5e-5 cm^2/s
