@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, require_positive
+from ..progress import Progress
 
 __all__ = [
     "StructuralUnits",
@@ -268,7 +269,7 @@ def melt_quench(
     anneal_ps: float = 2.0,
     timestep_fs: float = 2.0,
     seed: int = 0,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> GlassRun:
     """Melt-quench MD: random packing (or a given structure) melted, cooled in steps, annealed.
 
