@@ -218,19 +218,34 @@ def _write_checkpoint(atoms, ck: Path, state: dict) -> None:
     write_text_atomic(ck.with_suffix(".json"), json.dumps(state))
 
 
-def _truncate_trajectory(path: Path, n_frames: int) -> None:
+def _truncate_trajectory(path: Path, n_frames: int) -> bool:
+    """Cut the trajectory back to the ``n_frames`` its checkpoint counted; False if it holds fewer.
+
+    A run killed outright can leave a trajectory that is empty (0 bytes) or
+    ends in a partial frame; then the checkpoint cannot be trusted and the
+    run starts again (never a failure).
+    """
     from ase.io import Trajectory
 
-    if not path.exists():
-        return
-    frames = list(Trajectory(str(path)))
+    if n_frames == 0:
+        path.unlink(missing_ok=True)
+        return True
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        frames = list(Trajectory(str(path)))
+    except Exception:  # ASE raises several types for a cut file
+        return False
+    if len(frames) < n_frames:
+        return False
     if len(frames) == n_frames:
-        return
+        return True
     tmp = path.with_suffix(".tmp.traj")
     with Trajectory(str(tmp), "w") as t:
         for f in frames[:n_frames]:
             t.write(f)
     tmp.replace(path)
+    return True
 
 
 @dataclass
@@ -284,9 +299,11 @@ def _start_or_resume(atoms, sch: _Schedule, calc, traj_path: Path, ck_path: Path
             state = json.loads(ck_json.read_text())
         except ValueError:  # a checkpoint cut short: start again
             state = {}
-        if state.get("key") == key:
-            _truncate_trajectory(traj_path, int(state["n_frames"]))
-            return read(ck_path), int(state["step"]), int(state["n_frames"]), True, key
+        if state.get("key") == key and _truncate_trajectory(traj_path, int(state["n_frames"])):
+            try:
+                return read(ck_path), int(state["step"]), int(state["n_frames"]), True, key
+            except Exception:  # a checkpoint cut short: start again
+                pass
     for p in (traj_path, ck_path, ck_json):
         p.unlink(missing_ok=True)
     MaxwellBoltzmannDistribution(atoms, temperature_K=sch.t_k, rng=np.random.default_rng(seed))

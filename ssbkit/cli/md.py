@@ -243,6 +243,7 @@ def campaign_cmd(
     workers: int = typer.Option(1, "--workers", help="Workers of the local cluster."),
     processes: bool = typer.Option(True, "--processes/--no-processes", help="Local workers as processes (default) or threads of this process."),
     retries: int = typer.Option(2, "--retries", help="Reruns of a task whose worker died."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the tasks stored as failed."),
     db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -271,9 +272,10 @@ def campaign_cmd(
     settings.setdefault("out_dir", str(base / f"campaign-{cfg['group']}"))
     cands = build_candidates(structs, cfg["temperatures_K"], substitutions=cfg.get("substitutions"),
                              include_host=cfg.get("include_host", True), settings=settings)
-    res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers, retries=retries,
-                       processes=processes,
-                       store_url=db, progress=not as_json)
+    with _progress_bar(not as_json) as bar:
+        res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers,
+                           retries=retries, processes=processes, store_url=db, progress=bar,
+                           retry_failed=retry_failed)
     table = summary_table(str(cfg["group"]), store_url=db)
     summ = arrhenius_summary(table)
     doc = {"campaign": res.to_dict(), "tasks": table.to_dict(orient="records"),
@@ -281,5 +283,6 @@ def campaign_cmd(
     if as_json:
         _echo_json(doc)
         return
-    typer.echo(f"{res.n_ok} ok, {res.n_failed} failed, {res.n_skipped} already done (store {res.store_url})")
+    typer.echo(f"{res.n_ok} ok, {res.n_failed} failed, {res.n_skipped} already done or failed before, "
+               f"{res.n_busy} being run by another process (store {res.store_url})")
     typer.echo(summ.to_string(index=False))
