@@ -27,6 +27,7 @@ __all__ = [
     "GlassRun",
     "li2s_p2s5_composition",
     "random_packing",
+    "thiophosphate_packing",
     "structural_units",
     "partial_rdf",
     "coordination_number",
@@ -90,6 +91,133 @@ def random_packing(composition, *, density_g_cm3: float, min_distance_A: float =
                 "atoms: lower min_distance_A or the density"
             )
     return Structure(Lattice.cubic(a), [species[k] for k in order], pos, coords_are_cartesian=True)
+
+
+#: P-S bond length of thiophosphate tetrahedra, Å (crystalline Li3PS4 and Li7P3S11: 2.02-2.08 Å,
+#: the bridging P-S of P2S7 2.1 Å); P-S-P angle of the bridge, degrees.
+P_S_BOND_A = 2.05
+P_S_BRIDGE_A = 2.10
+BRIDGE_ANGLE_DEG = 109.5
+_TETRA = math.radians(109.4712)
+
+
+def _tetra_arms(p: np.ndarray, first: np.ndarray, bond: float) -> np.ndarray:
+    """Three S positions completing a tetrahedron around P at ``p`` whose fourth arm points to ``first``."""
+    u = (first - p) / np.linalg.norm(first - p)
+    v = np.cross(u, [1.0, 0.0, 0.0] if abs(u[0]) < 0.9 else [0.0, 1.0, 0.0])
+    v /= np.linalg.norm(v)
+    w = np.cross(u, v)
+    return np.array([p + bond * (math.cos(_TETRA) * u + math.sin(_TETRA) * (math.cos(f) * v + math.sin(f) * w))
+                     for f in (0.0, 2 * math.pi / 3, 4 * math.pi / 3)])
+
+
+def _ps4() -> tuple[list[str], np.ndarray]:
+    tet = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]]) / math.sqrt(3) * P_S_BOND_A
+    return ["P"] + ["S"] * 4, np.vstack([[0.0, 0.0, 0.0], tet])
+
+
+def _p2s7() -> tuple[list[str], np.ndarray]:
+    half = math.radians(BRIDGE_ANGLE_DEG) / 2
+    sb = np.zeros(3)
+    p1 = P_S_BRIDGE_A * np.array([-math.sin(half), -math.cos(half), 0.0])
+    p2 = P_S_BRIDGE_A * np.array([math.sin(half), -math.cos(half), 0.0])
+    pos = np.vstack([p1, p2, sb, _tetra_arms(p1, sb, P_S_BOND_A), _tetra_arms(p2, sb, P_S_BOND_A)])
+    return ["P", "P"] + ["S"] * 7, pos - pos.mean(axis=0)
+
+
+#: A P and an S of different units stay this far apart, Å: beyond the 2.5 Å P-S bond cutoff of
+#: :func:`structural_units`, so that the start holds exactly the units it was built from.
+_FOREIGN_P_S_A = 3.0
+
+
+def _thresholds(new: list[str], old: list[str], min_distance_A: float) -> np.ndarray:
+    a = np.array(new)[:, None]
+    b = np.array(old)[None, :]
+    ps = ((a == "P") & (b == "S")) | ((a == "S") & (b == "P"))
+    return np.where(ps, max(_FOREIGN_P_S_A, min_distance_A), min_distance_A)
+
+
+def _unit_counts(n_li: int, n_p: int, n_s: int) -> tuple[int, int, int]:
+    """(P2S7, PS4, free S2-) for Li-P-S with 3.5 <= S/P: n_S = 7 p + 4 o + f, n_P = 2 p + o."""
+    if n_li + 5 * n_p != 2 * n_s:
+        raise InputError(f"Li{n_li}P{n_p}S{n_s} is not charge-balanced as Li+, P5+, S2-")
+    pyro = max(4 * n_p - n_s, 0)
+    if 2 * pyro > n_p:
+        raise InputError(f"Li{n_li}P{n_p}S{n_s} has S/P = {n_s / n_p:.2f} < 3.5: it needs P2S6 or P-P units; "
+                         "use the random packing")
+    ortho = n_p - 2 * pyro
+    return pyro, ortho, n_s - 7 * pyro - 4 * ortho
+
+
+def thiophosphate_packing(composition, *, density_g_cm3: float, min_distance_A: float = 2.0, seed: int = 0,
+                          max_attempts: int = 20000):
+    """A chemically sensible start for Li2S-P2S5 glasses: PS4 and P2S7 units, Li+ and S2- placed between.
+
+    The units follow the charge balance of the composition (S/P >= 3.5):
+    n(P2S7) = 4 n_P - n_S and n(PS4) = n_P - 2 n(P2S7) for S/P <= 4 (so
+    Li7P3S11 = 70Li2S-30P2S5 starts with PS4 : P2S7 = 1 : 1, the lecture's
+    crystal; Li3PS4 with PS4 only), the rest of S as S2- ions. Rigid units
+    (P-S 2.05 Å, bridge 2.10 Å, P-S-P 109.5 deg) are inserted at random
+    positions and orientations, largest first, then Li and free S, each at
+    least ``min_distance_A`` from every atom of the others (minimum image).
+    A melt-quench from here does not have to assemble tetrahedra from
+    isolated atoms, which CPU-length melts do not achieve (a random start
+    gives P-P clusters).
+
+    Parameters
+    ----------
+    composition
+        Li-P-S composition (whole atoms), e.g. ``Composition("Li28P12S44")``.
+    density_g_cm3
+        Density of the box, g/cm^3.
+    min_distance_A
+        Smallest distance between atoms of different units or ions, Å.
+    seed
+        Random seed.
+    max_attempts
+        Tries per unit or ion.
+
+    Returns
+    -------
+    pymatgen.core.Structure
+
+    Raises
+    ------
+    InputError
+        Not Li-P-S, not charge-balanced, S/P < 3.5, or no room at this density.
+    """
+    from pymatgen.core import Composition, Lattice, Structure
+    from scipy.spatial.transform import Rotation
+
+    require_positive("density_g_cm3", density_g_cm3)
+    comp = Composition(composition)
+    if set(el.symbol for el in comp) - {"Li", "P", "S"} or comp["P"] == 0:
+        raise InputError(f"{comp.formula}: the thiophosphate start needs Li, P and S only")
+    n = {el: int(round(comp[el])) for el in ("Li", "P", "S")}
+    pyro, ortho, free_s = _unit_counts(n["Li"], n["P"], n["S"])
+    mass_g = sum(el.atomic_mass * amt for el, amt in comp.items()) * _AMU_G
+    a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
+    rng = np.random.default_rng(seed)
+    objects = [_p2s7()] * pyro + [_ps4()] * ortho + [(["S"], np.zeros((1, 3)))] * free_s \
+        + [(["Li"], np.zeros((1, 3)))] * n["Li"]
+    species: list[str] = []
+    pos = np.empty((0, 3))
+    for sym, local in objects:
+        for _ in range(max_attempts):
+            rot = Rotation.random(random_state=rng) if len(sym) > 1 else None
+            trial = (rot.apply(local) if rot is not None else local) + rng.random(3) * a
+            if len(pos):
+                d = pos[None, :, :] - trial[:, None, :]
+                d -= a * np.round(d / a)
+                if np.any(np.einsum("ijk,ijk->ij", d, d) < _thresholds(sym, species, min_distance_A) ** 2):
+                    continue
+            pos = np.vstack([pos, trial])
+            species += sym
+            break
+        else:
+            raise InputError(f"cannot place the thiophosphate units of {comp.formula} at {density_g_cm3} g/cm3 "
+                             f"with {min_distance_A} Å between them: lower the density or min_distance_A")
+    return Structure(Lattice.cubic(a), species, pos % a, coords_are_cartesian=True)
 
 
 @dataclass(frozen=True)
@@ -269,6 +397,7 @@ def melt_quench(
     anneal_ps: float = 2.0,
     timestep_fs: float = 2.0,
     seed: int = 0,
+    start: str = "auto",
     progress: Progress | None = None,
 ) -> GlassRun:
     """Melt-quench MD: random packing (or a given structure) melted, cooled in steps, annealed.
@@ -276,6 +405,9 @@ def melt_quench(
     Each stage is an NVT run of :func:`ssbkit.atomistic.md.run_md` with its own
     trajectory and checkpoint in ``out_dir``, so an interrupted quench resumes.
     The melting guard is off (the liquid is wanted); the blow-up guards stay on.
+    ``start`` for a composition: ``"thiophosphate"`` (:func:`thiophosphate_packing`,
+    the default ``"auto"`` for Li-P-S with S/P >= 3.5) or ``"random"``
+    (:func:`random_packing`).
     """
     from ase.io import read, write
     from pymatgen.core import Composition, Structure
@@ -290,7 +422,7 @@ def melt_quench(
     if isinstance(composition_or_structure, str | Composition) and not Path(str(composition_or_structure)).is_file():
         if density_g_cm3 is None:
             raise InputError("give density_g_cm3 to pack a composition at random")
-        s = random_packing(composition_or_structure, density_g_cm3=density_g_cm3, seed=seed)
+        s = _start(composition_or_structure, start, density_g_cm3, seed)
     else:
         s = to_structure(composition_or_structure)
     s = s if isinstance(s, Structure) else to_structure(s)
@@ -319,3 +451,16 @@ def melt_quench(
     dens = float(sum(current.get_masses()) * _AMU_G / (current.get_volume() * 1e-24))
     return GlassRun(current.get_chemical_formula(), dens, len(current), str(final), tuple(stages), units,
                     tuple(getattr(run, "references", ())))
+
+
+def _start(composition, start: str, density_g_cm3: float, seed: int):
+    """The starting box of a melt-quench from a composition (see :func:`melt_quench`)."""
+    from pymatgen.core import Composition
+
+    if start not in ("auto", "thiophosphate", "random"):
+        raise InputError(f"start must be 'auto', 'thiophosphate' or 'random', got {start!r}")
+    comp = Composition(composition)
+    lips = set(el.symbol for el in comp) == {"Li", "P", "S"} and comp["S"] >= 3.5 * comp["P"]
+    if start == "thiophosphate" or (start == "auto" and lips):
+        return thiophosphate_packing(comp, density_g_cm3=density_g_cm3, seed=seed)
+    return random_packing(comp, density_g_cm3=density_g_cm3, seed=seed)

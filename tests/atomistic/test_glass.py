@@ -160,3 +160,28 @@ def test_chgnet_melt_quench_li3ps4_forms_thiophosphate_tetrahedra(tmp_path):
     u = res.units
     assert u["n_P"] == 4
     assert u["fraction_ortho"] + u["fraction_pyro"] >= 0.5
+
+
+@pytest.mark.parametrize("x,pyro,ortho", [(70.0, 3, 3), (75.0, 0, 8)])
+def test_thiophosphate_start_has_the_units_charge_balance_gives(x, pyro, ortho):
+    """Charge balance: Li7P3S11 (70Li2S-30P2S5) = PS4(3-) + P2S7(4-) + 7 Li+, so 3 formula units (63 atoms)
+    start with 3 P2S7 and 3 PS4; 8 Li3PS4 (75:25) with 8 PS4. The unit counter (independent code, bond cutoffs)
+    finds exactly those, no P-P bond, and the box has the asked density."""
+    from ssbkit.atomistic.glass import li2s_p2s5_composition, thiophosphate_packing
+
+    comp = li2s_p2s5_composition(x, min_atoms=60)
+    s = thiophosphate_packing(comp, density_g_cm3=1.9, seed=1)
+    u = structural_units(s)
+    assert (u.pyro_P2S7, u.ortho_PS4, u.hypo_P2S6, u.other_units) == (pyro, ortho, 0, 0)
+    assert u.bridging_S == pyro and u.free_S == 0
+    assert s.density == pytest.approx(1.9, rel=1e-6)
+    assert s.composition == comp
+
+
+def test_thiophosphate_start_refuses_what_it_cannot_build():
+    from ssbkit.atomistic.glass import thiophosphate_packing
+
+    with pytest.raises(InputError, match="3.5"):
+        thiophosphate_packing("LiPS3", density_g_cm3=1.9)  # P2S5-rich: needs more bridging than P2S7
+    with pytest.raises(InputError, match="charge"):
+        thiophosphate_packing("Li3PS5", density_g_cm3=1.9)
