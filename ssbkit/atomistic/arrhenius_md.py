@@ -19,12 +19,13 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import FileFormatError, InputError, did_you_mean, require_positive
+from ..records import Record
 from .diffusion import ION_CHARGE
 
 __all__ = [
@@ -45,7 +46,7 @@ _E_COLS = {"D_err_cm2_per_s": 1.0, "D_err_cm2_s": 1.0, "D_err_m2_per_s": 1e4}
 
 
 @dataclass(frozen=True)
-class ArrheniusMDResult:
+class ArrheniusMDResult(Record):
     """Arrhenius fit of MD diffusivities and the extrapolation to ``target_T_K``.
 
     Intervals are (low, high) at ``level``; ``fit`` is the
@@ -72,13 +73,6 @@ class ArrheniusMDResult:
     fit: dict
     warnings: tuple[str, ...] = ()
     references: tuple[str, ...] = REFERENCES
-
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        for k, v in out.items():
-            if isinstance(v, tuple):
-                out[k] = list(v)
-        return out
 
 
 def _pick(header: list[str], names, path: Path, what: str, required: bool = True):

@@ -13,7 +13,7 @@ P2S7); and by partial radial distribution functions g_ab(r).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import InputError, require_positive
 from ..progress import Progress
+from ..records import Record
 
 __all__ = [
     "StructuralUnits",
@@ -221,7 +222,7 @@ def thiophosphate_packing(composition, *, density_g_cm3: float, min_distance_A: 
 
 
 @dataclass(frozen=True)
-class StructuralUnits:
+class StructuralUnits(Record):
     """Thiophosphate units of a structure.
 
     ``fraction_*`` are fractions of P atoms in each unit (what Raman and
@@ -244,9 +245,6 @@ class StructuralUnits:
     free_S: int
     p_s_cutoff_A: float
     p_p_cutoff_A: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cutoff_A: float = 2.5,
@@ -365,7 +363,7 @@ def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> f
 
 
 @dataclass(frozen=True)
-class GlassRun:
+class GlassRun(Record):
     """A melt-quench run: final structure file, the stages run and the structural units."""
 
     formula: str
@@ -375,11 +373,6 @@ class GlassRun:
     stages: tuple[dict[str, Any], ...]
     units: dict[str, Any] | None
     references: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["stages"], d["references"] = list(self.stages), list(self.references)
-        return d
 
 
 def melt_quench(

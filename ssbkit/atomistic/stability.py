@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..records import Record
 
 __all__ = [
     "ZHU_REFERENCE",
@@ -92,7 +93,7 @@ def _phase_diagram(entries):
 
 
 @dataclass(frozen=True)
-class HullResult:
+class HullResult(Record):
     """Energy above the convex hull and the decomposition of the candidate."""
 
     name: str
@@ -101,9 +102,6 @@ class HullResult:
     decomposition: dict[str, float]
     stable: bool
     references: tuple[str, ...] = field(default=(PYMATGEN_REFERENCE,))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "references": list(self.references)}
 
 
 def energy_above_hull(target, competing: Sequence[Any], *, tol_eV_per_atom: float = 1e-6) -> HullResult:
@@ -125,7 +123,7 @@ def energy_above_hull(target, competing: Sequence[Any], *, tol_eV_per_atom: floa
 
 
 @dataclass(frozen=True)
-class WindowResult:
+class WindowResult(Record):
     """Electrochemical window (V vs Li/Li+) and the decomposition products at each limit.
 
     ``reduction_V`` is the low-voltage limit (0 when stable against Li metal);
@@ -142,12 +140,6 @@ class WindowResult:
     products_oxidation: tuple[str, ...]
     intervals: tuple[dict[str, Any], ...]
     references: tuple[str, ...] = field(default=(ZHU_REFERENCE, PYMATGEN_REFERENCE))
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {**self.__dict__}
-        for k in ("products_reduction", "products_oxidation", "intervals", "references"):
-            d[k] = list(d[k])
-        return d
 
 
 def electrochemical_window(target, competing: Sequence[Any], *, open_element: str = "Li",

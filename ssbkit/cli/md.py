@@ -233,6 +233,8 @@ def units_cmd(
         _echo_json(u.to_dict())
         return
     for k, v in u.to_dict().items():
+        if k.startswith("@"):
+            continue
         typer.echo(f"{k:16s} {v}")
 
 
