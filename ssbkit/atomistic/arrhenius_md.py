@@ -88,7 +88,18 @@ def _pick(header: list[str], names, path: Path, what: str, required: bool = True
 
 
 def read_d_t_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str]]:
-    """Read ``D_T.csv``: temperatures (K), D (cm^2/s), errors (cm^2/s or None) and warnings."""
+    """Read ``D_T.csv``: temperatures (K), D (cm^2/s), errors (cm^2/s or None) and warnings.
+
+    Parameters
+    ----------
+    path
+        CSV file with temperature_K, D_cm2_per_s and optionally D_err_cm2_per_s.
+
+    Returns
+    -------
+    tuple
+        Temperatures (K), D (cm^2/s), errors (cm^2/s, or None) and warnings.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileFormatError(f"diffusivity file {path} does not exist")
@@ -124,7 +135,19 @@ def read_d_t_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray |
 
 def append_d_t_row(path: str | Path, temperature_k: float, d_cm2_per_s: float | None,
                    d_err_cm2_per_s: float | None, source: str = "") -> None:
-    """Append one row to a ``D_T.csv`` (header written when the file is new); None D = not converged."""
+    """Append one row to a ``D_T.csv`` (header written when the file is new); None D = not converged.
+
+    Parameters
+    ----------
+    path
+        CSV to append to (created with a header).
+    temperature_k
+        Temperature, K.
+    d_cm2_per_s, d_err_cm2_per_s
+        D and its error, cm^2/s (None: no D, the row says why).
+    source
+        Trajectory the row came from.
+    """
     path = Path(path)
     new = not path.is_file() or path.stat().st_size == 0
     with path.open("a", newline="") as fh:
@@ -139,6 +162,18 @@ def number_density_per_cm3(structure: str | Path, species: str) -> float:
     """Number density of ``species`` (atoms per cm^3) in a structure file (CIF, POSCAR, or any ASE format).
 
     Partial occupancies count by their occupancy.
+
+    Parameters
+    ----------
+    structure
+        Structure file.
+    species
+        Element symbol.
+
+    Returns
+    -------
+    float
+        Atoms of ``species`` per cm^3.
     """
     path = Path(structure)
     if not path.is_file():
@@ -193,6 +228,11 @@ def arrhenius_from_diffusivities(
         Temperature of the extrapolation, K.
     level
         Confidence level of the intervals.
+
+    Returns
+    -------
+    ArrheniusMDResult
+        Ea, D and sigma at the target temperature with their intervals.
     """
     from ..transport import fit_arrhenius, nernst_einstein_conductivity
 

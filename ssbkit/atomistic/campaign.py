@@ -66,7 +66,13 @@ class Candidate(Record):
     settings: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The task's inputs (no ``@class``: the dict is hashed into the task key)."""
+        """The task's inputs (no ``@class``: the dict is hashed into the task key).
+
+        Returns
+        -------
+        dict
+            The candidate's fields (moves as lists).
+        """
         d = asdict(self)
         d["moves"] = [list(m) for m in self.moves]
         return d
@@ -80,7 +86,26 @@ def build_candidates(
     include_host: bool = True,
     settings: Mapping[str, Any] | None = None,
 ) -> list[Candidate]:
-    """The cross product structures x (host + substitutions) x temperatures."""
+    """The cross product structures x (host + substitutions) x temperatures.
+
+    Parameters
+    ----------
+    structures
+        Name -> structure file.
+    temperatures_k
+        Temperatures, K.
+    substitutions
+        Label -> moves ``(host, new or None, count)``.
+    include_host
+        Also the unsubstituted host.
+    settings
+        Task settings shared by all candidates.
+
+    Returns
+    -------
+    list of Candidate
+        One per structure x substitution x temperature.
+    """
     if not structures:
         raise InputError("a campaign needs at least one structure")
     if not temperatures_k:
@@ -101,6 +126,16 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2), ``frame_interval_fs`` (100),
     ``thermostat`` ("bussi"), ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"),
     ``out_dir``, ``seed``, ``threads`` (torch CPU threads per task).
+
+    Parameters
+    ----------
+    candidate
+        A :class:`Candidate` dict.
+
+    Returns
+    -------
+    dict
+        JSON-ready outputs: formula, D, sigma, verdict, the potential's record.
     """
     from .calculators import load_calculator
     from .diffusion import analyse_diffusion
@@ -308,7 +343,20 @@ def _run_claimed(store, todo, rows, task, address, n_workers, threads_per_worker
 
 
 def summary_table(group_id: str, *, store_url: str | None = None):
-    """One row per stored task of the campaign (newest record per key), as a DataFrame."""
+    """One row per stored task of the campaign (newest record per key), as a DataFrame.
+
+    Parameters
+    ----------
+    group_id
+        The campaign.
+    store_url
+        Results store (default: the user's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task: status, D, sigma and errors.
+    """
     import pandas as pd
 
     store = open_store(store_url)
@@ -337,6 +385,18 @@ def arrhenius_summary(table, *, t_room_k: float = 300.0):
     Returns a DataFrame with ``Ea_eV``, its 95 % interval, ``sigma_RT_S_per_cm``
     (extrapolated to ``t_room_k``) and its interval; rows with fewer than two
     converged temperatures carry NaN and a note.
+
+    Parameters
+    ----------
+    table
+        :func:`summary_table` output.
+    t_room_k
+        Temperature of the extrapolation, K.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (structure, substitution).
     """
     import numpy as np
     import pandas as pd
@@ -365,7 +425,19 @@ def arrhenius_summary(table, *, t_room_k: float = 300.0):
 
 
 def sigma_ea_map(summary, *, dataset=None):
-    """Figure: sigma_RT against Ea of the candidates over the literature dataset (grey)."""
+    """Figure: sigma_RT against Ea of the candidates over the literature dataset (grey).
+
+    Parameters
+    ----------
+    summary
+        :func:`arrhenius_summary` output.
+    dataset
+        Literature table (default: :func:`ssbkit.materials.load_dataset`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)

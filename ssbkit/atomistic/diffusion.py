@@ -110,7 +110,17 @@ class DiffusionResult(Record):
     references: tuple[str, ...] = REFERENCES
 
     def as_dict(self, *, curves: bool = True) -> dict:
-        """JSON-ready dict; ``curves=False`` leaves out the MSD curves."""
+        """JSON-ready dict; ``curves=False`` leaves out the MSD curves.
+
+        Parameters
+        ----------
+        curves
+            Include the MSD curves.
+
+        Returns
+        -------
+        dict
+        """
         out = super().as_dict()
         if not curves:
             for k in ("time_ps", "msd_A2", "msd_collective_A2"):
@@ -118,7 +128,17 @@ class DiffusionResult(Record):
         return out
 
     def to_dict(self, *, curves: bool = False) -> dict:
-        """As :meth:`as_dict`, without the curves unless ``curves=True``."""
+        """As :meth:`as_dict`, without the curves unless ``curves=True``.
+
+        Parameters
+        ----------
+        curves
+            Include the MSD curves.
+
+        Returns
+        -------
+        dict
+        """
         return self.as_dict(curves=curves)
 
 

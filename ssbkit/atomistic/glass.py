@@ -43,6 +43,17 @@ def li2s_p2s5_composition(x_li2s_mol_percent: float, *, min_atoms: int = 0):
 
     Per 100 mol: Li 2x, P 2(100 - x), S x + 5(100 - x); reduced by the greatest
     common divisor and multiplied up to ``min_atoms``. 75 gives Li3PS4, 70 Li7P3S11.
+
+    Parameters
+    ----------
+    x_li2s_mol_percent
+        Li2S content x, mol %.
+    min_atoms
+        Fewest atoms of the result.
+
+    Returns
+    -------
+    pymatgen.core.Composition
     """
     from pymatgen.core import Composition
 
@@ -62,6 +73,24 @@ def random_packing(composition, *, density_g_cm3: float, min_distance_A: float =
 
     Each atom is tried at uniform random positions until it lies at least
     ``min_distance_A`` from every other (minimum image).
+
+    Parameters
+    ----------
+    composition
+        Composition (whole atoms).
+    density_g_cm3
+        Density, g/cm^3.
+    min_distance_A
+        Smallest distance between atoms, Å.
+    seed
+        Random seed.
+    max_attempts
+        Tries per atom.
+
+    Returns
+    -------
+    pymatgen.core.Structure
+        In a cubic box.
 
     Raises
     ------
@@ -255,6 +284,19 @@ def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cuto
     to each other; a single P with four S is ortho, two P sharing one S (no
     P-P bond) pyro, two P with a P-P bond and no shared S hypo; everything else
     (chains, edge sharing, under-coordinated P) is ``other``.
+
+    Parameters
+    ----------
+    structure
+        Structure or ASE Atoms.
+    former, anion
+        Network former and anion (P, S).
+    p_s_cutoff_A, p_p_cutoff_A
+        Bond cutoffs, Å.
+
+    Returns
+    -------
+    StructuralUnits
     """
     from ase.neighborlist import neighbor_list
 
@@ -323,6 +365,22 @@ def partial_rdf(frames, pair: tuple[str, str], *, r_max_A: float = 6.0, n_bins: 
     g_ab(r) = V / (N_a N_b') x n_ab(r) / (4 pi r^2 dr), with n_ab the number of
     ordered a-b pairs at distance r (periodic images included) and N_b' = N_b - 1
     when a = b. Returns ``(r_A, g)`` at bin centres.
+
+    Parameters
+    ----------
+    frames
+        ASE Atoms (one or a list).
+    pair
+        Element pair (a, b).
+    r_max_A
+        Largest distance, Å.
+    n_bins
+        Histogram bins.
+
+    Returns
+    -------
+    tuple
+        Bin centres r (Å) and g_ab(r).
     """
     from ase.neighborlist import neighbor_list
 
@@ -354,6 +412,20 @@ def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> f
     Summed over the bins of :func:`partial_rdf` (centres ``r_A``) with their exact
     shell volumes, so it returns the pair count of the histogram itself. Give
     ``density_b_per_A3`` as :func:`partial_rdf` normalises: N_b / V, or (N_b - 1) / V when a = b.
+
+    Parameters
+    ----------
+    r_A, g
+        Radial distribution g_ab(r) (:func:`partial_rdf`).
+    density_b_per_A3
+        Number density of b, Å^-3.
+    r_cut_A
+        Upper limit of the integral, Å.
+
+    Returns
+    -------
+    float
+        4 pi rho_b int_0^r_cut g(r) r^2 dr.
     """
     r, g = np.asarray(r_A, dtype=float), np.asarray(g, dtype=float)
     dr = r[1] - r[0]
@@ -401,6 +473,37 @@ def melt_quench(
     ``start`` for a composition: ``"thiophosphate"`` (:func:`thiophosphate_packing`,
     the default ``"auto"`` for Li-P-S with S/P >= 3.5) or ``"random"``
     (:func:`random_packing`).
+
+    Parameters
+    ----------
+    composition_or_structure
+        Composition (packed as ``start`` says) or a structure.
+    density_g_cm3
+        Density of the packing, g/cm^3.
+    calculator, device
+        Potential and device.
+    out_dir
+        Folder of the stage trajectories.
+    t_melt_k, melt_ps
+        Melt temperature (K) and time (ps).
+    t_final_k
+        Final temperature, K.
+    quench_rate_K_per_ps, quench_step_k
+        Cooling rate and step.
+    anneal_ps
+        Anneal at the final temperature, ps.
+    timestep_fs
+        MD time step, fs.
+    seed
+        Random seed.
+    start
+        ``"auto"``, ``"thiophosphate"`` or ``"random"``.
+    progress
+        ``progress(done, total, message)``.
+
+    Returns
+    -------
+    GlassRun
     """
     from ase.io import read, write
     from pymatgen.core import Composition, Structure

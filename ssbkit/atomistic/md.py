@@ -110,13 +110,47 @@ class MDRun(Record):
 
 
 def estimate_md_seconds(n_atoms: int, n_steps: int, atom_steps_per_s: float = CPU_ATOM_STEPS_PER_S) -> float:
-    """Wall time (s) of ``n_steps`` MD steps on ``n_atoms`` atoms at the given throughput."""
+    """Wall time (s) of ``n_steps`` MD steps on ``n_atoms`` atoms at the given throughput.
+
+    Parameters
+    ----------
+    n_atoms
+        Atoms.
+    n_steps
+        MD steps.
+    atom_steps_per_s
+        Throughput.
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
     return float(n_atoms) * float(n_steps) / float(atom_steps_per_s)
 
 
 def relax(structure, *, calculator: Any = "chgnet", fmax_eV_per_A: float = 0.05, steps: int = 300,
           relax_cell: bool = True):
-    """Relax positions (and the cell) with FIRE; returns ``(Structure, energy_eV)``."""
+    """Relax positions (and the cell) with FIRE; returns ``(Structure, energy_eV)``.
+
+    Parameters
+    ----------
+    structure
+        Structure, Atoms or file.
+    calculator
+        Potential.
+    fmax_eV_per_A
+        Force convergence, eV/Å.
+    steps
+        Most FIRE steps.
+    relax_cell
+        Relax the cell too (Frechet filter).
+
+    Returns
+    -------
+    tuple
+        Relaxed pymatgen Structure and its energy, eV.
+    """
     from ase.filters import FrechetCellFilter
     from ase.optimize import FIRE
 

@@ -82,7 +82,13 @@ class MSDFit(Record):
         return (self.slope_ci_A2_per_ps[0] * f, self.slope_ci_A2_per_ps[1] * f)
 
     def as_dict(self) -> dict:
-        """Fields plus the derived D, its standard error and interval (cm^2/s)."""
+        """Fields plus the derived D, its standard error and interval (cm^2/s).
+
+        Returns
+        -------
+        dict
+            Fields plus D, its error and interval.
+        """
         return super().as_dict() | {"d_cm2_per_s": self.d_cm2_per_s, "d_se_cm2_per_s": self.d_se_cm2_per_s,
                                     "d_ci_cm2_per_s": list(self.d_ci_cm2_per_s)}
 
@@ -123,7 +129,18 @@ def tracer_msd(displacements_A: np.ndarray, *, per_atom: bool = False) -> np.nda
 
 
 def collective_msd(displacements_A: np.ndarray) -> np.ndarray:
-    """Collective (charge) MSD <|sum_i dr_i(t)|^2> / N at every lag, Å^2."""
+    """Collective (charge) MSD <|sum_i dr_i(t)|^2> / N at every lag, Å^2.
+
+    Parameters
+    ----------
+    displacements_A
+        Shape ``(n_frames, n_atoms, n_dim)``, Å.
+
+    Returns
+    -------
+    numpy.ndarray
+        Collective MSD at each lag, Å^2.
+    """
     x = np.asarray(displacements_A, dtype=float)
     return tracer_msd(x.sum(axis=1, keepdims=True)) / x.shape[1]
 
@@ -176,6 +193,22 @@ def msd_covariance(
     heavy tails at short lags). ``line = (intercept_A2, slope_A2_per_ps_per_frame)``
     gives a smooth MSD model for the variances (avoids weighting the data by
     their own noise); without it the measured MSD is used.
+
+    Parameters
+    ----------
+    displacements_A
+        Shape ``(n_frames, n_atoms, n_dim)``, Å.
+    lags
+        Lags, frames.
+    collective
+        Of the collective MSD.
+    line
+        (intercept Å^2, slope Å^2 per frame) for the variance model.
+
+    Returns
+    -------
+    tuple
+        MSD at ``lags`` (Å^2) and its covariance (Å^4).
     """
     parts = _covariance_parts(displacements_A, np.asarray(lags, dtype=int), collective)
     return parts[0], _covariance(parts, line)

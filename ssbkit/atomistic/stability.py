@@ -44,7 +44,21 @@ PYMATGEN_REFERENCE = "S. P. Ong et al., Python Materials Genomics (pymatgen), Co
 
 
 def make_entry(formula: str, energy_eV: float, name: str | None = None):
-    """A pymatgen ``PDEntry`` of total energy ``energy_eV`` for ``formula`` as written."""
+    """A pymatgen ``PDEntry`` of total energy ``energy_eV`` for ``formula`` as written.
+
+    Parameters
+    ----------
+    formula
+        Chemical formula.
+    energy_eV
+        Total energy of the formula as written, eV.
+    name
+        Label (default the formula).
+
+    Returns
+    -------
+    pymatgen.analysis.phase_diagram.PDEntry
+    """
     from pymatgen.analysis.phase_diagram import PDEntry
     from pymatgen.core import Composition
 
@@ -60,6 +74,20 @@ def compute_entries(structures: Mapping[str, Any] | Sequence[Any], *, calculator
     """``PDEntry`` objects from structures, each energy from the same potential (relaxed by default).
 
     ``structures`` maps names to structures/files, or is a list of them (named by formula).
+
+    Parameters
+    ----------
+    structures
+        Name -> structure (or a list).
+    calculator
+        Potential.
+    relax
+        Relax each first.
+
+    Returns
+    -------
+    list of PDEntry
+        Energies from the potential.
     """
     from .calculators import load_calculator
     from .md import relax as relax_structure
@@ -109,6 +137,19 @@ def energy_above_hull(target, competing: Sequence[Any], *, tol_eV_per_atom: floa
 
     ``decomposition`` gives the molar fraction of atoms going to each hull phase
     (the candidate itself when it is on the hull).
+
+    Parameters
+    ----------
+    target
+        Entry of the candidate.
+    competing
+        Entries of the competing phases.
+    tol_eV_per_atom
+        Below this the candidate counts as on the hull.
+
+    Returns
+    -------
+    HullResult
     """
     pd = _phase_diagram([*competing, target])
     decomp, e_hull = pd.get_decomp_and_e_above_hull(target, allow_negative=True)
@@ -155,6 +196,10 @@ def electrochemical_window(target, competing: Sequence[Any], *, open_element: st
         computed with the same potential.
     open_element
         The mobile ion the electrode exchanges (Li by default).
+
+    Returns
+    -------
+    WindowResult
     """
     from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram, GrandPotPDEntry
     from pymatgen.core import Element

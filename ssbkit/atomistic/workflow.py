@@ -74,7 +74,12 @@ class MDPlan(Record):
     messages: tuple[str, ...] = field(default=())
 
     def summary(self) -> str:
-        """The plan in a few lines (what the CLI prints before the run)."""
+        """The plan in a few lines (what the CLI prints before the run).
+
+        Returns
+        -------
+        str
+        """
         return "\n".join(self.messages)
 
 

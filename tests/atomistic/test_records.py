@@ -8,7 +8,13 @@ from ssbkit.atomistic.campaign import CampaignResult, Candidate
 from ssbkit.atomistic.glass import StructuralUnits, structural_units
 from ssbkit.atomistic.md import Guards
 from ssbkit.atomistic.msd import MSDFit, fit_msd
-from ssbkit.atomistic.stability import HullResult, WindowResult, electrochemical_window, energy_above_hull, make_entry
+from ssbkit.atomistic.stability import (
+    HullResult,
+    WindowResult,
+    electrochemical_window,
+    energy_above_hull,
+    make_entry,
+)
 from ssbkit.atomistic.trajectory import random_walk_trajectory
 from ssbkit.atomistic.workflow import TransportResult
 

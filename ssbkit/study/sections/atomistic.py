@@ -78,7 +78,20 @@ def _resolve(path: str, ctx: StudyContext) -> Path:
 
 
 def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
-    """Run (or analyse) the simulated electrolyte and return its report section."""
+    """Run (or analyse) the simulated electrolyte and return its report section.
+
+    Parameters
+    ----------
+    cfg
+        The validated ``[atomistic]`` table (:data:`SCHEMA`).
+    ctx
+        The study context (base folder, output folder).
+
+    Returns
+    -------
+    Section
+        Results (D, sigma, Ea, the plan), warnings (each verdict, refusals) and HTML.
+    """
     from ssbkit.atomistic.workflow import transport_from_trajectories
     from ssbkit.errors import InputError
 
