@@ -29,6 +29,7 @@ __all__ = [
     "li2s_p2s5_composition",
     "random_packing",
     "thiophosphate_packing",
+    "budget_schedule",
     "structural_units",
     "partial_rdf",
     "coordination_number",
@@ -274,6 +275,86 @@ class StructuralUnits(Record):
     free_S: int
     p_s_cutoff_A: float
     p_p_cutoff_A: float
+
+    def fraction_se(self, fraction: float) -> float:
+        """Sampling standard error of a unit fraction from this box's n_P atoms.
+
+        Parameters
+        ----------
+        fraction
+            One of the ``fraction_*`` values.
+
+        Returns
+        -------
+        float
+            sqrt(f (1 - f) / n_P): the spread between independent boxes of
+            this size (binomial; P atoms in one unit are not independent, so
+            it is a lower bound).
+        """
+        return math.sqrt(max(fraction * (1.0 - fraction), 0.0) / max(self.n_P, 1))
+
+
+def budget_schedule(
+    n_atoms: int,
+    cpu_hours: float,
+    *,
+    atom_steps_per_s: float | None = None,
+    timestep_fs: float = 2.0,
+    t_melt_k: float = 1500.0,
+    t_final_k: float = 300.0,
+    shares: tuple[float, float, float] = (0.3, 0.5, 0.2),
+) -> dict[str, Any]:
+    """A melt-quench schedule that fits a CPU budget, with what it costs in realism.
+
+    The budget buys n = hours x 3600 x throughput / n_atoms MD steps, split
+    between melt, quench and anneal by ``shares``; the quench rate follows.
+    MD quench rates (1e12-1e14 K/s) are many orders of magnitude above a lab
+    quench, so a faster schedule freezes in more of the liquid's disorder:
+    the message says so, and unit fractions from one box carry at least the
+    binomial error :meth:`StructuralUnits.fraction_se`.
+
+    Parameters
+    ----------
+    n_atoms
+        Atoms in the box.
+    cpu_hours
+        Wall-time budget, h.
+    atom_steps_per_s
+        Throughput (default the CPU figure of :mod:`ssbkit.atomistic.md`).
+    timestep_fs
+        MD time step, fs.
+    t_melt_k, t_final_k
+        Melt and final temperatures, K.
+    shares
+        Fractions of the steps for melt, quench and anneal.
+
+    Returns
+    -------
+    dict
+        ``melt_ps``, ``quench_rate_K_per_ps``, ``anneal_ps`` (keywords of
+        :func:`melt_quench`), ``quench_rate_K_per_s`` and ``message``.
+
+    Examples
+    --------
+    >>> s = budget_schedule(100, 1.0, atom_steps_per_s=300.0)
+    >>> round(s["melt_ps"], 2), round(s["quench_rate_K_per_ps"], 1), round(s["anneal_ps"], 2)
+    (6.48, 111.1, 4.32)
+    """
+    from .md import CPU_ATOM_STEPS_PER_S
+
+    require_positive("cpu_hours", cpu_hours)
+    if abs(sum(shares) - 1.0) > 1e-9 or min(shares) <= 0:
+        raise InputError(f"shares must be three positive fractions summing to 1, got {shares!r}")
+    rate = float(atom_steps_per_s or CPU_ATOM_STEPS_PER_S)
+    total_ps = cpu_hours * 3600.0 * rate / n_atoms * timestep_fs / 1000.0
+    melt, quench, anneal = (total_ps * f for f in shares)
+    q = (t_melt_k - t_final_k) / quench
+    msg = (f"{cpu_hours:g} h at {rate:.0f} atom-steps/s buys {total_ps:.3g} ps for {n_atoms} atoms: melt "
+           f"{melt:.3g} ps at {t_melt_k:g} K, quench at {q:.3g} K/ps ({q * 1e12:.2g} K/s, about 1e10 x a "
+           f"melt-spinning quench), anneal {anneal:.3g} ps. Unit fractions from one such box carry at least "
+           "their binomial sampling error and a bias towards the liquid's units that grows with the quench rate.")
+    return {"melt_ps": melt, "quench_rate_K_per_ps": q, "anneal_ps": anneal, "quench_rate_K_per_s": q * 1e12,
+            "message": msg}
 
 
 def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cutoff_A: float = 2.5,

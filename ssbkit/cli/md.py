@@ -177,6 +177,8 @@ def glass_cmd(
     melt_ps: float = typer.Option(5.0, "--melt-ps"),
     quench_rate: float = typer.Option(100.0, "--quench-rate-K-per-ps"),
     anneal_ps: float = typer.Option(2.0, "--anneal-ps"),
+    budget_hours: float = typer.Option(None, "--budget-hours", help="Fit melt, quench and anneal into this wall time (overrides the three)."),
+    start: str = typer.Option("auto", "--start", help="auto, thiophosphate (PS4/P2S7 units placed) or random."),
     calculator: str = typer.Option("chgnet", "--calculator"),
     device: str = typer.Option("auto", "--device"),
     seed: int = typer.Option(0, "--seed"),
@@ -194,8 +196,16 @@ def glass_cmd(
         if any(abs(a - round(a)) > 1e-6 for a in red.values()):
             raise InputError(f"--composition {composition!r} does not reduce to whole atoms ({red.formula})")
         src = red * max(1, round(atoms / red.num_atoms))
+    if budget_hours is not None:
+        from ssbkit.atomistic.glass import budget_schedule
+
+        n_at = int(sum(src.values())) if not isinstance(src, str) else atoms
+        sched = budget_schedule(n_at, budget_hours, t_melt_k=t_melt)
+        melt_ps, quench_rate, anneal_ps = sched["melt_ps"], sched["quench_rate_K_per_ps"], sched["anneal_ps"]
+        if not as_json:
+            typer.echo(sched["message"])
     with _progress_bar(not as_json) as bar:
-        res = melt_quench(src, density_g_cm3=density, calculator=calculator, device=device, out_dir=out,
+        res = melt_quench(src, start=start, density_g_cm3=density, calculator=calculator, device=device, out_dir=out,
                       t_melt_k=t_melt, melt_ps=melt_ps, quench_rate_K_per_ps=quench_rate, anneal_ps=anneal_ps,
                       seed=seed, progress=bar)
     if as_json:
