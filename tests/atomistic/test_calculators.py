@@ -146,6 +146,7 @@ def test_package_import_is_light_and_every_export_resolves():
     assert all(getattr(pkg, name) is not None for name in pkg.__all__)
 
 
+@pytest.mark.slow  # loading 7net-0 takes ~30 s on a shared CPU
 @pytest.mark.atomistic
 def test_sevennet_loads_offline_by_name_and_binds_li2s_at_the_experimental_lattice(monkeypatch):
     """SevenNet 7net-0 ships in the sevenn wheel: loaded by name with no socket opened, its model and
