@@ -226,7 +226,7 @@ def thiophosphate_packing(composition, *, density_g_cm3: float, min_distance_A: 
         raise InputError(f"{comp.formula}: the thiophosphate start needs Li, P and S only")
     n = {el: int(round(comp[el])) for el in ("Li", "P", "S")}
     pyro, ortho, free_s = _unit_counts(n["Li"], n["P"], n["S"])
-    mass_g = sum(el.atomic_mass * amt for el, amt in comp.items()) * _AMU_G
+    mass_g = float(sum(float(el.atomic_mass) * float(amt) for el, amt in comp.items())) * _AMU_G
     a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
     rng = np.random.default_rng(seed)
     objects = [_p2s7()] * pyro + [_ps4()] * ortho + [(["S"], np.zeros((1, 3)))] * free_s \

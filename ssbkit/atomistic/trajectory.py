@@ -411,7 +411,7 @@ def join_trajectories(segments: Sequence[Trajectory], *, duplicate_tol_A: float 
         notes.extend(seg.warnings)
         offset = d[-1] if len(d) else offset
     notes.append(f"joined {len(segs)} restart segments")
-    kin = None if any(t is None for t in temps) else np.concatenate(temps)
+    kin = None if any(t is None for t in temps) else np.concatenate([t for t in temps if t is not None])
     return Trajectory(
         symbols=first.symbols, displacements_A=np.concatenate(disp), cells_A=np.concatenate(cells),
         positions0_A=first.positions0_A, frame_interval_ps=first.frame_interval_ps,

@@ -268,7 +268,7 @@ def transport_from_trajectories(
 
     if len(trajectories) != len(temperatures_k):
         raise InputError(f"{len(trajectories)} trajectories but {len(temperatures_k)} temperatures: give one each")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, t in zip(trajectories, temperatures_k, strict=True):
         paths = [path] if isinstance(path, str | Path) else list(path)
         res = analyse_diffusion(read_trajectories(paths, frame_interval_ps=frame_interval_ps), species,
@@ -388,7 +388,8 @@ def simulate_transport(
     if max_hours is not None and plan.estimated_s > 3600.0 * max_hours:
         raise InputError(f"not started: the plan estimates {plan.estimated_s / 3600:.1f} h (> {max_hours:g} h)\n"
                          + plan.summary())
-    runs, stopped = [], []
+    runs: list[Any] = []
+    stopped: list[dict[str, Any]] = []
     for t in plan.temperatures_K:
         try:
             runs.append(run_md(s, temperature_k=t, time_ps=time_ps, out_dir=out_dir, calculator=calc,

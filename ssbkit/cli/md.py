@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,7 +36,7 @@ def _progress_bar(enabled: bool):
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeRemainingColumn(), transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, Any] = {}
 
         def update(done: float, total: float, message: str) -> None:
             if not total:  # a message without a count (the plan): print it above the bar
@@ -79,9 +80,8 @@ def run_cmd(
     from ssbkit.atomistic.workflow import simulate_transport
 
     temps = _floats(temperatures, "--temperatures")
-    exp_d = None if expected_d is None else _floats(expected_d, "--expected-d")
-    if exp_d is not None and len(exp_d) == 1:
-        exp_d = exp_d[0]
+    exp_list = None if expected_d is None else _floats(expected_d, "--expected-d")
+    exp_d: Any = exp_list[0] if exp_list is not None and len(exp_list) == 1 else exp_list
     with _progress_bar(not as_json) as bar:
         doc = simulate_transport(
             structure, temps, time_ps=time_ps, out_dir=out, calculator=calculator, device=device,
@@ -199,7 +199,7 @@ def glass_cmd(
     if budget_hours is not None:
         from ssbkit.atomistic.glass import budget_schedule
 
-        n_at = int(sum(src.values())) if not isinstance(src, str) else atoms
+        n_at = int(getattr(src, "num_atoms", atoms))
         sched = budget_schedule(n_at, budget_hours, t_melt_k=t_melt)
         melt_ps, quench_rate, anneal_ps = sched["melt_ps"], sched["quench_rate_K_per_ps"], sched["anneal_ps"]
         if not as_json:

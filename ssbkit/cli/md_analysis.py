@@ -55,18 +55,18 @@ def diffusion(
     from ssbkit.atomistic.trajectory import read_trajectories
 
     traj = read_trajectories(trajectory, frame_interval_ps=frame_interval_ps)
-    trajectory = " + ".join(map(str, trajectory))
+    name = " + ".join(map(str, trajectory))
     res = analyse_diffusion(traj, species, temperature_k=temperature_k, t_start_ps=t_start_ps,
                             t_end_ps=t_end_ps, hop_length=hop_length_a, level=level,
                             report_unconverged=report_unconverged)
     if append_csv is not None:
         from ssbkit.atomistic.arrhenius_md import append_d_t_row
 
-        append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, str(trajectory))
+        append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, name)
     if as_json:
-        typer.echo(json.dumps(_jsonable(res.to_dict(curves=curves) | {"trajectory": str(trajectory)}), indent=2))
+        typer.echo(json.dumps(_jsonable(res.to_dict(curves=curves) | {"trajectory": name}), indent=2))
         return
-    typer.echo(f"{trajectory}: {res.n_atoms} {species}, {traj.n_frames} frames, {res.duration_ps:g} ps, "
+    typer.echo(f"{name}: {res.n_atoms} {species}, {traj.n_frames} frames, {res.duration_ps:g} ps, "
                f"fit {res.checks['fit_window_ps'][0]:g}-{res.checks['fit_window_ps'][1]:g} ps")
     typer.echo(res.verdict)
     if res.d_cm2_per_s is not None:
