@@ -142,6 +142,9 @@ def main() -> None:
     if a.threads:
         torch.set_num_threads(a.threads)
     load0 = os.getloadavg()[0]
+    if a.models:  # first: the quicker tables, printed as they come
+        models_table()
+        batched_table()
     ours = ssbkit_runner(a.steps, a.warmup)
     plain = plain_loop(a.steps, a.warmup)
     ours2 = ssbkit_runner(a.steps, a.warmup)  # again, to see the noise of a shared machine
@@ -153,9 +156,6 @@ def main() -> None:
     print(f"{'ssbkit run_md (1st)':<34}{ours:>14.0f}")
     print(f"{'ssbkit run_md (2nd)':<34}{ours2:>14.0f}")
     print(f"ratio ssbkit / plain: {0.5 * (ours + ours2) / plain:.2f}")
-    if a.models:
-        models_table()
-        batched_table()
 
 
 if __name__ == "__main__":
