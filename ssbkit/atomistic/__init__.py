@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     "TransportResult": "workflow", "measure_throughput": "workflow", "estimate_md_seconds": "md", "THERMOSTATS": "md",
     # trajectories and diffusion (helper 6A)
     "Trajectory": "trajectory", "read_trajectory": "trajectory", "random_walk_trajectory": "trajectory",
-    "join_trajectories": "trajectory", "read_trajectories": "trajectory", "calculator_info": "calculators",
+    "join_trajectories": "segments", "read_trajectories": "segments", "calculator_info": "calculators",
     "DiffusionResult": "diffusion", "analyse_diffusion": "diffusion",
     "ArrheniusMDResult": "arrhenius_md", "arrhenius_from_diffusivities": "arrhenius_md",
     "transport_from_trajectories": "workflow",

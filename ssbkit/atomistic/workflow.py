@@ -264,7 +264,7 @@ def transport_from_trajectories(
     """
     from ..transport import fit_arrhenius
     from .diffusion import REFERENCES, analyse_diffusion
-    from .trajectory import read_trajectories
+    from .segments import read_trajectories
 
     if len(trajectories) != len(temperatures_k):
         raise InputError(f"{len(trajectories)} trajectories but {len(temperatures_k)} temperatures: give one each")

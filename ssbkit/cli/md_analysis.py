@@ -52,7 +52,7 @@ def diffusion(
 ) -> None:
     """Tracer and collective D with honest intervals, Haven ratio and sigma, or why there is no D."""
     from ssbkit.atomistic.diffusion import analyse_diffusion
-    from ssbkit.atomistic.trajectory import read_trajectories
+    from ssbkit.atomistic.segments import read_trajectories
 
     traj = read_trajectories(trajectory, frame_interval_ps=frame_interval_ps)
     name = " + ".join(map(str, trajectory))
