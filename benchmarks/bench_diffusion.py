@@ -59,7 +59,8 @@ def run_ssbkit(frames, dt_ps, t0, t1, temperature):
                             temperature_k=temperature, t_start_ps=t0, t_end_ps=t1)
     el = time.perf_counter() - start
     f = res.tracer_fit
-    return {"D": f.d_cm2_per_s, "err": f.d_se_cm2_per_s, "time": el, "verdict": res}
+    lo, hi = f.d_ci_cm2_per_s
+    return {"D": f.d_cm2_per_s, "err": f.d_se_cm2_per_s, "lo": lo, "hi": hi, "time": el, "verdict": res}
 
 
 def run_kinisi(frames, dt_ps, t0, t1):
@@ -117,7 +118,7 @@ def compare(name, frames, dt_ps, temperature, rows):
     print(f"\n{name}: {len(frames)} frames x {dt_ps:g} ps, fit {t0:g}-{t1:g} ps "
           f"(pymatgen {pmg['window'][0]:g}-{pmg['window'][1]:g} ps)")
     print(f"  {'tool':<10}{'D* (cm2/s) ± 1 sd':<28}{'95 % interval':<26}{'time (s)':>9}")
-    print(f"  {'ssbkit':<10}{fmt(ours):<28}{ours['D'] - Z95 * ours['err']:.3e}-{ours['D'] + Z95 * ours['err']:.3e}  "
+    print(f"  {'ssbkit':<10}{fmt(ours):<28}{ours['lo']:.3e}-{ours['hi']:.3e}  "
           f"{ours['time']:>8.2f}")
     print(f"  {'kinisi':<10}{fmt(kin):<28}{kin['lo']:.3e}-{kin['hi']:.3e}  {kin['time']:>8.2f}")
     print(f"  {'pymatgen':<10}{fmt(pmg):<28}{pmg['D'] - Z95 * pmg['err']:.3e}-{pmg['D'] + Z95 * pmg['err']:.3e}  "
@@ -139,7 +140,7 @@ def coverage(n_rep, d_true=0.05):
         o = run_ssbkit(frames, 0.1, t0, t1, 600)
         k = run_kinisi(frames, 0.1, t0, t1)
         p = run_pymatgen(frames, 0.1, t1, 600)
-        hits["ssbkit"] += abs(o["D"] - truth) < Z95 * o["err"]
+        hits["ssbkit"] += o["lo"] < truth < o["hi"]
         hits["kinisi"] += k["lo"] < truth < k["hi"]
         hits["pymatgen"] += abs(p["D"] - truth) < Z95 * p["err"]
         for name, r in (("ssbkit", o), ("kinisi", k), ("pymatgen", p)):
@@ -152,14 +153,53 @@ def coverage(n_rep, d_true=0.05):
               f"{e[:, 1].mean():>11.2e}")
 
 
+def small_frames(seed: int, n_li: int, n_frames: int = 200, d_true: float = 0.1):
+    """Few-atom lattice walk with 0.3 Å vibration (hop 2 Å, box 12 Å) and 16 fixed Cl: ASE frames."""
+    from ase import Atoms
+
+    from ssbkit.atomistic.trajectory import random_walk_trajectory
+
+    rw = random_walk_trajectory(n_atoms=n_li, n_frames=n_frames, d_A2_per_ps=d_true, frame_interval_ps=0.1,
+                                box_A=12.0, kind="lattice", hop_A=2.0, vibration_A=0.3, seed=seed)
+    li = (rw.positions0_A + rw.displacements_A) % 12.0
+    cl = np.random.default_rng(seed + 10_000).random((16, 3)) * 12.0
+    return [Atoms(["Li"] * n_li + ["Cl"] * 16, positions=np.vstack([p, cl]), cell=np.eye(3) * 12.0, pbc=True)
+            for p in li]
+
+
+def small_coverage(n_rep: int, n_li: int, d_true: float = 0.1) -> None:
+    """ssbkit vs kinisi on few-atom walks: coverage of the 95 % interval and time."""
+    truth = d_true * 1e-4
+    hits = {"ssbkit": 0, "kinisi": 0}
+    times = {"ssbkit": 0.0, "kinisi": 0.0}
+    for seed in range(n_rep):
+        frames = small_frames(5000 + seed, n_li, d_true=d_true)
+        t0, t1 = 2.0, 9.9
+        o = run_ssbkit(frames, 0.1, t0, t1, 600)
+        k = run_kinisi(frames, 0.1, t0, t1)
+        for name, r in (("ssbkit", o), ("kinisi", k)):
+            hits[name] += r["lo"] < truth < r["hi"]
+            times[name] += r["time"]
+    print(f"\nFew-atom coverage: {n_rep} lattice walks of {n_li} Li (hop 2 Å, 0.3 Å vibration, 200 x 0.1 ps), "
+          f"true D = {truth:.1e} cm2/s, fit 2-9.9 ps")
+    for name in hits:
+        print(f"  {name:<10} coverage {hits[name] / n_rep:.3f}   mean time {times[name] / n_rep:.3f} s")
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--small", type=int, default=0, help="replicates of the few-atom coverage study (8 and 16 Li)")
     ap.add_argument("--replicates", type=int, default=40)
     ap.add_argument("--quick", action="store_true", help="skip the large Li7P3S11 file and the coverage study")
     args = ap.parse_args()
     from ase.io import read
 
     print(f"load average at start: {os.getloadavg()}")
+    if args.small:
+        for n_li in (8, 16):
+            small_coverage(args.small, n_li)
+        print(f"\nload average at end: {os.getloadavg()}")
+        return
     rows: list = []
     compare("synthetic lattice walk (D = 5.000e-06 cm2/s)", synthetic_frames(0), 0.1, 600, rows)
     ref = SHARED / "reference" / "md" / "li-trajectory-600K.traj"

@@ -68,17 +68,83 @@ def ssbkit_runner(steps: int, warmup: int) -> float:
     return run.n_atoms * int(round(t_ps * 1000 / 2.0)) / wall
 
 
+def rattled(n: int, seed: int = 0):
+    out = []
+    for k in range(n):
+        a = li2s_96()
+        a.rattle(0.05, seed=seed + k)
+        out.append(a)
+    return out
+
+
+def models_table(n_structures: int = 4) -> None:
+    """CHGNet vs SevenNet on rattled Li2S: energy and forces against each other, speed per atom-step."""
+    from ssbkit.atomistic.calculators import calculator_info, load_calculator
+
+    frames = rattled(n_structures)
+    res = {}
+    for name in ("chgnet", "sevennet"):
+        calc = load_calculator(name, device="cpu")
+        a0 = frames[0].copy()
+        a0.calc = calc
+        a0.get_forces()  # warm-up
+        e, f = [], []
+        t0 = time.perf_counter()
+        for a in frames:
+            b = a.copy()
+            b.calc = calc
+            f.append(b.get_forces().copy())
+            e.append(b.get_potential_energy() / len(b))
+        wall = time.perf_counter() - t0
+        info = calculator_info(calc)
+        res[name] = (np.array(e), np.array(f), len(frames[0]) * len(frames) / wall,
+                     f"{info['model']} ({info['package']} {info['version']})")
+    (e1, f1, s1, m1), (e2, f2, s2, m2) = res["chgnet"], res["sevennet"]
+    print(f"offline models on {n_structures} rattled Li2S cells (96 atoms, 0.05 Å rattle), CPU")
+    print(f"{'model':<36}{'E (eV/atom)':>14}{'atom-steps/s':>14}")
+    print(f"{m1:<36}{e1.mean():>14.4f}{s1:>14.0f}")
+    print(f"{m2:<36}{e2.mean():>14.4f}{s2:>14.0f}")
+    de = (e1 - e1.mean()) - (e2 - e2.mean())
+    print(f"energy offset {np.mean(e1 - e2):+.4f} eV/atom; relative energies differ by rms {1000 * np.sqrt(np.mean(de**2)):.2f} meV/atom")
+    print(f"forces: rms difference {np.sqrt(np.mean((f1 - f2) ** 2)):.3f} eV/Å (rms force {np.sqrt(np.mean(f1**2)):.3f})")
+
+
+def batched_table(n_structures: int = 16, batch_size: int = 16) -> None:
+    """CHGNet single points: batched (model.predict_structure) vs one calculator call per structure."""
+    from chgnet.model import CHGNet
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    frames = rattled(n_structures, seed=100)
+    structs = [AseAtomsAdaptor.get_structure(a) for a in frames]
+    with contextlib.redirect_stdout(io.StringIO()):
+        model = CHGNet.load(verbose=False)
+    model.predict_structure(structs[:2], task="ef", batch_size=2)  # warm-up
+    t0 = time.perf_counter()
+    for s in structs:
+        model.predict_structure(s, task="ef")
+    seq = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.predict_structure(structs, task="ef", batch_size=batch_size)
+    bat = time.perf_counter() - t0
+    print(f"CHGNet single points, {n_structures} x 96 atoms: sequential {seq:.2f} s, batched ({batch_size}) "
+          f"{bat:.2f} s, speed-up {seq / bat:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--models", action="store_true", help="also compare CHGNet and SevenNet, and batching")
     a = ap.parse_args()
     import torch
 
     if a.threads:
         torch.set_num_threads(a.threads)
     load0 = os.getloadavg()[0]
+    if a.models:  # first: the quicker tables, printed as they come
+        models_table()
+        batched_table()
     ours = ssbkit_runner(a.steps, a.warmup)
     plain = plain_loop(a.steps, a.warmup)
     ours2 = ssbkit_runner(a.steps, a.warmup)  # again, to see the noise of a shared machine

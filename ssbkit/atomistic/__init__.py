@@ -28,9 +28,11 @@ _EXPORTS: dict[str, str] = {
     "enumerate_substitutions": "substitutions", "rank_substitutions": "substitutions",
     # molecular dynamics
     "Guards": "md", "MDRun": "md", "MDStopped": "md", "relax": "md", "run_md": "md",
-    "run_temperatures": "md", "estimate_md_seconds": "md", "THERMOSTATS": "md",
+    "MDPlan": "workflow", "plan_md": "workflow", "simulate_transport": "workflow",
+    "TransportResult": "workflow", "measure_throughput": "workflow", "estimate_md_seconds": "md", "THERMOSTATS": "md",
     # trajectories and diffusion (helper 6A)
     "Trajectory": "trajectory", "read_trajectory": "trajectory", "random_walk_trajectory": "trajectory",
+    "join_trajectories": "segments", "read_trajectories": "segments", "calculator_info": "calculators",
     "DiffusionResult": "diffusion", "analyse_diffusion": "diffusion",
     "ArrheniusMDResult": "arrhenius_md", "arrhenius_from_diffusivities": "arrhenius_md",
     "transport_from_trajectories": "workflow",

@@ -19,12 +19,13 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import FileFormatError, InputError, did_you_mean, require_positive
+from ..records import Record
 from .diffusion import ION_CHARGE
 
 __all__ = [
@@ -45,7 +46,7 @@ _E_COLS = {"D_err_cm2_per_s": 1.0, "D_err_cm2_s": 1.0, "D_err_m2_per_s": 1e4}
 
 
 @dataclass(frozen=True)
-class ArrheniusMDResult:
+class ArrheniusMDResult(Record):
     """Arrhenius fit of MD diffusivities and the extrapolation to ``target_T_K``.
 
     Intervals are (low, high) at ``level``; ``fit`` is the
@@ -73,13 +74,6 @@ class ArrheniusMDResult:
     warnings: tuple[str, ...] = ()
     references: tuple[str, ...] = REFERENCES
 
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        for k, v in out.items():
-            if isinstance(v, tuple):
-                out[k] = list(v)
-        return out
-
 
 def _pick(header: list[str], names, path: Path, what: str, required: bool = True):
     lower = {h.strip().lower(): h for h in header}
@@ -94,7 +88,18 @@ def _pick(header: list[str], names, path: Path, what: str, required: bool = True
 
 
 def read_d_t_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str]]:
-    """Read ``D_T.csv``: temperatures (K), D (cm^2/s), errors (cm^2/s or None) and warnings."""
+    """Read ``D_T.csv``: temperatures (K), D (cm^2/s), errors (cm^2/s or None) and warnings.
+
+    Parameters
+    ----------
+    path
+        CSV file with temperature_K, D_cm2_per_s and optionally D_err_cm2_per_s.
+
+    Returns
+    -------
+    tuple
+        Temperatures (K), D (cm^2/s), errors (cm^2/s, or None) and warnings.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileFormatError(f"diffusivity file {path} does not exist")
@@ -130,7 +135,19 @@ def read_d_t_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray |
 
 def append_d_t_row(path: str | Path, temperature_k: float, d_cm2_per_s: float | None,
                    d_err_cm2_per_s: float | None, source: str = "") -> None:
-    """Append one row to a ``D_T.csv`` (header written when the file is new); None D = not converged."""
+    """Append one row to a ``D_T.csv`` (header written when the file is new); None D = not converged.
+
+    Parameters
+    ----------
+    path
+        CSV to append to (created with a header).
+    temperature_k
+        Temperature, K.
+    d_cm2_per_s, d_err_cm2_per_s
+        D and its error, cm^2/s (None: no D, the row says why).
+    source
+        Trajectory the row came from.
+    """
     path = Path(path)
     new = not path.is_file() or path.stat().st_size == 0
     with path.open("a", newline="") as fh:
@@ -145,6 +162,18 @@ def number_density_per_cm3(structure: str | Path, species: str) -> float:
     """Number density of ``species`` (atoms per cm^3) in a structure file (CIF, POSCAR, or any ASE format).
 
     Partial occupancies count by their occupancy.
+
+    Parameters
+    ----------
+    structure
+        Structure file.
+    species
+        Element symbol.
+
+    Returns
+    -------
+    float
+        Atoms of ``species`` per cm^3.
     """
     path = Path(structure)
     if not path.is_file():
@@ -199,6 +228,11 @@ def arrhenius_from_diffusivities(
         Temperature of the extrapolation, K.
     level
         Confidence level of the intervals.
+
+    Returns
+    -------
+    ArrheniusMDResult
+        Ea, D and sigma at the target temperature with their intervals.
     """
     from ..transport import fit_arrhenius, nernst_einstein_conductivity
 

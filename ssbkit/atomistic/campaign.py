@@ -1,12 +1,26 @@
 """Screening campaigns: structures x substitutions x temperatures as Dask tasks.
 
 Each candidate is one task on a Dask cluster (a ``distributed.LocalCluster``
-by default, any scheduler by address). The client stores every result in the
-results store the moment it arrives (``kind="campaign"``, key = hash of the
-task's inputs, ``group_id`` = the campaign), so a campaign that is interrupted
-resumes by skipping the keys already done, and a task whose worker dies is
-run again (Dask ``retries``). A bad candidate (unreadable file, impossible
-substitution, a melting structure) is stored as failed and the rest go on.
+by default, any scheduler by address). Before a task is submitted the client
+*claims* it in the results store (:meth:`ssbkit.store.ResultsStore.claim`,
+key = hash of the task's inputs, ``group_id`` = the campaign), and stores the
+result the moment it arrives (:meth:`~ssbkit.store.ResultsStore.finish`). So:
+
+- the same campaign started twice (even at once, on one store) never runs a
+  task twice: the second start skips what the first has claimed or finished;
+- a campaign killed outright (SIGKILL) leaves claims whose process is dead:
+  the rerun takes them over and redoes those tasks. The MD inside resumes
+  from its checkpoint; a trajectory cut short (0 bytes, or fewer frames
+  than its checkpoint counted) is detected and the run restarted, never
+  stored as a failure. Each task writes its outputs atomically
+  (:func:`ssbkit.jsonio.write_json`), and a complete ``result.json`` with
+  the task's key is reused instead of rerunning the MD;
+- a failed task is stored as failed with its reason and skipped on reruns,
+  unless ``retry_failed=True`` (``--retry-failed``);
+- a task whose worker dies is run again (Dask ``retries``).
+
+A bad candidate (unreadable file, impossible substitution, a melting
+structure) is stored as failed and the rest go on.
 The summary fits Arrhenius laws per material and places the candidates on the
 sigma_RT-Ea map of the literature dataset.
 """
@@ -20,7 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SsbkitError
-from ..store import input_key, open_store
+from ..jsonio import input_key, write_json
+from ..progress import Progress, report
+from ..records import Record
+from ..store import open_store
 
 __all__ = [
     "Candidate",
@@ -35,7 +52,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(Record):
     """One task: a structure file, a substitution (list of moves) and a temperature.
 
     ``settings`` are passed to the task (MD time, time step, supercell size, ...).
@@ -48,7 +65,14 @@ class Candidate:
     temperature_K: float | None = None
     settings: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
+        """The task's inputs (no ``@class``: the dict is hashed into the task key).
+
+        Returns
+        -------
+        dict
+            The candidate's fields (moves as lists).
+        """
         d = asdict(self)
         d["moves"] = [list(m) for m in self.moves]
         return d
@@ -62,7 +86,26 @@ def build_candidates(
     include_host: bool = True,
     settings: Mapping[str, Any] | None = None,
 ) -> list[Candidate]:
-    """The cross product structures x (host + substitutions) x temperatures."""
+    """The cross product structures x (host + substitutions) x temperatures.
+
+    Parameters
+    ----------
+    structures
+        Name -> structure file.
+    temperatures_k
+        Temperatures, K.
+    substitutions
+        Label -> moves ``(host, new or None, count)``.
+    include_host
+        Also the unsubstituted host.
+    settings
+        Task settings shared by all candidates.
+
+    Returns
+    -------
+    list of Candidate
+        One per structure x substitution x temperature.
+    """
     if not structures:
         raise InputError("a campaign needs at least one structure")
     if not temperatures_k:
@@ -83,6 +126,16 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     ``time_ps`` (50), ``timestep_fs`` (2), ``equilibration_ps`` (2), ``frame_interval_fs`` (100),
     ``thermostat`` ("bussi"), ``min_length_A`` (10), ``n_configs`` (5), ``species`` ("Li"),
     ``out_dir``, ``seed``, ``threads`` (torch CPU threads per task).
+
+    Parameters
+    ----------
+    candidate
+        A :class:`Candidate` dict.
+
+    Returns
+    -------
+    dict
+        JSON-ready outputs: formula, D, sigma, verdict, the potential's record.
     """
     from .calculators import load_calculator
     from .diffusion import analyse_diffusion
@@ -92,6 +145,11 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     from .trajectory import read_trajectory
 
     st = dict(candidate.get("settings") or {})
+    out_dir = Path(st.get("out_dir", "campaign")) / candidate["name"].replace("/", "_")
+    key = input_key(dict(candidate))
+    done = _complete_result(out_dir / "result.json", key)
+    if done is not None:  # an earlier run finished the task but its result never reached the store
+        return done
     calc = load_calculator(st.get("calculator", "chgnet"), device=st.get("device", "auto"), threads=st.get("threads"))
     s = read_structure(candidate["structure"])
     n_cfg = int(st.get("n_configs", 5))
@@ -102,7 +160,6 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
     if candidate.get("moves"):
         cands = enumerate_substitutions(s, candidate["moves"], max_candidates=n_cfg, seed=seed)
         s = rank_substitutions(cands, calc)[0].structure
-    out_dir = Path(st.get("out_dir", "campaign")) / candidate["name"].replace("/", "_")
     run = run_md(s, temperature_k=candidate["temperature_K"], time_ps=float(st.get("time_ps", 50.0)),
                  calculator=calc, out_dir=out_dir, timestep_fs=float(st.get("timestep_fs", 2.0)),
                  equilibration_ps=float(st.get("equilibration_ps", 2.0)), seed=seed,
@@ -110,13 +167,29 @@ def md_task(candidate: Mapping[str, Any]) -> dict[str, Any]:
                  thermostat=str(st.get("thermostat", "bussi")), mobile_species=(str(st.get("species", "Li")),))
     species = st.get("species", "Li")
     res = analyse_diffusion(read_trajectory(run.trajectory), species, temperature_k=run.temperature_K)
-    return {
+    outputs = {
         "formula": s.composition.reduced_formula, "n_atoms": len(s), "temperature_K": run.temperature_K,
         "mean_temperature_K": run.mean_temperature_K, "trajectory": run.trajectory,
-        "converged": bool(res.converged), "reasons": list(res.reasons),
+        "converged": bool(res.converged), "verdict": res.verdict, "reasons": list(res.reasons),
         "D_cm2_per_s": res.d_cm2_per_s, "D_err_cm2_per_s": res.d_err_cm2_per_s,
         "sigma_S_per_cm": res.sigma_S_per_cm, "sigma_err_S_per_cm": res.sigma_err_S_per_cm,
+        "calculator": run.calculator_info,
     }
+    write_json(out_dir / "result.json", {"key": key, "complete": True, "outputs": outputs})
+    return outputs
+
+
+def _complete_result(path: Path, key: str) -> dict | None:
+    """The outputs of a finished task from its ``result.json`` (None if absent, partial or another task's)."""
+    import json
+
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if isinstance(doc, dict) and doc.get("key") == key and doc.get("complete") is True:
+        return doc.get("outputs")
+    return None
 
 
 def _guarded(task: Callable, cand: dict) -> dict:
@@ -128,7 +201,7 @@ def _guarded(task: Callable, cand: dict) -> dict:
 
 
 @dataclass(frozen=True)
-class CampaignResult:
+class CampaignResult(Record):
     """Counts of one call of :func:`run_campaign` (the results are in the store)."""
 
     group_id: str
@@ -137,9 +210,7 @@ class CampaignResult:
     n_ok: int
     n_failed: int
     store_url: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    n_busy: int = 0
 
 
 def run_campaign(
@@ -153,7 +224,7 @@ def run_campaign(
     processes: bool = True,
     retries: int = 2,
     store_url: str | None = None,
-    progress: bool = True,
+    progress: Progress | None = None,
     on_result: Callable[[str, dict], None] | None = None,
     retry_failed: bool = False,
 ) -> CampaignResult:
@@ -176,83 +247,116 @@ def run_campaign(
         Called as ``on_result(key, record_dict)`` after each stored result.
     retry_failed
         Run again the candidates stored as failed (by default only those never stored run).
-    """
-    from distributed import Client, LocalCluster, as_completed
+    progress
+        ``progress(done, total, message)`` after each stored result.
 
+    Returns
+    -------
+    CampaignResult
+        Counts: run ok, failed, skipped (done earlier or failed), busy (claimed by another live process).
+    """
     if not group_id:
         raise InputError("group_id must name the campaign")
     store = open_store(store_url)
-    cands = [c.to_dict() if isinstance(c, Candidate) else dict(c) for c in candidates]
+    cands = [c.as_dict() if isinstance(c, Candidate) else dict(c) for c in candidates]
     tname = f"{getattr(task, '__module__', '')}.{getattr(task, '__qualname__', repr(task))}"
-    keyed = {}
+    keyed: dict[str, dict] = {}
     for c in cands:
         keyed.setdefault(input_key({"task": tname, "candidate": c}), c)
-    done = store.done_keys(group_id)
-    if not retry_failed:
-        done |= {r.key for r in store.list(kind="campaign", group_id=group_id, limit=1_000_000) if r.key}
-    todo = {k: c for k, c in keyed.items() if k not in done}
-    n_ok = n_failed = 0
-    cluster = None
-    client = None
-    bar = None
+    claimed: dict[str, int] = {}
+    n_busy = 0
+    for k, c in keyed.items():
+        row = store.claim(k, group_id=group_id, kind="campaign", name=c.get("name", k), inputs=c,
+                          retry_failed=retry_failed)
+        if row is None and (store.url, k) in _HELD:  # claimed earlier by this very process, then interrupted
+            row = _HELD[(store.url, k)]
+        if row is not None:
+            _HELD[(store.url, k)] = row
+            claimed[k] = row
+        elif _is_running(store, k):
+            n_busy += 1  # claimed by another live campaign process: it will store the result
+    counts = {"ok": 0, "failed": 0}
+    if claimed:
+        # interrupted, the claims stay with this process: a rerun here (below) or, once this process
+        # is gone, anywhere takes them over; they are never stored as failed
+        _run_claimed(store, {k: keyed[k] for k in claimed}, claimed, task, address, n_workers,
+                     threads_per_worker, processes, retries, progress, on_result, counts, group_id)
+    return CampaignResult(group_id, len(keyed), len(keyed) - len(claimed) - n_busy, counts["ok"], counts["failed"],
+                          store.url, n_busy)
+
+
+#: claims this process holds and has not finished: (store url, key) -> run id
+_HELD: dict[tuple[str, str], int] = {}
+
+
+def _is_running(store, key: str) -> bool:
+    rec = store.find(key, status=None)
+    return rec is not None and rec.status == "running"
+
+
+def _run_claimed(store, todo, rows, task, address, n_workers, threads_per_worker, processes, retries,
+                 progress, on_result, counts, group_id) -> None:
+    """Submit the claimed tasks to Dask and finish each claim as its result arrives."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = client = None
     try:
-        if todo:
-            if address:
-                client = Client(address)
-            else:
-                cluster = LocalCluster(n_workers=n_workers or 1, threads_per_worker=threads_per_worker,
-                                       processes=processes, dashboard_address=None)
-                client = Client(cluster)
-            futures = {client.submit(_guarded, task, c, key=f"ssbkit-{k}", retries=retries, pure=False): k
-                       for k, c in todo.items()}
-            if progress:
-                from rich.progress import Progress
+        if address:
+            client = Client(address)
+        else:
+            cluster = LocalCluster(n_workers=n_workers or 1, threads_per_worker=threads_per_worker,
+                                   processes=processes, dashboard_address=None)
+            client = Client(cluster)
+        futures = {client.submit(_guarded, task, c, key=f"ssbkit-{k}", retries=retries, pure=False): k
+                   for k, c in todo.items()}
+        stored: set[str] = set()
 
-                bar = Progress(transient=True)
-                bar.start()
-                pid = bar.add_task(f"campaign {group_id}", total=len(futures))
-            stored: set[str] = set()
-
-            def store_one(fut) -> dict:
-                nonlocal n_ok, n_failed
-                k = futures[fut]
-                c = todo[k]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # after the retries: a bug or a worker that kept dying
-                    res = {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
-                status = "ok" if res["ok"] else "failed"
-                store.record(kind="campaign", name=c.get("name", k), inputs=c, outputs=res.get("outputs"),
-                             status=status, message=res.get("message", ""), key=k, group_id=group_id)
-                stored.add(k)
-                n_ok += status == "ok"
-                n_failed += status != "ok"
-                return {"status": status, **res}
-
+        def store_one(fut) -> dict:
+            k = futures[fut]
             try:
-                for fut in as_completed(futures):
-                    rec = store_one(fut)
-                    if bar is not None:
-                        bar.update(pid, advance=1)
-                    if on_result is not None:
-                        on_result(futures[fut], rec)
-            except BaseException:  # interrupted: keep every result that already arrived
-                for fut, k in futures.items():
-                    if k not in stored and fut.status in ("finished", "error"):
-                        store_one(fut)
-                raise
+                res = fut.result()
+            except Exception as exc:  # after the retries: a bug or a worker that kept dying
+                res = {"ok": False, "message": f"{type(exc).__name__}: {exc}"}
+            status = "ok" if res["ok"] else "failed"
+            store.finish(rows[k], status=status, outputs=res.get("outputs"), message=res.get("message", ""))
+            _HELD.pop((store.url, k), None)
+            stored.add(k)
+            counts[status] += 1
+            return {"status": status, **res}
+
+        try:
+            for n, fut in enumerate(as_completed(futures), start=1):
+                rec = store_one(fut)
+                report(progress, n, len(futures), f"campaign {group_id}")
+                if on_result is not None:
+                    on_result(futures[fut], rec)
+        except BaseException:  # interrupted: keep every result that already arrived
+            for fut, k in futures.items():
+                if k not in stored and fut.status in ("finished", "error"):
+                    store_one(fut)
+            raise
     finally:
-        if bar is not None:
-            bar.stop()
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
-    return CampaignResult(group_id, len(keyed), len(keyed) - len(todo), n_ok, n_failed, store.url)
 
 
 def summary_table(group_id: str, *, store_url: str | None = None):
-    """One row per stored task of the campaign (newest record per key), as a DataFrame."""
+    """One row per stored task of the campaign (newest record per key), as a DataFrame.
+
+    Parameters
+    ----------
+    group_id
+        The campaign.
+    store_url
+        Results store (default: the user's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task: status, D, sigma and errors.
+    """
     import pandas as pd
 
     store = open_store(store_url)
@@ -281,6 +385,18 @@ def arrhenius_summary(table, *, t_room_k: float = 300.0):
     Returns a DataFrame with ``Ea_eV``, its 95 % interval, ``sigma_RT_S_per_cm``
     (extrapolated to ``t_room_k``) and its interval; rows with fewer than two
     converged temperatures carry NaN and a note.
+
+    Parameters
+    ----------
+    table
+        :func:`summary_table` output.
+    t_room_k
+        Temperature of the extrapolation, K.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (structure, substitution).
     """
     import numpy as np
     import pandas as pd
@@ -309,7 +425,19 @@ def arrhenius_summary(table, *, t_room_k: float = 300.0):
 
 
 def sigma_ea_map(summary, *, dataset=None):
-    """Figure: sigma_RT against Ea of the candidates over the literature dataset (grey)."""
+    """Figure: sigma_RT against Ea of the candidates over the literature dataset (grey).
+
+    Parameters
+    ----------
+    summary
+        :func:`arrhenius_summary` output.
+    dataset
+        Literature table (default: :func:`ssbkit.materials.load_dataset`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)

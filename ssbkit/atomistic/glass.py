@@ -13,86 +13,42 @@ P2S7); and by partial radial distribution functions g_ab(r).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputError, require_positive
+from ..progress import Progress
+from ..records import Record
+from .glass_start import (  # noqa: F401 - re-exported
+    _AMU_G,
+    BRIDGE_ANGLE_DEG,
+    P_S_BOND_A,
+    P_S_BRIDGE_A,
+    budget_schedule,
+    li2s_p2s5_composition,
+    random_packing,
+    thiophosphate_packing,
+)
 
 __all__ = [
     "StructuralUnits",
     "GlassRun",
     "li2s_p2s5_composition",
     "random_packing",
+    "thiophosphate_packing",
+    "budget_schedule",
     "structural_units",
     "partial_rdf",
     "coordination_number",
     "melt_quench",
 ]
 
-_AMU_G = 1.66053906660e-24
-
-
-def li2s_p2s5_composition(x_li2s_mol_percent: float, *, min_atoms: int = 0):
-    """Integer composition of xLi2S-(100-x)P2S5 with at least ``min_atoms`` atoms.
-
-    Per 100 mol: Li 2x, P 2(100 - x), S x + 5(100 - x); reduced by the greatest
-    common divisor and multiplied up to ``min_atoms``. 75 gives Li3PS4, 70 Li7P3S11.
-    """
-    from pymatgen.core import Composition
-
-    x = float(x_li2s_mol_percent)
-    if not 0.0 < x < 100.0:
-        raise InputError(f"Li2S mol% must lie strictly between 0 and 100, got {x_li2s_mol_percent!r}")
-    xi = round(x * 10)
-    counts = np.array([2 * xi, 2 * (1000 - xi), xi + 5 * (1000 - xi)], dtype=int)
-    counts //= np.gcd.reduce(counts)
-    mult = max(1, math.ceil(min_atoms / counts.sum()))
-    return Composition({"Li": int(counts[0] * mult), "P": int(counts[1] * mult), "S": int(counts[2] * mult)})
-
-
-def random_packing(composition, *, density_g_cm3: float, min_distance_A: float = 1.8, seed: int = 0,
-                   max_attempts: int = 20000):
-    """Atoms of ``composition`` placed at random in a cubic box at ``density_g_cm3``.
-
-    Each atom is tried at uniform random positions until it lies at least
-    ``min_distance_A`` from every other (minimum image).
-
-    Raises
-    ------
-    InputError
-        If the atoms do not fit at that density and minimum distance.
-    """
-    from pymatgen.core import Composition, Lattice, Structure
-
-    require_positive("density_g_cm3", density_g_cm3)
-    comp = Composition(composition)
-    species = [el.symbol for el, n in comp.items() for _ in range(int(round(n)))]
-    mass_g = sum(el.atomic_mass for el, n in comp.items() for _ in range(int(round(n)))) * _AMU_G
-    a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(species))
-    pos = np.empty((0, 3))
-    for _k in order:
-        for _ in range(max_attempts):
-            p = rng.random(3) * a
-            d = pos - p
-            d -= a * np.round(d / a)
-            if len(pos) == 0 or np.min(np.einsum("ij,ij->i", d, d)) >= min_distance_A**2:
-                pos = np.vstack([pos, p])
-                break
-        else:
-            raise InputError(
-                f"cannot pack {len(species)} atoms at {density_g_cm3} g/cm3 with {min_distance_A} A between "
-                "atoms: lower min_distance_A or the density"
-            )
-    return Structure(Lattice.cubic(a), [species[k] for k in order], pos, coords_are_cartesian=True)
-
 
 @dataclass(frozen=True)
-class StructuralUnits:
+class StructuralUnits(Record):
     """Thiophosphate units of a structure.
 
     ``fraction_*`` are fractions of P atoms in each unit (what Raman and
@@ -116,8 +72,22 @@ class StructuralUnits:
     p_s_cutoff_A: float
     p_p_cutoff_A: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def fraction_se(self, fraction: float) -> float:
+        """Sampling standard error of a unit fraction from this box's n_P atoms.
+
+        Parameters
+        ----------
+        fraction
+            One of the ``fraction_*`` values.
+
+        Returns
+        -------
+        float
+            sqrt(f (1 - f) / n_P): the spread between independent boxes of
+            this size (binomial; P atoms in one unit are not independent, so
+            it is a lower bound).
+        """
+        return math.sqrt(max(fraction * (1.0 - fraction), 0.0) / max(self.n_P, 1))
 
 
 def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cutoff_A: float = 2.5,
@@ -128,6 +98,19 @@ def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cuto
     to each other; a single P with four S is ortho, two P sharing one S (no
     P-P bond) pyro, two P with a P-P bond and no shared S hypo; everything else
     (chains, edge sharing, under-coordinated P) is ``other``.
+
+    Parameters
+    ----------
+    structure
+        Structure or ASE Atoms.
+    former, anion
+        Network former and anion (P, S).
+    p_s_cutoff_A, p_p_cutoff_A
+        Bond cutoffs, Å.
+
+    Returns
+    -------
+    StructuralUnits
     """
     from ase.neighborlist import neighbor_list
 
@@ -196,6 +179,22 @@ def partial_rdf(frames, pair: tuple[str, str], *, r_max_A: float = 6.0, n_bins: 
     g_ab(r) = V / (N_a N_b') x n_ab(r) / (4 pi r^2 dr), with n_ab the number of
     ordered a-b pairs at distance r (periodic images included) and N_b' = N_b - 1
     when a = b. Returns ``(r_A, g)`` at bin centres.
+
+    Parameters
+    ----------
+    frames
+        ASE Atoms (one or a list).
+    pair
+        Element pair (a, b).
+    r_max_A
+        Largest distance, Å.
+    n_bins
+        Histogram bins.
+
+    Returns
+    -------
+    tuple
+        Bin centres r (Å) and g_ab(r).
     """
     from ase.neighborlist import neighbor_list
 
@@ -227,6 +226,20 @@ def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> f
     Summed over the bins of :func:`partial_rdf` (centres ``r_A``) with their exact
     shell volumes, so it returns the pair count of the histogram itself. Give
     ``density_b_per_A3`` as :func:`partial_rdf` normalises: N_b / V, or (N_b - 1) / V when a = b.
+
+    Parameters
+    ----------
+    r_A, g
+        Radial distribution g_ab(r) (:func:`partial_rdf`).
+    density_b_per_A3
+        Number density of b, Å^-3.
+    r_cut_A
+        Upper limit of the integral, Å.
+
+    Returns
+    -------
+    float
+        4 pi rho_b int_0^r_cut g(r) r^2 dr.
     """
     r, g = np.asarray(r_A, dtype=float), np.asarray(g, dtype=float)
     dr = r[1] - r[0]
@@ -236,7 +249,7 @@ def coordination_number(r_A, g, *, density_b_per_A3: float, r_cut_A: float) -> f
 
 
 @dataclass(frozen=True)
-class GlassRun:
+class GlassRun(Record):
     """A melt-quench run: final structure file, the stages run and the structural units."""
 
     formula: str
@@ -246,11 +259,6 @@ class GlassRun:
     stages: tuple[dict[str, Any], ...]
     units: dict[str, Any] | None
     references: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["stages"], d["references"] = list(self.stages), list(self.references)
-        return d
 
 
 def melt_quench(
@@ -268,13 +276,48 @@ def melt_quench(
     anneal_ps: float = 2.0,
     timestep_fs: float = 2.0,
     seed: int = 0,
-    progress: bool = False,
+    start: str = "auto",
+    progress: Progress | None = None,
 ) -> GlassRun:
     """Melt-quench MD: random packing (or a given structure) melted, cooled in steps, annealed.
 
     Each stage is an NVT run of :func:`ssbkit.atomistic.md.run_md` with its own
     trajectory and checkpoint in ``out_dir``, so an interrupted quench resumes.
     The melting guard is off (the liquid is wanted); the blow-up guards stay on.
+    ``start`` for a composition: ``"thiophosphate"`` (:func:`thiophosphate_packing`,
+    the default ``"auto"`` for Li-P-S with S/P >= 3.5) or ``"random"``
+    (:func:`random_packing`).
+
+    Parameters
+    ----------
+    composition_or_structure
+        Composition (packed as ``start`` says) or a structure.
+    density_g_cm3
+        Density of the packing, g/cm^3.
+    calculator, device
+        Potential and device.
+    out_dir
+        Folder of the stage trajectories.
+    t_melt_k, melt_ps
+        Melt temperature (K) and time (ps).
+    t_final_k
+        Final temperature, K.
+    quench_rate_K_per_ps, quench_step_k
+        Cooling rate and step.
+    anneal_ps
+        Anneal at the final temperature, ps.
+    timestep_fs
+        MD time step, fs.
+    seed
+        Random seed.
+    start
+        ``"auto"``, ``"thiophosphate"`` or ``"random"``.
+    progress
+        ``progress(done, total, message)``.
+
+    Returns
+    -------
+    GlassRun
     """
     from ase.io import read, write
     from pymatgen.core import Composition, Structure
@@ -289,7 +332,7 @@ def melt_quench(
     if isinstance(composition_or_structure, str | Composition) and not Path(str(composition_or_structure)).is_file():
         if density_g_cm3 is None:
             raise InputError("give density_g_cm3 to pack a composition at random")
-        s = random_packing(composition_or_structure, density_g_cm3=density_g_cm3, seed=seed)
+        s = _start(composition_or_structure, start, density_g_cm3, seed)
     else:
         s = to_structure(composition_or_structure)
     s = s if isinstance(s, Structure) else to_structure(s)
@@ -318,3 +361,16 @@ def melt_quench(
     dens = float(sum(current.get_masses()) * _AMU_G / (current.get_volume() * 1e-24))
     return GlassRun(current.get_chemical_formula(), dens, len(current), str(final), tuple(stages), units,
                     tuple(getattr(run, "references", ())))
+
+
+def _start(composition, start: str, density_g_cm3: float, seed: int):
+    """The starting box of a melt-quench from a composition (see :func:`melt_quench`)."""
+    from pymatgen.core import Composition
+
+    if start not in ("auto", "thiophosphate", "random"):
+        raise InputError(f"start must be 'auto', 'thiophosphate' or 'random', got {start!r}")
+    comp = Composition(composition)
+    lips = set(el.symbol for el in comp) == {"Li", "P", "S"} and comp["S"] >= 3.5 * comp["P"]
+    if start == "thiophosphate" or (start == "auto" and lips):
+        return thiophosphate_packing(comp, density_g_cm3=density_g_cm3, seed=seed)
+    return random_packing(comp, density_g_cm3=density_g_cm3, seed=seed)

@@ -23,15 +23,17 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputError, did_you_mean, require_positive
-from ..jsonio import input_key
-from .calculators import CHGNET_REFERENCE, calculator_name, load_calculator
+from ..jsonio import input_key, write_text_atomic
+from ..progress import Progress, report
+from ..records import Record
+from .calculators import CHGNET_REFERENCE, calculator_info, calculator_name, load_calculator
 from .structures import to_atoms, to_structure
 
 __all__ = [
@@ -42,7 +44,6 @@ __all__ = [
     "MDStopped",
     "relax",
     "run_md",
-    "run_temperatures",
     "estimate_md_seconds",
 ]
 
@@ -62,7 +63,7 @@ class MDStopped(InputError):
 
 
 @dataclass(frozen=True)
-class Guards:
+class Guards(Record):
     """Thresholds that stop a run (see the module docstring); None disables one."""
 
     min_distance_A: float | None = 0.6
@@ -73,7 +74,7 @@ class Guards:
 
 
 @dataclass(frozen=True)
-class MDRun:
+class MDRun(Record):
     """One MD run at one temperature.
 
     Attributes
@@ -105,21 +106,51 @@ class MDRun:
     atom_steps_per_s: float
     resumed: bool
     references: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["references"] = list(self.references)
-        return d
+    calculator_info: dict = field(default_factory=dict)
 
 
 def estimate_md_seconds(n_atoms: int, n_steps: int, atom_steps_per_s: float = CPU_ATOM_STEPS_PER_S) -> float:
-    """Wall time (s) of ``n_steps`` MD steps on ``n_atoms`` atoms at the given throughput."""
+    """Wall time (s) of ``n_steps`` MD steps on ``n_atoms`` atoms at the given throughput.
+
+    Parameters
+    ----------
+    n_atoms
+        Atoms.
+    n_steps
+        MD steps.
+    atom_steps_per_s
+        Throughput.
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
     return float(n_atoms) * float(n_steps) / float(atom_steps_per_s)
 
 
 def relax(structure, *, calculator: Any = "chgnet", fmax_eV_per_A: float = 0.05, steps: int = 300,
           relax_cell: bool = True):
-    """Relax positions (and the cell) with FIRE; returns ``(Structure, energy_eV)``."""
+    """Relax positions (and the cell) with FIRE; returns ``(Structure, energy_eV)``.
+
+    Parameters
+    ----------
+    structure
+        Structure, Atoms or file.
+    calculator
+        Potential.
+    fmax_eV_per_A
+        Force convergence, eV/Å.
+    steps
+        Most FIRE steps.
+    relax_cell
+        Relax the cell too (Frechet filter).
+
+    Returns
+    -------
+    tuple
+        Relaxed pymatgen Structure and its energy, eV.
+    """
     from ase.filters import FrechetCellFilter
     from ase.optimize import FIRE
 
@@ -218,24 +249,123 @@ def _write_checkpoint(atoms, ck: Path, state: dict) -> None:
     tmp = ck.with_suffix(".tmp.traj")
     write(tmp, atoms, format="traj")
     tmp.replace(ck)
-    js = ck.with_suffix(".json")
-    js.with_suffix(".tmp").write_text(json.dumps(state))
-    js.with_suffix(".tmp").replace(js)
+    write_text_atomic(ck.with_suffix(".json"), json.dumps(state))
 
 
-def _truncate_trajectory(path: Path, n_frames: int) -> None:
+def _truncate_trajectory(path: Path, n_frames: int) -> bool:
+    """Cut the trajectory back to the ``n_frames`` its checkpoint counted; False if it holds fewer.
+
+    A run killed outright can leave a trajectory that is empty (0 bytes) or
+    ends in a partial frame; then the checkpoint cannot be trusted and the
+    run starts again (never a failure).
+    """
     from ase.io import Trajectory
 
-    if not path.exists():
-        return
-    frames = list(Trajectory(str(path)))
+    if n_frames == 0:
+        path.unlink(missing_ok=True)
+        return True
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    try:
+        frames = list(Trajectory(str(path)))
+    except Exception:  # ASE raises several types for a cut file
+        return False
+    if len(frames) < n_frames:
+        return False
     if len(frames) == n_frames:
-        return
+        return True
     tmp = path.with_suffix(".tmp.traj")
     with Trajectory(str(tmp), "w") as t:
         for f in frames[:n_frames]:
             t.write(f)
     tmp.replace(path)
+    return True
+
+
+@dataclass
+class _Schedule:
+    """Steps of one run: equilibration, production, frame spacing (all in MD steps)."""
+
+    t_k: float
+    dt_fs: float
+    every: int
+    n_eq: int
+    n_prod: int
+    thermostat: str
+
+    @property
+    def n_total(self) -> int:
+        return self.n_eq + self.n_prod
+
+
+def _schedule(temperature_k, time_ps, timestep_fs, equilibration_ps, frame_interval_fs, thermostat) -> _Schedule:
+    t_k = require_positive("temperature_k", temperature_k)
+    require_positive("time_ps", time_ps)
+    dt_fs = require_positive("timestep_fs", timestep_fs)
+    if equilibration_ps < 0:
+        raise InputError(f"equilibration_ps must be >= 0, got {equilibration_ps!r}")
+    thermostat = thermostat.lower()
+    if thermostat not in THERMOSTATS:
+        raise InputError(f"unknown thermostat {thermostat!r}" + did_you_mean(thermostat, THERMOSTATS))
+    every = max(1, int(round(frame_interval_fs / dt_fs)))
+    n_eq = int(math.ceil(equilibration_ps * 1000 / dt_fs / every)) * every
+    n_prod = int(math.ceil(time_ps * 1000 / dt_fs / every)) * every
+    return _Schedule(t_k, dt_fs, every, n_eq, n_prod, thermostat)
+
+
+def _start_or_resume(atoms, sch: _Schedule, calc, traj_path: Path, ck_path: Path, seed: int, resume: bool):
+    """The state to continue from: (atoms, step, n_frames, resumed, key).
+
+    A checkpoint made with the same inputs resumes (the trajectory is cut
+    back to the frames the checkpoint counted); anything else starts again.
+    """
+    from ase.io import read
+    from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary
+
+    inputs = {"formula": atoms.get_chemical_formula(), "n": len(atoms), "T": sch.t_k, "dt": sch.dt_fs,
+              "every": sch.every, "n_eq": sch.n_eq, "n_prod": sch.n_prod, "thermostat": sch.thermostat,
+              "calc": calculator_name(calc), "pos0": np.round(atoms.get_positions()[:4], 4).tolist(),
+              "seed": seed}
+    key = input_key(inputs)
+    ck_json = ck_path.with_suffix(".json")
+    if resume and ck_json.exists() and ck_path.exists():
+        try:
+            state = json.loads(ck_json.read_text())
+        except ValueError:  # a checkpoint cut short: start again
+            state = {}
+        if state.get("key") == key and _truncate_trajectory(traj_path, int(state["n_frames"])):
+            try:
+                return read(ck_path), int(state["step"]), int(state["n_frames"]), True, key
+            except Exception:  # a checkpoint cut short: start again
+                pass
+    for p in (traj_path, ck_path, ck_json):
+        p.unlink(missing_ok=True)
+    MaxwellBoltzmannDistribution(atoms, temperature_K=sch.t_k, rng=np.random.default_rng(seed))
+    Stationary(atoms)
+    return atoms, 0, 0, False, key
+
+
+def _production(atoms, dyn, monitor, sch: _Schedule, traj_path: Path, ck_path: Path, key: str, step: int,
+                n_frames: int, stop_at: int, temps: list[float], progress: Progress | None, label: str):
+    """Step the dynamics to ``stop_at``: check, save production frames and a checkpoint every frame."""
+    from ase.io import Trajectory
+
+    steps_done = 0
+    with Trajectory(str(traj_path), "a") as traj:
+        while step < stop_at:
+            dyn.run(sch.every)
+            step += sch.every
+            steps_done += sch.every
+            monitor.check(atoms, step)
+            if step > sch.n_eq:
+                atoms.info["time_ps"] = (step - sch.n_eq) * sch.dt_fs / 1000.0
+                traj.write(atoms)
+                n_frames += 1
+                temps.append(float(atoms.get_temperature()))
+            _write_checkpoint(atoms, ck_path, {"key": key, "step": step, "n_frames": n_frames,
+                                               "n_total": sch.n_total, "done": step >= sch.n_total})
+            report(progress, step, sch.n_total, label)
+    return step, n_frames, steps_done
 
 
 def run_md(
@@ -255,7 +385,7 @@ def run_md(
     seed: int = 0,
     resume: bool = True,
     max_steps: int | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     label: str | None = None,
 ) -> MDRun:
     """Equilibrate then run NVT (or NVE) MD at one temperature, saving frames and checkpoints.
@@ -268,17 +398,34 @@ def run_md(
         Thermostat temperature, K (for NVE: the initial Maxwell-Boltzmann temperature).
     time_ps
         Production time, ps (frames are saved only in production).
+    calculator, device
+        Potential and device (:func:`ssbkit.atomistic.calculators.load_calculator`).
+    out_dir
+        Folder of ``md_<T>K.traj`` and its checkpoint.
     timestep_fs, equilibration_ps, frame_interval_fs
         Time step (fs), equilibration before production (ps), time between frames (fs).
     thermostat
         ``"bussi"`` (stochastic velocity rescaling, default), ``"langevin"``,
         ``"nose-hoover"`` (chain) or ``"nve"``.
-    out_dir
-        Folder of ``md_<T>K.traj`` and its checkpoint.
+    mobile_species
+        Species left out of the melting check (the framework is the rest).
+    guards
+        Stop thresholds (:class:`Guards`).
+    seed
+        Random seed of the velocities and the thermostat.
     resume
         Continue from a checkpoint made with the same inputs (else start again).
     max_steps
         Stop after this many steps in this call (the checkpoint lets a later call go on).
+    progress
+        ``progress(step, total_steps, label)`` after every frame interval.
+    label
+        File stem (default ``md_<T>K``).
+
+    Returns
+    -------
+    MDRun
+        The trajectory, its frame interval, temperatures, throughput and the potential's record.
 
     Raises
     ------
@@ -286,101 +433,36 @@ def run_md(
         Melting, potential blow-up, temperature runaway or NVE drift (the
         trajectory up to the last good frame stays on disk).
     """
-    from ase.io import Trajectory, read
-    from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary
+    from ase.io import Trajectory
 
-    t_k = require_positive("temperature_k", temperature_k)
-    require_positive("time_ps", time_ps)
-    dt_fs = require_positive("timestep_fs", timestep_fs)
-    if equilibration_ps < 0:
-        raise InputError(f"equilibration_ps must be >= 0, got {equilibration_ps!r}")
-    thermostat = thermostat.lower()
-    if thermostat not in THERMOSTATS:
-        raise InputError(f"unknown thermostat {thermostat!r}" + did_you_mean(thermostat, THERMOSTATS))
-    guards = guards or Guards()
-    every = max(1, int(round(frame_interval_fs / dt_fs)))
-    n_eq = int(math.ceil(equilibration_ps * 1000 / dt_fs / every)) * every
-    n_prod = int(math.ceil(time_ps * 1000 / dt_fs / every)) * every
-    n_total = n_eq + n_prod
-
-    atoms = to_atoms(structure)
+    sch = _schedule(temperature_k, time_ps, timestep_fs, equilibration_ps, frame_interval_fs, thermostat)
     calc = load_calculator(calculator, device=device)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stem = label or f"md_{t_k:g}K"
+    stem = label or f"md_{sch.t_k:g}K"
     traj_path, ck_path = out / f"{stem}.traj", out / f"{stem}.checkpoint.traj"
-    inputs = {"formula": atoms.get_chemical_formula(), "n": len(atoms), "T": t_k, "dt": dt_fs, "every": every,
-              "n_eq": n_eq, "n_prod": n_prod, "thermostat": thermostat, "calc": calculator_name(calc),
-              "pos0": np.round(atoms.get_positions()[:4], 4).tolist(), "seed": seed}
-    key = input_key(inputs)
-    step, n_frames, resumed = 0, 0, False
-    ck_json = ck_path.with_suffix(".json")
-    if resume and ck_json.exists() and ck_path.exists():
-        state = json.loads(ck_json.read_text())
-        if state.get("key") == key:
-            atoms = read(ck_path)
-            step, n_frames, resumed = int(state["step"]), int(state["n_frames"]), True
-            _truncate_trajectory(traj_path, n_frames)
-    if not resumed:
-        for p in (traj_path, ck_path, ck_json):
-            p.unlink(missing_ok=True)
-        MaxwellBoltzmannDistribution(atoms, temperature_K=t_k, rng=np.random.default_rng(seed))
-        Stationary(atoms)
+    atoms, step, n_frames, resumed, key = _start_or_resume(to_atoms(structure), sch, calc, traj_path, ck_path,
+                                                           seed, resume)
     atoms.calc = calc
-    dyn = _dynamics(atoms, thermostat, t_k, dt_fs, seed + step)
-    monitor = _Monitor(atoms, t_k, guards, tuple(mobile_species), thermostat == "nve")
+    dyn = _dynamics(atoms, sch.thermostat, sch.t_k, sch.dt_fs, seed + step)
+    monitor = _Monitor(atoms, sch.t_k, guards or Guards(), tuple(mobile_species), sch.thermostat == "nve")
     monitor.check(atoms, step)  # a start with atoms on top of each other is refused at once
-    temps: list[float] = []
-    if resumed and traj_path.exists():
-        temps = [float(f.get_temperature()) for f in Trajectory(str(traj_path))]
-    stop_at = n_total if max_steps is None else min(n_total, step + int(max_steps))
-    bar = None
-    if progress:
-        from rich.progress import Progress
-
-        bar = Progress(transient=True)
-        bar.start()
-        task = bar.add_task(f"MD {t_k:g} K", total=n_total, completed=step)
-    t0, steps_done = time.perf_counter(), 0
-    try:
-        with Trajectory(str(traj_path), "a") as traj:
-            while step < stop_at:
-                dyn.run(every)
-                step += every
-                steps_done += every
-                monitor.check(atoms, step)
-                if step > n_eq:
-                    atoms.info["time_ps"] = (step - n_eq) * dt_fs / 1000.0
-                    traj.write(atoms)
-                    n_frames += 1
-                    temps.append(float(atoms.get_temperature()))
-                _write_checkpoint(atoms, ck_path, {"key": key, "step": step, "n_frames": n_frames,
-                                                   "n_total": n_total, "done": step >= n_total})
-                if bar is not None:
-                    bar.update(task, completed=step)
-    finally:
-        if bar is not None:
-            bar.stop()
+    temps = [float(f.get_temperature()) for f in Trajectory(str(traj_path))] if resumed and traj_path.exists() \
+        else []
+    stop_at = sch.n_total if max_steps is None else min(sch.n_total, step + int(max_steps))
+    t0 = time.perf_counter()
+    step, n_frames, steps_done = _production(atoms, dyn, monitor, sch, traj_path, ck_path, key, step, n_frames,
+                                             stop_at, temps, progress, f"MD {sch.t_k:g} K")
     wall = time.perf_counter() - t0
+    info = calculator_info(calc)
     refs = (CHGNET_REFERENCE,) if "chgnet" in calculator_name(calc) else ()
     tt = np.array(temps) if temps else np.array([float("nan")])
     return MDRun(
-        temperature_K=t_k, trajectory=str(traj_path), checkpoint=str(ck_path), n_atoms=len(atoms),
-        n_frames=n_frames, timestep_fs=dt_fs, frame_interval_ps=every * dt_fs / 1000.0,
-        production_ps=n_frames * every * dt_fs / 1000.0, equilibration_ps=n_eq * dt_fs / 1000.0,
-        thermostat=thermostat, calculator=calculator_name(calc), mean_temperature_K=float(np.mean(tt)),
+        temperature_K=sch.t_k, trajectory=str(traj_path), checkpoint=str(ck_path), n_atoms=len(atoms),
+        n_frames=n_frames, timestep_fs=sch.dt_fs, frame_interval_ps=sch.every * sch.dt_fs / 1000.0,
+        production_ps=n_frames * sch.every * sch.dt_fs / 1000.0, equilibration_ps=sch.n_eq * sch.dt_fs / 1000.0,
+        thermostat=sch.thermostat, calculator=calculator_name(calc), mean_temperature_K=float(np.mean(tt)),
         std_temperature_K=float(np.std(tt)), wall_s=wall,
         atom_steps_per_s=len(atoms) * steps_done / wall if wall > 0 else float("nan"),
-        resumed=resumed, references=refs,
+        resumed=resumed, references=refs, calculator_info=info,
     )
-
-
-def run_temperatures(structure, temperatures_k, *, time_ps: float, out_dir: str | Path = ".",
-                     calculator: Any = "chgnet", device: str | None = "auto", **kwargs) -> list[MDRun]:
-    """:func:`run_md` at each temperature (one trajectory each), sharing one loaded calculator."""
-    temps = [require_positive("temperature", t) for t in temperatures_k]
-    if not temps:
-        raise InputError("give at least one temperature")
-    calc = load_calculator(calculator, device=device)
-    return [run_md(structure, temperature_k=t, time_ps=time_ps, calculator=calc, out_dir=out_dir, **kwargs)
-            for t in temps]

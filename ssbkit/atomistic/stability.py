@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..records import Record
 
 __all__ = [
     "ZHU_REFERENCE",
@@ -43,7 +44,21 @@ PYMATGEN_REFERENCE = "S. P. Ong et al., Python Materials Genomics (pymatgen), Co
 
 
 def make_entry(formula: str, energy_eV: float, name: str | None = None):
-    """A pymatgen ``PDEntry`` of total energy ``energy_eV`` for ``formula`` as written."""
+    """A pymatgen ``PDEntry`` of total energy ``energy_eV`` for ``formula`` as written.
+
+    Parameters
+    ----------
+    formula
+        Chemical formula.
+    energy_eV
+        Total energy of the formula as written, eV.
+    name
+        Label (default the formula).
+
+    Returns
+    -------
+    pymatgen.analysis.phase_diagram.PDEntry
+    """
     from pymatgen.analysis.phase_diagram import PDEntry
     from pymatgen.core import Composition
 
@@ -59,6 +74,20 @@ def compute_entries(structures: Mapping[str, Any] | Sequence[Any], *, calculator
     """``PDEntry`` objects from structures, each energy from the same potential (relaxed by default).
 
     ``structures`` maps names to structures/files, or is a list of them (named by formula).
+
+    Parameters
+    ----------
+    structures
+        Name -> structure (or a list).
+    calculator
+        Potential.
+    relax
+        Relax each first.
+
+    Returns
+    -------
+    list of PDEntry
+        Energies from the potential.
     """
     from .calculators import load_calculator
     from .md import relax as relax_structure
@@ -92,7 +121,7 @@ def _phase_diagram(entries):
 
 
 @dataclass(frozen=True)
-class HullResult:
+class HullResult(Record):
     """Energy above the convex hull and the decomposition of the candidate."""
 
     name: str
@@ -102,15 +131,25 @@ class HullResult:
     stable: bool
     references: tuple[str, ...] = field(default=(PYMATGEN_REFERENCE,))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "references": list(self.references)}
-
 
 def energy_above_hull(target, competing: Sequence[Any], *, tol_eV_per_atom: float = 1e-6) -> HullResult:
     """Energy above the hull (eV/atom) of ``target`` among ``competing`` (PDEntry objects).
 
     ``decomposition`` gives the molar fraction of atoms going to each hull phase
     (the candidate itself when it is on the hull).
+
+    Parameters
+    ----------
+    target
+        Entry of the candidate.
+    competing
+        Entries of the competing phases.
+    tol_eV_per_atom
+        Below this the candidate counts as on the hull.
+
+    Returns
+    -------
+    HullResult
     """
     pd = _phase_diagram([*competing, target])
     decomp, e_hull = pd.get_decomp_and_e_above_hull(target, allow_negative=True)
@@ -125,7 +164,7 @@ def energy_above_hull(target, competing: Sequence[Any], *, tol_eV_per_atom: floa
 
 
 @dataclass(frozen=True)
-class WindowResult:
+class WindowResult(Record):
     """Electrochemical window (V vs Li/Li+) and the decomposition products at each limit.
 
     ``reduction_V`` is the low-voltage limit (0 when stable against Li metal);
@@ -143,12 +182,6 @@ class WindowResult:
     intervals: tuple[dict[str, Any], ...]
     references: tuple[str, ...] = field(default=(ZHU_REFERENCE, PYMATGEN_REFERENCE))
 
-    def to_dict(self) -> dict[str, Any]:
-        d = {**self.__dict__}
-        for k in ("products_reduction", "products_oxidation", "intervals", "references"):
-            d[k] = list(d[k])
-        return d
-
 
 def electrochemical_window(target, competing: Sequence[Any], *, open_element: str = "Li",
                            tol: float = 1e-6) -> WindowResult:
@@ -163,6 +196,10 @@ def electrochemical_window(target, competing: Sequence[Any], *, open_element: st
         computed with the same potential.
     open_element
         The mobile ion the electrode exchanges (Li by default).
+
+    Returns
+    -------
+    WindowResult
     """
     from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram, GrandPotPDEntry
     from pymatgen.core import Element

@@ -36,6 +36,15 @@ __all__ = [
 def read_structure(path: str | Path):
     """Read a crystal structure file (CIF, POSCAR, CONTCAR, extended XYZ, ...) with pymatgen.
 
+    Parameters
+    ----------
+    path
+        Structure file.
+
+    Returns
+    -------
+    pymatgen.core.Structure
+
     Raises
     ------
     FileFormatError
@@ -57,7 +66,17 @@ def read_structure(path: str | Path):
 
 
 def to_structure(obj: Any):
-    """A pymatgen ``Structure`` from a Structure, an ASE ``Atoms`` or a file path."""
+    """A pymatgen ``Structure`` from a Structure, an ASE ``Atoms`` or a file path.
+
+    Parameters
+    ----------
+    obj
+        Structure, ASE Atoms or file.
+
+    Returns
+    -------
+    pymatgen.core.Structure
+    """
     from pymatgen.core import Structure
 
     if isinstance(obj, Structure):
@@ -72,7 +91,17 @@ def to_structure(obj: Any):
 
 
 def to_atoms(obj: Any):
-    """An ASE ``Atoms`` (a copy) from a Structure, an Atoms or a file path; must be ordered."""
+    """An ASE ``Atoms`` (a copy) from a Structure, an Atoms or a file path; must be ordered.
+
+    Parameters
+    ----------
+    obj
+        Structure, ASE Atoms or file.
+
+    Returns
+    -------
+    ase.Atoms
+    """
     if hasattr(obj, "get_positions"):
         return obj.copy()
     s = to_structure(obj)
@@ -87,7 +116,20 @@ def to_atoms(obj: Any):
 
 
 def structure_energy(obj: Any, calculator: Any) -> float:
-    """Potential energy (eV) of an ordered structure under ``calculator`` (a single point)."""
+    """Potential energy (eV) of an ordered structure under ``calculator`` (a single point).
+
+    Parameters
+    ----------
+    obj
+        Structure, Atoms or file.
+    calculator
+        Potential.
+
+    Returns
+    -------
+    float
+        Total energy, eV.
+    """
     from .calculators import load_calculator
 
     atoms = to_atoms(obj)
@@ -118,6 +160,12 @@ class OrderingResult:
     references: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "formula": self.structure.composition.formula,
             "energies_eV": list(self.energies_eV),
@@ -159,6 +207,19 @@ def random_orderings(structure, n: int = 5, *, seed: int = 0) -> list:
 
     Each group of sites that shares one occupancy dict gets exactly
     ``round(occupancy x n_sites)`` atoms of each species, placed at random.
+
+    Parameters
+    ----------
+    structure
+        Structure with partial occupancies.
+    n
+        Orderings.
+    seed
+        Random seed.
+
+    Returns
+    -------
+    list of pymatgen.core.Structure
 
     Raises
     ------
@@ -249,6 +310,22 @@ def supercell_matrix(lattice_matrix: np.ndarray, *, min_length_A: float = 10.0, 
     The width along axis i is V / |a_j x a_k| (the distance between opposite
     faces), the quantity that bounds a potential's cutoff and the minimum image.
     Then, while the cell holds fewer than ``min_atoms`` atoms, the thinnest axis grows.
+
+    Parameters
+    ----------
+    lattice_matrix
+        Cell vectors as rows, Å.
+    min_length_A
+        Smallest perpendicular width, Å.
+    min_atoms
+        Fewest atoms.
+    n_sites
+        Sites of the cell.
+
+    Returns
+    -------
+    list of int
+        Repetitions along a, b, c.
     """
     m = np.asarray(lattice_matrix, dtype=float)
     vol = abs(np.linalg.det(m))
@@ -261,7 +338,21 @@ def supercell_matrix(lattice_matrix: np.ndarray, *, min_length_A: float = 10.0, 
 
 
 def make_supercell(structure, *, min_length_A: float = 10.0, min_atoms: int = 0):
-    """A supercell whose perpendicular widths are all >= ``min_length_A`` (and >= ``min_atoms`` atoms)."""
+    """A supercell whose perpendicular widths are all >= ``min_length_A`` (and >= ``min_atoms`` atoms).
+
+    Parameters
+    ----------
+    structure
+        Structure.
+    min_length_A
+        Smallest perpendicular width, Å.
+    min_atoms
+        Fewest atoms.
+
+    Returns
+    -------
+    pymatgen.core.Structure
+    """
     if min_length_A <= 0:
         raise InputError(f"min_length_A must be > 0, got {min_length_A!r}")
     s = to_structure(structure)

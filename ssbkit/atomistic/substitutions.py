@@ -51,6 +51,12 @@ class Move:
     count: int
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict.
+
+        Returns
+        -------
+        dict
+        """
         return {"host": self.host, "new": self.new, "count": self.count}
 
 
@@ -79,7 +85,20 @@ def _ox(el: str | None, states: dict[str, int]) -> int:
 
 
 def charge_change(moves, *, oxidation_states: dict[str, int] | None = None) -> int:
-    """Total change of formal charge (in e) made by ``moves``: sum count x (q_new - q_host)."""
+    """Total change of formal charge (in e) made by ``moves``: sum count x (q_new - q_host).
+
+    Parameters
+    ----------
+    moves
+        Moves ``(host, new or None, count)``.
+    oxidation_states
+        Element -> oxidation state (default the common ones).
+
+    Returns
+    -------
+    int
+        Net charge the moves add, e.
+    """
     states = {**OXIDATION_STATES, **(oxidation_states or {})}
     return sum(m.count * (_ox(m.new, states) - _ox(m.host, states)) for m in _as_moves(moves))
 
@@ -101,6 +120,11 @@ def compensated_moves(
     compensation
         ``(host2, new2)`` of the compensating move: ``("Li", None)`` for Li
         vacancies (default), ``("S", "Cl")``, ...; its count is solved for.
+
+    Returns
+    -------
+    list of Move
+        Charge-balanced moves.
 
     Raises
     ------
@@ -129,6 +153,18 @@ def count_configurations(structure, moves) -> int:
 
     Moves on the same host species draw from the sites the earlier moves left:
     C(n, k1) x C(n - k1, k2) x ...
+
+    Parameters
+    ----------
+    structure
+        Host structure.
+    moves
+        Moves.
+
+    Returns
+    -------
+    int
+        Distinct ways to make the moves (before symmetry).
     """
     s = to_structure(structure)
     left = {el.symbol: int(n) for el, n in s.composition.element_composition.items()}
@@ -181,6 +217,10 @@ def enumerate_substitutions(
         Keep one structure per symmetry-equivalence class (pymatgen StructureMatcher).
     check_charge
         Refuse moves that leave a net formal charge (see :func:`charge_change`).
+
+    Returns
+    -------
+    list of pymatgen.core.Structure
 
     Raises
     ------
@@ -255,6 +295,12 @@ class RankedCandidate:
     energy_above_best_meV_per_atom: float
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "rank": self.rank,
             "formula": self.structure.composition.formula,
@@ -264,7 +310,20 @@ class RankedCandidate:
 
 
 def rank_substitutions(candidates, calculator: Any = "chgnet") -> list[RankedCandidate]:
-    """Rank substituted structures (same composition) by single-point energy, lowest first."""
+    """Rank substituted structures (same composition) by single-point energy, lowest first.
+
+    Parameters
+    ----------
+    candidates
+        Structures from :func:`enumerate_substitutions`.
+    calculator
+        Potential.
+
+    Returns
+    -------
+    list of RankedCandidate
+        Lowest energy first.
+    """
     from .calculators import load_calculator
 
     cands = [to_structure(c) for c in candidates]

@@ -152,6 +152,14 @@ def trajectory_from_positions(
         Chemical symbol of each atom.
     frame_interval_ps
         Time between frames, ps.
+    source
+        Description for messages.
+    masses_amu
+        Atomic masses, u (for the framework drift).
+
+    Returns
+    -------
+    Trajectory
     """
     pos = np.asarray(positions_A, dtype=float)
     if pos.ndim != 3 or pos.shape[2] != 3:
@@ -223,6 +231,19 @@ def trajectory_from_frames(
 
     The frame interval is ``frame_interval_ps`` when given, else read from
     ``atoms.info['time_ps']`` (or ``'time_fs'``) of every frame.
+
+    Parameters
+    ----------
+    frames
+        ASE Atoms frames.
+    frame_interval_ps
+        Time between frames, ps (else from ``info``).
+    source
+        File name for messages.
+
+    Returns
+    -------
+    Trajectory
     """
     if len(frames) < 3:
         raise InputError(f"{source}: {len(frames)} frame(s); an MSD analysis needs many frames (at least 3)")
@@ -326,7 +347,20 @@ def read_trajectory(
 
 
 def species_indices(traj: Trajectory, species: str) -> np.ndarray:
-    """Indices of the atoms of one element; :class:`InputError` naming the elements present if none."""
+    """Indices of the atoms of one element; :class:`InputError` naming the elements present if none.
+
+    Parameters
+    ----------
+    traj
+        Trajectory.
+    species
+        Element symbol.
+
+    Returns
+    -------
+    numpy.ndarray
+        Atom indices.
+    """
     idx = np.flatnonzero(np.array(traj.symbols) == species)
     if idx.size == 0:
         present = sorted(set(traj.symbols))
@@ -355,6 +389,31 @@ def random_walk_trajectory(
     p = 6 D dt / hop^2 (so MSD = 6 D t exactly). ``vibration_A`` adds
     uncorrelated thermal noise of that rms per axis to every position (an
     MSD intercept of 6 vibration^2).
+
+    Parameters
+    ----------
+    n_atoms, n_frames
+        Walkers and frames.
+    d_A2_per_ps
+        True D, Å^2/ps.
+    frame_interval_ps
+        Time between frames, ps.
+    box_A
+        Cubic box edge, Å.
+    kind
+        ``"gaussian"`` or ``"lattice"``.
+    hop_A
+        Lattice hop length, Å.
+    vibration_A
+        Thermal noise per axis, Å.
+    species
+        Element symbol.
+    seed
+        Random seed.
+
+    Returns
+    -------
+    Trajectory
     """
     rng = np.random.default_rng(seed)
     dt = frame_interval_ps
@@ -381,3 +440,12 @@ def random_walk_trajectory(
     return trajectory_from_positions(
         pos, np.eye(3) * box_A, [species] * n_atoms, frame_interval_ps=dt, source=f"random walk ({kind})"
     )
+
+
+def __getattr__(name: str):
+    """``join_trajectories`` and ``read_trajectories`` live in :mod:`ssbkit.atomistic.segments`."""
+    if name in ("join_trajectories", "read_trajectories"):
+        from . import segments
+
+        return getattr(segments, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

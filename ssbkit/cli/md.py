@@ -10,7 +10,9 @@ the commands only.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -24,12 +26,35 @@ app = typer.Typer(name="md", help="Atomistic: MD for transport, stability, glass
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
+@contextlib.contextmanager
+def _progress_bar(enabled: bool):
+    """A rich progress bar as a ``progress(done, total, message)`` callable (None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeRemainingColumn(), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(done: float, total: float, message: str) -> None:
+            if not total:  # a message without a count (the plan): print it above the bar
+                bar.console.print(message)
+                return
+            if message not in tasks:
+                tasks[message] = bar.add_task(message, total=total)
+            bar.update(tasks[message], completed=done, total=total)
+
+        yield update
+
+
 @app.command("run")
 def run_cmd(
     structure: Path = typer.Argument(..., help="Structure file (CIF, POSCAR, ...)."),
     temperatures: str = typer.Option(..., "--temperatures", "-T", help="Temperatures in K, comma-separated: 600,800,1000."),
     time_ps: float = typer.Option(..., "--time-ps", help="Production time per temperature, ps."),
-    calculator: str = typer.Option("chgnet", "--calculator", help="Potential: chgnet (bundled), chgnet-r2scan, emt."),
+    calculator: str = typer.Option("chgnet", "--calculator", help="Potential: chgnet, sevennet, sevennet-l3i5, emt, or BACKEND:PATH (mace, mattersim, orb, m3gnet)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     threads: int = typer.Option(None, "--threads", help="torch CPU threads (1 is fastest on a busy CPU)."),
     timestep_fs: float = typer.Option(2.0, "--timestep-fs", help="MD time step, fs."),
@@ -38,56 +63,54 @@ def run_cmd(
     thermostat: str = typer.Option("bussi", "--thermostat", help="bussi, langevin, nose-hoover or nve."),
     min_length_A: float = typer.Option(10.0, "--min-length-A", help="Supercell: every width >= this, Angstrom."),
     species: str = typer.Option("Li", "--species", help="Mobile ion for the diffusion analysis."),
+    expected_d: str = typer.Option(None, "--expected-d", help="Expected D per temperature, cm2/s (comma-separated, or one value), for the plan."),
+    allow_short: bool = typer.Option(False, "--allow-short", help="Run even when the plan says it is too short to be diffusive."),
+    max_hours: float = typer.Option(None, "--max-hours", help="Refuse a run the plan estimates longer than this."),
+    plan_only: bool = typer.Option(False, "--plan", help="Print the plan (run length and time estimate) and stop."),
     analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the diffusion analysis after MD."),
     seed: int = typer.Option(0, "--seed"),
     out: Path = typer.Option(Path("md-out"), "--out", "-o", help="Folder of trajectories and checkpoints."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Order partial occupancies if needed, make a supercell, then NVT MD at each temperature.
+    """Plan, then order partial occupancies, make a supercell and run NVT MD at each temperature.
 
-    Trajectories and checkpoints go to --out; running the same command again resumes.
+    The plan (run length needed for a diffusive regime, time on this device) is printed first; a run
+    too short to be diffusive is refused before it starts. Running the same command again resumes.
     """
-    from ssbkit.atomistic.calculators import load_calculator
-    from ssbkit.atomistic.md import MDStopped, run_md
-    from ssbkit.atomistic.structures import make_supercell, order_structure, read_structure
+    from ssbkit.atomistic.workflow import simulate_transport
 
     temps = _floats(temperatures, "--temperatures")
-    calc = load_calculator(calculator, device=device, threads=threads)
-    s = make_supercell(read_structure(structure), min_length_A=min_length_A)
-    notes = []
-    if not s.is_ordered:
-        s = order_structure(s, calculator=calc, seed=seed).structure
-        notes.append("partial occupancies ordered (lowest of 5 random orderings)")
-    runs, stopped = [], []
-    for t in temps:
-        try:
-            runs.append(run_md(s, temperature_k=t, time_ps=time_ps, out_dir=out, calculator=calc,
-                               timestep_fs=timestep_fs, equilibration_ps=equilibration_ps,
-                               frame_interval_fs=frame_interval_fs, thermostat=thermostat,
-                               mobile_species=(species,), seed=seed, progress=not as_json))
-        except MDStopped as exc:  # melting / blow-up at this T: report it, run the others
-            stopped.append({"temperature_K": t, "reason": exc.reason, "message": str(exc)})
-    if not runs:
-        raise InputError("MD stopped at every temperature: " + "; ".join(x["message"] for x in stopped))
-    doc = {"structure": str(structure), "formula": s.composition.reduced_formula, "n_atoms": len(s),
-           "runs": [r.to_dict() for r in runs], "stopped": stopped, "notes": notes}
-    if analyse:
-        from ssbkit.atomistic.workflow import transport_from_trajectories
-
-        doc["transport"] = transport_from_trajectories([r.trajectory for r in runs],
-                                                       [r.temperature_K for r in runs], species=species)
+    exp_list = None if expected_d is None else _floats(expected_d, "--expected-d")
+    exp_d: Any = exp_list[0] if exp_list is not None and len(exp_list) == 1 else exp_list
+    with _progress_bar(not as_json) as bar:
+        doc = simulate_transport(
+            structure, temps, time_ps=time_ps, out_dir=out, calculator=calculator, device=device,
+            threads=threads, species=species, min_length_A=min_length_A, expected_d_cm2_per_s=exp_d,
+            allow_short=allow_short, max_hours=max_hours, analyse=analyse, seed=seed, plan_only=plan_only,
+            progress=bar, timestep_fs=timestep_fs, equilibration_ps=equilibration_ps,
+            frame_interval_fs=frame_interval_fs, thermostat=thermostat)
+    if plan_only:
+        if as_json:
+            _echo_json(doc["plan"].as_dict())
+        else:
+            typer.echo(doc["plan"].summary())
+        return
+    doc = {"structure": str(structure), **doc, "plan": doc["plan"].as_dict(),
+           "runs": [r.as_dict() for r in doc["runs"]]}
+    if "transport" in doc:
+        doc["transport"] = doc["transport"].as_dict()
     if as_json:
         _echo_json(doc)
         return
-    for x in stopped:
+    for x in doc["stopped"]:
         typer.echo(f"{x['temperature_K']:7.1f} K  stopped: {x['message']}")
-    for r in runs:
-        typer.echo(f"{r.temperature_K:7.1f} K  {r.n_frames} frames  <T> = {r.mean_temperature_K:.0f} K  "
-                   f"{r.atom_steps_per_s:.0f} atom-steps/s  {r.trajectory}")
+    for r in doc["runs"]:
+        typer.echo(f"{r['temperature_K']:7.1f} K  {r['n_frames']} frames  <T> = {r['mean_temperature_K']:.0f} K  "
+                   f"{r['atom_steps_per_s']:.0f} atom-steps/s  {r['trajectory']}")
     for row in doc.get("transport", {}).get("temperatures", []):
         s_ = row.get("sigma_S_per_cm")
-        typer.echo(f"{row['temperature_K']:7.1f} K  sigma = {s_:.3g} S/cm" if s_ else
-                   f"{row['temperature_K']:7.1f} K  no D: {'; '.join(row['reasons'])}")
+        typer.echo(f"{row['temperature_K']:7.1f} K  sigma = {s_:.3g} S/cm" if s_ and row["converged"] else
+                   f"{row['temperature_K']:7.1f} K  {row['verdict']}")
 
 
 @app.command("stability")
@@ -154,6 +177,8 @@ def glass_cmd(
     melt_ps: float = typer.Option(5.0, "--melt-ps"),
     quench_rate: float = typer.Option(100.0, "--quench-rate-K-per-ps"),
     anneal_ps: float = typer.Option(2.0, "--anneal-ps"),
+    budget_hours: float = typer.Option(None, "--budget-hours", help="Fit melt, quench and anneal into this wall time (overrides the three)."),
+    start: str = typer.Option("auto", "--start", help="auto, thiophosphate (PS4/P2S7 units placed) or random."),
     calculator: str = typer.Option("chgnet", "--calculator"),
     device: str = typer.Option("auto", "--device"),
     seed: int = typer.Option(0, "--seed"),
@@ -171,9 +196,18 @@ def glass_cmd(
         if any(abs(a - round(a)) > 1e-6 for a in red.values()):
             raise InputError(f"--composition {composition!r} does not reduce to whole atoms ({red.formula})")
         src = red * max(1, round(atoms / red.num_atoms))
-    res = melt_quench(src, density_g_cm3=density, calculator=calculator, device=device, out_dir=out,
+    if budget_hours is not None:
+        from ssbkit.atomistic.glass import budget_schedule
+
+        n_at = int(getattr(src, "num_atoms", atoms))
+        sched = budget_schedule(n_at, budget_hours, t_melt_k=t_melt)
+        melt_ps, quench_rate, anneal_ps = sched["melt_ps"], sched["quench_rate_K_per_ps"], sched["anneal_ps"]
+        if not as_json:
+            typer.echo(sched["message"])
+    with _progress_bar(not as_json) as bar:
+        res = melt_quench(src, start=start, density_g_cm3=density, calculator=calculator, device=device, out_dir=out,
                       t_melt_k=t_melt, melt_ps=melt_ps, quench_rate_K_per_ps=quench_rate, anneal_ps=anneal_ps,
-                      seed=seed, progress=not as_json)
+                      seed=seed, progress=bar)
     if as_json:
         _echo_json(res.to_dict())
         return
@@ -209,6 +243,8 @@ def units_cmd(
         _echo_json(u.to_dict())
         return
     for k, v in u.to_dict().items():
+        if k.startswith("@"):
+            continue
         typer.echo(f"{k:16s} {v}")
 
 
@@ -219,6 +255,7 @@ def campaign_cmd(
     workers: int = typer.Option(1, "--workers", help="Workers of the local cluster."),
     processes: bool = typer.Option(True, "--processes/--no-processes", help="Local workers as processes (default) or threads of this process."),
     retries: int = typer.Option(2, "--retries", help="Reruns of a task whose worker died."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the tasks stored as failed."),
     db: str = typer.Option(None, "--db", help="Results store URL or SQLite path."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -247,9 +284,10 @@ def campaign_cmd(
     settings.setdefault("out_dir", str(base / f"campaign-{cfg['group']}"))
     cands = build_candidates(structs, cfg["temperatures_K"], substitutions=cfg.get("substitutions"),
                              include_host=cfg.get("include_host", True), settings=settings)
-    res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers, retries=retries,
-                       processes=processes,
-                       store_url=db, progress=not as_json)
+    with _progress_bar(not as_json) as bar:
+        res = run_campaign(cands, group_id=str(cfg["group"]), address=address, n_workers=workers,
+                           retries=retries, processes=processes, store_url=db, progress=bar,
+                           retry_failed=retry_failed)
     table = summary_table(str(cfg["group"]), store_url=db)
     summ = arrhenius_summary(table)
     doc = {"campaign": res.to_dict(), "tasks": table.to_dict(orient="records"),
@@ -257,5 +295,6 @@ def campaign_cmd(
     if as_json:
         _echo_json(doc)
         return
-    typer.echo(f"{res.n_ok} ok, {res.n_failed} failed, {res.n_skipped} already done (store {res.store_url})")
+    typer.echo(f"{res.n_ok} ok, {res.n_failed} failed, {res.n_skipped} already done or failed before, "
+               f"{res.n_busy} being run by another process (store {res.store_url})")
     typer.echo(summ.to_string(index=False))

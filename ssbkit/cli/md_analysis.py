@@ -37,7 +37,7 @@ def _fmt(x, err=None, unit="") -> str:
 
 @app.command()
 def diffusion(
-    trajectory: Path = typer.Argument(..., help="ASE .traj, extended XYZ or VASP XDATCAR file."),
+    trajectory: list[Path] = typer.Argument(..., help="ASE .traj, extended XYZ or VASP XDATCAR file; several: restart segments of one run, in order."),
     species: str = typer.Option("Li", "--species", help="Mobile ion (element symbol)."),
     temperature_k: float = typer.Option(..., "--temperature-k", help="Temperature of the run, K."),
     frame_interval_ps: float = typer.Option(None, "--frame-interval-ps", help="Time between frames, ps (else from the file)."),
@@ -46,28 +46,30 @@ def diffusion(
     hop_length_a: float = typer.Option(None, "--hop-length-A", help="Hop length, Å (default: nearest-neighbour distance)."),
     level: float = typer.Option(0.95, "--level", help="Confidence level of the interval on D."),
     curves: bool = typer.Option(False, "--curves", help="Include the MSD curves in the JSON."),
+    report_unconverged: bool = typer.Option(False, "--report-unconverged", help="Give D with its caveat even when the run is not diffusive."),
     append_csv: Path = typer.Option(None, "--append-csv", help="Append T, D, error to this D_T.csv (for arrhenius)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Tracer and collective D with honest intervals, Haven ratio and sigma, or why there is no D."""
     from ssbkit.atomistic.diffusion import analyse_diffusion
-    from ssbkit.atomistic.trajectory import read_trajectory
+    from ssbkit.atomistic.segments import read_trajectories
 
-    traj = read_trajectory(trajectory, frame_interval_ps=frame_interval_ps)
+    traj = read_trajectories(trajectory, frame_interval_ps=frame_interval_ps)
+    name = " + ".join(map(str, trajectory))
     res = analyse_diffusion(traj, species, temperature_k=temperature_k, t_start_ps=t_start_ps,
-                            t_end_ps=t_end_ps, hop_length=hop_length_a, level=level)
+                            t_end_ps=t_end_ps, hop_length=hop_length_a, level=level,
+                            report_unconverged=report_unconverged)
     if append_csv is not None:
         from ssbkit.atomistic.arrhenius_md import append_d_t_row
 
-        append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, str(trajectory))
+        append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, name)
     if as_json:
-        typer.echo(json.dumps(_jsonable(res.to_dict(curves=curves) | {"trajectory": str(trajectory)}), indent=2))
+        typer.echo(json.dumps(_jsonable(res.to_dict(curves=curves) | {"trajectory": name}), indent=2))
         return
-    typer.echo(f"{trajectory}: {res.n_atoms} {species}, {traj.n_frames} frames, {res.duration_ps:g} ps, "
+    typer.echo(f"{name}: {res.n_atoms} {species}, {traj.n_frames} frames, {res.duration_ps:g} ps, "
                f"fit {res.checks['fit_window_ps'][0]:g}-{res.checks['fit_window_ps'][1]:g} ps")
-    if not res.converged:
-        typer.echo("no diffusion coefficient: " + "; ".join(res.reasons))
-    else:
+    typer.echo(res.verdict)
+    if res.d_cm2_per_s is not None:
         lo, hi = res.d_ci_cm2_per_s
         typer.echo(f"D*       {_fmt(res.d_cm2_per_s, res.d_err_cm2_per_s, 'cm2/s')}  "
                    f"({res.level:.0%}: {lo:.3g} to {hi:.3g})")

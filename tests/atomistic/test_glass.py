@@ -160,3 +160,55 @@ def test_chgnet_melt_quench_li3ps4_forms_thiophosphate_tetrahedra(tmp_path):
     u = res.units
     assert u["n_P"] == 4
     assert u["fraction_ortho"] + u["fraction_pyro"] >= 0.5
+
+
+@pytest.mark.parametrize("x,pyro,ortho", [(70.0, 3, 3), (75.0, 0, 8)])
+def test_thiophosphate_start_has_the_units_charge_balance_gives(x, pyro, ortho):
+    """Charge balance: Li7P3S11 (70Li2S-30P2S5) = PS4(3-) + P2S7(4-) + 7 Li+, so 3 formula units (63 atoms)
+    start with 3 P2S7 and 3 PS4; 8 Li3PS4 (75:25) with 8 PS4. The unit counter (independent code, bond cutoffs)
+    finds exactly those, no P-P bond, and the box has the asked density."""
+    from ssbkit.atomistic.glass import li2s_p2s5_composition, thiophosphate_packing
+
+    comp = li2s_p2s5_composition(x, min_atoms=60)
+    s = thiophosphate_packing(comp, density_g_cm3=1.9, seed=1)
+    u = structural_units(s)
+    assert (u.pyro_P2S7, u.ortho_PS4, u.hypo_P2S6, u.other_units) == (pyro, ortho, 0, 0)
+    assert u.bridging_S == pyro and u.free_S == 0
+    assert s.density == pytest.approx(1.9, rel=1e-6)
+    assert s.composition == comp
+
+
+def test_thiophosphate_start_refuses_what_it_cannot_build():
+    from ssbkit.atomistic.glass import thiophosphate_packing
+
+    with pytest.raises(InputError, match="3.5"):
+        thiophosphate_packing("LiPS3", density_g_cm3=1.9)  # P2S5-rich: needs more bridging than P2S7
+    with pytest.raises(InputError, match="charge"):
+        thiophosphate_packing("Li3PS5", density_g_cm3=1.9)
+
+
+def test_budget_schedule_arithmetic_and_binomial_error():
+    """1 h x 300 atom-steps/s / 100 atoms = 10,800 steps of 2 fs = 21.6 ps: 30 % melt (6.48 ps), 50 % quench
+    (1200 K in 10.8 ps = 111 K/ps), 20 % anneal. A fraction f of n_P = 16 P has se sqrt(f(1-f)/16)."""
+    from ssbkit.atomistic.glass import budget_schedule
+
+    s = budget_schedule(100, 1.0, atom_steps_per_s=300.0)
+    assert s["melt_ps"] == pytest.approx(6.48) and s["anneal_ps"] == pytest.approx(4.32)
+    assert s["quench_rate_K_per_ps"] == pytest.approx(1200 / 10.8)
+    assert "K/s" in s["message"]
+    u = structural_units(_ps4_box(16))
+    assert u.fraction_se(0.5) == pytest.approx(0.125)
+    with pytest.raises(InputError, match="shares"):
+        budget_schedule(100, 1.0, shares=(0.5, 0.5, 0.5))
+
+
+def _ps4_box(n):
+    from ase import Atoms
+
+    tet = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]]) / np.sqrt(3) * 2.05
+    pos, sym = [], []
+    for k in range(n):
+        c = np.array([k % 4, (k // 4) % 4, 0]) * 6.0 + 3.0
+        pos += [c] + list(c + tet)
+        sym += ["P"] + ["S"] * 4
+    return Atoms(sym, positions=pos, cell=[24, 24, 6], pbc=True)

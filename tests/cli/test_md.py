@@ -57,10 +57,15 @@ def _cu_poscar(tmp_path):
 def test_md_run_writes_trajectories_and_says_why_no_d(tmp_path):
     """EMT Cu, 0.3 ps: frames are written; the crystal's atoms do not diffuse, so no D is reported."""
     out = tmp_path / "out"
-    doc = _json(runner.invoke(app, [
-        "run", str(_cu_poscar(tmp_path)), "--temperatures", "300,400", "--time-ps", "0.3", "--calculator", "emt",
-        "--equilibration-ps", "0", "--frame-interval-fs", "20", "--min-length-A", "7", "--species", "Cu",
-        "--out", str(out), "--json"]))
+    args = ["run", str(_cu_poscar(tmp_path)), "--temperatures", "300,400", "--time-ps", "0.3", "--calculator",
+            "emt", "--equilibration-ps", "0", "--frame-interval-fs", "20", "--min-length-A", "7", "--species",
+            "Cu", "--out", str(out), "--json"]
+    refused = runner.invoke(app, args)  # the plan: 0.3 ps can never be diffusive; nothing is started
+    assert isinstance(refused.exception, InputError) and "too short" in str(refused.exception)
+    assert "atom-steps/s" in str(refused.exception) and not (out / "md_300K.traj").exists()
+    plan = _json(runner.invoke(app, args + ["--plan"]))
+    assert plan["too_short_K"] == [300.0, 400.0] and plan["n_atoms"] == 32
+    doc = _json(runner.invoke(app, args + ["--allow-short"]))
     assert [r["temperature_K"] for r in doc["runs"]] == [300.0, 400.0]
     assert doc["n_atoms"] == 32 and doc["runs"][0]["n_frames"] == 15
     rows = doc["transport"]["temperatures"]

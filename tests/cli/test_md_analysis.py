@@ -53,7 +53,7 @@ def test_diffusion_too_short_says_no_d(tmp_path):
     assert doc["converged"] is False and doc["d_cm2_per_s"] is None
     assert doc["reasons"]
     text = runner.invoke(app, ["diffusion", str(path), "--temperature-k", "600"])
-    assert "no diffusion coefficient" in text.stdout
+    assert "no diffusive regime" in text.stdout and "below one hop" in text.stdout
 
 
 def test_diffusion_missing_species_is_an_input_error(tmp_path):

@@ -33,13 +33,26 @@ def _li2s_cif(tmp_path):
 def test_hours_long_request_is_refused_with_an_estimate(tmp_path):
     """96 atoms x 26,000 steps x 3 temperatures at 300 atom-steps/s = 6.9 h: refused, nothing run."""
     path = _li2s_cif(tmp_path)
-    c = cfg(structure=path.name)
+    c = cfg(structure=path.name, atom_steps_per_s=300.0)
     assert estimate_seconds(96, c) / 3600 == pytest.approx(96 * 26000 * 3 / 300 / 3600)
     ctx = StudyContext(study={"_base_dir": str(tmp_path)}, out_dir=tmp_path / "out")
     sec = run_section(c, ctx)
     assert sec.results["refused"] is True
     assert sec.results["estimated_hours"] == pytest.approx(6.93, abs=0.01)
     assert "allow_long = true" in sec.warnings[0] and "6.9 h" in sec.warnings[0]
+    assert not (tmp_path / "out" / "atomistic").exists()
+
+
+def test_too_short_request_is_refused_before_any_md(tmp_path):
+    """1 ps cannot be diffusive (the plan needs hop^2 / 3D = 8.2 Å^2 / 3 / (1e-5 cm^2/s = 0.1 Å^2/ps) ~ 27 ps
+    even at D = 1e-5 cm^2/s): refused with the plan, before anything runs."""
+    path = _li2s_cif(tmp_path)
+    c = cfg(structure=path.name, time_ps=1.0, temperatures_K=[800.0], atom_steps_per_s=300.0,
+            expected_D_cm2_per_s=[1e-5])
+    ctx = StudyContext(study={"_base_dir": str(tmp_path)}, out_dir=tmp_path / "out")
+    sec = run_section(c, ctx)
+    assert sec.results["refused"] is True and "too short" in sec.warnings[0]
+    assert sec.results["plan"]["needed_ps"][0] > 20.0
     assert not (tmp_path / "out" / "atomistic").exists()
 
 
