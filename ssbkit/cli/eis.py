@@ -25,7 +25,7 @@ import typer
 
 from ssbkit.cli.util import echo_json as _emit_json
 from ssbkit.cli.util import save_figure as _save
-from ssbkit.errors import InputError
+from ssbkit.errors import EXIT_BAD_INPUT, EXIT_PARTIAL, InputError
 
 __all__ = ["app"]
 
@@ -42,7 +42,7 @@ _CIRCUIT_HELP = "Circuit, impedance.py style 'R0-p(R1,CPE1)-CPE2' or Boukamp CDC
 
 def _fail(exc: Exception) -> None:
     typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 _FORMAT_HELP = "File format (default: detected); 'ssbkit eis formats' lists them."
@@ -104,7 +104,7 @@ def read(
         for f in failures:
             typer.echo(f"failed {f['source']}: {f['message']}", err=True)
     if failures:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL if spectra else EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -170,8 +170,8 @@ def fit(
     else:
         _print_notes(spectra)
         _print_fits(results, failures)
-    if not any(r.success for r in results):
-        raise typer.Exit(1)
+    if failures or not all(r.success for r in results):
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _print_fits(results, failures) -> None:
@@ -249,8 +249,8 @@ def conductivity(
     else:
         _print_notes(spectra)
         _print_series(cs, d["failures"])
-    if not any(f.success for f in cs.fits):
-        raise typer.Exit(1)
+    if d["failures"] or not all(f.success for f in cs.fits):
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _print_series(cs, failures) -> None:
@@ -351,7 +351,7 @@ def tortuosity(
         for n in r.notes:
             typer.echo(f"note: {n}")
     if not math.isfinite(r.tau):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
