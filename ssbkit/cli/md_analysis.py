@@ -11,12 +11,11 @@ fits D(T) and extrapolates D and sigma to 300 K. Bad input raises
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from ssbkit.cli.util import to_jsonable as _jsonable
+from ssbkit.cli.util import echo_json
 
 __all__ = ["app"]
 
@@ -64,7 +63,7 @@ def diffusion(
 
         append_d_t_row(append_csv, temperature_k, res.d_cm2_per_s, res.d_err_cm2_per_s, name)
     if as_json:
-        typer.echo(json.dumps(_jsonable(res.to_dict(curves=curves) | {"trajectory": name}), indent=2))
+        echo_json(res.to_dict(curves=curves) | {"trajectory": name})
         return
     typer.echo(f"{name}: {res.n_atoms} {species}, {traj.n_frames} frames, {res.duration_ps:g} ps, "
                f"fit {res.checks['fit_window_ps'][0]:g}-{res.checks['fit_window_ps'][1]:g} ps")
@@ -104,7 +103,7 @@ def arrhenius(
     doc = res.to_dict()
     doc["warnings"] = warnings + doc["warnings"]
     if as_json:
-        typer.echo(json.dumps(_jsonable(doc), indent=2))
+        echo_json(doc)
         return
     typer.echo(f"Ea = {res.ea_eV:.3f} eV ({res.level:.0%}: {res.ea_ci_eV[0]:.3f} to {res.ea_ci_eV[1]:.3f})")
     typer.echo(f"D({res.target_T_K:g} K) = {res.d_target_cm2_per_s:.3g} cm2/s "

@@ -13,7 +13,6 @@ level or under ``[cathode]``), with ``[cathode.microstructure]`` for the box.
 
 from __future__ import annotations
 
-import json
 import sys
 import tomllib
 import warnings
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from ssbkit.cli.util import echo_json
 from ssbkit.errors import FileFormatError, InputError
 
 __all__ = ["app", "load_recipe"]
@@ -124,7 +124,7 @@ def generate(
         "figures": figs,
     }
     if json_out:
-        typer.echo(json.dumps(doc))
+        echo_json(doc)
         return
     for w in doc["warnings"]:
         typer.echo(f"warning: {w}", err=True)

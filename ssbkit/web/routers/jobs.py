@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from ...jsonio import dumps
 from .. import repo
 from ..auth import Principal
 from ..deps import Context, ctx, page, principal
@@ -112,7 +112,7 @@ async def job_events(job_id: int, request: Request, c: Context = Depends(ctx), p
             j = await asyncio.to_thread(repo.job_view, c.engine, job_id)
             msg = {k: j[k] for k in ("id", "state", "done", "total", "message")}
             if msg != last:
-                yield f"data: {json.dumps(msg)}\n\n"
+                yield f"data: {dumps(msg)}\n\n"
                 last = msg
             if j["state"] in _FINAL or await request.is_disconnected():
                 return
