@@ -163,6 +163,21 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         Results (numbers with units in the keys), HTML, citations and warnings.
     """
     sec = Section(key="electrolyte", title=f"Solid electrolyte: {cfg['name']}")
+    source = _choose_source(cfg, ctx)
+    if cfg["composition"]:
+        mix = parse_mixture(cfg["composition"])
+        sec.results["composition"] = mix.to_dict()
+    fit, data = _fit(cfg, ctx, source, sec)
+    s25 = _headline_results(fit, source, sec)
+    if data is not None and len(data[0]) >= 3:
+        _extrapolation(fit, data, sec)
+    rows = _sigma_table(cfg, fit, sec)
+    _render(cfg, fit, data, rows, s25, source, sec)
+    return sec
+
+
+def _choose_source(cfg: dict[str, Any], ctx: StudyContext) -> str:
+    """The source of sigma(T): the study's, or in ``auto`` mode data > impedance > heat treatment > dataset."""
     source = cfg["source"]
     if source not in SOURCES:
         from ssbkit.errors import did_you_mean
@@ -177,9 +192,11 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
             source = "heat_treatment"
         else:
             source = "dataset"
-    if cfg["composition"]:
-        mix = parse_mixture(cfg["composition"])
-        sec.results["composition"] = mix.to_dict()
+    return source
+
+
+def _fit(cfg: dict[str, Any], ctx: StudyContext, source: str, sec: Section):
+    """The Arrhenius fit from the chosen source, and the measured points when there are some."""
     data = None
     if source == "dataset":
         fit = _from_dataset(cfg, sec)
@@ -193,6 +210,11 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     else:
         fit, t, s, e = _from_section(cfg, ctx, source, sec)
         data = (t, s, e)
+    return fit, data
+
+
+def _headline_results(fit: ArrheniusFit, source: str, sec: Section) -> float:
+    """Ea and sigma(25 degC) with their statistical intervals into the results; returns sigma(25 degC)."""
     sec.results["source"] = source
     sec.results["arrhenius"] = fit.to_dict()
     sec.results["ea_eV"] = fit.ea_ev
@@ -201,19 +223,27 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     s25, lo25, hi25 = fit.predict_interval(25.0 + ZERO_C)
     sec.results["sigma_25C_S_per_cm"] = s25
     sec.results["sigma_25C_interval_S_per_cm"] = [lo25, hi25]
-    if data is not None and len(data[0]) >= 3:
-        from ssbkit.transport.extrapolation import extrapolate_sigma
+    return s25
 
-        t_d, s_d, e_d = data
-        ex = extrapolate_sigma(t_d, s_d, 25.0 + ZERO_C, sigma_err=e_d, form=fit.form)
-        sec.results["sigma_25C_interval_S_per_cm"] = [ex.lower, ex.upper]
-        sec.results["sigma_25C_interval_statistical_S_per_cm"] = [lo25, hi25]
-        sec.results["sigma_25C_extrapolated_K"] = ex.extrapolated_k
-        sec.results["ea_interval_model_eV"] = [ex.ea_lower_ev, ex.ea_upper_ev]
-        if ex.extrapolated_k > 20:
-            sec.warnings.append(
-                f"sigma(25 degC) is extrapolated {ex.extrapolated_k:.0f} K outside the data; its "
-                "interval spans the Arrhenius forms and weightings (model uncertainty)")
+
+def _extrapolation(fit: ArrheniusFit, data, sec: Section) -> None:
+    """sigma(25 degC) interval with the model spread (Arrhenius forms, weightings) and how far it reaches."""
+    from ssbkit.transport.extrapolation import extrapolate_sigma
+
+    t_d, s_d, e_d = data
+    ex = extrapolate_sigma(t_d, s_d, 25.0 + ZERO_C, sigma_err=e_d, form=fit.form)
+    sec.results["sigma_25C_interval_statistical_S_per_cm"] = sec.results["sigma_25C_interval_S_per_cm"]
+    sec.results["sigma_25C_interval_S_per_cm"] = [ex.lower, ex.upper]
+    sec.results["sigma_25C_extrapolated_K"] = ex.extrapolated_k
+    sec.results["ea_interval_model_eV"] = [ex.ea_lower_ev, ex.ea_upper_ev]
+    if ex.extrapolated_k > 20:
+        sec.warnings.append(
+            f"sigma(25 degC) is extrapolated {ex.extrapolated_k:.0f} K outside the data; its "
+            "interval spans the Arrhenius forms and weightings (model uncertainty)")
+
+
+def _sigma_table(cfg: dict[str, Any], fit: ArrheniusFit, sec: Section) -> list[tuple]:
+    """sigma at the report temperatures with 95 % prediction intervals (extrapolated rows marked)."""
     rows = []
     table = {}
     for tc in cfg["report_temperatures_c"]:
@@ -225,7 +255,12 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
     sec.references.extend(fit.references)
     if sec.results.get("sigma_25C_S_per_cm", 0) < 1e-4:
         sec.warnings.append("sigma(25 degC) is below the 1e-4 S/cm separator target of science.md section 1")
+    return rows
 
+
+def _render(cfg: dict[str, Any], fit: ArrheniusFit, data, rows: list[tuple], s25: float, source: str,
+            sec: Section) -> None:
+    """The section's HTML: summary table, sigma(T) table, Arrhenius plot and the literature map."""
     lit = load_dataset()
     sec.references.append(_LIT_REF)
     fig = plot_arrhenius({cfg["name"]: fit}, {cfg["name"]: data} if data is not None else None,
@@ -251,4 +286,3 @@ def run_section(cfg: dict[str, Any], ctx: StudyContext) -> Section:
         + f"<p>Literature dataset: {len(lit)} rows, version {lit.attrs.get('version')}; "
         f"σ(25 °C) = {fmt(s25)} S/cm.</p>"
     )
-    return sec
