@@ -39,21 +39,57 @@ class Node:
     element: Element | None = None
     children: tuple[Node, ...] = ()
 
+    @property
+    def elem(self) -> Element:
+        """The :class:`Element` of an ``"element"`` node (``InputError`` on a series/parallel node)."""
+        if self.element is None:
+            raise InputError(f"circuit node of kind {self.kind!r} has no element")
+        return self.element
+
     def structure(self) -> str:
-        """Canonical impedance.py-style string without numbers (``R-p(R,CPE)-CPE``)."""
+        """Canonical impedance.py-style string without numbers (``R-p(R,CPE)-CPE``).
+
+        Returns
+        -------
+        str
+            The tree in impedance.py syntax, element names without labels.
+
+        Examples
+        --------
+        >>> parse_circuit("R0-p(R1,CPE1)").tree.structure()
+        'R-p(R,CPE)'
+        """
         if self.kind == "element":
-            return self.element.name
+            return self.elem.name
         inner = [c.structure() for c in self.children]
         return "-".join(inner) if self.kind == "series" else "p(" + ",".join(inner) + ")"
 
     def labelled(self) -> str:
-        """impedance.py-style string with labels (``R0-p(R1,CPE1)-CPE2``)."""
+        """impedance.py-style string with labels (``R0-p(R1,CPE1)-CPE2``).
+
+        Returns
+        -------
+        str
+            The tree in impedance.py syntax with each element's label.
+
+        Examples
+        --------
+        >>> parse_circuit("R(RQ)").tree.labelled()
+        'R0-p(R1,CPE2)'
+        """
         if self.kind == "element":
             return self.label
         inner = [c.labelled() for c in self.children]
         return "-".join(inner) if self.kind == "series" else "p(" + ",".join(inner) + ")"
 
     def elements(self) -> list[Node]:
+        """The element (leaf) nodes of this subtree, left to right.
+
+        Returns
+        -------
+        list of Node
+            Nodes of kind ``"element"`` in circuit order.
+        """
         if self.kind == "element":
             return [self]
         return [e for c in self.children for e in c.elements()]
@@ -178,12 +214,12 @@ def _flatten(node: Node) -> Node:
 
 def _relabel(node: Node, counter: list[int], seen: set[str], text: str) -> Node:
     if node.kind == "element":
-        label = node.label or f"{node.element.name}{counter[0]}"
+        label = node.label or f"{node.elem.name}{counter[0]}"
         counter[0] += 1
         if label in seen:
             raise InputError(f"circuit {text!r}: element label {label!r} is used twice")
         seen.add(label)
-        return Node("element", label=label, element=node.element)
+        return Node("element", label=label, element=node.elem)
     return Node(node.kind, children=tuple(_relabel(c, counter, seen, text) for c in node.children))
 
 
@@ -220,7 +256,7 @@ def _codegen(tree: Node):
 
     def emit(node: Node, factors: list[str]) -> str:
         if node.kind == "element":
-            el = node.element
+            el = node.elem
             i, off = counter[0], counter[1]
             counter[0] += 1
             counter[1] += el.n_params
@@ -376,10 +412,10 @@ def parse_circuit(text: str | Circuit) -> Circuit:
     kinds: list[str] = []
     defaults: list[float] = []
     for e in tree.elements():
-        names += e.element.param_names(e.label)
-        units += e.element.units
-        kinds += e.element.kinds
-        defaults += e.element.defaults
+        names += e.elem.param_names(e.label)
+        units += e.elem.units
+        kinds += e.elem.kinds
+        defaults += e.elem.defaults
     fn, fz, n = _codegen(tree)
     assert n == len(names)
     circuit = Circuit(t, tree, tuple(names), tuple(units), tuple(kinds), tuple(defaults), fn, fz)

@@ -124,7 +124,7 @@ def register_element(element: Element, *, overwrite: bool = False) -> Element:
     import sys
 
     circuit_mod = sys.modules.get("ssbkit.impedance.circuit")
-    if hasattr(circuit_mod, "_CACHE"):  # compiled circuits may hold the element replaced
+    if circuit_mod is not None and hasattr(circuit_mod, "_CACHE"):  # compiled circuits may hold the element replaced
         circuit_mod._CACHE.clear()
     return element
 

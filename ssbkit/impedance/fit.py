@@ -268,11 +268,11 @@ def _arc_layout(c: Circuit) -> list[tuple[str, int, int, int, int, int]]:
     out = []
     off = 0
     for node in top:
-        n = sum(e.element.n_params for e in node.elements())
+        n = sum(e.elem.n_params for e in node.elements())
         pairs = arc_pairs(node) if node.kind == "parallel" else []
         if len(pairs) == 1 and len(node.children) == 2:
             rnode, cnode = pairs[0]
-            if cnode.element.name == "C":
+            if cnode.elem.name == "C":
                 iq, i_n = names.index(cnode.label), -1
             else:
                 iq, i_n = names.index(cnode.label + "_Q"), names.index(cnode.label + "_n")
@@ -299,8 +299,8 @@ def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
         groups.setdefault(struct, []).append((tau, off, n))
     names = list(c.param_names)
     for e in c.tree.elements():
-        if e.element.name in SYMMETRIC_PAIRS:
-            a, b = (names.index(f"{e.label}_{s}") for s in SYMMETRIC_PAIRS[e.element.name])
+        if e.elem.name in SYMMETRIC_PAIRS:
+            a, b = (names.index(f"{e.label}_{s}") for s in SYMMETRIC_PAIRS[e.elem.name])
             if free[a] and free[b] and p[a] < p[b]:  # interchangeable: order a >= b
                 perm[a], perm[b] = b, a
     for members in groups.values():

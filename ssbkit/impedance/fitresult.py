@@ -155,7 +155,7 @@ class FitResult(Record):
     @property
     def residuals(self) -> np.ndarray | None:
         """Relative complex residuals (Z_fit - Z) / |Z| at every frequency."""
-        if self.z_fit is None:
+        if self.z_fit is None or self.z_data is None:
             return None
         return (self.z_fit - self.z_data) / np.abs(self.z_data)
 
@@ -259,7 +259,7 @@ def _arcs(circuit: Circuit, p, cov, cell_constant_per_cm) -> tuple[Arc, ...]:
     for rnode, cnode in arc_pairs(circuit.tree):
         ir = names.index(rnode.label)
         r = p[ir]
-        if cnode.element.name == "C":
+        if cnode.elem.name == "C":
             ic = names.index(cnode.label)
             c = p[ic]
             c_err = math.sqrt(max(cov[ic, ic], 0))
@@ -393,7 +393,7 @@ def model_notes(c: Circuit) -> list[str]:
     """
     out = []
     for e in c.tree.elements():
-        name = e.element.name
+        name = e.elem.name
         if name in SYMMETRIC_PAIRS:
             a, b = SYMMETRIC_PAIRS[name]
             out.append(f"{e.label}: {a} and {b} are interchangeable (same impedance when "

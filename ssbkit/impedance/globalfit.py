@@ -53,15 +53,15 @@ def fit_global(
     data = [spectrum_arrays(s, None) for s in spectra]
     w = [2 * np.pi * d[0] for d in data]
     sig = [weights(d[1], weighting) for d in data]
-    p0s = np.array(p0s, float)
+    p0_all = np.array(p0s, float)
 
     def enc(i, v):
         return math.log(v) if kinds[i] == POSITIVE else v
 
-    x0 = [enc(i, float(np.median(p0s[:, i]))) for i in sh]
-    for p in p0s:
-        x0 += [enc(i, p[i]) for i in local]
-    x0 = np.array(x0)
+    x0_list = [enc(i, float(np.median(p0_all[:, i]))) for i in sh]
+    for p in p0_all:
+        x0_list += [enc(i, p[i]) for i in local]
+    x0 = np.array(x0_list)
     layout = [sh + local] * n_s
     nl = len(local)
 

@@ -148,9 +148,9 @@ def arc_pairs(tree: Node) -> list[tuple[Node, Node]]:
 
     def walk(node: Node):
         if node.kind == "parallel" and len(node.children) == 2:
-            kinds = {c.element.name: c for c in node.children if c.kind == "element"}
+            kinds = {c.elem.name: c for c in node.children if c.kind == "element"}
             if "R" in kinds and ("CPE" in kinds or "C" in kinds):
-                out.append((kinds["R"], kinds.get("CPE", kinds.get("C"))))
+                out.append((kinds["R"], kinds["CPE"] if "CPE" in kinds else kinds["C"]))
                 return
         for c in node.children:
             walk(c)
@@ -216,7 +216,7 @@ def start_values(
         tau = tau * 10 ** (shift / 2)
         r_arc = max(r_arc, 1e-6 * zscale)
         p[names.index(rnode.label)] = r_arc
-        if cnode.element.name == "C":
+        if cnode.elem.name == "C":
             p[names.index(cnode.label)] = tau / r_arc
         else:
             p[names.index(cnode.label + "_n")] = n_arc
@@ -228,7 +228,7 @@ def start_values(
     for node in top:
         if node.kind != "element" or node.label in set_labels:
             continue
-        name = node.element.name
+        name = node.elem.name
         lab = node.label
         if name == "R":
             p[names.index(lab)] = max(d["r_inf"], 1e-4 * zscale) if not r_inf_used else 1e-3 * zscale
@@ -253,7 +253,7 @@ def start_values(
 
 
 def _scale_defaults(node: Node, p, names, zscale: float, tau_mid: float) -> None:
-    el = node.element
+    el = node.elem
     for pn, unit, full in zip(el.params, el.units, el.param_names(node.label), strict=True):
         i = names.index(full)
         if unit == "ohm":

@@ -89,6 +89,7 @@ def conductivity_from_resistance(
         area = pellet_area_cm2(diameter_cm)
         rel2 += (2.0 * _nonneg("diameter_err_cm", diameter_err_cm) / float(diameter_cm)) ** 2
     else:
+        assert area_cm2 is not None  # exactly one of area/diameter was checked above
         area = require_positive("area_cm2", area_cm2)
         rel2 += (_nonneg("area_err_cm2", area_err_cm2) / area) ** 2
     sigma = d / (r * area)
