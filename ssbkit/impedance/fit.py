@@ -314,7 +314,23 @@ def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
 
 
 def fit_many(spectra, *, circuit: str | Circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3", **kw) -> list[FitResult]:
-    """Fit each spectrum; a bad one gives a ``success=False`` result, the rest go on."""
+    """Fit each spectrum; a bad one gives a ``success=False`` result, the rest go on.
+
+    Parameters
+    ----------
+    spectra
+        Iterable of :class:`~ssbkit.impedance.spectrum.Spectrum` objects.
+    circuit
+        Circuit string or compiled :class:`Circuit` fitted to every spectrum.
+    **kw
+        Options passed to :func:`fit_circuit`.
+
+    Returns
+    -------
+    list of FitResult
+        One result per spectrum, in order; failures have ``success=False`` and the
+        reason in ``message``.
+    """
     out = []
     for s in spectra:
         try:

@@ -42,6 +42,31 @@ def fit_global(
     the shared parameters start at their median. Residuals and Jacobians of
     all spectra are stacked; the covariance of each spectrum's parameters is
     the matching block of the joint covariance.
+
+    Parameters
+    ----------
+    spectra
+        Spectra (:class:`~ssbkit.impedance.spectrum.Spectrum`) fitted together.
+    circuit
+        Circuit string or compiled :class:`Circuit` common to all spectra.
+    shared
+        Names of the parameters that take one common value (e.g. ``["CPE3_n"]``).
+    p0s
+        One start parameter vector (SI) per spectrum.
+    temperatures_c
+        Temperature of each spectrum, degC, recorded on the results (None: none).
+    weighting
+        Residual weighting, as in :func:`~ssbkit.impedance.fit.fit_circuit`.
+    level
+        Confidence level of the reported intervals.
+    cell_constant_per_cm
+        d/A in 1/cm for the arc labels, or None.
+
+    Returns
+    -------
+    list of FitResult
+        One result per spectrum (empty for no spectra); the shared parameters are
+        equal in all of them.
     """
     c = parse_circuit(circuit)
     sh = [c.index(s) for s in shared]

@@ -171,7 +171,13 @@ class ConductivitySeries(Record):
 
     def as_dict(self) -> dict:
         """Every field (round trip through :meth:`from_dict`) plus the readable keys
-        (``temperatures_K``, ``sigma_bulk_S_per_cm_err``, ``ea_bulk_eV``, ...)."""
+        (``temperatures_K``, ``sigma_bulk_S_per_cm_err``, ``ea_bulk_eV``, ...).
+
+        Returns
+        -------
+        dict
+            JSON-ready dict: the fields plus readable keys in field units (K, S/cm, eV).
+        """
         d = super().as_dict()
         d["failures_list"] = d.pop("failures")
         d.update(self._legacy())
@@ -179,7 +185,18 @@ class ConductivitySeries(Record):
 
     @classmethod
     def from_dict(cls, d: dict) -> ConductivitySeries:
-        """Rebuild from :meth:`as_dict` output."""
+        """Rebuild from :meth:`as_dict` output.
+
+        Parameters
+        ----------
+        d
+            A dict from :meth:`as_dict` (extra readable keys are ignored).
+
+        Returns
+        -------
+        ConductivitySeries
+            The series, equal to the one written.
+        """
         d = dict(d)
         d["failures"] = [tuple(x) for x in d.get("failures_list", [])]
         return super().from_dict(d)
@@ -337,10 +354,32 @@ def tortuosity_from_r_ion(
     of the ``TLM`` element (the low-frequency real-axis step of a de Levie
     line is R_ion / 3, R-8).
 
+    Parameters
+    ----------
+    r_ion_ohm
+        Ionic resistance of the whole electrode, ohm.
+    thickness_cm
+        Electrode thickness, cm.
+    area_cm2
+        Electrode area, cm2.
+    eps
+        Volume fraction of the solid electrolyte in the electrode (0..1).
+    sigma_se_S_per_cm
+        Conductivity of the bulk solid electrolyte, S/cm.
+    r_ion_err_ohm
+        Standard error of ``r_ion_ohm``, ohm.
+
     Returns
     -------
     (tau, tau_err)
         Dimensionless, with the error propagated from ``r_ion_err_ohm``.
+
+    Examples
+    --------
+    >>> tau, err = tortuosity_from_r_ion(100.0, thickness_cm=0.01, area_cm2=1.0, eps=0.3,
+    ...                                  sigma_se_S_per_cm=1e-3, r_ion_err_ohm=10.0)
+    >>> round(tau, 6), round(err, 6)
+    (3.0, 0.3)
     """
     for name, v in (("r_ion_ohm", r_ion_ohm), ("thickness_cm", thickness_cm), ("area_cm2", area_cm2),
                     ("sigma_se_S_per_cm", sigma_se_S_per_cm)):

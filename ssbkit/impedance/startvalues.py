@@ -40,6 +40,18 @@ def _tail_exponent(f: np.ndarray, z: np.ndarray) -> float:
 def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6, ridge_lambda: float = 0.05) -> dict:
     """Non-negative Voigt description of a spectrum.
 
+    Parameters
+    ----------
+    f_hz
+        Frequencies, Hz.
+    z_ohm
+        Complex impedance, ohm.
+    per_decade
+        Voigt elements per decade of tau (the grid spans the measured band plus
+        one decade on either side).
+    ridge_lambda
+        Relative weight of the ridge penalty on the Voigt resistances.
+
     Returns
     -------
     dict
@@ -143,7 +155,25 @@ def _group(tau: np.ndarray, r: np.ndarray, k: int) -> list[tuple[float, float]]:
 
 
 def arc_pairs(tree: Node) -> list[tuple[Node, Node]]:
-    """The (resistor, capacitive element) pairs ``p(R, CPE)`` / ``p(R, C)`` of a circuit tree."""
+    """The (resistor, capacitive element) pairs ``p(R, CPE)`` / ``p(R, C)`` of a circuit tree.
+
+    Parameters
+    ----------
+    tree
+        Root :class:`~ssbkit.impedance.circuit.Node` of a circuit.
+
+    Returns
+    -------
+    list of (Node, Node)
+        ``(resistor node, CPE or C node)`` for each two-branch parallel RC/RQ group,
+        in circuit order.
+
+    Examples
+    --------
+    >>> from ssbkit.impedance.circuit import parse_circuit
+    >>> [(r.label, q.label) for r, q in arc_pairs(parse_circuit("R0-p(R1,CPE1)-p(R2,C2)").tree)]
+    [('R1', 'CPE1'), ('R2', 'C2')]
+    """
     out = []
 
     def walk(node: Node):
@@ -173,6 +203,12 @@ def start_values(
 
     Parameters
     ----------
+    circuit
+        The compiled circuit to start.
+    f_hz
+        Frequencies, Hz.
+    z_ohm
+        Complex impedance, ohm.
     n_arc
         Start exponent of arc CPEs.
     shift
@@ -183,7 +219,13 @@ def start_values(
         data and put the last one, a quarter of their resistance, between the
         slowest arc and the tail (``"low"``; a small arc the tail hides) or
         above the fastest arc (``"high"``).
+    info
         If given, receives the :func:`describe_arcs` result.
+
+    Returns
+    -------
+    numpy.ndarray
+        Start parameter vector in ``circuit.param_names`` order, SI units.
     """
     f = np.asarray(f_hz, float)
     z = np.asarray(z_ohm, complex)
