@@ -54,7 +54,7 @@ def fit_global(
     p0s
         One start parameter vector (SI) per spectrum.
     temperatures_c
-        Temperature of each spectrum, degC, recorded on the results (None: none).
+        Temperature of each spectrum, degC (None, or a None entry: the spectrum's own).
     weighting
         Residual weighting, as in :func:`~ssbkit.impedance.fit.fit_circuit`.
     level

@@ -50,7 +50,8 @@ def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6, ridge_lambda: float = 0.0
         Voigt elements per decade of tau (the grid spans the measured band plus
         one decade on either side).
     ridge_lambda
-        Relative weight of the ridge penalty on the Voigt resistances.
+        Weight of the ridge penalty on the column-normalised Voigt resistances
+        (not on R_inf, L or the tail), which keeps noise from becoming spurious arcs.
 
     Returns
     -------

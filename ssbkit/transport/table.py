@@ -49,7 +49,7 @@ def read_conductivity_table(
     path
         CSV file.
     temperature_unit
-        ``"K"`` or ``"degC"`` (None: read from the header).
+        ``"K"``, ``"C"`` or ``"degC"`` (None: read from the header).
     t_col, sigma_col, err_col
         Column names (None: found by name).
 
