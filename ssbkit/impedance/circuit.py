@@ -39,21 +39,57 @@ class Node:
     element: Element | None = None
     children: tuple[Node, ...] = ()
 
+    @property
+    def elem(self) -> Element:
+        """The :class:`Element` of an ``"element"`` node (``InputError`` on a series/parallel node)."""
+        if self.element is None:
+            raise InputError(f"circuit node of kind {self.kind!r} has no element")
+        return self.element
+
     def structure(self) -> str:
-        """Canonical impedance.py-style string without numbers (``R-p(R,CPE)-CPE``)."""
+        """Canonical impedance.py-style string without numbers (``R-p(R,CPE)-CPE``).
+
+        Returns
+        -------
+        str
+            The tree in impedance.py syntax, element names without labels.
+
+        Examples
+        --------
+        >>> parse_circuit("R0-p(R1,CPE1)").tree.structure()
+        'R-p(R,CPE)'
+        """
         if self.kind == "element":
-            return self.element.name
+            return self.elem.name
         inner = [c.structure() for c in self.children]
         return "-".join(inner) if self.kind == "series" else "p(" + ",".join(inner) + ")"
 
     def labelled(self) -> str:
-        """impedance.py-style string with labels (``R0-p(R1,CPE1)-CPE2``)."""
+        """impedance.py-style string with labels (``R0-p(R1,CPE1)-CPE2``).
+
+        Returns
+        -------
+        str
+            The tree in impedance.py syntax with each element's label.
+
+        Examples
+        --------
+        >>> parse_circuit("R(RQ)").tree.labelled()
+        'R0-p(R1,CPE2)'
+        """
         if self.kind == "element":
             return self.label
         inner = [c.labelled() for c in self.children]
         return "-".join(inner) if self.kind == "series" else "p(" + ",".join(inner) + ")"
 
     def elements(self) -> list[Node]:
+        """The element (leaf) nodes of this subtree, left to right.
+
+        Returns
+        -------
+        list of Node
+            Nodes of kind ``"element"`` in circuit order.
+        """
         if self.kind == "element":
             return [self]
         return [e for c in self.children for e in c.elements()]
@@ -178,12 +214,12 @@ def _flatten(node: Node) -> Node:
 
 def _relabel(node: Node, counter: list[int], seen: set[str], text: str) -> Node:
     if node.kind == "element":
-        label = node.label or f"{node.element.name}{counter[0]}"
+        label = node.label or f"{node.elem.name}{counter[0]}"
         counter[0] += 1
         if label in seen:
             raise InputError(f"circuit {text!r}: element label {label!r} is used twice")
         seen.add(label)
-        return Node("element", label=label, element=node.element)
+        return Node("element", label=label, element=node.elem)
     return Node(node.kind, children=tuple(_relabel(c, counter, seen, text) for c in node.children))
 
 
@@ -220,7 +256,7 @@ def _codegen(tree: Node):
 
     def emit(node: Node, factors: list[str]) -> str:
         if node.kind == "element":
-            el = node.element
+            el = node.elem
             i, off = counter[0], counter[1]
             counter[0] += 1
             counter[1] += el.n_params
@@ -327,17 +363,74 @@ class Circuit:
         return p
 
     def impedance(self, p, f_hz) -> np.ndarray:
-        """Complex impedance (ohm) at ``f_hz`` (Hz) for parameter vector ``p`` (SI)."""
+        """Complex impedance (ohm) at ``f_hz`` (Hz) for parameter vector ``p`` (SI).
+
+        Parameters
+        ----------
+        p
+            Parameter vector in :attr:`param_names` order, SI units (ohm, F, F s^(n-1), ...).
+        f_hz
+            Frequency or frequencies, Hz.
+
+        Returns
+        -------
+        numpy.ndarray
+            Complex impedance, ohm, one value per frequency.
+
+        Examples
+        --------
+        >>> c = parse_circuit("R0-p(R1,C1)")
+        >>> z = c.impedance([10.0, 100.0, 1e-6], [1e-3, 1e9])
+        >>> [round(float(v), 3) for v in z.real]
+        [110.0, 10.0]
+        """
         w = 2 * np.pi * np.atleast_1d(np.asarray(f_hz, dtype=float))
         return np.broadcast_to(self._fz(self._check(p), w), w.shape).astype(complex)
 
     def impedance_and_jacobian(self, p, f_hz) -> tuple[np.ndarray, np.ndarray]:
-        """``(Z, J)`` with ``J[k] = dZ/dp_k``, shape ``(n_params, n_freq)``."""
+        """``(Z, J)`` with ``J[k] = dZ/dp_k``, shape ``(n_params, n_freq)``.
+
+        Parameters
+        ----------
+        p
+            Parameter vector in :attr:`param_names` order, SI units.
+        f_hz
+            Frequency or frequencies, Hz.
+
+        Returns
+        -------
+        z : numpy.ndarray
+            Complex impedance, ohm, shape ``(n_freq,)``.
+        jac : numpy.ndarray
+            Complex derivatives dZ/dp_k (ohm per unit of p_k), shape ``(n_params, n_freq)``.
+
+        Examples
+        --------
+        >>> z, jac = parse_circuit("R0-R1").impedance_and_jacobian([1.0, 2.0], [1.0])
+        >>> jac.shape, complex(jac[0, 0])
+        ((2, 1), (1+0j))
+        """
         w = 2 * np.pi * np.atleast_1d(np.asarray(f_hz, dtype=float))
         return self._fn(self._check(p), w)
 
     def index(self, name: str) -> int:
-        """Position of parameter ``name``; :class:`InputError` with a suggestion otherwise."""
+        """Position of parameter ``name``; :class:`InputError` with a suggestion otherwise.
+
+        Parameters
+        ----------
+        name
+            A parameter name such as ``"R1"`` or ``"CPE1_Q"``.
+
+        Returns
+        -------
+        int
+            Its position in :attr:`param_names` (and in parameter vectors).
+
+        Examples
+        --------
+        >>> parse_circuit("R0-p(R1,CPE1)").index("CPE1_n")
+        3
+        """
         from ssbkit.errors import did_you_mean
 
         try:
@@ -348,11 +441,39 @@ class Circuit:
             ) from None
 
     def element_labels(self) -> list[str]:
+        """Labels of the circuit's elements in evaluation order.
+
+        Returns
+        -------
+        list of str
+            One label per element, e.g. ``['R0', 'R1', 'CPE1']``.
+
+        Examples
+        --------
+        >>> parse_circuit("R0-p(R1,CPE1)").element_labels()
+        ['R0', 'R1', 'CPE1']
+        """
         return [e.label for e in self.tree.elements()]
 
 
 def parse_circuit(text: str | Circuit) -> Circuit:
     """Parse an impedance.py-style or CDC circuit string and compile it.
+
+    Parameters
+    ----------
+    text
+        Circuit string (``"R0-p(R1,CPE1)-CPE2"`` or CDC ``"R(RQ)Q"``); a
+        :class:`Circuit` is returned unchanged.
+
+    Returns
+    -------
+    Circuit
+        The compiled circuit (cached by string).
+
+    Raises
+    ------
+    InputError
+        The string is empty, malformed, names an unknown element or repeats a label.
 
     Examples
     --------
@@ -376,10 +497,10 @@ def parse_circuit(text: str | Circuit) -> Circuit:
     kinds: list[str] = []
     defaults: list[float] = []
     for e in tree.elements():
-        names += e.element.param_names(e.label)
-        units += e.element.units
-        kinds += e.element.kinds
-        defaults += e.element.defaults
+        names += e.elem.param_names(e.label)
+        units += e.elem.units
+        kinds += e.elem.kinds
+        defaults += e.elem.defaults
     fn, fz, n = _codegen(tree)
     assert n == len(names)
     circuit = Circuit(t, tree, tuple(names), tuple(units), tuple(kinds), tuple(defaults), fn, fz)

@@ -116,7 +116,14 @@ class DRTResult(Record):
         return float(np.trapezoid(self.gamma_ohm, np.log(self.tau_s)))
 
     def as_dict(self) -> dict:
-        """JSON-ready dict of the fields plus ``peak_table`` (tau, f, R with errors)."""
+        """JSON-ready dict of the fields plus ``peak_table`` (tau, f, R with errors).
+
+        Returns
+        -------
+        dict
+            The fields (arrays as lists, SI units: tau in s, gamma in ohm per unit ln tau)
+            plus ``peak_table``: one row per peak with tau (s), f (Hz), R (ohm) and errors.
+        """
         d = super().as_dict()
         d["peak_table"] = [
             {"tau_s": t, "f_hz": 1.0 / (2.0 * np.pi * t), "r_ohm": r,
@@ -134,6 +141,30 @@ def zarc_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, phi: float) -> np.n
     gamma(s) = (R / 2 pi) sin(phi pi) / (cosh(phi s) + cos(phi pi)), s = ln(tau/tau0)
     (Fuoss & Kirkwood, J. Am. Chem. Soc. 63 (1941) 385; Boukamp, Electrochim.
     Acta 154 (2015) 35). Integrates to R over ln tau.
+
+    Parameters
+    ----------
+    tau_s
+        Relaxation times, s.
+    r_ohm
+        ZARC resistance R, ohm.
+    tau0_s
+        Characteristic time constant tau0, s.
+    phi
+        ZARC exponent, 0 < phi <= 1 (phi = 1 is an ideal RC element).
+
+    Returns
+    -------
+    numpy.ndarray
+        gamma(tau), ohm per unit ln tau, same shape as ``tau_s``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tau = np.logspace(-9, 3, 4001)
+    >>> g = zarc_drt(tau, 100.0, 1e-3, 0.8)
+    >>> round(float(np.trapezoid(g, np.log(tau))), 2)
+    100.0
     """
     s = np.log(np.asarray(tau_s, dtype=float) / tau0_s)
     return r_ohm / (2.0 * np.pi) * np.sin(phi * np.pi) / (np.cosh(phi * s) + np.cos(phi * np.pi))

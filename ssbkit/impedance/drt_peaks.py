@@ -32,6 +32,29 @@ def find_peaks(
     grid ends). Maxima below ``min_fraction`` of the largest are ignored; tau
     of a peak is refined by a parabola through the maximum and its neighbours
     in ln tau.
+
+    Parameters
+    ----------
+    tau_s
+        Relaxation-time grid, s (increasing).
+    gamma_ohm
+        DRT values on the grid, ohm per unit ln tau.
+    min_fraction
+        Maxima lower than this fraction of the largest one are ignored.
+
+    Returns
+    -------
+    list of (float, float)
+        ``(tau_s, R_ohm)`` of each peak, in grid order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ssbkit.impedance.drt import zarc_drt
+    >>> tau = np.logspace(-8, 2, 1001)
+    >>> g = zarc_drt(tau, 50.0, 1e-5, 0.9) + zarc_drt(tau, 200.0, 1e-1, 0.9)
+    >>> [(float(f"{t:.2g}"), round(r)) for t, r in find_peaks(tau, g)]
+    [(1e-05, 50), (0.1, 200)]
     """
     g = np.asarray(gamma_ohm, dtype=float)
     x = np.log(np.asarray(tau_s, dtype=float))
@@ -87,7 +110,39 @@ def _vertex_error(x, g, cov, i) -> float:
 
 
 def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf), data=None):
-    """Peaks (tau, R), their errors and the unresolved pairs; insignificant maxima merged."""
+    """Peaks (tau, R), their errors and the unresolved pairs; insignificant maxima merged.
+
+    Parameters
+    ----------
+    tau
+        Relaxation-time grid, s (increasing).
+    gamma
+        DRT values on the grid, ohm per unit ln tau.
+    cov
+        Covariance of ``gamma`` (ohm^2), shape ``(n, n)``.
+    min_fraction
+        Maxima lower than this fraction of the largest one are ignored.
+    notes
+        List that receives a note for every merged or unresolved peak (appended in place).
+    band
+        ``(tau_min, tau_max)`` in s, the band the data cover (1/w_max..1/w_min);
+        maxima outside it are merged into their neighbours.
+    data
+        Optional ``(w, z, model, r_inf, l_h, c_f, sigma2)`` of the spectrum; when
+        given, peaks the data do not need (ZARC-model F-test) are merged too, and
+        overlapping peaks share their area by the fitted ZARC components.
+
+    Returns
+    -------
+    peaks : list of (float, float)
+        ``(tau_s, R_ohm)`` of each peak kept.
+    r_err : numpy.ndarray
+        Standard error of each peak's R, ohm.
+    tau_err : numpy.ndarray
+        Standard error of each peak's ln tau (dimensionless).
+    unresolved : list of (int, int)
+        Index pairs of neighbouring peaks whose valley is too shallow to split their area.
+    """
     g = np.asarray(gamma, dtype=float)
     x = np.log(tau)
     if g.size < 3 or g.max() <= 0:

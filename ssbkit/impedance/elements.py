@@ -88,7 +88,25 @@ class Element:
         return len(self.params)
 
     def param_names(self, label: str) -> list[str]:
-        """Full parameter names for an element labelled ``label`` (``CPE1`` -> ``CPE1_Q``)."""
+        """Full parameter names for an element labelled ``label`` (``CPE1`` -> ``CPE1_Q``).
+
+        Parameters
+        ----------
+        label
+            The element's label in the circuit, e.g. ``"CPE1"``.
+
+        Returns
+        -------
+        list of str
+            ``[label]`` for a one-parameter element, else ``label_<param>`` for each parameter.
+
+        Examples
+        --------
+        >>> get_element("CPE").param_names("CPE1")
+        ['CPE1_Q', 'CPE1_n']
+        >>> get_element("R").param_names("R0")
+        ['R0']
+        """
         if self.n_params == 1:
             return [label]
         return [f"{label}_{p}" for p in self.params]
@@ -107,6 +125,18 @@ def register_element(element: Element, *, overwrite: bool = False) -> Element:
 
     Raises :class:`InputError` for a name that is not letters only, that is
     taken (unless ``overwrite``), or whose parameter tuples disagree in length.
+
+    Parameters
+    ----------
+    element
+        The :class:`Element` to add (its ``name`` is what circuit strings use).
+    overwrite
+        Replace an element already registered under the same name.
+
+    Returns
+    -------
+    Element
+        ``element`` itself (so the call can be used as a decorator-like expression).
     """
     if not _NAME_RE.match(element.name):
         raise InputError(f"element name {element.name!r} must be letters only (e.g. 'Rct')")
@@ -124,13 +154,29 @@ def register_element(element: Element, *, overwrite: bool = False) -> Element:
     import sys
 
     circuit_mod = sys.modules.get("ssbkit.impedance.circuit")
-    if hasattr(circuit_mod, "_CACHE"):  # compiled circuits may hold the element replaced
+    if circuit_mod is not None and hasattr(circuit_mod, "_CACHE"):  # compiled circuits may hold the element replaced
         circuit_mod._CACHE.clear()
     return element
 
 
 def get_element(name: str) -> Element:
-    """The registered element called ``name``; :class:`InputError` with a suggestion otherwise."""
+    """The registered element called ``name``; :class:`InputError` with a suggestion otherwise.
+
+    Parameters
+    ----------
+    name
+        Element name as written in circuit strings, e.g. ``"CPE"``.
+
+    Returns
+    -------
+    Element
+        The registered element.
+
+    Examples
+    --------
+    >>> get_element("CPE").params
+    ('Q', 'n')
+    """
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -138,7 +184,18 @@ def get_element(name: str) -> Element:
 
 
 def element_names() -> list[str]:
-    """Names of all registered elements."""
+    """Names of all registered elements.
+
+    Returns
+    -------
+    list of str
+        Registered element names, e.g. ``'R'``, ``'C'``, ``'CPE'``.
+
+    Examples
+    --------
+    >>> {"R", "C", "CPE"} <= set(element_names())
+    True
+    """
     return sorted(_REGISTRY)
 
 
@@ -391,7 +448,28 @@ for _e in _BUILTINS:
 
 
 def evaluate_element(name: str, f_hz: Sequence[float] | np.ndarray, *params: float) -> np.ndarray:
-    """Impedance (ohm) of the registered element ``name`` at ``f_hz`` (Hz)."""
+    """Impedance (ohm) of the registered element ``name`` at ``f_hz`` (Hz).
+
+    Parameters
+    ----------
+    name
+        Registered element name, e.g. ``"C"`` or ``"CPE"``.
+    f_hz
+        Frequencies, Hz.
+    *params
+        The element's parameters in SI units, in the order of its ``params``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex impedance, ohm, one value per frequency.
+
+    Examples
+    --------
+    >>> z = evaluate_element("C", [1 / (2 * 3.141592653589793)], 1e-3)
+    >>> round(float(z[0].imag), 6)
+    -1000.0
+    """
     el = get_element(name)
     if len(params) != el.n_params:
         raise InputError(f"element {name} takes {el.n_params} parameters {el.params}, got {len(params)}")

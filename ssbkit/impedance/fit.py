@@ -268,11 +268,11 @@ def _arc_layout(c: Circuit) -> list[tuple[str, int, int, int, int, int]]:
     out = []
     off = 0
     for node in top:
-        n = sum(e.element.n_params for e in node.elements())
+        n = sum(e.elem.n_params for e in node.elements())
         pairs = arc_pairs(node) if node.kind == "parallel" else []
         if len(pairs) == 1 and len(node.children) == 2:
             rnode, cnode = pairs[0]
-            if cnode.element.name == "C":
+            if cnode.elem.name == "C":
                 iq, i_n = names.index(cnode.label), -1
             else:
                 iq, i_n = names.index(cnode.label + "_Q"), names.index(cnode.label + "_n")
@@ -299,8 +299,8 @@ def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
         groups.setdefault(struct, []).append((tau, off, n))
     names = list(c.param_names)
     for e in c.tree.elements():
-        if e.element.name in SYMMETRIC_PAIRS:
-            a, b = (names.index(f"{e.label}_{s}") for s in SYMMETRIC_PAIRS[e.element.name])
+        if e.elem.name in SYMMETRIC_PAIRS:
+            a, b = (names.index(f"{e.label}_{s}") for s in SYMMETRIC_PAIRS[e.elem.name])
             if free[a] and free[b] and p[a] < p[b]:  # interchangeable: order a >= b
                 perm[a], perm[b] = b, a
     for members in groups.values():
@@ -314,7 +314,23 @@ def _canonical_order(c: Circuit, p: np.ndarray, free: np.ndarray) -> np.ndarray:
 
 
 def fit_many(spectra, *, circuit: str | Circuit = "p(R1,CPE1)-p(R2,CPE2)-CPE3", **kw) -> list[FitResult]:
-    """Fit each spectrum; a bad one gives a ``success=False`` result, the rest go on."""
+    """Fit each spectrum; a bad one gives a ``success=False`` result, the rest go on.
+
+    Parameters
+    ----------
+    spectra
+        Iterable of :class:`~ssbkit.impedance.spectrum.Spectrum` objects.
+    circuit
+        Circuit string or compiled :class:`Circuit` fitted to every spectrum.
+    **kw
+        Options passed to :func:`fit_circuit`.
+
+    Returns
+    -------
+    list of FitResult
+        One result per spectrum, in order; failures have ``success=False`` and the
+        reason in ``message``.
+    """
     out = []
     for s in spectra:
         try:

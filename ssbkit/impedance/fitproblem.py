@@ -68,7 +68,20 @@ class FitProblem:
 
     # ---------------------------------------------------------------- maps
     def to_p(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
-        """Parameters from fitted variables (``base`` supplies the fixed ones)."""
+        """Parameters from fitted variables (``base`` supplies the fixed ones).
+
+        Parameters
+        ----------
+        x
+            Fitted variables (ln p for positive parameters, p for the others).
+        base
+            Full parameter vector (SI) whose fixed entries are kept.
+
+        Returns
+        -------
+        numpy.ndarray
+            Full parameter vector, SI units.
+        """
         if self.all_free:
             p = x.copy()
             p[self.log_pos] = np.exp(p[self.log_pos])  # overflow -> inf -> flagged later
@@ -78,12 +91,37 @@ class FitProblem:
         return p
 
     def to_x(self, p: np.ndarray) -> np.ndarray:
-        """Fitted variables from parameters."""
+        """Fitted variables from parameters.
+
+        Parameters
+        ----------
+        p
+            Full parameter vector, SI units.
+
+        Returns
+        -------
+        numpy.ndarray
+            The free parameters as fitted variables (ln p for positive ones).
+        """
         pf = p[self.free]
         return np.where(self.log_free, np.log(np.maximum(pf, 1e-300)), pf)
 
     def jac_rows(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
-        """Jacobian of the residuals, one row per fitted variable: shape (k, 2N)."""
+        """Jacobian of the residuals, one row per fitted variable: shape (k, 2N).
+
+        Parameters
+        ----------
+        x
+            Fitted variables.
+        base
+            Full parameter vector supplying the fixed parameters.
+
+        Returns
+        -------
+        numpy.ndarray
+            Real Jacobian of the weighted residuals, shape ``(k, 2N)`` for k fitted
+            variables and N frequencies (real and imaginary parts interleaved).
+        """
         p = self.to_p(x, base)
         jac = self.c._fn(p, self.w)[1]
         jf = jac[self.free_idx] if self.free_idx.size < jac.shape[0] else jac
@@ -95,7 +133,21 @@ class FitProblem:
         return jr
 
     def residuals(self, x: np.ndarray, base: np.ndarray) -> np.ndarray:
-        """Weighted residuals (huge, finite numbers where the model overflows)."""
+        """Weighted residuals (huge, finite numbers where the model overflows).
+
+        Parameters
+        ----------
+        x
+            Fitted variables.
+        base
+            Full parameter vector supplying the fixed parameters.
+
+        Returns
+        -------
+        numpy.ndarray
+            Weighted residuals (Z_model - Z) / sigma, real and imaginary parts
+            interleaved, length 2N (dimensionless).
+        """
         r = np.subtract(self.c._fz(self.to_p(x, base), self.w), self.z_c).view(float)
         r *= self.inv_s
         if np.isfinite(r.sum()):
@@ -103,13 +155,43 @@ class FitProblem:
         return np.nan_to_num(r, nan=1e150, posinf=1e150, neginf=-1e150)
 
     def fun_jac(self, x: np.ndarray, base: np.ndarray):
-        """(residuals, Jacobian (2N, k)) without the overflow guard on the residuals."""
+        """(residuals, Jacobian (2N, k)) without the overflow guard on the residuals.
+
+        Parameters
+        ----------
+        x
+            Fitted variables.
+        base
+            Full parameter vector supplying the fixed parameters.
+
+        Returns
+        -------
+        residuals : numpy.ndarray
+            Weighted residuals, length 2N.
+        jacobian : numpy.ndarray
+            Their Jacobian, shape ``(2N, k)``.
+        """
         r = np.subtract(self.c._fz(self.to_p(x, base), self.w), self.z_c).view(float) * self.inv_s
         return r, self.jac_rows(x, base).T
 
     # ---------------------------------------------------------------- one run
     def run(self, p_start: np.ndarray, lm: bool = True):
-        """One optimisation from ``p_start``: (solution namespace, base parameter vector)."""
+        """One optimisation from ``p_start``: (solution namespace, base parameter vector).
+
+        Parameters
+        ----------
+        p_start
+            Start parameter vector, SI units (fixed parameters are overwritten by their values).
+        lm
+            Try Levenberg-Marquardt first (falls back to bounded trust-region otherwise).
+
+        Returns
+        -------
+        sol
+            The optimiser's solution (``x``, ``cost``, ``status``, ``nfev``, ``message``).
+        base : numpy.ndarray
+            Full parameter vector holding the fixed parameters, for :meth:`to_p`.
+        """
         base = p_start.copy()
         for i, v in self.fix.items():
             base[i] = v
@@ -169,7 +251,21 @@ class FitProblem:
 
     def good(self, sol, base: np.ndarray) -> bool:
         """Converged, and the misfit near the floor a free Voigt description of the same
-        data reaches (so a poor local minimum is not taken for the answer)."""
+        data reaches (so a poor local minimum is not taken for the answer).
+
+        Parameters
+        ----------
+        sol
+            A solution returned by :meth:`run`.
+        base
+            The matching base parameter vector.
+
+        Returns
+        -------
+        bool
+            True when the solution converged and its relative rms misfit is near the
+            Voigt floor of :func:`~ssbkit.impedance.startvalues.describe_arcs`.
+        """
         if sol.status <= 0 or not np.isfinite(sol.cost):
             return False
         zm = self.c._fz(self.to_p(sol.x, base), self.w)

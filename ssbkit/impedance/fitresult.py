@@ -55,7 +55,8 @@ class Arc(Record):
     f_apex_hz
         Apex frequency 1 / (2 pi (R Q)^(1/n)) (Hz).
     label
-        ``"bulk"``, ``"grain boundary"``, ``"surface layer"`` or ``"electrode"``.
+        ``"bulk"``, ``"grain boundary"``, ``"surface layer"``, ``"electrode"``, or
+        ``"unknown"`` for a non-finite capacitance.
     """
 
     resistor: str
@@ -68,7 +69,13 @@ class Arc(Record):
     label: str
 
     def as_dict(self) -> dict:
-        """The fields as a plain dict (no ``@class``: the arc list of a fit's JSON)."""
+        """The fields as a plain dict (no ``@class``: the arc list of a fit's JSON).
+
+        Returns
+        -------
+        dict
+            Field name -> value (R in ohm, capacitances in F, tau in s, f in Hz).
+        """
         return dict(self.__dict__)
 
 
@@ -155,17 +162,35 @@ class FitResult(Record):
     @property
     def residuals(self) -> np.ndarray | None:
         """Relative complex residuals (Z_fit - Z) / |Z| at every frequency."""
-        if self.z_fit is None:
+        if self.z_fit is None or self.z_data is None:
             return None
         return (self.z_fit - self.z_data) / np.abs(self.z_data)
 
     def predict(self, f_hz) -> np.ndarray:
-        """Model impedance (ohm) at ``f_hz``."""
+        """Model impedance (ohm) at ``f_hz``.
+
+        Parameters
+        ----------
+        f_hz
+            Frequency or frequencies, Hz.
+
+        Returns
+        -------
+        numpy.ndarray
+            Complex model impedance, ohm, at the fitted parameters.
+        """
         return parse_circuit(self.circuit).impedance(np.array(self.params), f_hz)
 
     def as_dict(self) -> dict:
         """Every field (round trip through :meth:`from_dict`) plus the readable
-        ``parameters`` table and the arcs as plain dicts."""
+        ``parameters`` table and the arcs as plain dicts.
+
+        Returns
+        -------
+        dict
+            JSON-ready dict (arrays as lists, complex arrays as ``{"real", "imag"}``)
+            with ``parameters`` and ``arcs`` added.
+        """
         d = super().as_dict()
         d.update(self._legacy())
         return d
@@ -209,6 +234,26 @@ def label_capacitance(c_f: float, cell_constant_per_cm: float | None = None) -> 
 
     ``c_f`` is scaled to a cell constant d/A of 1 cm^-1 when ``cell_constant_per_cm`` is given.
     bulk < 1e-11 F < grain boundary < 1e-8 F < surface layer < 1e-7 F < electrode.
+
+    Parameters
+    ----------
+    c_f
+        Capacitance of the arc, F (effective capacitance for a CPE).
+    cell_constant_per_cm
+        Cell constant d/A of the sample, 1/cm; None uses ``c_f`` as it is.
+
+    Returns
+    -------
+    str
+        ``"bulk"``, ``"grain boundary"``, ``"surface layer"``, ``"electrode"``, or
+        ``"unknown"`` for a non-finite capacitance.
+
+    Examples
+    --------
+    >>> label_capacitance(5e-12)
+    'bulk'
+    >>> label_capacitance(1e-9)
+    'grain boundary'
     """
     c = c_f * (cell_constant_per_cm if cell_constant_per_cm else 1.0)
     if not math.isfinite(c):
@@ -223,7 +268,28 @@ def label_capacitance(c_f: float, cell_constant_per_cm: float | None = None) -> 
 
 
 def weights(z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
-    """Standard deviations (sigma_re, sigma_im) of the residuals under ``weighting``."""
+    """Standard deviations (sigma_re, sigma_im) of the residuals under ``weighting``.
+
+    Parameters
+    ----------
+    z
+        Measured complex impedance, ohm.
+    weighting
+        ``"unit"`` (sigma = 1), ``"modulus"`` (sigma = abs(Z), both parts) or
+        ``"proportional"`` (sigma = abs(Z') and abs(Z''), each floored at 1e-3 abs(Z)).
+
+    Returns
+    -------
+    sigma_re, sigma_im : numpy.ndarray
+        Standard deviations of the real and imaginary residuals, ohm (``"unit"``: 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s_re, s_im = weights(np.array([3 + 4j]), "modulus")
+    >>> float(s_re[0]), float(s_im[0])
+    (5.0, 5.0)
+    """
     if weighting == "unit":
         return np.ones(z.size), np.ones(z.size)
     if weighting == "modulus":
@@ -233,6 +299,39 @@ def weights(z: np.ndarray, weighting: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def spectrum_arrays(spectrum, z_ohm):
+    """Checked ``(f_hz, z_ohm, source, temperature_c)`` from a Spectrum or from two arrays.
+
+    Parameters
+    ----------
+    spectrum
+        A :class:`~ssbkit.impedance.spectrum.Spectrum` (when ``z_ohm`` is None) or
+        the frequencies, Hz.
+    z_ohm
+        Complex impedances, ohm, matching ``spectrum`` as frequencies; None to
+        read both from the Spectrum.
+
+    Returns
+    -------
+    f_hz : numpy.ndarray
+        Frequencies, Hz (finite, > 0).
+    z_ohm : numpy.ndarray
+        Complex impedance, ohm (finite).
+    source : str
+        The spectrum's source ("" for arrays).
+    temperature_c : float or None
+        The spectrum's temperature, degC (None for arrays).
+
+    Raises
+    ------
+    InputError
+        Mismatched lengths, non-finite values or frequencies <= 0 Hz.
+
+    Examples
+    --------
+    >>> f, z, src, t = spectrum_arrays([1.0, 10.0], [1 - 1j, 1 - 0.1j])
+    >>> f.tolist(), src, t
+    ([1.0, 10.0], '', None)
+    """
     if z_ohm is None:
         try:
             f, z = spectrum.frequency_hz, spectrum.z_ohm
@@ -259,7 +358,7 @@ def _arcs(circuit: Circuit, p, cov, cell_constant_per_cm) -> tuple[Arc, ...]:
     for rnode, cnode in arc_pairs(circuit.tree):
         ir = names.index(rnode.label)
         r = p[ir]
-        if cnode.element.name == "C":
+        if cnode.elem.name == "C":
             ic = names.index(cnode.label)
             c = p[ic]
             c_err = math.sqrt(max(cov[ic, ic], 0))
@@ -292,7 +391,41 @@ def build_result(
     cell_constant_per_cm, ok, message, n_starts=1, nfev=0, source="", temperature_c=None,
 ) -> FitResult:
     """Assemble a :class:`FitResult` from a solution ``p`` and the covariance of the
-    free fitted variables ``cov_x`` (ln p for positive parameters)."""
+    free fitted variables ``cov_x`` (ln p for positive parameters).
+
+    Parameters
+    ----------
+    c
+        The fitted circuit.
+    p
+        Solution parameter vector, SI units.
+    free
+        Boolean mask of the parameters that were fitted (False: fixed).
+    cov_x
+        Covariance of the free fitted variables (ln p for positive parameters).
+    chi2, dof
+        Weighted sum of squared residuals and its degrees of freedom.
+    f_all, z_all
+        All frequencies (Hz) and measured impedances (ohm) of the spectrum.
+    mask
+        Boolean mask of the points that were fitted.
+    weighting, level
+        The weighting used and the confidence level of the intervals (e.g. 0.95).
+    cell_constant_per_cm
+        d/A in 1/cm for the arc labels, or None.
+    ok, message
+        Optimiser outcome; downgraded here for a poor, non-identifiable or degenerate fit.
+    n_starts, nfev
+        Number of starts and of function evaluations used.
+    source, temperature_c
+        Provenance of the spectrum (temperature in degC).
+
+    Returns
+    -------
+    FitResult
+        Parameters with standard errors and intervals, covariance (in p), chi2,
+        AIC/BIC, arcs and notes.
+    """
     kinds = np.array(c.param_kinds)
     free = np.asarray(free, bool)
     is_log = (kinds == POSITIVE) & free
@@ -393,7 +526,7 @@ def model_notes(c: Circuit) -> list[str]:
     """
     out = []
     for e in c.tree.elements():
-        name = e.element.name
+        name = e.elem.name
         if name in SYMMETRIC_PAIRS:
             a, b = SYMMETRIC_PAIRS[name]
             out.append(f"{e.label}: {a} and {b} are interchangeable (same impedance when "

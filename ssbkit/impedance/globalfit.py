@@ -42,6 +42,31 @@ def fit_global(
     the shared parameters start at their median. Residuals and Jacobians of
     all spectra are stacked; the covariance of each spectrum's parameters is
     the matching block of the joint covariance.
+
+    Parameters
+    ----------
+    spectra
+        Spectra (:class:`~ssbkit.impedance.spectrum.Spectrum`) fitted together.
+    circuit
+        Circuit string or compiled :class:`Circuit` common to all spectra.
+    shared
+        Names of the parameters that take one common value (e.g. ``["CPE3_n"]``).
+    p0s
+        One start parameter vector (SI) per spectrum.
+    temperatures_c
+        Temperature of each spectrum, degC (None, or a None entry: the spectrum's own).
+    weighting
+        Residual weighting, as in :func:`~ssbkit.impedance.fit.fit_circuit`.
+    level
+        Confidence level of the reported intervals.
+    cell_constant_per_cm
+        d/A in 1/cm for the arc labels, or None.
+
+    Returns
+    -------
+    list of FitResult
+        One result per spectrum (empty for no spectra); the shared parameters are
+        equal in all of them.
     """
     c = parse_circuit(circuit)
     sh = [c.index(s) for s in shared]
@@ -53,15 +78,15 @@ def fit_global(
     data = [spectrum_arrays(s, None) for s in spectra]
     w = [2 * np.pi * d[0] for d in data]
     sig = [weights(d[1], weighting) for d in data]
-    p0s = np.array(p0s, float)
+    p0_all = np.array(p0s, float)
 
     def enc(i, v):
         return math.log(v) if kinds[i] == POSITIVE else v
 
-    x0 = [enc(i, float(np.median(p0s[:, i]))) for i in sh]
-    for p in p0s:
-        x0 += [enc(i, p[i]) for i in local]
-    x0 = np.array(x0)
+    x0_list = [enc(i, float(np.median(p0_all[:, i]))) for i in sh]
+    for p in p0_all:
+        x0_list += [enc(i, p[i]) for i in local]
+    x0 = np.array(x0_list)
     layout = [sh + local] * n_s
     nl = len(local)
 

@@ -140,7 +140,13 @@ class KKResult(Record):
         return float(np.sum(self.residual_real**2 + self.residual_imag**2))
 
     def as_dict(self) -> dict:
-        """JSON-ready dict of the fields plus ``pseudo_chi2``."""
+        """JSON-ready dict of the fields plus ``pseudo_chi2``.
+
+        Returns
+        -------
+        dict
+            JSON-ready fields plus ``pseudo_chi2`` (dimensionless).
+        """
         d = super().as_dict()
         d["pseudo_chi2"] = self.pseudo_chi2
         return d

@@ -53,6 +53,20 @@ def plot_nyquist(items: Sequence, *, ax=None, title: str = ""):
     """Nyquist plot -Z'' vs Z' with equal axes, data as points, fits as lines.
 
     ``items`` are Spectrum or FitResult objects (a single one is accepted too).
+
+    Parameters
+    ----------
+    items
+        Spectrum or FitResult objects (or one of them).
+    ax
+        Matplotlib axes to draw into (None: a new figure).
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
     """
     plt = _plt()
     if not isinstance(items, list | tuple):
@@ -76,7 +90,20 @@ def plot_nyquist(items: Sequence, *, ax=None, title: str = ""):
 
 
 def plot_bode(items: Sequence, *, title: str = ""):
-    """Bode plot: |Z| and -phase against frequency."""
+    """Bode plot: |Z| and -phase against frequency.
+
+    Parameters
+    ----------
+    items
+        Spectrum or FitResult objects (or one of them).
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
+    """
     plt = _plt()
     if not isinstance(items, list | tuple):
         items = [items]
@@ -98,7 +125,20 @@ def plot_bode(items: Sequence, *, title: str = ""):
 
 
 def plot_residuals(fit, *, title: str = ""):
-    """Relative residuals (Z_fit - Z) / |Z| of the real and imaginary parts, in %."""
+    """Relative residuals (Z_fit - Z) / |Z| of the real and imaginary parts, in %.
+
+    Parameters
+    ----------
+    fit
+        A :class:`~ssbkit.impedance.fitresult.FitResult` carrying its data.
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 2.8))
     r = fit.residuals
@@ -113,7 +153,20 @@ def plot_residuals(fit, *, title: str = ""):
 
 
 def plot_fit(fit, *, title: str = ""):
-    """Nyquist (equal axes) with the fit, and the residuals below."""
+    """Nyquist (equal axes) with the fit, and the residuals below.
+
+    Parameters
+    ----------
+    fit
+        A :class:`~ssbkit.impedance.fitresult.FitResult` carrying its data.
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
+    """
     plt = _plt()
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(5.5, 7), gridspec_kw={"height_ratios": [3, 1.3]})
     plot_nyquist([fit], ax=a1, title=title or f"{fit.source}  {fit.circuit}")
@@ -129,7 +182,20 @@ def plot_fit(fit, *, title: str = ""):
 
 
 def plot_drt(drt, *, title: str = ""):
-    """gamma(tau) of a :class:`~ssbkit.impedance.drt.DRTResult`, peaks marked."""
+    """gamma(tau) of a :class:`~ssbkit.impedance.drt.DRTResult`, peaks marked.
+
+    Parameters
+    ----------
+    drt
+        A :class:`~ssbkit.impedance.drt.DRTResult`.
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     ax.semilogx(drt.tau_s, drt.gamma_ohm, "-")
@@ -142,7 +208,20 @@ def plot_drt(drt, *, title: str = ""):
 
 
 def plot_kk(kk, *, title: str = ""):
-    """Lin-KK residuals of a :class:`~ssbkit.impedance.kk.KKResult` (in %)."""
+    """Lin-KK residuals of a :class:`~ssbkit.impedance.kk.KKResult` (in %).
+
+    Parameters
+    ----------
+    kk
+        A :class:`~ssbkit.impedance.kk.KKResult`.
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 2.8))
     ax.semilogx(kk.frequency_hz, 100 * np.asarray(kk.residual_real), "o-", ms=3, label="real")
@@ -160,6 +239,18 @@ def plot_arrhenius(series, *, title: str = ""):
 
     Plots log10(sigma T) (or log10 sigma, following ``series.form``) against
     1000/T with error bars and the fitted lines, Ea in the legend.
+
+    Parameters
+    ----------
+    series
+        A :class:`~ssbkit.impedance.series.ConductivitySeries`.
+    title
+        Figure title (empty: none, or a default built from the source).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
     """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4))

@@ -107,8 +107,9 @@ def fit_series(
         prev = anchor
         for i in seq:
             res = auto[i]
-            if out[prev] is not None and out[prev].success:
-                warm = _safe_fit(specs[i], c, np.array(out[prev].params), ts[i],
+            before = out[prev]
+            if before is not None and before.success:
+                warm = _safe_fit(specs[i], c, np.array(before.params), ts[i],
                                  {**fit_kw, "multistart": False})
                 # keep the neighbour's branch unless it is clearly worse
                 if warm.success and (not res.success or warm.chi2 <= 1.5 * res.chi2):
@@ -170,7 +171,13 @@ class ConductivitySeries(Record):
 
     def as_dict(self) -> dict:
         """Every field (round trip through :meth:`from_dict`) plus the readable keys
-        (``temperatures_K``, ``sigma_bulk_S_per_cm_err``, ``ea_bulk_eV``, ...)."""
+        (``temperatures_K``, ``sigma_bulk_S_per_cm_err``, ``ea_bulk_eV``, ...).
+
+        Returns
+        -------
+        dict
+            JSON-ready dict: the fields plus readable keys in field units (K, S/cm, eV).
+        """
         d = super().as_dict()
         d["failures_list"] = d.pop("failures")
         d.update(self._legacy())
@@ -178,7 +185,18 @@ class ConductivitySeries(Record):
 
     @classmethod
     def from_dict(cls, d: dict) -> ConductivitySeries:
-        """Rebuild from :meth:`as_dict` output."""
+        """Rebuild from :meth:`as_dict` output.
+
+        Parameters
+        ----------
+        d
+            A dict from :meth:`as_dict` (extra readable keys are ignored).
+
+        Returns
+        -------
+        ConductivitySeries
+            The series, equal to the one written.
+        """
         d = dict(d)
         d["failures"] = [tuple(x) for x in d.get("failures_list", [])]
         return super().from_dict(d)
@@ -218,7 +236,7 @@ def _bulk_gb(c: Circuit, fits: Sequence[FitResult], bulk: str | None, gb: str | 
         return bulk, gb
     pairs = arc_pairs(c.tree)
     if not pairs:
-        rs = [e.label for e in c.tree.elements() if e.element.name == "R"]
+        rs = [e.label for e in c.tree.elements() if e.elem.name == "R"]
         if not rs:
             raise InputError(f"circuit {c}: no resistor to take as the bulk resistance")
         return rs[0], (rs[1] if len(rs) > 1 else None)
@@ -265,18 +283,20 @@ def conductivity_series(
     """
     if (diameter_cm is None) == (area_cm2 is None):
         raise InputError("give exactly one of diameter_cm or area_cm2 for the pellet")
-    area = area_cm2 if area_cm2 is not None else math.pi * diameter_cm**2 / 4
+    geo: dict[str, float] = dict(thickness_cm=thickness_cm, thickness_err_cm=thickness_err_cm)
+    if area_cm2 is not None:
+        area = area_cm2
+        geo["area_cm2"] = area_cm2
+    else:
+        assert diameter_cm is not None  # exactly one of diameter/area was checked above
+        area = math.pi * diameter_cm**2 / 4
+        geo.update(diameter_cm=diameter_cm, diameter_err_cm=diameter_err_cm)
     if not (thickness_cm > 0 and area > 0):
         raise InputError(f"thickness_cm ({thickness_cm}) and the area ({area}) must be > 0")
     c = parse_circuit(circuit)
     fit_kw.setdefault("cell_constant_per_cm", thickness_cm / area)
     fits = fit_series(spectra, circuit=c, temperatures_c=temperatures_c, shared=shared, **fit_kw)
     b, g = _bulk_gb(c, fits, bulk, gb)
-    geo = dict(thickness_cm=thickness_cm, thickness_err_cm=thickness_err_cm)
-    if area_cm2 is not None:
-        geo["area_cm2"] = area_cm2
-    else:
-        geo.update(diameter_cm=diameter_cm, diameter_err_cm=diameter_err_cm)
     nan = math.nan
     rows = []
     failures = []
@@ -293,6 +313,8 @@ def conductivity_series(
             rg, rg_e = v[g], e[g]
             ib, ig = c.index(b), c.index(g)
             cov = f.covariance
+            if cov is None:
+                raise InputError(f"{f.source}: the fit of {b} and {g} carries no covariance")
             rt_e = math.sqrt(max(cov[ib, ib] + cov[ig, ig] + 2 * cov[ib, ig], 0))
             sg = conductivity_from_resistance(rg, r_err_ohm=rg_e, **geo)
             st = conductivity_from_resistance(rb + rg, r_err_ohm=rt_e, **geo)
@@ -332,10 +354,32 @@ def tortuosity_from_r_ion(
     of the ``TLM`` element (the low-frequency real-axis step of a de Levie
     line is R_ion / 3, R-8).
 
+    Parameters
+    ----------
+    r_ion_ohm
+        Ionic resistance of the whole electrode, ohm.
+    thickness_cm
+        Electrode thickness, cm.
+    area_cm2
+        Electrode area, cm2.
+    eps
+        Volume fraction of the solid electrolyte in the electrode (0..1).
+    sigma_se_S_per_cm
+        Conductivity of the bulk solid electrolyte, S/cm.
+    r_ion_err_ohm
+        Standard error of ``r_ion_ohm``, ohm.
+
     Returns
     -------
     (tau, tau_err)
         Dimensionless, with the error propagated from ``r_ion_err_ohm``.
+
+    Examples
+    --------
+    >>> tau, err = tortuosity_from_r_ion(100.0, thickness_cm=0.01, area_cm2=1.0, eps=0.3,
+    ...                                  sigma_se_S_per_cm=1e-3, r_ion_err_ohm=10.0)
+    >>> round(tau, 6), round(err, 6)
+    (3.0, 0.3)
     """
     for name, v in (("r_ion_ohm", r_ion_ohm), ("thickness_cm", thickness_cm), ("area_cm2", area_cm2),
                     ("sigma_se_S_per_cm", sigma_se_S_per_cm)):

@@ -40,6 +40,19 @@ def _tail_exponent(f: np.ndarray, z: np.ndarray) -> float:
 def describe_arcs(f_hz, z_ohm, *, per_decade: int = 6, ridge_lambda: float = 0.05) -> dict:
     """Non-negative Voigt description of a spectrum.
 
+    Parameters
+    ----------
+    f_hz
+        Frequencies, Hz.
+    z_ohm
+        Complex impedance, ohm.
+    per_decade
+        Voigt elements per decade of tau (the grid spans the measured band plus
+        one decade on either side).
+    ridge_lambda
+        Weight of the ridge penalty on the column-normalised Voigt resistances
+        (not on R_inf, L or the tail), which keeps noise from becoming spurious arcs.
+
     Returns
     -------
     dict
@@ -143,14 +156,32 @@ def _group(tau: np.ndarray, r: np.ndarray, k: int) -> list[tuple[float, float]]:
 
 
 def arc_pairs(tree: Node) -> list[tuple[Node, Node]]:
-    """The (resistor, capacitive element) pairs ``p(R, CPE)`` / ``p(R, C)`` of a circuit tree."""
+    """The (resistor, capacitive element) pairs ``p(R, CPE)`` / ``p(R, C)`` of a circuit tree.
+
+    Parameters
+    ----------
+    tree
+        Root :class:`~ssbkit.impedance.circuit.Node` of a circuit.
+
+    Returns
+    -------
+    list of (Node, Node)
+        ``(resistor node, CPE or C node)`` for each two-branch parallel RC/RQ group,
+        in circuit order.
+
+    Examples
+    --------
+    >>> from ssbkit.impedance.circuit import parse_circuit
+    >>> [(r.label, q.label) for r, q in arc_pairs(parse_circuit("R0-p(R1,CPE1)-p(R2,C2)").tree)]
+    [('R1', 'CPE1'), ('R2', 'C2')]
+    """
     out = []
 
     def walk(node: Node):
         if node.kind == "parallel" and len(node.children) == 2:
-            kinds = {c.element.name: c for c in node.children if c.kind == "element"}
+            kinds = {c.elem.name: c for c in node.children if c.kind == "element"}
             if "R" in kinds and ("CPE" in kinds or "C" in kinds):
-                out.append((kinds["R"], kinds.get("CPE", kinds.get("C"))))
+                out.append((kinds["R"], kinds["CPE"] if "CPE" in kinds else kinds["C"]))
                 return
         for c in node.children:
             walk(c)
@@ -173,6 +204,12 @@ def start_values(
 
     Parameters
     ----------
+    circuit
+        The compiled circuit to start.
+    f_hz
+        Frequencies, Hz.
+    z_ohm
+        Complex impedance, ohm.
     n_arc
         Start exponent of arc CPEs.
     shift
@@ -183,7 +220,13 @@ def start_values(
         data and put the last one, a quarter of their resistance, between the
         slowest arc and the tail (``"low"``; a small arc the tail hides) or
         above the fastest arc (``"high"``).
+    info
         If given, receives the :func:`describe_arcs` result.
+
+    Returns
+    -------
+    numpy.ndarray
+        Start parameter vector in ``circuit.param_names`` order, SI units.
     """
     f = np.asarray(f_hz, float)
     z = np.asarray(z_ohm, complex)
@@ -216,7 +259,7 @@ def start_values(
         tau = tau * 10 ** (shift / 2)
         r_arc = max(r_arc, 1e-6 * zscale)
         p[names.index(rnode.label)] = r_arc
-        if cnode.element.name == "C":
+        if cnode.elem.name == "C":
             p[names.index(cnode.label)] = tau / r_arc
         else:
             p[names.index(cnode.label + "_n")] = n_arc
@@ -228,7 +271,7 @@ def start_values(
     for node in top:
         if node.kind != "element" or node.label in set_labels:
             continue
-        name = node.element.name
+        name = node.elem.name
         lab = node.label
         if name == "R":
             p[names.index(lab)] = max(d["r_inf"], 1e-4 * zscale) if not r_inf_used else 1e-3 * zscale
@@ -253,7 +296,7 @@ def start_values(
 
 
 def _scale_defaults(node: Node, p, names, zscale: float, tau_mid: float) -> None:
-    el = node.element
+    el = node.elem
     for pn, unit, full in zip(el.params, el.units, el.param_names(node.label), strict=True):
         i = names.index(full)
         if unit == "ohm":

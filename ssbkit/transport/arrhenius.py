@@ -34,7 +34,29 @@ REFERENCES = (
 
 
 def arrhenius(t_k, prefactor: float, ea_ev: float, form: str = "sigmaT"):
-    """Evaluate y(T) of the Arrhenius law in ``form`` (see module docstring)."""
+    """Evaluate y(T) of the Arrhenius law in ``form`` (see module docstring).
+
+    Parameters
+    ----------
+    t_k
+        Temperature or temperatures, K.
+    prefactor
+        A: S K / cm for ``form="sigmaT"`` (sigma in S/cm), else the unit of y.
+    ea_ev
+        Activation energy Ea, eV.
+    form
+        ``"sigmaT"`` (sigma T = A exp(-Ea / k_B T)) or ``"sigma"`` (y = A exp(-Ea / k_B T)).
+
+    Returns
+    -------
+    numpy.ndarray
+        sigma (S/cm when A is in S K / cm) or y, same shape as ``t_k``.
+
+    Examples
+    --------
+    >>> round(float(arrhenius(300.0, 1e3, 0.3, form="sigma")), 6)  # 1e3 exp(-0.3 / (k_B 300 K))
+    0.009125
+    """
     t = np.asarray(t_k, dtype=float)
     y = prefactor * np.exp(-ea_ev / (K_B_EV * t))
     return y / t if form == "sigmaT" else y
@@ -105,17 +127,71 @@ class ArrheniusFit(Record):
         return float(stats.t.ppf(0.5 + level / 2, self.dof))
 
     def predict(self, t_k):
-        """y at ``t_k`` (K): sigma in the unit that was fitted (S/cm for conductivity)."""
+        """y at ``t_k`` (K): sigma in the unit that was fitted (S/cm for conductivity).
+
+        Parameters
+        ----------
+        t_k
+            Temperature or temperatures, K.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            sigma (or y), in the unit fitted; a float for a scalar ``t_k``.
+
+        Examples
+        --------
+        >>> fit = arrhenius_from_point(298.15, 1e-3, 0.3)
+        >>> round(fit.predict(298.15), 9)
+        0.001
+        """
         ln_y, _ = self._ln_y(t_k)
         out = np.exp(ln_y)
         return float(out[0]) if np.ndim(t_k) == 0 else out
 
     def confidence_interval(self, t_k, level: float | None = None):
-        """(y, lo, hi): interval of the fitted line itself at ``t_k``."""
+        """(y, lo, hi): interval of the fitted line itself at ``t_k``.
+
+        Parameters
+        ----------
+        t_k
+            Temperature or temperatures, K.
+        level
+            Confidence level (None: the fit's ``level``, 0.95 by default).
+
+        Returns
+        -------
+        y : float or numpy.ndarray
+            Fitted y at ``t_k`` (float for a scalar ``t_k``).
+        lo, hi : float or numpy.ndarray
+            Lower and upper bounds of the interval, same unit as y.
+        """
         return self._interval(t_k, level, prediction=False)
 
     def predict_interval(self, t_k, level: float | None = None):
-        """(y, lo, hi): prediction interval of a new measurement at ``t_k`` (extrapolation too)."""
+        """(y, lo, hi): prediction interval of a new measurement at ``t_k`` (extrapolation too).
+
+        Parameters
+        ----------
+        t_k
+            Temperature or temperatures, K.
+        level
+            Confidence level (None: the fit's ``level``, 0.95 by default).
+
+        Returns
+        -------
+        y : float or numpy.ndarray
+            Fitted y at ``t_k`` (float for a scalar ``t_k``).
+        lo, hi : float or numpy.ndarray
+            Lower and upper bounds of the interval, same unit as y.
+
+        Examples
+        --------
+        >>> fit = arrhenius_from_point(298.15, 1e-3, 0.3, ea_se_ev=0.01)
+        >>> y, lo, hi = fit.predict_interval(350.0)
+        >>> bool(lo < y < hi)
+        True
+        """
         return self._interval(t_k, level, prediction=True)
 
     def _interval(self, t_k, level, prediction):
@@ -130,11 +206,33 @@ class ArrheniusFit(Record):
         return y, lo, hi
 
     def sigma_at_c(self, t_c: float) -> float:
-        """Convenience: y at a temperature in degC."""
+        """Convenience: y at a temperature in degC.
+
+        Parameters
+        ----------
+        t_c
+            Temperature, degC.
+
+        Returns
+        -------
+        float
+            sigma (or y) at ``t_c``, in the unit fitted.
+
+        Examples
+        --------
+        >>> round(arrhenius_from_point(298.15, 1e-3, 0.3).sigma_at_c(25.0), 9)
+        0.001
+        """
         return self.predict(t_c + ZERO_C)
 
     def as_dict(self) -> dict:
-        """The fields plus Ea in kJ/mol (and ``@class``); :meth:`from_dict` reads it back."""
+        """The fields plus Ea in kJ/mol (and ``@class``); :meth:`from_dict` reads it back.
+
+        Returns
+        -------
+        dict
+            JSON-ready fields plus ``ea_kJ_per_mol``, ``ea_se_kJ_per_mol`` and ``@class``.
+        """
         d = asdict(self)
         d["@class"] = f"{type(self).__module__}.{type(self).__qualname__}"
         d["ea_kJ_per_mol"] = self.ea_kj_per_mol
@@ -147,6 +245,24 @@ class ArrheniusFit(Record):
 
     @classmethod
     def from_dict(cls, d: dict) -> ArrheniusFit:
+        """Rebuild a fit from :meth:`as_dict` output (extra keys are ignored).
+
+        Parameters
+        ----------
+        d
+            A dict written by :meth:`as_dict`.
+
+        Returns
+        -------
+        ArrheniusFit
+            The fit, equal to the one written.
+
+        Examples
+        --------
+        >>> fit = arrhenius_from_point(298.15, 1e-3, 0.3)
+        >>> ArrheniusFit.from_dict(fit.as_dict()) == fit
+        True
+        """
         keys = {f for f in cls.__dataclass_fields__}
         kw = {k: v for k, v in d.items() if k in keys}
         kw["cov"] = tuple(tuple(float(x) for x in r) for r in kw["cov"])
@@ -280,6 +396,30 @@ def arrhenius_from_point(
     activation energy: ln A = ln(sigma T) + Ea / (k_B T) (form sigmaT). The
     prefactor's uncertainty is not known: intervals come from ``ea_se_ev``
     alone (NaN, i.e. unknown, when not given).
+
+    Parameters
+    ----------
+    t_k
+        Temperature of the reported point, K.
+    sigma
+        Conductivity at ``t_k`` (S/cm, or the unit of y), > 0.
+    ea_ev
+        Reported activation energy, eV (>= 0).
+    form
+        ``"sigmaT"`` or ``"sigma"``: the Arrhenius form Ea refers to.
+    ea_se_ev
+        Standard error of Ea, eV (NaN: unknown).
+
+    Returns
+    -------
+    ArrheniusFit
+        A fit with ``n_points=1`` and ``dof=0`` through the point.
+
+    Examples
+    --------
+    >>> fit = arrhenius_from_point(298.15, 1e-3, 0.3)
+    >>> round(fit.predict(350.0) / fit.predict(298.15), 3)  # exp(-Ea/k_B (1/350 - 1/298.15)) 298.15/350
+    4.804
     """
     if form not in _FORMS:
         raise InputError(f"Arrhenius form must be one of {_FORMS}, got {form!r}")

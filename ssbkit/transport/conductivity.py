@@ -24,12 +24,34 @@ class Measurement(Record):
         return self.error / abs(self.value) if self.value else math.inf
 
     def as_dict(self) -> dict:
-        """The fields as a plain dict (value, error, unit)."""
+        """The fields as a plain dict (value, error, unit).
+
+        Returns
+        -------
+        dict
+            ``{"value", "error", "unit"}``.
+        """
         return asdict(self)
 
 
 def pellet_area_cm2(diameter_cm: float) -> float:
-    """Face area of a cylindrical pellet, pi d^2 / 4 (cm2)."""
+    """Face area of a cylindrical pellet, pi d^2 / 4 (cm2).
+
+    Parameters
+    ----------
+    diameter_cm
+        Pellet diameter, cm (> 0).
+
+    Returns
+    -------
+    float
+        Face area, cm2.
+
+    Examples
+    --------
+    >>> round(pellet_area_cm2(1.0), 6)
+    0.785398
+    """
     d = require_positive("diameter_cm", diameter_cm)
     return math.pi * d * d / 4.0
 
@@ -89,6 +111,7 @@ def conductivity_from_resistance(
         area = pellet_area_cm2(diameter_cm)
         rel2 += (2.0 * _nonneg("diameter_err_cm", diameter_err_cm) / float(diameter_cm)) ** 2
     else:
+        assert area_cm2 is not None  # exactly one of area/diameter was checked above
         area = require_positive("area_cm2", area_cm2)
         rel2 += (_nonneg("area_err_cm2", area_err_cm2) / area) ** 2
     sigma = d / (r * area)

@@ -57,14 +57,57 @@ def nernst_einstein_conductivity(d_m2_per_s, n_per_m3, t_k, *, charge: int = 1, 
 
 
 def diffusivity_from_conductivity(sigma_s_per_m, n_per_m3, t_k, *, charge: int = 1, haven_ratio: float = 1.0):
-    """Inverse of :func:`nernst_einstein_conductivity`: D_tracer in m2/s from sigma in S/m."""
+    """Inverse of :func:`nernst_einstein_conductivity`: D_tracer in m2/s from sigma in S/m.
+
+    Parameters
+    ----------
+    sigma_s_per_m
+        Ionic conductivity, S/m (1 S/cm = 100 S/m).
+    n_per_m3
+        Number density of the mobile ion, 1/m3.
+    t_k
+        Temperature, K.
+    charge
+        Charge number z of the ion (q = z e).
+    haven_ratio
+        H_R = D_tracer / D_sigma (1 for uncorrelated hops).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Tracer diffusion coefficient, m2/s.
+
+    Examples
+    --------
+    >>> s = nernst_einstein_conductivity(1e-12, 1e28, 300.0)
+    >>> float(f"{float(diffusivity_from_conductivity(s, 1e28, 300.0)):.6g}")
+    1e-12
+    """
     s = _positive("conductivity", sigma_s_per_m)
     unit = nernst_einstein_conductivity(1.0, n_per_m3, t_k, charge=charge, haven_ratio=haven_ratio)
     return s / unit
 
 
 def haven_ratio(d_tracer, d_sigma):
-    """Haven ratio H_R = D_tracer / D_sigma (same units)."""
+    """Haven ratio H_R = D_tracer / D_sigma (same units).
+
+    Parameters
+    ----------
+    d_tracer
+        Tracer diffusion coefficient (any unit, > 0).
+    d_sigma
+        Charge (conductivity) diffusion coefficient, same unit (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        H_R, dimensionless.
+
+    Examples
+    --------
+    >>> round(float(haven_ratio(3e-12, 1e-11)), 6)
+    0.3
+    """
     return _positive("D_tracer", d_tracer) / _positive("D_sigma", d_sigma)
 
 
@@ -98,5 +141,25 @@ def haven_ratio_with_error(d_tracer, d_tracer_err, d_sigma, d_sigma_err):
 
 
 def conductivity_from_mobility(n_per_m3, mobility_m2_per_v_s, *, charge: int = 1):
-    """sigma = n q u (R-2) for one carrier species, S/m."""
+    """sigma = n q u (R-2) for one carrier species, S/m.
+
+    Parameters
+    ----------
+    n_per_m3
+        Carrier number density, 1/m3.
+    mobility_m2_per_v_s
+        Carrier mobility, m2/(V s).
+    charge
+        Charge number z of the carrier.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Conductivity, S/m.
+
+    Examples
+    --------
+    >>> round(float(conductivity_from_mobility(1e28, 1e-8)), 4)  # 1e28 x 1.602e-19 C x 1e-8
+    16.0218
+    """
     return _positive("number density", n_per_m3) * charge * E_CHARGE * _positive("mobility", mobility_m2_per_v_s)

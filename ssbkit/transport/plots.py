@@ -30,6 +30,17 @@ def plot_arrhenius(
     literature
         DataFrame with ``sigma_S_per_cm``, ``sigma_T_C`` (and ``Ea_eV``): grey points,
         and thin grey Arrhenius lines for rows with Ea.
+    t_range_k
+        ``(T_min, T_max)`` in K over which fitted lines are drawn (None: 253.15..393.15 K).
+    ax
+        Matplotlib axes to draw into (None: a new figure).
+    title
+        Figure title (empty: none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (nothing is shown or saved).
     """
     import matplotlib
 

@@ -43,6 +43,34 @@ def read_conductivity_table(
     ``err``/``std``) unless given. The temperature unit is read from the header
     (``T_C``, ``T (K)``, ``temperature_degC``) unless ``temperature_unit`` is given;
     when neither says, the command asks for it rather than guess.
+
+    Parameters
+    ----------
+    path
+        CSV file.
+    temperature_unit
+        ``"K"``, ``"C"`` or ``"degC"`` (None: read from the header).
+    t_col, sigma_col, err_col
+        Column names (None: found by name).
+
+    Returns
+    -------
+    t_k : numpy.ndarray
+        Temperatures, K.
+    sigma : numpy.ndarray
+        Conductivities, S/cm.
+    err : numpy.ndarray or None
+        Their standard errors, S/cm, when the table has an error column.
+    columns : dict
+        The columns used and the temperature unit (``t_col``, ``sigma_col``,
+        ``err_col``, ``temperature_unit``).
+
+    Raises
+    ------
+    FileFormatError
+        A missing or non-numeric value (file and line named).
+    InputError
+        Columns or temperature unit cannot be told, or a conductivity <= 0.
     """
     p = Path(path)
     if not p.is_file():
@@ -103,7 +131,27 @@ def fit_arrhenius_table(
     at_c: float = 25.0,
     plot: str | Path | None = None,
 ) -> dict:
-    """Read a table, fit the Arrhenius law and report Ea and sigma(at_c) with intervals."""
+    """Read a table, fit the Arrhenius law and report Ea and sigma(at_c) with intervals.
+
+    Parameters
+    ----------
+    path
+        CSV file (see :func:`read_conductivity_table`).
+    temperature_unit, t_col, sigma_col, err_col
+        As in :func:`read_conductivity_table`.
+    form
+        Arrhenius form, ``"sigmaT"`` or ``"sigma"``.
+    at_c
+        Temperature, degC, at which sigma is reported with its 95 % prediction interval.
+    plot
+        Path of an Arrhenius plot to write (None: no plot).
+
+    Returns
+    -------
+    dict
+        ``file``, ``columns``, ``fit`` (the :class:`~ssbkit.transport.arrhenius.ArrheniusFit`
+        as a dict) and ``sigma_at`` (``T_C``, ``sigma_S_per_cm``, ``lower``, ``upper``).
+    """
     t_k, sigma, err, meta = read_conductivity_table(
         path, temperature_unit=temperature_unit, t_col=t_col, sigma_col=sigma_col, err_col=err_col
     )

@@ -31,6 +31,16 @@ def vtf(t_k, a: float, b_k: float, t0_k: float):
         Pseudo-activation temperature B, K (B k_B is the pseudo-activation energy).
     t0_k
         Ideal glass-transition (Vogel) temperature, K.
+
+    Returns
+    -------
+    numpy.ndarray
+        sigma, S/cm.
+
+    Examples
+    --------
+    >>> round(float(vtf(400.0, 1.0, 1000.0, 200.0)), 8)  # 400**-0.5 * exp(-5)
+    0.0003369
     """
     t = np.asarray(t_k, dtype=float)
     return a / np.sqrt(t) * np.exp(-b_k / (t - t0_k))
@@ -54,10 +64,28 @@ class VTFFit(Record):
         return self.b_k * K_B_EV
 
     def predict(self, t_k):
+        """VTF conductivity at ``t_k`` with the fitted parameters.
+
+        Parameters
+        ----------
+        t_k
+            Temperature or temperatures, K (above ``t0_k``).
+
+        Returns
+        -------
+        numpy.ndarray
+            sigma, S/cm.
+        """
         return vtf(t_k, self.a, self.b_k, self.t0_k)
 
     def as_dict(self) -> dict:
-        """The fields plus ``pseudo_ea_eV`` (and ``@class``)."""
+        """The fields plus ``pseudo_ea_eV`` (and ``@class``).
+
+        Returns
+        -------
+        dict
+            JSON-ready fields plus ``pseudo_ea_eV`` (B k_B, eV) and ``@class``.
+        """
         d = super().as_dict()
         d["pseudo_ea_eV"] = self.pseudo_ea_ev
         return d
@@ -66,12 +94,34 @@ class VTFFit(Record):
 def fit_vtf(t_k, sigma, *, t0_guess_k: float | None = None) -> VTFFit:
     """Fit the VTF law to conductivities (S/cm) by least squares on ln sigma.
 
+    Parameters
+    ----------
+    t_k
+        Temperatures, K.
+    sigma
+        Conductivities, S/cm (> 0).
+    t0_guess_k
+        Start value of T0, K (None: 0.75 x the lowest temperature).
+
+    Returns
+    -------
+    VTFFit
+        A, B (K), T0 (K) with standard errors and the rms residual of ln sigma.
+
     Raises
     ------
     InputError
         Fewer than 4 points, T <= 0 K, sigma <= 0.
     ConvergenceError
         The optimiser did not converge (the message carries the residual).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.array([250.0, 300.0, 350.0, 400.0])
+    >>> fit = fit_vtf(t, vtf(t, 2.0, 800.0, 180.0))
+    >>> round(fit.b_k), round(fit.t0_k)
+    (800, 180)
     """
     t = check_temperature_k(t_k)
     s = np.atleast_1d(np.asarray(sigma, dtype=float))
