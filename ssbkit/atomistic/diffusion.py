@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -214,11 +215,12 @@ def _mobile_displacements(traj: Trajectory, idx: np.ndarray, ax: list[int], remo
     return disp[:, idx][:, :, ax]
 
 
-def _verdict(x, fit, parts, msd, dt, n_frames, t0, t1, hop, min_events):
+def _verdict(x: np.ndarray, fit: MSDFit | None, parts: Any, msd: np.ndarray, dt: float, n_frames: int,
+             t0: float, t1: float, hop: float, min_events: float) -> tuple[list[str], dict[str, Any]]:
     """Reasons why the run has no diffusive regime (empty when it has one) and the numbers checked."""
     dur = (n_frames - 1) * dt
     span = n_frames * dt
-    checks: dict = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": span / t1}
+    checks: dict[str, Any] = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": span / t1}
     if fit is None:
         return [f"fewer than 3 saved frames in the fit window {t0:g}-{t1:g} ps"], checks
     k0, k1 = int(round(fit.t_start_ps / dt)), int(round(fit.t_end_ps / dt))
