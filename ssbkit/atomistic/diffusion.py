@@ -285,6 +285,7 @@ def _cross_checks(traj, x, fit, dt, t0, t1, n_blocks, temperature_k) -> tuple[di
 def _transport(fit, fit_c, n_cm3: float, temperature_k, q) -> tuple[dict, list[str]]:
     """D, its interval, D_sigma, Haven ratio and the Nernst-Einstein conductivities."""
     from ..transport import nernst_einstein_conductivity
+    from ..transport.nernst_einstein import haven_ratio_with_error
 
     warnings: list[str] = []
     d, de = fit.d_cm2_per_s, fit.d_se_cm2_per_s
@@ -292,9 +293,9 @@ def _transport(fit, fit_c, n_cm3: float, temperature_k, q) -> tuple[dict, list[s
     if fit_c is not None:
         res |= {"d_sigma_cm2_per_s": fit_c.d_cm2_per_s, "d_sigma_err_cm2_per_s": fit_c.d_se_cm2_per_s}
         if fit_c.slope_ci_A2_per_ps[0] > 0 and d > 0:
-            h = d / fit_c.d_cm2_per_s  # error as if D* and D_sigma were independent (conservative)
-            rel = math.hypot(de / d, fit_c.d_se_cm2_per_s / fit_c.d_cm2_per_s)
-            res |= {"haven_ratio": h, "haven_ratio_err": h * rel}
+            # error as if D* and D_sigma were independent (conservative)
+            h, h_err = haven_ratio_with_error(d, de, fit_c.d_cm2_per_s, fit_c.d_se_cm2_per_s)
+            res |= {"haven_ratio": float(h), "haven_ratio_err": float(h_err)}
         else:
             warnings.append("collective (charge) diffusivity not resolved from zero: no Haven ratio")
     if temperature_k is not None and q is not None:
