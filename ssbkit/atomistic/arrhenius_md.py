@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import FileFormatError, InputError, did_you_mean, require_positive
 from ..records import Record
@@ -186,9 +186,9 @@ def number_density_per_cm3(structure: str | Path, species: str) -> float:
         present = [str(e) for e in s.composition.elements]
     except Exception:
         try:
-            from ase.io import read
+            from .structures import read_atoms
 
-            atoms = read(str(path))
+            atoms = read_atoms(path)
             symbols = atoms.get_chemical_symbols()
             count, volume, present = float(symbols.count(species)), float(atoms.get_volume()), sorted(set(symbols))
         except Exception:
@@ -201,11 +201,11 @@ def number_density_per_cm3(structure: str | Path, species: str) -> float:
 
 
 def arrhenius_from_diffusivities(
-    t_k: Sequence[float],
-    d_cm2_per_s: Sequence[float],
+    t_k: ArrayLike,
+    d_cm2_per_s: ArrayLike,
     *,
     n_per_cm3: float,
-    d_err_cm2_per_s: Sequence[float] | None = None,
+    d_err_cm2_per_s: ArrayLike | None = None,
     species: str = "Li",
     charge: int | None = None,
     haven_ratio: float = 1.0,

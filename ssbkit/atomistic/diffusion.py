@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -214,11 +215,12 @@ def _mobile_displacements(traj: Trajectory, idx: np.ndarray, ax: list[int], remo
     return disp[:, idx][:, :, ax]
 
 
-def _verdict(x, fit, parts, msd, dt, n_frames, t0, t1, hop, min_events):
+def _verdict(x: np.ndarray, fit: MSDFit | None, parts: Any, msd: np.ndarray, dt: float, n_frames: int,
+             t0: float, t1: float, hop: float, min_events: float) -> tuple[list[str], dict[str, Any]]:
     """Reasons why the run has no diffusive regime (empty when it has one) and the numbers checked."""
     dur = (n_frames - 1) * dt
     span = n_frames * dt
-    checks: dict = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": span / t1}
+    checks: dict[str, Any] = {"hop_length_A": hop, "fit_window_ps": [t0, t1], "independent_windows": span / t1}
     if fit is None:
         return [f"fewer than 3 saved frames in the fit window {t0:g}-{t1:g} ps"], checks
     k0, k1 = int(round(fit.t_start_ps / dt)), int(round(fit.t_end_ps / dt))
@@ -283,6 +285,7 @@ def _cross_checks(traj, x, fit, dt, t0, t1, n_blocks, temperature_k) -> tuple[di
 def _transport(fit, fit_c, n_cm3: float, temperature_k, q) -> tuple[dict, list[str]]:
     """D, its interval, D_sigma, Haven ratio and the Nernst-Einstein conductivities."""
     from ..transport import nernst_einstein_conductivity
+    from ..transport.nernst_einstein import haven_ratio_with_error
 
     warnings: list[str] = []
     d, de = fit.d_cm2_per_s, fit.d_se_cm2_per_s
@@ -290,9 +293,9 @@ def _transport(fit, fit_c, n_cm3: float, temperature_k, q) -> tuple[dict, list[s
     if fit_c is not None:
         res |= {"d_sigma_cm2_per_s": fit_c.d_cm2_per_s, "d_sigma_err_cm2_per_s": fit_c.d_se_cm2_per_s}
         if fit_c.slope_ci_A2_per_ps[0] > 0 and d > 0:
-            h = d / fit_c.d_cm2_per_s  # error as if D* and D_sigma were independent (conservative)
-            rel = math.hypot(de / d, fit_c.d_se_cm2_per_s / fit_c.d_cm2_per_s)
-            res |= {"haven_ratio": h, "haven_ratio_err": h * rel}
+            # error as if D* and D_sigma were independent (conservative)
+            h, h_err = haven_ratio_with_error(d, de, fit_c.d_cm2_per_s, fit_c.d_se_cm2_per_s)
+            res |= {"haven_ratio": float(h), "haven_ratio_err": float(h_err)}
         else:
             warnings.append("collective (charge) diffusivity not resolved from zero: no Haven ratio")
     if temperature_k is not None and q is not None:

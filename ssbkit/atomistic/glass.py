@@ -118,12 +118,14 @@ def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cuto
 
     atoms = to_atoms(structure)
     sym = np.array(atoms.get_chemical_symbols())
-    ip = np.flatnonzero(sym == former)
-    is_ = np.flatnonzero(sym == anion)
+    ip: list[int] = np.flatnonzero(sym == former).tolist()
+    is_: list[int] = np.flatnonzero(sym == anion).tolist()
     if len(ip) == 0:
         raise InputError(f"the structure holds no {former} atoms (formula {atoms.get_chemical_formula()})")
     cut = {(former, anion): p_s_cutoff_A, (former, former): p_p_cutoff_A}
-    i, j = neighbor_list("ij", atoms, cut)
+    i_arr, j_arr = neighbor_list("ij", atoms, cut)
+    i: list[int] = i_arr.tolist()
+    j: list[int] = j_arr.tolist()
     ps = [(a, b) for a, b in zip(i, j, strict=True) if sym[a] == former and sym[b] == anion]
     pp = {(a, b) for a, b in zip(i, j, strict=True) if sym[a] == former and sym[b] == former and a != b}
     p_of_s: dict[int, set[int]] = {s: set() for s in is_}
@@ -133,7 +135,7 @@ def structural_units(structure, *, former: str = "P", anion: str = "S", p_s_cuto
         s_of_p[p].add(s)
     parent = {p: p for p in ip}
 
-    def find(x):
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -319,12 +321,12 @@ def melt_quench(
     -------
     GlassRun
     """
-    from ase.io import read, write
+    from ase.io import write
     from pymatgen.core import Composition, Structure
 
     from .calculators import load_calculator
     from .md import Guards, run_md
-    from .structures import to_structure
+    from .structures import read_atoms, to_atoms, to_structure
 
     require_positive("quench_rate_K_per_ps", quench_rate_K_per_ps)
     if t_final_k >= t_melt_k:
@@ -347,14 +349,14 @@ def melt_quench(
     plan = [(t_melt_k, melt_ps)] + [(tt, quench_step_k / quench_rate_K_per_ps) for tt in temps[1:]]
     plan.append((t_final_k, anneal_ps))
     stages = []
-    current = s
+    current = to_atoms(s)  # run_md copies it to Atoms the same way
     for k, (tk, ps) in enumerate(plan):
         run = run_md(current, temperature_k=tk, time_ps=ps, calculator=calc, out_dir=out,
                      timestep_fs=timestep_fs, equilibration_ps=0.0, guards=guards, seed=seed + k,
                      label=f"stage{k:02d}_{tk:g}K", progress=progress)
         stages.append({"temperature_K": tk, "time_ps": ps, "trajectory": run.trajectory,
                        "mean_temperature_K": run.mean_temperature_K})
-        current = read(run.checkpoint)
+        current = read_atoms(run.checkpoint)
     final = out / "glass_final.cif"
     write(final, current)
     units = structural_units(current).to_dict() if "P" in current.get_chemical_symbols() else None

@@ -19,6 +19,15 @@ __all__ = ["li2s_p2s5_composition", "random_packing", "thiophosphate_packing", "
 
 _AMU_G = 1.66053906660e-24
 
+
+def _mass_amu(el: Any) -> float:
+    """Atomic mass (amu) of a pymatgen element or species; pymatgen types it as possibly None."""
+    mass = el.atomic_mass
+    if mass is None:
+        raise InputError(f"{el} has no atomic mass")
+    return float(mass)
+
+
 def li2s_p2s5_composition(x_li2s_mol_percent: float, *, min_atoms: int = 0):
     """Integer composition of xLi2S-(100-x)P2S5 with at least ``min_atoms`` atoms.
 
@@ -83,7 +92,7 @@ def random_packing(composition, *, density_g_cm3: float, min_distance_A: float =
     require_positive("density_g_cm3", density_g_cm3)
     comp = Composition(composition)
     species = [el.symbol for el, n in comp.items() for _ in range(int(round(n)))]
-    mass_g = sum(el.atomic_mass for el, n in comp.items() for _ in range(int(round(n)))) * _AMU_G
+    mass_g = sum(_mass_amu(el) for el, n in comp.items() for _ in range(int(round(n)))) * _AMU_G
     a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(species))
@@ -212,7 +221,7 @@ def thiophosphate_packing(composition, *, density_g_cm3: float, min_distance_A: 
         raise InputError(f"{comp.formula}: the thiophosphate start needs Li, P and S only")
     n = {el: int(round(comp[el])) for el in ("Li", "P", "S")}
     pyro, ortho, free_s = _unit_counts(n["Li"], n["P"], n["S"])
-    mass_g = float(sum(float(el.atomic_mass) * float(amt) for el, amt in comp.items())) * _AMU_G
+    mass_g = float(sum(_mass_amu(el) * float(amt) for el, amt in comp.items())) * _AMU_G
     a = (mass_g / density_g_cm3 / 1e-24) ** (1 / 3)
     rng = np.random.default_rng(seed)
     objects = [_p2s7()] * pyro + [_ps4()] * ortho + [(["S"], np.zeros((1, 3)))] * free_s \

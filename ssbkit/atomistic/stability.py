@@ -225,12 +225,17 @@ def electrochemical_window(target, competing: Sequence[Any], *, open_element: st
         mu = 0.5 * (lo + hi)
         gpd = GrandPotentialPhaseDiagram(entries, {el: mu})
         decomp, _ = gpd.get_decomp_and_e_above_hull(GrandPotPDEntry(target, {el: mu}), allow_negative=True)
+        if decomp is None:  # not reached: on_error="raise" (the default) raises instead of giving None
+            raise InputError(f"no decomposition of {target.name} at mu_{open_element} = {mu:g} eV")
         li_p = 0.0
         names = []
         for d, amt in decomp.items():
+            # the grand diagram's entries are GrandPotPDEntry; pymatgen annotates them as Entry
+            if not isinstance(d, GrandPotPDEntry):  # not reached
+                raise InputError(f"unexpected entry {d!r} in the grand-potential decomposition")
             oc = d.original_entry.composition
             li_p += float(amt) * oc[el] / sum(a for e, a in oc.items() if e != el)
-            names.append(d.original_entry.name)
+            names.append(d.name)  # GrandPotPDEntry copies the original entry's name
         intervals.append({"V_low": -(hi - mu0) + 0.0, "V_high": -(lo - mu0), "li_uptake_per_fu": (li_p - li_t) * n_other,
                           "products": sorted(names)})
     intervals.sort(key=lambda d: d["V_low"])

@@ -14,16 +14,21 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import FileFormatError, InputError
 
+if TYPE_CHECKING:
+    from ase import Atoms
+    from pymatgen.core import Structure
+
 __all__ = [
     "OrderingResult",
     "read_structure",
     "to_atoms",
+    "read_atoms",
     "to_structure",
     "structure_energy",
     "random_orderings",
@@ -90,7 +95,7 @@ def to_structure(obj: Any):
     raise InputError(f"expected a structure (pymatgen Structure, ASE Atoms or file), got {type(obj).__name__}")
 
 
-def to_atoms(obj: Any):
+def to_atoms(obj: Any) -> Atoms:
     """An ASE ``Atoms`` (a copy) from a Structure, an Atoms or a file path; must be ordered.
 
     Parameters
@@ -113,6 +118,30 @@ def to_atoms(obj: Any):
     from pymatgen.io.ase import AseAtomsAdaptor
 
     return AseAtomsAdaptor.get_atoms(s)
+
+
+def read_atoms(path: str | Path) -> Atoms:
+    """The one (last) image of a file ASE reads, as ``Atoms``.
+
+    ``ase.io.read`` with no ``index`` returns one ``Atoms``; its annotation,
+    ``Atoms | list[Atoms]``, also covers the slice indices, so this narrows it.
+
+    Parameters
+    ----------
+    path
+        Any file ASE reads (CIF, POSCAR, extxyz, ASE trajectory, ...).
+
+    Returns
+    -------
+    ase.Atoms
+    """
+    from ase import Atoms
+    from ase.io import read
+
+    atoms = read(str(path))
+    if not isinstance(atoms, Atoms):  # not reached: index=None gives one image
+        raise FileFormatError(f"{path}: expected one structure, ASE read {len(atoms)}")
+    return atoms
 
 
 def structure_energy(obj: Any, calculator: Any) -> float:
@@ -202,7 +231,7 @@ def _group_counts(key: tuple, n: int, *, tol: float = 0.02) -> dict[str, int]:
     return counts
 
 
-def random_orderings(structure, n: int = 5, *, seed: int = 0) -> list:
+def random_orderings(structure: Any, n: int = 5, *, seed: int = 0) -> list[Structure]:
     """``n`` distinct random orderings of a disordered structure (vacancies where occupancy < 1).
 
     Each group of sites that shares one occupancy dict gets exactly
@@ -238,7 +267,8 @@ def random_orderings(structure, n: int = 5, *, seed: int = 0) -> list:
             n_max *= math.comb(m, c)
             m -= c
     rng = np.random.default_rng(seed)
-    out, seen = [], set()
+    out: list[Structure] = []
+    seen: set[tuple[tuple[int, str], ...]] = set()
     tries = 0
     while len(out) < min(n, n_max) and tries < 50 * n:
         tries += 1

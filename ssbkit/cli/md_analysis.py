@@ -69,9 +69,9 @@ def diffusion(
                f"fit {res.checks['fit_window_ps'][0]:g}-{res.checks['fit_window_ps'][1]:g} ps")
     typer.echo(res.verdict)
     if res.d_cm2_per_s is not None:
-        lo, hi = res.d_ci_cm2_per_s
-        typer.echo(f"D*       {_fmt(res.d_cm2_per_s, res.d_err_cm2_per_s, 'cm2/s')}  "
-                   f"({res.level:.0%}: {lo:.3g} to {hi:.3g})")
+        ci = res.d_ci_cm2_per_s  # set with d_cm2_per_s
+        ci_txt = f"  ({res.level:.0%}: {ci[0]:.3g} to {ci[1]:.3g})" if ci is not None else ""
+        typer.echo(f"D*       {_fmt(res.d_cm2_per_s, res.d_err_cm2_per_s, 'cm2/s')}{ci_txt}")
         typer.echo(f"D_sigma  {_fmt(res.d_sigma_cm2_per_s, res.d_sigma_err_cm2_per_s, 'cm2/s')}")
         typer.echo(f"H_R      {_fmt(res.haven_ratio, res.haven_ratio_err)}")
         typer.echo(f"sigma    {_fmt(res.sigma_S_per_cm, res.sigma_err_S_per_cm, 'S/cm')} (Nernst–Einstein, H_R = 1)")
