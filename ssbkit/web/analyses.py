@@ -441,6 +441,8 @@ def _window_option(v: Any, name: str) -> tuple[float, float] | None:
         lo, hi = (float(x) for x in parts)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be two temperatures 'LOW, HIGH' in degC, got {v!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise InputError(f"{name} must be 'LOW, HIGH' degC with LOW < HIGH, got {v!r}")
     return lo, hi
 
 
@@ -464,7 +466,7 @@ def check_dsc_options(options: dict[str, Any] | None) -> dict[str, Any]:
     InputError
         Unknown keys or values that cannot be right.
     """
-    o = {k: None for k in DSC_OPTIONS}
+    o: dict[str, Any] = {k: None for k in DSC_OPTIONS}
     o.update(overlap="error", smooth_K=2.0)
     for k, v in (options or {}).items():
         if k not in o:

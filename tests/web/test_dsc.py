@@ -148,6 +148,7 @@ def test_bad_dsc_options_are_refused_before_anything_is_stored(client):
     sid = create_sample(client, csrf)
     data = (FIXTURES / "nist_pmma_dsc_n2_10K_1.csv").read_bytes()
     for form, word in (({"exo": "sideways"}, "exo"), ({"tg_window_C": "60"}, "tg_window_C"),
+                       ({"tc_window_C": "300, 200"}, "LOW < HIGH"),
                        ({"heating_rate_K_per_min": "-5"}, "heating_rate")):
         r = _post(client, csrf, sid, [("a.csv", data)], **form)
         assert r.status_code in (400, 422) and word in r.text, (form, r.status_code, r.text[:200])
