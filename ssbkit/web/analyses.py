@@ -38,7 +38,8 @@ from .files import paths_outside
 
 __all__ = ["DEFAULT_PROTOCOL", "PROTOCOL_KEYS", "KINDS", "check_protocol", "read_impedance",
            "impedance_series", "cycling_summary", "tortuosity", "dsc_analysis", "dsc_available",
-           "dataset_rows", "run_study_file", "software", "same_composition", "reduced_formula"]
+           "dataset_rows", "run_study_file", "DSC_OPTIONS", "check_dsc_options",
+           "read_dsc_info", "software", "same_composition", "reduced_formula"]
 
 #: the protocol every lab starts with (the CLI's and the study's defaults)
 DEFAULT_PROTOCOL: dict[str, Any] = {
@@ -407,18 +408,19 @@ def tortuosity(path: Path, original_name: str, *, phase: int, axis: int = 0,
 
 
 # ------------------------------------------------------------------ processing
+#: the DSC options of an upload (those of ``ssbkit dsc`` and the study's ``[thermal]`` table)
+DSC_OPTIONS = ("heating_rate_K_per_min", "exo", "tg_window_C", "tc_window_C", "overlap", "smooth_K")
+
+
 def _dsc_function() -> Callable | None:
-    """The processing layer's ``path -> DSC analysis`` (read_dsc + analyze_dsc), None where absent."""
+    """The processing layer's one DSC workflow (``analyze_dsc_files``), None where absent."""
     import importlib
 
     try:
-        proc = importlib.import_module("ssbkit.processing")  # another layer; may be absent
+        thermal = importlib.import_module("ssbkit.processing.thermal")  # another layer; may be absent
     except ImportError:
         return None
-    read, analyse = getattr(proc, "read_dsc", None), getattr(proc, "analyze_dsc", None)
-    if read is None or analyse is None:
-        return None
-    return lambda path: analyse(read(path))
+    return getattr(thermal, "analyze_dsc_files", None)
 
 
 def dsc_available() -> bool:
@@ -431,36 +433,141 @@ def dsc_available() -> bool:
     return _dsc_function() is not None
 
 
-def dsc_analysis(path: Path, original_name: str, *, progress: Progress | None = None) -> dict[str, Any]:
-    """A DTA/DSC file -> the processing layer's analysis (Tg, Tc, ...).
+def _window_option(v: Any, name: str) -> tuple[float, float] | None:
+    if v is None or v == "" or v == []:
+        return None
+    parts = v.replace(";", ",").split(",") if isinstance(v, str) else list(v)
+    try:
+        lo, hi = (float(x) for x in parts)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be two temperatures 'LOW, HIGH' in degC, got {v!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise InputError(f"{name} must be 'LOW, HIGH' degC with LOW < HIGH, got {v!r}")
+    return lo, hi
+
+
+def check_dsc_options(options: dict[str, Any] | None) -> dict[str, Any]:
+    """The DSC options of an upload, validated (None or blank: the library's default).
+
+    Parameters
+    ----------
+    options
+        Some of :data:`DSC_OPTIONS`: ``heating_rate_K_per_min`` (else from the file), ``exo``
+        (``up``/``down`` where the file does not say), ``tg_window_C`` / ``tc_window_C``
+        (``"LOW, HIGH"`` degC), ``overlap`` (``error`` or ``merge``), ``smooth_K``.
+
+    Returns
+    -------
+    dict
+        All of :data:`DSC_OPTIONS`, JSON-ready.
+
+    Raises
+    ------
+    InputError
+        Unknown keys or values that cannot be right.
+    """
+    o: dict[str, Any] = {k: None for k in DSC_OPTIONS}
+    o.update(overlap="error", smooth_K=2.0)
+    for k, v in (options or {}).items():
+        if k not in o:
+            raise InputError(f"DSC option {k!r} is unknown (known: {', '.join(DSC_OPTIONS)})")
+        if v is not None and v != "":
+            o[k] = v
+    if o["exo"] is not None and o["exo"] not in ("up", "down"):
+        raise InputError(f"exo must be 'up' or 'down', got {o['exo']!r}")
+    if o["overlap"] not in ("error", "merge"):
+        raise InputError(f"overlap must be 'error' or 'merge', got {o['overlap']!r}")
+    for k in ("heating_rate_K_per_min", "smooth_K"):
+        if o[k] is not None:
+            v = finite(o[k])
+            if v is None or v <= 0:
+                raise InputError(f"{k} must be a number > 0, got {o[k]!r}")
+            o[k] = v
+    for k in ("tg_window_C", "tc_window_C"):
+        w = _window_option(o[k], k)
+        o[k] = list(w) if w else None
+    return o
+
+
+def dsc_analysis(path: Path, original_name: str, *, options: dict[str, Any] | None = None,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """A DTA/DSC file -> the processing layer's workflow (``analyze_dsc_files``): Tg, Tc, enthalpy, ...
 
     Parameters
     ----------
     path, original_name
         The stored file and its uploaded name.
+    options
+        See :func:`check_dsc_options`.
     progress
         ``progress(done, total, message)``.
 
     Returns
     -------
     dict
+        The :class:`~ssbkit.processing.dsc.DscAnalysis` as a dict (``summary``, ``glass_transition``,
+        ``crystallization``, ``melting``, ``notes``), with ``source``, ``protocol`` and ``software``.
 
     Raises
     ------
     InputError
-        The processing layer is not installed in this build.
+        The processing layer is not installed, or the file cannot be read or analysed (the
+        library's message, naming the uploaded file).
     """
     fn = _dsc_function()
     if fn is None:
         raise InputError("DSC analysis needs ssbkit.processing, which this installation does not have; "
                          "the file is kept and can be analysed once it is installed")
+    o = check_dsc_options(options)
     report(progress, 0, 1, f"analysing {original_name}")
+    tw = {k: tuple(o[k]) if o[k] else None for k in ("tg_window_C", "tc_window_C")}
     with _named(path, original_name):
-        res = fn(path)
-    d = res.as_dict() if hasattr(res, "as_dict") else dict(res)
-    d.update(source=original_name, software=software())
+        run = fn([path], heating_rates_K_per_min=[o["heating_rate_K_per_min"]], exo=o["exo"],
+                 overlap=o["overlap"], smooth_K=o["smooth_K"], **tw)
+    if run.failures:
+        msg = "; ".join(m for _, m in run.failures)
+        raise InputError(msg.replace(str(path), original_name).replace(Path(path).name, original_name))
+    (res,) = run.analyses
+    d = res.as_dict()
+    d.update(source=original_name, protocol=o, software=software())
+    d["notes"] = list(d.get("notes") or []) + list(run.notes)
     report(progress, 1, 1, "done")
     return d
+
+
+def read_dsc_info(path: Path, original_name: str, *, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the DSC reader finds in one uploaded file (checked at upload, before any analysis).
+
+    Parameters
+    ----------
+    path, original_name
+        The stored file and its uploaded name.
+    options
+        See :func:`check_dsc_options` (``heating_rate_K_per_min`` and ``exo`` are used).
+
+    Returns
+    -------
+    dict
+        ``instrument``, ``n_points``, ``T_min_C``, ``T_max_C``, ``heating_rate_K_per_min``,
+        ``heat_flow_unit``, ``notes``; empty where the processing layer is absent.
+
+    Raises
+    ------
+    SsbkitError
+        The file cannot be read (the reader's message, naming the uploaded file).
+    """
+    import importlib
+
+    if _dsc_function() is None:
+        return {}
+    dsc_io = importlib.import_module("ssbkit.processing.dsc_io")
+    o = check_dsc_options(options)
+    with _named(path, original_name):
+        c = dsc_io.read_dsc(path, heating_rate_K_per_min=o["heating_rate_K_per_min"], exo=o["exo"])
+    t = np.asarray(c.temperature_C, float)
+    return {"instrument": c.instrument, "n_points": int(t.size), "T_min_C": float(t.min()),
+            "T_max_C": float(t.max()), "heating_rate_K_per_min": finite(c.heating_rate_K_per_min),
+            "heat_flow_unit": c.heat_flow_unit, "notes": list(c.notes)}
 
 
 # ----------------------------------------------------------------------- study

@@ -148,7 +148,7 @@ def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max
         return analyses.tortuosity(path, name, phase=int(params.get("phase", 1)), axis=int(params.get("axis", 0)),
                                    voxel_um=params.get("voxel_um"), max_voxels=max_voxels, progress=progress)
     if job.kind == "dsc":
-        return analyses.dsc_analysis(path, name, progress=progress)
+        return analyses.dsc_analysis(path, name, options=params.get("dsc_options"), progress=progress)
     raise SsbkitError(f"unknown job kind {job.kind!r}")
 
 

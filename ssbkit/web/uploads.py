@@ -82,7 +82,8 @@ def _chunks(fh: BinaryIO, head: bytes) -> Iterable[bytes]:
         yield chunk
 
 
-def _store_one(c, p, sample: dict, kind: str, name: str, fh: BinaryIO, t: float | None) -> dict[str, Any]:
+def _store_one(c, p, sample: dict, kind: str, name: str, fh: BinaryIO, t: float | None,
+               dsc_options: dict[str, Any] | None = None) -> dict[str, Any]:
     head = fh.read(_HEAD)
     ext = check_type(name, head, analyses.KINDS[kind], kind)
     stored, size, sha = store_stream(c.settings.data_dir, _chunks(fh, head), ext,
@@ -93,6 +94,11 @@ def _store_one(c, p, sample: dict, kind: str, name: str, fh: BinaryIO, t: float 
             info = analyses.read_impedance(stored_path(c.settings.data_dir, stored), name, temperature_c=t)
             if any(x is None for x in info["temperatures_c"]):
                 message = "no temperature in the file or its name: enter it and upload again"
+        except SsbkitError as exc:
+            status, message = "unreadable", str(exc).replace(stored, name)
+    elif kind == "dsc":
+        try:
+            info = analyses.read_dsc_info(stored_path(c.settings.data_dir, stored), name, options=dsc_options)
         except SsbkitError as exc:
             status, message = "unreadable", str(exc).replace(stored, name)
     with c.engine.begin() as conn:
@@ -140,7 +146,7 @@ def queue_impedance(c, p, sample: dict, protocol: dict[str, Any] | None = None) 
 
 def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, BinaryIO]], *, kind: str,
                      temperatures_c: str | None = None, phase: int = 1, axis: int = 0,
-                     voxel_um: float | None = None) -> dict[str, Any]:
+                     voxel_um: float | None = None, dsc_options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Store an upload's files as measurements of ``sample`` and queue their analyses.
 
     Parameters
@@ -157,6 +163,8 @@ def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, Binar
         For impedance files, see :func:`parse_temperatures`.
     phase, axis, voxel_um
         For volumes: conducting phase label, transport axis, voxel edge (um).
+    dsc_options
+        For DTA/DSC files: see :func:`ssbkit.web.analyses.check_dsc_options`.
 
     Returns
     -------
@@ -171,13 +179,14 @@ def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, Binar
     temps: list[float | None] = (parse_temperatures(temperatures_c, len(files)) if kind == "eis"
                                  else [None] * len(files))
     out: dict[str, Any] = {"measurements": [], "rejected": [], "jobs": [], "notes": []}
+    dsc_opts = analyses.check_dsc_options(dsc_options) if kind == "dsc" else None
     warn = kelvin_warning(temps)
     if warn:
         out["notes"].append(warn)
     for (raw, fh), t in zip(files, temps, strict=True):
         name = clean_name(raw)
         try:
-            out["measurements"].append(_store_one(c, p, sample, kind, name, fh, t))
+            out["measurements"].append(_store_one(c, p, sample, kind, name, fh, t, dsc_opts))
         except InputError as exc:
             out["rejected"].append({"original_name": name, "message": str(exc)})
     new = [m for m in out["measurements"] if m["status"] == "ok"]
@@ -197,6 +206,8 @@ def add_measurements(c, p, sample: dict, files: Sequence[tuple[str | None, Binar
             params: dict[str, Any] = {"measurement_ids": [m["id"]]}
             if kind == "volume":
                 params.update(phase=phase, axis=axis, voxel_um=voxel_um)
+            elif kind == "dsc":
+                params["dsc_options"] = dsc_opts
             jid = queue_job(c.engine, kind=job_kind, sample_id=sample["id"], lab_id=sample["lab_id"],
                             user_id=p.user_id, params=params)
             c.runner.submit(jid)

@@ -1,6 +1,7 @@
 """The whole flow in a real headless Chromium (Debian's chromium + chromium-driver, Selenium):
 log in, create a sample, upload the real pellet series, see Ea and the Arrhenius plot, compare two
-batches, download the export.
+batches, download the export; and drag DSC exports onto the drop zone (real DragEvent/DataTransfer
+events dispatched in the page), see them stored and analysed as the library analyses them.
 
 Reference: the pellet s04147 of Adediwura et al., J. Mater. Chem. A 12 (2024) 15847 (0.8 cm x 0.21 cm,
 140-200 degC) where ../shared is present, else the synthetic pellet of web_helpers (so that CI always
@@ -79,6 +80,15 @@ def browser(tmp_path):
     drv.quit()
 
 
+def _login(drv, base):
+    drv.get(base + "/samples")  # not logged in: sent to the login page
+    assert drv.current_url.endswith("/login")
+    drv.find_element(By.ID, "username").send_keys("ada")
+    drv.find_element(By.ID, "password").send_keys("ada-password")
+    drv.find_element(By.ID, "login-button").click()
+    WebDriverWait(drv, 10).until(EC.presence_of_element_located((By.ID, "new-sample")))
+
+
 def _new_sample(drv, base, name, batch, thickness_cm):
     drv.get(base + "/samples")
     form = drv.find_element(By.ID, "new-sample")
@@ -132,12 +142,7 @@ def test_login_sample_upload_ea_plot_compare_export(server, browser, request, tm
     base, _app = server
     files, thick = _pellet_files(request, tmp_path)
     drv = browser
-    drv.get(base + "/samples")  # not logged in: sent to the login page
-    assert drv.current_url.endswith("/login")
-    drv.find_element(By.ID, "username").send_keys("ada")
-    drv.find_element(By.ID, "password").send_keys("ada-password")
-    drv.find_element(By.ID, "login-button").click()
-    WebDriverWait(drv, 10).until(EC.presence_of_element_located((By.ID, "new-sample")))
+    _login(drv, base)
 
     _new_sample(drv, base, "s04147 A", "B1", thick)
     _upload(drv, files)
@@ -170,5 +175,60 @@ def test_login_sample_upload_ea_plot_compare_export(server, browser, request, tm
     (an,) = [a for a in ex["analyses"] if a["kind"] == "impedance"]
     assert an["result"]["ea_total_eV"] == pytest.approx(lib.arrhenius["total"].ea_ev, rel=1e-9)
     assert an["protocol"]["circuit"] == "p(R1,CPE1)-p(R2,CPE2)-CPE3" and ex["ssbkit_version"]
+    logs = drv.get_log("browser") if hasattr(drv, "get_log") else []
+    assert not [e for e in logs if e.get("level") == "SEVERE"], logs
+
+
+_DROP = """
+const [zone, files] = arguments;
+const dt = new DataTransfer();
+for (const [name, b64] of files) {
+  const bin = atob(b64), bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  dt.items.add(new File([bytes], name, {type: "text/csv"}));
+}
+const over = new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true});
+zone.dispatchEvent(new DragEvent("dragenter", {dataTransfer: dt, bubbles: true, cancelable: true}));
+const accepted = !zone.dispatchEvent(over);  // the page must call preventDefault() to accept a drop
+const highlighted = zone.classList.contains("over");
+zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+return [accepted, highlighted, zone.classList.contains("over")];
+"""
+
+
+def test_drag_and_drop_of_dsc_exports_stores_and_analyses_them(server, browser):
+    """Two MaCFP PMMA DSC exports (FSRI and NIST, 10 K/min, endothermic up: exo=down) dropped at once;
+    the Tg shown for each is the library's ``analyze_dsc_files`` on the same file with the same option."""
+    import base64
+
+    pytest.importorskip("ssbkit.processing.thermal", reason="DSC analysis needs the processing layer")
+    from selenium.webdriver.support.ui import Select
+
+    from ssbkit.processing.thermal import analyze_dsc_files
+
+    base, _app = server
+    drv = browser
+    fixtures = Path(__file__).resolve().parents[1] / "processing" / "fixtures"
+    files = [fixtures / "fsri_pmma_dsc_n2_10K_1.csv", fixtures / "nist_pmma_dsc_n2_10K_1.csv"]
+    _login(drv, base)
+    _new_sample(drv, base, "PMMA", "B1", 0.1)
+    Select(drv.find_element(By.ID, "kind")).select_by_value("dsc")
+    Select(drv.find_element(By.NAME, "exo")).select_by_value("down")
+    zone = drv.find_element(By.ID, "dropzone")
+    accepted, highlighted, after = drv.execute_script(
+        _DROP, zone, [[p.name, base64.b64encode(p.read_bytes()).decode()] for p in files])
+    assert accepted and highlighted and not after
+    chosen = [li.text for li in drv.find_elements(By.CSS_SELECTOR, "#chosen li")]
+    assert chosen == [f"{p.name} ({p.stat().st_size} bytes)" for p in files]
+    drv.find_element(By.ID, "upload-button").click()
+    WebDriverWait(drv, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.dsc")) == 2)
+    rows = {r.find_elements(By.TAG_NAME, "td")[0].text: r.find_elements(By.TAG_NAME, "td")
+            for r in drv.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")}
+    assert set(rows) == {p.name for p in files}
+    assert all(tds[1].text == "dsc" and tds[3].text == "ok" for tds in rows.values())
+    run = analyze_dsc_files(files, exo="down")
+    shown = sorted(drv.find_element(By.CSS_SELECTOR, f"#{t.get_attribute('id')} tr[data-key='tg_onset_C'] td").text
+                   for t in drv.find_elements(By.CSS_SELECTOR, "table.dsc"))
+    assert shown == sorted(f"{a.tg_onset_C:.4g}" for a in run.analyses)
     logs = drv.get_log("browser") if hasattr(drv, "get_log") else []
     assert not [e for e in logs if e.get("level") == "SEVERE"], logs

@@ -19,7 +19,9 @@ router = APIRouter(tags=["measurements"])
 @router.post("/api/samples/{sample_id}/measurements", status_code=201)
 def upload(sample_id: int, files: list[UploadFile] = File(...), kind: str = Form("eis"),
            temperatures_c: str = Form(""), phase: int = Form(1), axis: int = Form(0),
-           voxel_um: float | None = Form(None), c: Context = Depends(ctx), p: Principal = Depends(csrf)):
+           voxel_um: float | None = Form(None), heating_rate_K_per_min: float | None = Form(None),
+           exo: str = Form(""), tg_window_C: str = Form(""), tc_window_C: str = Form(""),
+           merge_overlapping: bool = Form(False), c: Context = Depends(ctx), p: Principal = Depends(csrf)):
     """Upload impedance, cycling, DSC or volume files; each is checked on its own, the rest kept.
 
     \f
@@ -39,6 +41,14 @@ def upload(sample_id: int, files: list[UploadFile] = File(...), kind: str = Form
         Volumes: transport axis.
     voxel_um
         Volumes: voxel edge, um (else from the file).
+    heating_rate_K_per_min
+        DTA/DSC: heating rate, K/min (else from the file).
+    exo
+        DTA/DSC: ``up`` or ``down`` where the file does not say which way exotherms point.
+    tg_window_C, tc_window_C
+        DTA/DSC: ``LOW, HIGH`` degC to search the glass transition / the exotherms.
+    merge_overlapping
+        DTA/DSC: integrate overlapping exotherms as one.
     c
         Server context (database, settings, workers).
     p
@@ -51,7 +61,10 @@ def upload(sample_id: int, files: list[UploadFile] = File(...), kind: str = Form
     s = readable_sample(c, p, sample_id)
     s["details"] = loads(s["details"], {})
     return add_measurements(c, p, s, [(f.filename, f.file) for f in files], kind=kind,
-                            temperatures_c=temperatures_c, phase=phase, axis=axis, voxel_um=voxel_um)
+                            temperatures_c=temperatures_c, phase=phase, axis=axis, voxel_um=voxel_um,
+                            dsc_options={"heating_rate_K_per_min": heating_rate_K_per_min, "exo": exo or None,
+                                         "tg_window_C": tg_window_C or None, "tc_window_C": tc_window_C or None,
+                                         "overlap": "merge" if merge_overlapping else "error"})
 
 
 @router.get("/api/samples/{sample_id}/measurements")
