@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.signal import find_peaks, peak_widths, savgol_filter
@@ -362,6 +362,20 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
     return merged
 
 
+def _checked_onsets(peaks: list[ThermalPeak], spacing: float, notes: list[str]) -> list[ThermalPeak]:
+    """An extrapolated onset lies between the peak's start and its maximum; one outside (the
+    leading-edge tangent nearly parallel to the baseline, as on a drifting baseline) is not a
+    number to report: NaN, with a note."""
+    out = []
+    for pk in peaks:
+        if math.isfinite(pk.onset_C) and not (pk.start_C - spacing <= pk.onset_C <= pk.peak_C + spacing):
+            notes.append(f"{pk.kind} peak at {pk.peak_C:.1f} degC: the tangent onset ({pk.onset_C:.1f} degC) "
+                         f"falls outside the peak ({pk.start_C:.1f}-{pk.peak_C:.1f} degC): onset not reported")
+            pk = replace(pk, onset_C=math.nan)
+        out.append(pk)
+    return out
+
+
 # ----------------------------------------------------------------------------- glass transition
 def _glass_transition(g: _Grid, window: tuple[float, float], notes: list[str]) -> GlassTransition | None:
     m = _mask(g.t, *window)
@@ -490,6 +504,7 @@ def analyze_dsc(
     exo = _peaks(g, 1.0, "exo", tcw, overlap, curve.source, notes, min_peak_height)
     endo_window = (exo[0].end_C, full[1]) if exo else full
     endo = _peaks(g, -1.0, "endo", endo_window, "merge", curve.source, notes, min_peak_height)
+    exo, endo = (_checked_onsets(pks, float(g.t[1] - g.t[0]), notes) for pks in (exo, endo))
     tx_start = exo[0].start_C if exo else math.inf
     melting = tuple(endo)
     gt = None

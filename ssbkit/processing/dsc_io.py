@@ -6,10 +6,13 @@ Formats are recognised by content, not by extension:
 Netzsch (Proteus)  ``#KEY:value`` metadata, a ``##Temp./°C;Time/min;DSC/(mW/mg)``
                    column line; ``#EXO``, ``#RANGE`` (heating rate), ``#SAMPLE MASS``,
                    ``#DECIMAL``/``#SEPARATOR`` honoured
-TA Instruments     Universal Analysis text (``SigN`` channel lines, ``StartOfData``)
+TA Instruments     Universal Analysis text (``SigN`` channel lines, ``StartOfData``;
+                   ``-1`` time rows mark programme segments, ``Exotherm Up/Down``)
                    and TRIOS text/CSV (name line + unit line)
 Mettler-Toledo     STARe export (``Index t Ts Tr Value`` with a ``[s] [°C] ...`` unit line)
-Setaram            Calisto/SetSoft export (``Sample temperature (°C)``, ``HeatFlow (mW)``)
+Setaram            Calisto/SetSoft export (``Sample temperature (°C)``, ``HeatFlow (mW)``);
+                   the UTF-16 ``.txt`` layout ``Index Time Furnace Sample TG HeatFlow``
+                   (no units; heating kept up to the maximum, the cooling dropped)
 Shimadzu           TA-60 ASCII (``[Temperature Program]``, ``[Data]`` blocks)
 generic CSV        a temperature column (degC unless the header says K) and a heat-flow
                    column; optional unit line (``[s],[K],[mW/mg]``)
@@ -87,6 +90,7 @@ class _Table:
     lines: list[int]
     meta: dict[str, str] = field(default_factory=dict)
     instrument: str = "csv"
+    notes: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -94,6 +98,11 @@ def _read_text(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError(f"{path}: no such DSC/DTA file")
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:  # UTF-16 with a byte-order mark (Setaram Calisto text export)
+            return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except UnicodeDecodeError:
+            raise FileFormatError(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
     if b"\x00" in raw[:4096]:
         raise FileFormatError(f"{path}: binary file (export the curve as text/CSV from the instrument software)")
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
@@ -212,7 +221,31 @@ def _ta(path: Path, lines: list[str]) -> _Table:
     if size:
         meta["SAMPLE MASS /MG"] = size.split()[0]
     rows, nums = _numeric_rows(path, lines, start, "\t" if "\t" in lines[start] else None, False, len(names))
-    return _Table(list(names), list(units), rows, nums, meta, "ta")
+    tab = _Table(list(names), list(units), rows, nums, meta, "ta")
+    it = next((k for k, u in enumerate(units) if u.strip().lower() in ("min", "s")), None)
+    if it is not None:
+        _ta_segments(tab, it)
+    return tab
+
+
+def _ta_segments(tab: _Table, it: int) -> None:
+    """Universal Analysis marks each programme segment with a row of time -1: turn the markers
+    into a ``Segment`` column (so the heating ramp is picked) and drop them, with a note."""
+    marks = [k for k, r in enumerate(tab.rows) if r[it] < 0]
+    if not marks:
+        return
+    shown = ", ".join(str(tab.lines[k]) for k in marks[:4]) + ("..." if len(marks) > 4 else "")
+    tab.notes.append(f"{len(marks)} segment-marker rows (time < 0, lines {shown}) dropped")
+    seg, rows, nums = 0, [], []
+    for k, (r, n) in enumerate(zip(tab.rows, tab.lines, strict=True)):
+        if k in marks:
+            seg += 1
+            continue
+        rows.append([*r, float(seg)])
+        nums.append(n)
+    tab.rows, tab.lines = rows, nums
+    tab.names.append("Segment")
+    tab.units.append("")
 
 
 def _name_unit_paren(label: str) -> tuple[str, str]:
@@ -277,6 +310,9 @@ def _key_values(lines: list[str]) -> dict[str, str]:
     return meta
 
 
+_SETARAM_COLS = re.compile(r"^\s*Index\s+Time\s+Furnace\s+Sample\b", re.M)
+
+
 def _detect(lines: list[str]) -> str:
     head = "\n".join(lines[:120])
     if re.search(r"^##", head, re.M) or "#EXPORTTYPE" in head.upper():
@@ -287,7 +323,7 @@ def _detect(lines: list[str]) -> str:
         return "shimadzu"
     if "STARe" in head or "Curve Name" in head or re.search(r"^\s*Index\s+t\s+Ts", head, re.M):
         return "mettler"
-    if re.search(r"setaram|calisto|setsoft|furnace temperature", head, re.I):
+    if re.search(r"setaram|calisto|setsoft|furnace temperature", head, re.I) or _SETARAM_COLS.search(head):
         return "setaram"
     return "csv"
 
@@ -307,18 +343,35 @@ def _shimadzu(path: Path, lines: list[str]) -> _Table:
     return tab
 
 
+_SETARAM_UNITS = {"time": "s", "furnace": "°C", "sample": "°C", "tg": "mg", "heatflow": "mW"}
+
+
+def _setaram(path: Path, lines: list[str]) -> _Table:
+    """Setaram exports; the Calisto ``.txt`` layout (UTF-16, ``Index Time Furnace Sample TG HeatFlow``)
+    names no units: those of the same software's CSV export (``Time (s)``, ``Sample Temperature (°C)``,
+    ``HeatFlow (mW)``) are used, with a note."""
+    tab = _header_table(path, lines, "setaram")
+    low = [n.strip().lower() for n in tab.names]
+    if all(not u for u in tab.units) and {"furnace", "sample"} <= set(low):
+        tab.units = [_SETARAM_UNITS.get(n, "") for n in low]
+        tab.names = [f"{n} temperature" if n.lower() in ("furnace", "sample") else n for n in tab.names]
+        tab.notes.append("Setaram text export without units: Time read in s, Furnace/Sample in degC, "
+                         "HeatFlow in mW (the units of Calisto's CSV export)")
+    return tab
+
+
 _PARSERS = {
     "netzsch": _netzsch,
     "ta": _ta,
     "shimadzu": _shimadzu,
     "mettler": lambda p, ls: _header_table(p, ls, "mettler"),
-    "setaram": lambda p, ls: _header_table(p, ls, "setaram"),
+    "setaram": _setaram,
     "csv": lambda p, ls: _header_table(p, ls, "csv"),
 }
 
 
 # ----------------------------------------------------------------------------- column roles
-_T_UNITS = re.compile(r"^(°|º|›|Â°|deg|\?)?\s*C$|^degC$|^K$|^k$|^celsius$|^kelvin$", re.I)
+_T_UNITS = re.compile(r"^(°|º|›|Â°|ø|deg|\?)?\s*C$|^degC$|^K$|^k$|^celsius$|^kelvin$", re.I)
 _TIME_UNITS = {"s", "sec", "min", "h", "mins", "seconds", "minutes"}
 
 
@@ -481,6 +534,11 @@ def _sign(meta: dict[str, str], exo: str | None, notes: list[str]) -> float:
             if int(v) < 0:
                 notes.append("#EXO:-1 in the file: signal sign flipped to exothermic up")
             return 1.0 if int(v) > 0 else -1.0
+    v = meta.get("EXOTHERM", "").strip().lower()
+    if v in ("up", "down"):
+        if v == "down":
+            notes.append("'Exotherm Down' in the file: signal sign flipped to exothermic up")
+        return 1.0 if v == "up" else -1.0
     notes.append("sign convention not in the file: assumed exothermic up (pass exo='down' if "
                  "endothermic events point up)")
     return 1.0
@@ -536,6 +594,8 @@ def _select_segment(p: Path, tab: _Table, segment: int | None, notes: list[str])
     if idx is None:
         if segment is not None:
             raise InputError(f"{p}: segment={segment} given but the file has no Segment column")
+        if tab.instrument == "setaram":
+            _drop_after_maximum(p, tab, notes)
         return
     seg = np.asarray([r[idx] for r in tab.rows], float)
     labels = [int(v) for v in np.unique(seg[np.isfinite(seg)])]
@@ -556,9 +616,30 @@ def _select_segment(p: Path, tab: _Table, segment: int | None, notes: list[str])
     tab.lines = [n for n, k in zip(tab.lines, keep, strict=True) if k]
 
 
+def _drop_after_maximum(p: Path, tab: _Table, notes: list[str]) -> None:
+    """Setaram text exports hold the whole run (heating, then cooling) with no Segment column:
+    keep the rows up to the maximum temperature when what follows is a cooling ramp."""
+    it = _pick(tab.names, tab.units, "temperature")
+    if it is None or len(tab.rows) < 3:
+        return
+    t = np.asarray([r[it] for r in tab.rows], float)
+    if not np.isfinite(t).any():
+        return
+    end = int(np.nanargmax(t))
+    rest = t[end:]
+    if end >= len(t) - 1 or not np.isfinite(rest).all() or t[end] - rest[-1] < 5.0:
+        return
+    if np.any(np.diff(rest) > max(0.5, 0.05 * (t[end] - rest[-1]))):
+        return  # it heats again after the maximum: leave it to the monotonicity check
+    notes.append(f"{len(t) - 1 - end} rows after the maximum {t[end]:.1f} degC (line {tab.lines[end]}) dropped: "
+                 f"cooling to {rest[-1]:.1f} degC")
+    tab.rows = tab.rows[:end + 1]
+    tab.lines = tab.lines[:end + 1]
+
+
 def _assemble(p: Path, tab: _Table, user_rate: float | None, exo: str | None,
               user_mass: float | None, segment: int | None = None) -> DscCurve:
-    notes: list[str] = []
+    notes: list[str] = list(tab.notes)
     _select_segment(p, tab, segment, notes)
     it, iq, itime = (_pick(tab.names, tab.units, r) for r in ("temperature", "heat", "time"))
     if it is None or iq is None:
@@ -577,7 +658,8 @@ def _assemble(p: Path, tab: _Table, user_rate: float | None, exo: str | None,
         notes.append("temperature converted from K to degC")
     elif not tu:
         notes.append("temperature unit not stated: read as degC")
-    mass = float(user_mass) if user_mass is not None else _meta_number(tab.meta, ("SAMPLE MASS", "SIZE", "SAMPLE WEIGHT"))
+    mass = float(user_mass) if user_mass is not None else _meta_number(tab.meta, ("SAMPLE MASS", "SIZE", "SAMPLE WEIGHT",
+                                                                                 "INITIAL MASS"))
     if user_mass is not None and not (math.isfinite(mass) and mass > 0):
         raise InputError(f"sample mass must be > 0 mg, got {user_mass!r}")
     factor, unit = _heat_flow_unit(tab.units[iq] or _unit_from_name(tab.names[iq]), mass, p, notes)
