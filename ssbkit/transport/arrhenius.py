@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy import stats
 
+from ..citations import cite
 from ..constants import EV_TO_KJ_PER_MOL, K_B_EV, ZERO_C
 from ..errors import InputError
 from ..records import Record
@@ -311,6 +312,8 @@ def fit_arrhenius(
     InputError
         Fewer than two points, T <= 0 K, y <= 0 or NaN, an unknown form.
     """
+    cite("Falco2019", "eq. R-1")
+    cite("Viallet2024", "Arrhenius forms")
     if form not in _FORMS:
         raise InputError(f"Arrhenius form must be one of {_FORMS}, got {form!r}")
     if not 0 < level < 1:
@@ -421,6 +424,7 @@ def arrhenius_from_point(
     >>> round(fit.predict(350.0) / fit.predict(298.15), 3)  # exp(-Ea/k_B (1/350 - 1/298.15)) 298.15/350
     4.804
     """
+    cite("Falco2019", "eq. R-1")
     if form not in _FORMS:
         raise InputError(f"Arrhenius form must be one of {_FORMS}, got {form!r}")
     t = float(check_temperature_k(t_k)[0])

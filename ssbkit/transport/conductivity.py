@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from ..citations import cite
 from ..errors import InputError, require_finite, require_positive
 from ..records import Record
 
@@ -102,6 +103,7 @@ def conductivity_from_resistance(
     >>> round(m.value, 8)
     0.0001
     """
+    cite("Falco2019", "eq. R-3")
     r = require_positive("resistance R (ohm)", r_ohm)
     d = require_positive("thickness_cm", thickness_cm)
     if (area_cm2 is None) == (diameter_cm is None):

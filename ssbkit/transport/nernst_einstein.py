@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..citations import cite
 from ..constants import E_CHARGE, K_B
 from ..errors import InputError
 from ..units import check_temperature_k
@@ -46,6 +47,7 @@ def nernst_einstein_conductivity(d_m2_per_s, n_per_m3, t_k, *, charge: int = 1, 
     -------
     Conductivity in S/m (divide by 100 for S/cm).
     """
+    cite("Falco2019", "eq. R-2")
     d = _positive("diffusion coefficient", d_m2_per_s)
     n = _positive("number density", n_per_m3)
     t = check_temperature_k(t_k)
