@@ -29,6 +29,8 @@ from scipy.optimize import brentq
 
 from ssbkit.errors import InputError, did_you_mean, require_fraction, require_positive
 
+from ..citations import cite
+
 __all__ = [
     "bruggeman_tortuosity",
     "bruggeman_conductivity",
@@ -69,6 +71,7 @@ def bruggeman_tortuosity(eps: float, alpha: float = 0.5) -> float:
     float
         Tortuosity factor (dimensionless, >= 1 for alpha >= 0).
     """
+    cite("Falco2019", "eq. R-18")
     eps = require_positive("eps", require_fraction("eps", eps))
     return float(eps ** -float(alpha))
 

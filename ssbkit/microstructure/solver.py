@@ -83,6 +83,8 @@ from scipy import ndimage
 from ssbkit.errors import InputError, require_positive
 from ssbkit.records import Record
 
+from ..citations import cite
+
 __all__ = [
     "EffectiveConductivity",
     "effective_conductivity",
@@ -478,6 +480,7 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
     >>> tortuosity_factor(vol).tortuosity
     1.0
     """
+    cite("Falco2019", "eq. R-17")
     mask = phase_mask(mask_or_labels, phase)
     return effective_conductivity(mask.view(np.uint8), {0: 0.0, 1: 1.0}, axis=axis, tol=tol,
                                   reference_sigma=1.0, spacing=spacing, periodic=periodic,
