@@ -260,7 +260,6 @@ def campaign_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Screen structures x substitutions x temperatures on Dask; resumable; stores every result."""
-    import tomllib
 
     from ssbkit.atomistic.campaign import (
         arrhenius_summary,
@@ -268,13 +267,9 @@ def campaign_cmd(
         run_campaign,
         summary_table,
     )
+    from ssbkit.tomlio import read_toml
 
-    if not config.is_file():
-        raise InputError(f"{config}: no such campaign file")
-    try:
-        cfg = tomllib.loads(config.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{config}: not valid TOML ({exc})") from None
+    cfg = read_toml(config, what="campaign file")
     for k in ("group", "structures", "temperatures_K"):
         if k not in cfg:
             raise InputError(f"{config}: missing key {k!r} (needs group, structures, temperatures_K)")

@@ -14,7 +14,6 @@ level or under ``[cathode]``), with ``[cathode.microstructure]`` for the box.
 from __future__ import annotations
 
 import sys
-import tomllib
 import warnings
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import numpy as np
 import typer
 
 from ssbkit.cli.util import echo_json
-from ssbkit.errors import FileFormatError, InputError
+from ssbkit.errors import InputError
 
 __all__ = ["app", "load_recipe"]
 
@@ -41,16 +40,10 @@ def _fail(exc: Exception) -> None:
 def load_recipe(path: Path):
     """Read a recipe TOML file (``[cathode]`` keys) into a :class:`~.recipe.Recipe`."""
     from ssbkit.microstructure.recipe import recipe_from_cathode_table
+    from ssbkit.tomlio import read_toml
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such recipe file")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: not valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(f"{path}: not a UTF-8 text file") from None
+    doc = read_toml(path, what="recipe file")
     table = doc.get("cathode", doc)
     return recipe_from_cathode_table(table, source=f"{path}" + (" [cathode]" if "cathode" in doc else ""))
 

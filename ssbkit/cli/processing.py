@@ -14,12 +14,11 @@ on stderr, exit code 2; ``ssbkit dsc`` exits 3 when some files failed and others
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
 import typer
 
-from ssbkit.errors import EXIT_PARTIAL, FileFormatError, InputError
+from ssbkit.errors import EXIT_PARTIAL, InputError
 
 __all__ = ["register", "PARTIAL_FAILURE_EXIT"]
 
@@ -66,13 +65,9 @@ def _window(text: str | None, what: str) -> tuple[float, float] | None:
 
 def _milling(path: Path):
     from ssbkit.processing.milling import MillingRun, milling_dose
+    from ssbkit.tomlio import read_toml
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such milling file")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: not valid TOML ({exc})") from None
+    doc = read_toml(path, what="milling file")
     table = doc.get("milling", doc)
     try:
         run = MillingRun(**table)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..store import input_key, open_store
+from ..tomlio import read_toml
 
 __all__ = ["parse_vary", "expand_grid", "SweepResult", "run_sweep", "run_variant"]
 
@@ -277,7 +278,7 @@ def run_sweep(
 
     p = Path(study_path)
     load_study(p)  # validate the base study first: a clear error before any task runs
-    raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    raw = read_toml(p, what="study file")
     vary = parse_vary(vary_specs)
     grid = expand_grid(vary)
     group = input_key({"study": raw, "vary": vary})
