@@ -343,7 +343,20 @@ def read_trajectory(
         ) from None
     if not isinstance(frames, list):
         frames = [frames]
+    _check_frames(frames, path)
     return trajectory_from_frames(frames, frame_interval_ps=frame_interval_ps, source=str(path))
+
+
+def _check_frames(frames: list, path: Path) -> None:
+    """Refuse frames a damaged file can yield: unknown atomic numbers, non-finite positions or cells."""
+    for i, atoms in enumerate(frames):
+        z = np.asarray(atoms.numbers)
+        if z.size and (z.min() < 1 or z.max() > 118):
+            bad = int(z.max() if z.max() > 118 else z.min())
+            raise FileFormatError(f"trajectory {path}, frame {i}: atomic number {bad} is not an element "
+                                  "(damaged file?)")
+        if not np.all(np.isfinite(atoms.positions)) or not np.all(np.isfinite(np.asarray(atoms.cell))):
+            raise FileFormatError(f"trajectory {path}, frame {i}: positions or cell are not finite numbers")
 
 
 def species_indices(traj: Trajectory, species: str) -> np.ndarray:
