@@ -63,6 +63,8 @@ def _read_all(files: list[Path], fmt: str | None = None):
             spectra.extend(read_spectra(p, format=fmt))
         except SsbkitError as exc:
             failures.append({"source": str(p), "message": str(exc)})
+    if failures and not spectra:  # nothing to work on: bad input, exit code 2, message on stderr
+        raise InputError("; ".join(f["message"] for f in failures))
     return spectra, failures
 
 
@@ -192,8 +194,9 @@ def _print_fits(results, failures) -> None:
             con.print(f"  arc {a.resistor}/{a.capacitor}: R = {a.r_ohm:.4g} ohm, C_eff = {a.c_eff_f:.3g} F, "
                       f"f_apex = {a.f_apex_hz:.3g} Hz -> {a.label}")
     bad = list(failures) + [{"source": r.source, "message": r.message} for r in results if not r.success]
+    err = Console(stderr=True)
     for b in bad:
-        con.print(f"[red]failed[/red] {b['source']}: {b['message']}")
+        err.print(f"[red]failed[/red] {b['source']}: {b['message']}")
 
 
 @app.command()

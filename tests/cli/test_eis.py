@@ -103,3 +103,16 @@ def test_real_pellet_series_in_one_command(reference_dir):
         s = doc[f"sigma_{key}_S_per_cm"]
         assert all(b > a for a, b in zip(s, s[1:], strict=False)), key
         assert 0.2 < doc[f"ea_{key}_eV"] < 1.2, key
+
+
+@pytest.mark.parametrize("command", [["fit"], ["kk"], ["read"], ["conductivity", "--thickness-cm", "0.1", "--area-cm2", "1"]])
+def test_a_missing_file_is_bad_input_exit_2_with_the_message_on_stderr(command, tmp_path):
+    """Issue 9: every eis command says so the same way (exit 2, stderr, nothing on stdout)."""
+    import subprocess
+    import sys
+
+    missing = str(tmp_path / "nope.csv")
+    r = subprocess.run([sys.executable, "-m", "ssbkit.cli", "eis", command[0], missing, *command[1:]],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "nope.csv" in r.stderr and r.stdout == ""
