@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.linalg
 from scipy.optimize import nnls
 
 from ..citations.registry import cite
@@ -188,8 +189,7 @@ class _Tikhonov:
     """
 
     def __init__(self, a: np.ndarray, b: np.ndarray, p: np.ndarray) -> None:
-        pe, pu = np.linalg.eigh(p)
-        r = pu / np.sqrt(np.maximum(pe, 1e-300))
+        r = _whitening(p)
         e, wv = np.linalg.eigh(r.T @ (a.T @ a) @ r)
         self.e = np.maximum(e, 0.0)
         self.t = r @ wv
@@ -207,6 +207,24 @@ class _Tikhonov:
 
     def trace_h(self, lam: float) -> float:
         return float(np.sum(self.e / (self.e + lam)))
+
+
+_WHITENING: dict[bytes, np.ndarray] = {}
+
+
+def _whitening(p: np.ndarray) -> np.ndarray:
+    """R with R' p R = I from the eigen-decomposition of the penalty ``p``, which depends on
+    the grid size alone: solved once per penalty and kept (a few grids in a session)."""
+    key = p.tobytes()
+    r = _WHITENING.get(key)
+    if r is None:
+        pe, pu = np.linalg.eigh(p)
+        r = pu / np.sqrt(np.maximum(pe, 1e-300))
+        r.setflags(write=False)
+        if len(_WHITENING) >= 8:
+            _WHITENING.clear()
+        _WHITENING[key] = r
+    return r
 
 
 def _gcv_lambda(tk: _Tikhonov, lo: float = -12.0, hi: float = 2.0,
@@ -366,6 +384,13 @@ def _active_covariance(aw, pen, lam, x, sigma2) -> np.ndarray:
         return cov
     af = aw[:, free]
     ata = af.T @ af
-    hinv = np.linalg.pinv(ata + lam * pen[np.ix_(free, free)])
-    cov[np.ix_(free, free)] = sigma2 * hinv @ ata @ hinv
+    h = ata + lam * pen[np.ix_(free, free)]
+    try:  # h is symmetric positive definite (the penalty holds a small ridge)
+        fac = scipy.linalg.cho_factor(h, check_finite=False)
+        half = scipy.linalg.cho_solve(fac, ata, check_finite=False)  # h^-1 A'A
+        cov[np.ix_(free, free)] = sigma2 * scipy.linalg.cho_solve(fac, half.T,
+                                                                  check_finite=False)
+    except np.linalg.LinAlgError:
+        hinv = np.linalg.pinv(h)
+        cov[np.ix_(free, free)] = sigma2 * hinv @ ata @ hinv
     return cov

@@ -173,16 +173,21 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
     if merged:
         notes.append(f"{merged} maxima with area or prominence below 3 standard errors merged "
                      "into neighbours")
+    fit = None  # the ZARC-model fit with the peaks ``idx``, reused once it is known
     if data is not None:
         dropped = 0
-        while len(idx) > 1 and not _needed(x, g, idx, data):
+        while len(idx) > 1:
+            need, fit, less = _needed(x, g, idx, data, full=fit)
+            if need:
+                break
             idx.pop(_smallest(x, g, idx))
+            fit = less  # the model without that peak is fitted already
             dropped += 1
         if dropped:
             notes.append(f"{dropped} peaks not needed by the data (ZARC-model F-test) merged "
                          "into neighbours")
     basins = _basins(g, idx)
-    shares = _shares(x, g, idx, data) if data is not None and len(idx) > 1 else None
+    shares = _shares(x, g, idx, data, fit=fit) if data is not None and len(idx) > 1 else None
     trap = np.zeros(g.size)
     seg = np.diff(x)
     trap[:-1] += 0.5 * seg
@@ -207,7 +212,7 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
     return peaks, np.asarray(r_err), np.asarray(t_err), unresolved
 
 
-def _shares(x, g, idx, data) -> np.ndarray | None:
+def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
     """Fraction of gamma at each tau that belongs to each peak, from the ZARC-model fit.
 
     Splitting at the minimum between two overlapping peaks gives one the other's
@@ -216,9 +221,11 @@ def _shares(x, g, idx, data) -> np.ndarray | None:
     from .drt import zarc_drt
 
     w, z, mod, r_inf, l_h, c_f, sigma2 = data
-    start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
-             for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
-    chi2, n_par, p = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    if fit is None:
+        start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
+                 for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
+        fit = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    chi2, n_par, p = fit
     if chi2 / max(2 * w.size - n_par, 1) > 2.0 * sigma2 + (1e-4) ** 2:
         return None  # the ZARC model does not describe the data: split at the minima
     # phi -> 1 is a delta function; its share is taken as that of a phi = 0.95 ZARC
@@ -248,27 +255,35 @@ def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray
     if c_f is not None:
         fixed = fixed + 1.0 / (1j * w * c_f)
     k = len(start)
+    ln_iw = np.log(1j * w)[None, :]
+    inv_mod = 1.0 / mod
+    cache: dict = {}
 
-    def model(p):
-        out = p[0] + fixed
-        for j in range(k):
-            r, lt, phi = p[1 + 3 * j : 4 + 3 * j]
-            out = out + r / (1.0 + (1j * w * np.exp(lt)) ** phi)
-        return out
+    def parts(p):
+        """g = 1/(1 + (i w tau)^phi), u = (i w tau)^phi and ln(i w tau) of every ZARC."""
+        key = p.tobytes()
+        if cache.get("key") != key:
+            q = p[1:].reshape(k, 3)
+            ln_x = ln_iw + q[:, 1:2]
+            u = np.exp(q[:, 2:3] * ln_x)
+            cache.update(key=key, q=q, ln_x=ln_x, u=u, g=1.0 / (1.0 + u))
+        return cache
 
     def resid(p):
-        d = (z - model(p)) / mod
+        c = parts(p)
+        d = (z - (p[0] + fixed + c["q"][:, 0] @ c["g"])) * inv_mod
         return np.concatenate([d.real, d.imag])
 
     def jac(p):
-        cols = [np.ones_like(z)]
-        for j in range(k):
-            r, lt, phi = p[1 + 3 * j : 4 + 3 * j]
-            ln_x = np.log(1j * w) + lt
-            u = np.exp(phi * ln_x)
-            g = 1.0 / (1.0 + u)
-            cols += [g, -r * g * g * phi * u, -r * g * g * u * ln_x]
-        d = -np.array(cols).T / mod[:, None]
+        c = parts(p)
+        q, g, u, ln_x = c["q"], c["g"], c["u"], c["ln_x"]
+        rgg = -(q[:, 0:1] * g * g * u)
+        cols = np.empty((1 + 3 * k, w.size), complex)
+        cols[0] = 1.0
+        cols[1::3] = g
+        cols[2::3] = rgg * q[:, 2:3]
+        cols[3::3] = rgg * ln_x
+        d = -(cols * inv_mod).T
         return np.vstack([d.real, d.imag])
 
     p0 = [max(r_inf, 0.0)]
@@ -283,8 +298,9 @@ def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray
     return float(np.sum(sol.fun**2)), len(p0), sol.x
 
 
-def _needed(x, g, idx, data) -> bool:
-    """Whether the data need the smallest of the peaks ``idx`` (F-test, module docstring)."""
+def _needed(x, g, idx, data, *, full=None) -> tuple[bool, tuple, tuple]:
+    """Whether the data need the smallest of the peaks ``idx`` (F-test, module docstring),
+    with the ZARC-model fits with (``full``, reused when given) and without that peak."""
     from scipy.stats import f as f_dist
 
     w, z, mod, r_inf, l_h, c_f, sigma2 = data
@@ -297,11 +313,13 @@ def _needed(x, g, idx, data) -> bool:
         k > 0 and abs(start[k][1] - start[k - 1][1]) < abs(start[k][1] - start[k + 1][1])) else k + 1
     merged[near][0] += start[k][0]
     merged.pop(k)
-    chi_full, p_full, _ = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
-    chi_less, _, _ = _zarc_fit(w, z, mod, r_inf, l_h, c_f, [tuple(p) for p in merged])
+    if full is None:
+        full = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    less = _zarc_fit(w, z, mod, r_inf, l_h, c_f, [tuple(p) for p in merged])
+    chi_full, p_full, chi_less = full[0], full[1], less[0]
     n = 2 * w.size
     dof = max(n - p_full, 1)
     floor = (1e-4) ** 2 * n  # numerical floor: 0.01 % of |Z| per point
     denom = max(chi_full, floor) / dof
     stat = max(chi_less - chi_full, 0.0) / 3.0 / denom
-    return bool(f_dist.sf(stat, 3, dof) < 1e-3)
+    return bool(f_dist.sf(stat, 3, dof) < 1e-3), full, less

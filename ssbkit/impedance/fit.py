@@ -53,6 +53,7 @@ __all__ = [
 
 _USE_LM = True
 _STAGNANT = 3  # further starts that did not lower chi2 by 0.1 % end the multistart
+_AGREE = 1e-6  # relative chi2 agreement of two starts from different points that ends it
 
 
 def _as_vector(circuit: Circuit, values, what: str) -> dict[int, float]:
@@ -174,7 +175,7 @@ def _check_inputs(c: Circuit, f_all, src, *, fixed, weighting, f_min_hz, f_max_h
 
 
 #: further starts from the data alone (a user p0 that led astray is dropped)
-_VARIANTS = (dict(extra_arc="low"), dict(extra_arc="high"), dict(n_arc=1.0), dict(n_arc=0.8),
+_VARIANTS = (dict(extra_arc="high"), dict(extra_arc="low"), dict(n_arc=1.0), dict(n_arc=0.8),
              dict(shift=2), dict(shift=-2))
 
 
@@ -187,20 +188,23 @@ def _multistart(prob: FitProblem, p0, *, multistart: bool, max_starts: int):
     if not multistart or prob.good(*best):
         return best, n_starts, nfev
     variants: list[dict] = ([{}] if p0 is not None else []) + list(_VARIANTS)
-    # first: the same start with the bounded trust-region method, whose
-    # steps stay closer to the start than Levenberg-Marquardt's
-    todo: list[tuple[np.ndarray | dict, bool]] = [(first, False)]
-    todo += [(v, True) for v in variants]
+    # second: a cheap Levenberg-Marquardt run from another data-driven start;
+    # then the first start with the bounded trust-region method, whose steps
+    # stay closer to the start than Levenberg-Marquardt's
+    todo: list[tuple[np.ndarray | dict, bool]] = [(variants[0], True), (first, False)]
+    todo += [(v, True) for v in variants[1:]]
     since = 0  # starts since the best improved by more than 0.1 %
+    described = prob.info if "rms" in prob.info else None
     for v, lm in todo[: max_starts - 1]:
-        start = v if isinstance(v, np.ndarray) else start_values(c, f, z, **v)
+        start = v if isinstance(v, np.ndarray) else start_values(c, f, z, described=described, **v)
         sol, b = prob.run(start, lm=lm)
         n_starts += 1
         nfev += sol.nfev
+        agree = _agree(sol, best[0])
         since = 0 if sol.cost < (1 - 1e-3) * best[0].cost else since + 1
         if sol.cost < best[0].cost:
             best = (sol, b)
-        if prob.good(*best) or since >= _STAGNANT:
+        if agree or prob.good(*best) or since >= _STAGNANT:
             return best, n_starts, nfev
     rng = np.random.default_rng(0)
     while n_starts < max_starts and not prob.good(*best):
@@ -212,6 +216,13 @@ def _multistart(prob: FitProblem, p0, *, multistart: bool, max_starts: int):
         if sol.cost < best[0].cost:
             best = (sol, b)
     return best, n_starts, nfev
+
+
+def _agree(sol, best) -> bool:
+    """Two converged runs from different starts that reach the same chi2 (to
+    :data:`_AGREE` relative) confirm the minimum: no further start is needed."""
+    return bool(sol.status > 0 and best.status > 0 and np.isfinite(sol.cost)
+                and abs(sol.cost - best.cost) <= _AGREE * max(best.cost, 1e-300))
 
 
 def _finish(prob: FitProblem, sol, base, *, f_all, z_all, mask, weighting, level,

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
+from scipy.linalg.lapack import _compute_lwork
 
 from ..citations.registry import cite
 from ..errors import InputError
@@ -236,8 +237,29 @@ def _fit(w, d, mod, tau, *, admittance, use_l, use_c):
     b = np.concatenate([d.real / mod, d.imag / mod])
     scale = np.linalg.norm(aw, axis=0)
     scale[scale == 0] = 1.0
-    x = scipy.linalg.lstsq(aw / scale, b, lapack_driver="gelsy", check_finite=False)[0] / scale
+    x = _gelsy(aw / scale, b) / scale
     return x, a, float(np.sum((aw @ x - b) ** 2))
+
+
+_LWORK: dict[tuple[int, int], int] = {}
+
+
+def _gelsy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """LAPACK gelsy least squares, as ``scipy.linalg.lstsq(lapack_driver="gelsy")`` solves it
+    (same routine, same rcond) without its per-call checks and workspace query."""
+    rows, cols = a.shape
+    if rows < cols:
+        return scipy.linalg.lstsq(a, b, lapack_driver="gelsy", check_finite=False)[0]
+    fn, fn_lwork = scipy.linalg.get_lapack_funcs(("gelsy", "gelsy_lwork"), (a, b))
+    cond = np.finfo(fn.dtype).eps
+    lwork = _LWORK.get((rows, cols))
+    if lwork is None:
+        lwork = _LWORK[(rows, cols)] = _compute_lwork(fn_lwork, rows, cols, 1, cond)
+    jptv = np.zeros((cols, 1), dtype=np.int32)
+    _, x, _, _, info = fn(a, b, jptv, cond, lwork, False, False)
+    if info < 0:
+        raise ValueError(f"illegal value in argument {-info} of gelsy")
+    return x[:cols]
 
 
 def _mu(x: np.ndarray, m: int, tiny: float) -> float:

@@ -199,6 +199,7 @@ def start_values(
     shift: int = 0,
     extra_arc: str | None = None,
     info: dict | None = None,
+    described: dict | None = None,
 ) -> np.ndarray:
     """Data-driven start values for ``circuit`` on the spectrum ``(f_hz, z_ohm)``.
 
@@ -222,6 +223,9 @@ def start_values(
         above the fastest arc (``"high"``).
     info
         If given, receives the :func:`describe_arcs` result.
+    described
+        A :func:`describe_arcs` result of this same spectrum to reuse (the
+        multistart passes it so that each start does not solve it again).
 
     Returns
     -------
@@ -231,7 +235,7 @@ def start_values(
     f = np.asarray(f_hz, float)
     z = np.asarray(z_ohm, complex)
     w = 2 * np.pi * f
-    d = describe_arcs(f, z)
+    d = described if described is not None else describe_arcs(f, z)
     if info is not None:
         info.update(d)
     p = np.array(circuit.defaults, dtype=float)
