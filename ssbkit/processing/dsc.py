@@ -31,6 +31,7 @@ from scipy.signal import find_peaks, peak_widths, savgol_filter
 from ..citations import cite
 from ..errors import InputError
 from ..records import Record
+from .dsc_baseline import robust_baseline
 from .dsc_io import DscCurve
 
 __all__ = ["Line", "GlassTransition", "ThermalPeak", "DscAnalysis", "analyze_dsc"]
@@ -219,6 +220,8 @@ class _Grid:
     noise: float
     beta_K_per_s: float
     calibrated: bool
+    wander: float = 0.0
+    min_width_K: float = 0.0
 
 
 def _grid(curve: DscCurve, smooth_K: float) -> _Grid:
@@ -325,6 +328,26 @@ def _valley(exc: np.ndarray, k: int, direction: int, height: float) -> bool:
     return bool(0 <= nxt < exc.size and exc[nxt] > exc[k] and exc[k] < 0.1 * height)
 
 
+def _insignificant(pk: ThermalPeak, g: _Grid) -> str:
+    """Why a candidate is not a thermal event ('' when it is one).
+
+    A peak rises from the baseline and falls back to it: both flanks (start to maximum, maximum
+    to end) span at least ``min_width_K``; and it stands out of the scan's own wander (the bumps
+    a drifting baseline makes, :func:`~ssbkit.processing.dsc_baseline.robust_baseline`) and of
+    the white noise: height >= 3 x wander and >= 10 x noise.
+    """
+    lead, trail = pk.peak_C - pk.start_C, pk.end_C - pk.peak_C
+    if min(lead, trail) < g.min_width_K:
+        side = "leading" if lead < trail else "trailing"
+        return (f"its {side} flank spans {min(lead, trail):.1f} K < {g.min_width_K:.1f} K "
+                "(a bend of the baseline, not a peak)")
+    floor = max(3.0 * g.wander, 10.0 * g.noise)
+    if pk.height < floor:
+        return (f"height {pk.height:.3g} below 3 x the baseline wander ({g.wander:.3g}) / "
+                f"10 x noise ({g.noise:.3g}): insignificant")
+    return ""
+
+
 def _find(g: _Grid, sign: float, window: tuple[float, float], min_height: float) -> list[int]:
     y = sign * g.qs
     prom = max(10.0 * g.noise, min_height, 0.02 * float(np.ptp(g.qs)))
@@ -338,8 +361,16 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
     out: list[ThermalPeak] = []
     cuts: list[tuple[bool, bool]] = []
     for i in idx:
-        out.append(_peak(g, i, sign, kind, window))
-        cuts.append(_CUT.pop(id(g)))
+        pk = _peak(g, i, sign, kind, window)
+        cut = _CUT.pop(id(g))
+        why = _insignificant(pk, g)
+        if why:
+            notes.append(f"{kind} bump at {pk.peak_C:.1f} degC not reported as a peak: {why}")
+            continue
+        if out and abs(pk.peak_C - out[-1].peak_C) <= max(g.min_width_K, 2 * (g.t[1] - g.t[0])):
+            continue  # the same maximum found twice (a noisy plateau): one peak
+        out.append(pk)
+        cuts.append(cut)
     merged: list[ThermalPeak] = []
     for k, pk in enumerate(out):
         touching = k > 0 and (cuts[k][0] or cuts[k - 1][1])
@@ -357,6 +388,7 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
             span = np.flatnonzero(_mask(g.t, lo, hi))
             i = int(span[np.argmax(sign * g.qs[span])])
             merged[-1] = _peak(g, i, sign, kind, window, valleys=False)
+            _CUT.pop(id(g), None)
             continue
         merged.append(pk)
     return merged
@@ -461,6 +493,8 @@ def analyze_dsc(
     overlap: str = "error",
     find_tg: bool = True,
     min_peak_height: float = 0.0,
+    min_peak_width_K: float = 2.0,
+    baseline_scale_K: float = 60.0,
 ) -> DscAnalysis:
     """Tg (onset, midpoint, end), crystallization onset/peak/enthalpy, melting and glass stability.
 
@@ -482,6 +516,10 @@ def analyze_dsc(
         Look for a glass transition.
     min_peak_height : float
         Smallest peak height to report (unit of the curve), on top of the noise criterion.
+    min_peak_width_K : float
+        Smallest span of each flank of a peak, K (at least three grid steps).
+    baseline_scale_K : float
+        Stiffness of the robust slow baseline whose wander sets the significance floor.
 
     Returns
     -------
@@ -499,6 +537,11 @@ def analyze_dsc(
         raise InputError(f"smooth_K must be > 0 K, got {smooth_K!r}")
     notes = list(curve.notes)
     g = _grid(curve, smooth_K)
+    _, g.wander = robust_baseline(g.t, g.qs, scale_K=baseline_scale_K)
+    g.min_width_K = max(min_peak_width_K, 3.0 * float(g.t[1] - g.t[0]))
+    notes.append(f"peak significance: robust Whittaker baseline ({baseline_scale_K:g} K stiffness, "
+                 f"biweight-masked events), wander {g.wander:.3g}, white noise {g.noise:.3g} "
+                 f"{curve.heat_flow_unit}; flanks >= {g.min_width_K:.2g} K")
     full = (float(g.t[0]), float(g.t[-1]))
     tcw = _window(tc_window_C, "tc_window_C", g.t)
     exo = _peaks(g, 1.0, "exo", tcw, overlap, curve.source, notes, min_peak_height)
