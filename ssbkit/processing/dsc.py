@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.signal import find_peaks, peak_widths, savgol_filter
@@ -31,6 +31,7 @@ from scipy.signal import find_peaks, peak_widths, savgol_filter
 from ..citations import cite
 from ..errors import InputError
 from ..records import Record
+from .dsc_baseline import robust_baseline
 from .dsc_io import DscCurve
 
 __all__ = ["Line", "GlassTransition", "ThermalPeak", "DscAnalysis", "analyze_dsc"]
@@ -219,6 +220,12 @@ class _Grid:
     noise: float
     beta_K_per_s: float
     calibrated: bool
+    wander: float = 0.0
+    min_width_K: float = 0.0
+    dq_tg: np.ndarray = field(default_factory=lambda: np.zeros(0))  # derivative for step search
+    dnoise: float = 0.0  # white noise of dq
+    dnoise_tg: float = 0.0  # white noise of dq_tg
+    base: np.ndarray = field(default_factory=lambda: np.zeros(0))   # robust slow baseline
 
 
 def _grid(curve: DscCurve, smooth_K: float) -> _Grid:
@@ -233,7 +240,13 @@ def _grid(curve: DscCurve, smooth_K: float) -> _Grid:
     dq = savgol_filter(q, win, 2, deriv=1, delta=step)
     d = np.diff(q)
     noise = float(1.4826 * np.median(np.abs(d - np.median(d))) / math.sqrt(2)) or 1e-12
-    return _Grid(t, q, qs, dq, noise, curve.heating_rate_K_per_min / 60.0, curve.calibrated)
+    win_tg = max(win, int(round(6.0 / step)) | 1)
+    dq_tg = savgol_filter(q, win_tg, 2, deriv=1, delta=step) if win_tg < len(t) else dq
+    # white noise carried through a quadratic Savitzky-Golay derivative of n points
+    dnoise, dnoise_tg = (noise * math.sqrt(12.0 / (n * (n * n - 1.0))) / step
+                         for n in (float(win), float(win_tg if win_tg < len(t) else win)))
+    return _Grid(t, q, qs, dq, noise, curve.heating_rate_K_per_min / 60.0, curve.calibrated,
+                 dq_tg=dq_tg, dnoise=dnoise, dnoise_tg=dnoise_tg)
 
 
 def _fit_line(t: np.ndarray, q: np.ndarray) -> Line:
@@ -264,6 +277,15 @@ def _peak(g: _Grid, i: int, sign: float, kind: str, bounds: tuple[float, float],
         width = peak_widths(y, [i], rel_height=0.5)[0][0]
     step = g.t[1] - g.t[0]
     tl, tr = g.t[0] + lft[0] * step, g.t[0] + rgt[0] * step
+    if g.base.size == y.size:  # the peak's foot on the drift-corrected signal, not 99 % down a slope
+        yc = sign * (g.qs - g.base)
+        floor = max(0.01 * yc[i], 3.0 * g.noise)
+        al, ar = i, i
+        while al > 0 and yc[al] > floor:
+            al -= 1
+        while ar < y.size - 1 and yc[ar] > floor:
+            ar += 1
+        tl, tr = max(tl, float(g.t[al])), min(tr, float(g.t[ar]))
     fwhm = float(max(width, 1.0) * step)
     lo_win = _mask(g.t, max(bounds[0], tl - fwhm), tl)
     hi_win = _mask(g.t, tr, min(bounds[1], tr + fwhm))
@@ -325,6 +347,26 @@ def _valley(exc: np.ndarray, k: int, direction: int, height: float) -> bool:
     return bool(0 <= nxt < exc.size and exc[nxt] > exc[k] and exc[k] < 0.1 * height)
 
 
+def _insignificant(pk: ThermalPeak, g: _Grid) -> str:
+    """Why a candidate is not a thermal event ('' when it is one).
+
+    A peak rises from the baseline and falls back to it: both flanks (start to maximum, maximum
+    to end) span at least ``min_width_K``; and it stands out of the scan's own wander (the bumps
+    a drifting baseline makes, :func:`~ssbkit.processing.dsc_baseline.robust_baseline`) and of
+    the white noise: height >= 3 x wander and >= 10 x noise.
+    """
+    lead, trail = pk.peak_C - pk.start_C, pk.end_C - pk.peak_C
+    if min(lead, trail) < g.min_width_K:
+        side = "leading" if lead < trail else "trailing"
+        return (f"its {side} flank spans {min(lead, trail):.1f} K < {g.min_width_K:.1f} K "
+                "(a bend of the baseline, not a peak)")
+    floor = max(3.0 * g.wander, 10.0 * g.noise)
+    if pk.height < floor:
+        return (f"height {pk.height:.3g} below 3 x the baseline wander ({g.wander:.3g}) / "
+                f"10 x noise ({g.noise:.3g}): insignificant")
+    return ""
+
+
 def _find(g: _Grid, sign: float, window: tuple[float, float], min_height: float) -> list[int]:
     y = sign * g.qs
     prom = max(10.0 * g.noise, min_height, 0.02 * float(np.ptp(g.qs)))
@@ -338,8 +380,16 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
     out: list[ThermalPeak] = []
     cuts: list[tuple[bool, bool]] = []
     for i in idx:
-        out.append(_peak(g, i, sign, kind, window))
-        cuts.append(_CUT.pop(id(g)))
+        pk = _peak(g, i, sign, kind, window)
+        cut = _CUT.pop(id(g))
+        why = _insignificant(pk, g)
+        if why:
+            notes.append(f"{kind} bump at {pk.peak_C:.1f} degC not reported as a peak: {why}")
+            continue
+        if out and abs(pk.peak_C - out[-1].peak_C) <= max(g.min_width_K, 2 * (g.t[1] - g.t[0])):
+            continue  # the same maximum found twice (a noisy plateau): one peak
+        out.append(pk)
+        cuts.append(cut)
     merged: list[ThermalPeak] = []
     for k, pk in enumerate(out):
         touching = k > 0 and (cuts[k][0] or cuts[k - 1][1])
@@ -357,6 +407,7 @@ def _peaks(g: _Grid, sign: float, kind: str, window: tuple[float, float], overla
             span = np.flatnonzero(_mask(g.t, lo, hi))
             i = int(span[np.argmax(sign * g.qs[span])])
             merged[-1] = _peak(g, i, sign, kind, window, valleys=False)
+            _CUT.pop(id(g), None)
             continue
         merged.append(pk)
     return merged
@@ -378,34 +429,59 @@ def _checked_onsets(peaks: list[ThermalPeak], spacing: float, notes: list[str]) 
 
 # ----------------------------------------------------------------------------- glass transition
 def _glass_transition(g: _Grid, window: tuple[float, float], notes: list[str]) -> GlassTransition | None:
+    """Find the glass step as a significant peak of ``-dq/dT`` over its slow trend.
+
+    The derivative (Savitzky-Golay over ``max(smooth_K, 6 K)``) is detrended by the robust
+    Whittaker baseline (:func:`~ssbkit.processing.dsc_baseline.robust_baseline`, which ignores
+    the step's derivative peak as an outlier), so that a drifting, curved baseline adds nothing;
+    a candidate must rise ``5 sigma`` above that trend, sigma the white noise of the signal
+    (1.4826 MAD of its point-to-point differences) carried through the Savitzky-Golay
+    derivative. The ASTM construction is then made at its steepest point.
+    """
     m = _mask(g.t, *window)
     if m.sum() < 10:
         notes.append("no glass transition: search window too narrow")
         return None
     idx = np.flatnonzero(m)
-    d = g.dq[idx]
-    minima = [k for k in range(1, idx.size - 1) if d[k] <= d[k - 1] and d[k] <= d[k + 1] and d[k] < 0]
-    minima.sort(key=lambda k: d[k])
-    why = "no downward step"
-    for k in minima[:6]:
-        res, why = _step_at(g, int(idx[k]), window)
+    drop = -g.dq_tg[idx]
+    trend, _ = robust_baseline(g.t[idx], drop, scale_K=60.0)
+    exc = drop - trend
+    sigma = max(g.dnoise_tg, 1e-15)
+    cand, _ = find_peaks(exc, height=5.0 * sigma)
+    cand = sorted((int(k) for k in cand), key=lambda k: -exc[k])
+    why = (f"no step: -dq/dT nowhere rises 5 sigma above its trend (sigma {sigma:.3g} per K "
+           "from the white noise, robust Whittaker detrending)")
+    for k in cand[:6]:
+        a, b = k, k
+        while a > 0 and exc[a] > 0.5 * exc[k]:
+            a -= 1
+        while b < idx.size - 1 and exc[b] > 0.5 * exc[k]:
+            b += 1
+        i, slope = int(idx[k]), g.dq_tg
+        if 20.0 * g.dnoise < exc[k]:  # the fine derivative is clean enough: steepest point on it
+            near = idx[max(a, 0):b + 1]
+            i, slope = int(near[np.argmin(g.dq[near])]), g.dq
+        res, why = _step_at(g, i, window, float(g.t[idx[b]] - g.t[idx[a]]), slope)
         if res is not None:
             return res
     notes.append(f"no glass transition between {window[0]:.0f} and {window[1]:.0f} degC ({why})")
     return None
 
 
-def _step_at(g: _Grid, i: int, window: tuple[float, float]) -> tuple[GlassTransition | None, str]:
+def _step_at(g: _Grid, i: int, window: tuple[float, float], width: float,
+             slope: np.ndarray) -> tuple[GlassTransition | None, str]:
     """The ASTM E1356 construction around the inflection at grid index ``i``."""
-    dmin = float(g.dq[i])
-    half = g.dq > 0.5 * dmin
-    a, b = i, i
-    while a > 0 and not half[a]:
-        a -= 1
-    while b < g.t.size - 1 and not half[b]:
-        b += 1
+    dmin = float(slope[i])
     step_t = g.t[1] - g.t[0]
-    fwhm = max(float(g.t[b] - g.t[a]), 3 * step_t)
+    fwhm = max(width, 3 * step_t)
+    if slope is g.dq:  # half width of the fine derivative's peak, as drawn
+        half = g.dq > 0.5 * dmin
+        a, b = i, i
+        while a > 0 and not half[a]:
+            a -= 1
+        while b < g.t.size - 1 and not half[b]:
+            b += 1
+        fwhm = max(float(g.t[b] - g.t[a]), 3 * step_t)
     ti = float(g.t[i])
     lo, hi = min(window[0], ti - 3.0 * fwhm), max(window[1], ti + 3.0 * fwhm)
     lo, hi = max(lo, float(g.t[0])), min(hi, float(g.t[-1]))
@@ -461,6 +537,8 @@ def analyze_dsc(
     overlap: str = "error",
     find_tg: bool = True,
     min_peak_height: float = 0.0,
+    min_peak_width_K: float = 2.0,
+    baseline_scale_K: float = 60.0,
 ) -> DscAnalysis:
     """Tg (onset, midpoint, end), crystallization onset/peak/enthalpy, melting and glass stability.
 
@@ -482,6 +560,10 @@ def analyze_dsc(
         Look for a glass transition.
     min_peak_height : float
         Smallest peak height to report (unit of the curve), on top of the noise criterion.
+    min_peak_width_K : float
+        Smallest span of each flank of a peak, K (at least three grid steps).
+    baseline_scale_K : float
+        Stiffness of the robust slow baseline whose wander sets the significance floor.
 
     Returns
     -------
@@ -499,6 +581,11 @@ def analyze_dsc(
         raise InputError(f"smooth_K must be > 0 K, got {smooth_K!r}")
     notes = list(curve.notes)
     g = _grid(curve, smooth_K)
+    g.base, g.wander = robust_baseline(g.t, g.qs, scale_K=baseline_scale_K)
+    g.min_width_K = max(min_peak_width_K, 3.0 * float(g.t[1] - g.t[0]))
+    notes.append(f"peak significance: robust Whittaker baseline ({baseline_scale_K:g} K stiffness, "
+                 f"biweight-masked events), wander {g.wander:.3g}, white noise {g.noise:.3g} "
+                 f"{curve.heat_flow_unit}; flanks >= {g.min_width_K:.2g} K")
     full = (float(g.t[0]), float(g.t[-1]))
     tcw = _window(tc_window_C, "tc_window_C", g.t)
     exo = _peaks(g, 1.0, "exo", tcw, overlap, curve.source, notes, min_peak_height)

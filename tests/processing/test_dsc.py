@@ -125,3 +125,43 @@ def test_analysis_of_any_signal_returns_or_raises_an_ssbkit_error(q, step, beta)
         return
     for p in a.crystallization:
         assert p.start_C <= p.peak_C <= p.end_C
+
+
+def _drifting_scan(seed):
+    """Logistic glass step (Tg 210 degC, s = 3 K, 0.05 W/g at 10 K/min) and a Gaussian exotherm
+    (330 degC, sigma 5 K, 0.5 W/g) on a curved, wandering baseline (slope 2e-3 W/g/K bending by
+    -1.2e-5 W/g/K^2, a 0.01 W/g wave of 120 K period) with white noise 0.002 W/g."""
+    t = np.arange(100.0, 450.0, 0.5)
+    x = t - 100.0
+    q = (0.1 + 2e-3 * x - 6e-6 * x ** 2 + 0.01 * np.sin(2 * np.pi * t / 120.0)
+         - 0.05 / (1 + np.exp(-(t - 210.0) / 3.0)) + 0.5 * np.exp(-(t - 330.0) ** 2 / 50.0)
+         + np.random.default_rng(seed).normal(0.0, 0.002, t.size))
+    return DscCurve(t, q, "W/g", 10.0, source="drifting")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tg_and_exotherm_on_a_drifting_curved_noisy_baseline(seed):
+    """Analytic truth (logistic step: onset Tg - 2s, midpoint Tg, end Tg + 2s; delta cp =
+    0.05 / (10/60) = 0.30 J/gK; Gaussian: onset tp - 2 sigma = 320 degC, enthalpy
+    0.5 * 5 * sqrt(2 pi) / (10/60) = 37.6 J/g). The baseline bends are not peaks: exactly one
+    exotherm and no endotherm. (The straight-baseline search took a baseline bend near 255 degC
+    for a second exotherm overlapping the real one and refused the scan.)"""
+    a = analyze_dsc(_drifting_scan(seed))
+    g = a.glass_transition
+    assert g.onset_C == pytest.approx(204.0, abs=2.5)
+    assert g.midpoint_C == pytest.approx(210.0, abs=1.0)
+    assert g.end_C == pytest.approx(216.0, abs=2.0)
+    assert g.delta_cp_J_per_gK == pytest.approx(0.30, rel=0.2)
+    assert len(a.crystallization) == 1 and a.melting == ()
+    assert a.crystallization[0].onset_C == pytest.approx(320.0, abs=1.0)
+    assert a.crystallization[0].enthalpy_J_per_g == pytest.approx(37.6, rel=0.05)
+
+
+def test_no_step_above_the_noise_gives_nan_and_a_note():
+    """Same drifting scan without the glass step: refuse (NaN + note), not a number."""
+    c = _drifting_scan(0)
+    t = np.asarray(c.temperature_C)
+    q = np.asarray(c.heat_flow) + 0.05 / (1 + np.exp(-(t - 210.0) / 3.0))
+    a = analyze_dsc(DscCurve(t, q, "W/g", 10.0, source="nostep"))
+    assert np.isnan(a.tg_onset_C)
+    assert any("rises 5 sigma" in n for n in a.notes)

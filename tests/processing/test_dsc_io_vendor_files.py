@@ -83,16 +83,20 @@ def test_ta_file_with_a_bad_data_row_names_the_line(tmp_path, fixtures_dir):
         read_dsc(p)
 
 
-def test_drifting_tg_dsc_baseline_gives_no_onset_outside_its_peak(fixtures_dir):
-    """The Duran run (simultaneous TG-DSC, baseline drifting by ~0.5 W/g over the scan) has bumps that
-    the peak search takes for exotherms; their leading-edge tangents run almost parallel to the
-    baseline and crossed it 190 K above one peak and 100 K below another. An extrapolated onset
-    lies between a peak's start and its maximum by construction: outside, it is not reported
-    (NaN, with a note), never a number."""
+def test_duran_glass_gives_no_spurious_peaks_and_a_consistent_tg(fixtures_dir):
+    """Duran (Schott borosilicate 3.3) does not crystallise or melt below 850 degC: its data sheet
+    gives Tg 525 degC (ISO 7884-8, dilatometric), annealing point 560 degC (10^13 dPa s) and
+    softening point 825 degC (10^7.6 dPa s) (SCHOTT DURAN data sheet, as listed on
+    matmatch.com/materials/shgt005-duran-). This simultaneous TG-DSC run drifts by ~0.5 W/g and
+    has bends and bumps of ~0.05 W/g; none of them may be reported as an exotherm or endotherm
+    (each is named in the notes as not a peak). The calorimetric Tg at 20 K/min lies above the
+    dilatometric Tg measured at a few K/min and well below the softening point; the construction
+    must be ordered onset < midpoint < end."""
     a = analyze_dsc(read_dsc(fixtures_dir / SETARAM))
-    peaks = a.crystallization + a.melting
-    assert peaks
-    for pk in peaks:
-        assert np.isnan(pk.onset_C) or pk.start_C - 2.0 <= pk.onset_C <= pk.peak_C + 2.0
-    dropped = [pk for pk in peaks if np.isnan(pk.onset_C)]
-    assert len([n for n in a.notes if "onset not reported" in n]) == len(dropped) >= 1
+    assert a.crystallization == () and a.melting == ()
+    assert any("not reported as a peak" in n for n in a.notes)
+    g = a.glass_transition
+    assert g is not None
+    assert 525.0 <= g.onset_C < g.midpoint_C < g.end_C < 825.0
+    assert g.end_C - g.onset_C < 100.0  # a glass step at 20 K/min, not the whole scan
+    assert sum("overlap" in n for n in a.notes) == 0
