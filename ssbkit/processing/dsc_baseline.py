@@ -51,8 +51,9 @@ def robust_baseline(t: np.ndarray, q: np.ndarray, *, scale_K: float = 60.0,
     --------
     >>> import numpy as np
     >>> t = np.arange(0.0, 400.0, 1.0)
-    >>> b, w = robust_baseline(t, 1e-3 * t + 1e-6 * t**2)
-    >>> bool(np.max(np.abs(b - (1e-3 * t + 1e-6 * t**2))) < 1e-6), w < 1e-6
+    >>> line = 1e-3 * t + 0.05  # a sloped baseline under a sharp exotherm at 200 degC
+    >>> b, w = robust_baseline(t, line + 0.2 * np.exp(-0.5 * ((t - 200.0) / 5.0) ** 2))
+    >>> bool(np.max(np.abs(b - line)) < 1e-6), bool(w < 1e-6)
     (True, True)
     """
     n = t.size
