@@ -8,7 +8,7 @@ from .composition import (
     parse_composition,
     parse_mixture,
 )
-from .dataset import DATASET_VERSION, filter_dataset, find_electrolyte, load_dataset
+from .dataset import DATASET_VERSION, filter_dataset, find_electrolyte, load_dataset, matching_electrolytes
 from .densities import density_g_cm3, density_reference, density_table
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "DATASET_VERSION",
     "filter_dataset",
     "find_electrolyte",
+    "matching_electrolytes",
     "load_dataset",
     "density_g_cm3",
     "density_reference",

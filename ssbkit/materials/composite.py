@@ -84,7 +84,7 @@ def mass_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_cm
     Raises
     ------
     InputError
-        For bad fractions or a non-positive density.
+        For bad fractions, or a missing or non-positive density of a component present.
 
     Examples
     --------
@@ -98,6 +98,12 @@ def mass_to_volume_fractions(mass_fractions: Mapping[str, float], densities_g_cm
     w = check_fractions(mass_fractions, "mass_fractions")
     vol = {}
     for k in COMPONENTS:
-        vol[k] = w[k] / require_positive(f"density of {k} (g/cm3)", densities_g_cm3[k]) if w[k] > 0 else 0.0
+        if w[k] <= 0:
+            vol[k] = 0.0
+            continue
+        if k not in densities_g_cm3:
+            raise InputError(f"densities_g_cm3: no density given for '{k}' (mass fraction {w[k]:g}); "
+                             f"give it in g/cm3 (densities given: {', '.join(sorted(densities_g_cm3)) or 'none'})")
+        vol[k] = w[k] / require_positive(f"density of {k} (g/cm3)", densities_g_cm3[k])
     total = sum(vol.values())
     return {k: v / total for k, v in vol.items()}

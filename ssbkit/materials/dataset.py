@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import InputError, did_you_mean
 
-__all__ = ["DATASET_VERSION", "load_dataset", "filter_dataset", "find_electrolyte", "FAMILIES", "FORMS"]
+__all__ = ["DATASET_VERSION", "load_dataset", "filter_dataset", "find_electrolyte", "matching_electrolytes", "FAMILIES", "FORMS"]
 
 DATASET_VERSION = "2026.11.0"
 FAMILIES = ("sulfide", "oxide", "halide", "polymer", "other")
@@ -114,17 +114,54 @@ def filter_dataset(
     return df
 
 
-def find_electrolyte(name: str) -> pd.Series:
-    """The row whose name (or else composition) matches ``name`` best.
+def matching_electrolytes(name: str) -> pd.DataFrame:
+    """Every row whose name (or else composition) matches ``name``, in preference order.
 
-    Exact name first, then exact composition, else :class:`InputError` with
-    suggestions. Among several matching rows, the one with the lowest activation
-    energy (rows without one last).
+    Exact name first, then exact composition. Rows with both a conductivity and
+    an activation energy come before incomplete ones; among those, the row with
+    the lowest activation energy, then the lowest dataset ``id`` (a stable rule,
+    not a judgement of which paper is right: name the row by ``id`` to choose).
 
     Parameters
     ----------
     name
         Electrolyte name or composition (case-insensitive, surrounding blanks ignored).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows, best first (empty when nothing matches).
+
+    Examples
+    --------
+    >>> rows = matching_electrolytes("Li7P3S11")
+    >>> len(rows) > 1
+    True
+    """
+    df = load_dataset()
+    key = name.strip().lower()
+    hit = df[df["name"].str.lower() == key]
+    if hit.empty:
+        hit = df[df["composition"].str.lower() == key]
+    complete = hit["sigma_S_per_cm"].notna() & hit["Ea_eV"].notna()
+    return (hit.assign(_incomplete=~complete)
+               .sort_values(["_incomplete", "Ea_eV", "id"], na_position="last", kind="stable")
+               .drop(columns="_incomplete"))
+
+
+def find_electrolyte(name: str, *, row_id: int | None = None) -> pd.Series:
+    """The row whose name (or else composition) matches ``name`` best.
+
+    The first row of :func:`matching_electrolytes`; with ``row_id``, exactly that
+    dataset row (which must match ``name``). Callers that show a result should
+    say when :func:`matching_electrolytes` holds more than one row.
+
+    Parameters
+    ----------
+    name
+        Electrolyte name or composition (case-insensitive, surrounding blanks ignored).
+    row_id
+        Dataset ``id`` of the row to use among several matches (optional).
 
     Returns
     -------
@@ -134,16 +171,23 @@ def find_electrolyte(name: str) -> pd.Series:
     Raises
     ------
     InputError
-        When neither a name nor a composition matches.
+        When neither a name nor a composition matches, or ``row_id`` is not among the matches.
+
+    Examples
+    --------
+    >>> str(find_electrolyte("LGPS")["composition"])
+    'Li10GeP2S12'
     """
-    df = load_dataset()
-    key = name.strip().lower()
-    hit = df[df["name"].str.lower() == key]
+    hit = matching_electrolytes(name)
     if hit.empty:
-        hit = df[df["composition"].str.lower() == key]
-    if hit.empty:
+        df = load_dataset()
         raise InputError(
             f"electrolyte {name!r} is not in the dataset{did_you_mean(name, list(df['name']) + list(df['composition']))}"
         )
-    hit = hit.sort_values("Ea_eV", na_position="last")
-    return hit.iloc[0]
+    if row_id is None:
+        return hit.iloc[0]
+    chosen = hit[hit["id"] == row_id]
+    if chosen.empty:
+        raise InputError(f"dataset row id {row_id} does not match electrolyte {name!r}; "
+                         f"matching ids: {', '.join(str(i) for i in hit['id'])}")
+    return chosen.iloc[0]

@@ -25,3 +25,15 @@ def test_lecture_cathode_mass_to_volume_by_hand():
 def test_bad_fractions_are_named(bad, msg):
     with pytest.raises(InputError, match=msg):
         check_fractions(bad, "mass_fractions")
+
+
+def test_missing_density_of_a_present_component_is_a_clear_input_error() -> None:
+    with pytest.raises(InputError, match="no density given for 'electrolyte'"):
+        mass_to_volume_fractions({"active": 0.7, "electrolyte": 0.3}, {"active": 5.05})
+
+
+def test_density_of_an_absent_component_is_not_needed() -> None:
+    # 0.7 g of a 5 g/cm3 solid and 0.3 g of a 2 g/cm3 solid: 0.14 and 0.15 cm3
+    v = mass_to_volume_fractions({"active": 0.7, "electrolyte": 0.3}, {"active": 5.0, "electrolyte": 2.0})
+    assert v["active"] == pytest.approx(0.14 / 0.29, rel=1e-12)
+    assert v["carbon"] == 0.0

@@ -18,7 +18,7 @@ import numpy as np
 
 from ssbkit.constants import ZERO_C
 from ssbkit.errors import InputError
-from ssbkit.materials import find_electrolyte, load_dataset, parse_mixture
+from ssbkit.materials import find_electrolyte, load_dataset, matching_electrolytes, parse_mixture
 from ssbkit.study.section import KeySpec, Section, StudyContext, figure_to_html, fmt, table_html
 from ssbkit.transport import ArrheniusFit, arrhenius_from_point, fit_arrhenius
 from ssbkit.transport.plots import plot_arrhenius
@@ -36,6 +36,7 @@ SCHEMA = {
     "conductivities_S_per_cm": KeySpec(list, [], "measured conductivities, S/cm (source = 'data')"),
     "conductivity_errors_S_per_cm": KeySpec(list, [], "their standard errors, S/cm (optional)"),
     "conductivity": KeySpec(str, "total", "which impedance conductivity to use: bulk, gb or total"),
+    "dataset_id": KeySpec(int, None, "dataset row id to use when several rows match the name (source = 'dataset')"),
     "ea_eV": KeySpec(float, None, "activation energy to use when the dataset row has none, eV"),
     "arrhenius_form": KeySpec(str, "sigmaT", "Arrhenius form: 'sigmaT' or 'sigma'"),
     "report_temperatures_c": KeySpec(list, [-20.0, 0.0, 25.0, 60.0, 100.0], "temperatures for the sigma(T) table, degC"),
@@ -78,8 +79,23 @@ def _median_ea(family: str, form: str) -> tuple[float, int, str]:
     raise InputError("the dataset holds too few activation energies to assume one; set electrolyte.ea_eV")
 
 
+def _dataset_row(cfg: dict, sec: Section) -> Any:
+    """The dataset row for ``cfg['name']``, with a warning naming the others when several match."""
+    row = find_electrolyte(cfg["name"], row_id=cfg.get("dataset_id"))
+    others = matching_electrolytes(cfg["name"])
+    others = others[others["id"] != row["id"]]
+    if len(others) and cfg.get("dataset_id") is None:
+        alt = "; ".join(f"id {int(r['id'])}: {fmt(r['sigma_S_per_cm'])} S/cm ({r['reference']})"
+                        for _, r in others.iterrows())
+        sec.warnings.append(
+            f"{len(others) + 1} dataset rows match {cfg['name']!r}; used id {int(row['id'])} "
+            f"({fmt(row['sigma_S_per_cm'])} S/cm, {row['reference']}): rows with an Ea first, then the lowest Ea. "
+            f"Others: {alt}. Set electrolyte.dataset_id to choose")
+    return row
+
+
 def _from_dataset(cfg: dict, sec: Section) -> ArrheniusFit:
-    row = find_electrolyte(cfg["name"])
+    row = _dataset_row(cfg, sec)
     sec.references.append(str(row["reference"]))
     sigma, t_c, ea = float(row["sigma_S_per_cm"]), float(row["sigma_T_C"]), row["Ea_eV"]
     if not math.isfinite(sigma):

@@ -37,6 +37,24 @@ def test_dataset_source_uses_the_row_and_cites_it(tmp_path):
     assert any("Kamaya" in r for r in sec.references)
 
 
+def test_several_matching_rows_are_named_and_one_can_be_chosen(tmp_path):
+    # five Li7P3S11 rows (Zhao 2021 via the lecture, four from Lin 2023 Table 2)
+    st = validate_study({"electrolyte": {"name": "Li7P3S11"}})
+    sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
+    assert any("5 dataset rows match" in w and "dataset_id" in w for w in sec.warnings)
+    st = validate_study({"electrolyte": {"name": "Li7P3S11", "dataset_id": 25, "ea_eV": 0.3}})
+    sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
+    assert sec.results["dataset_row"]["reference"] == "Lin et al. 2023, Table 2, ref [87]"
+    assert sec.results["sigma_25C_S_per_cm"] == pytest.approx(1.27e-3, rel=0.05)  # quoted at room T
+    assert not any("dataset rows match" in w for w in sec.warnings)
+
+
+def test_a_dataset_id_that_does_not_match_the_name_is_refused(tmp_path):
+    st = validate_study({"electrolyte": {"name": "LGPS", "dataset_id": 25}})
+    with pytest.raises(InputError, match="does not match electrolyte 'LGPS'"):
+        run_section(st["electrolyte"], _ctx(st, tmp_path))
+
+
 def test_dataset_row_without_ea_says_what_it_assumed(tmp_path):
     st = validate_study({"electrolyte": {"name": "80Li2S-20P2S5 glass-ceramic"}})
     sec = run_section(st["electrolyte"], _ctx(st, tmp_path))
