@@ -8,7 +8,13 @@ from .composition import (
     parse_composition,
     parse_mixture,
 )
-from .dataset import DATASET_VERSION, filter_dataset, find_electrolyte, load_dataset, matching_electrolytes
+from .dataset import (
+    DATASET_VERSION,
+    filter_dataset,
+    find_electrolyte,
+    load_dataset,
+    matching_electrolytes,
+)
 from .densities import density_g_cm3, density_reference, density_table
 
 __all__ = [
