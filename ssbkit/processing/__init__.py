@@ -3,7 +3,7 @@
 Batch planning (:mod:`.batch`), the milling dose (:mod:`.milling`), DTA/DSC
 readers (:mod:`.dsc_io`) and analysis (:mod:`.dsc`), crystallization kinetics
 (:mod:`.kinetics`), heat-treatment design by JMAK + effective-medium theory
-(:mod:`.heat_treatment`), one workflow for DSC files (:mod:`.thermal`) and
+(:mod:`.heat_treatment`; after a heating ramp and hold: :mod:`.jmak_program`), one workflow for DSC files (:mod:`.thermal`) and
 figures with the constructions drawn (:mod:`.plots`, imported on demand).
 """
 
@@ -21,6 +21,7 @@ from .heat_treatment import (
     parse_treatment,
     unwanted_phase_from_series,
 )
+from .jmak_program import program_fraction, ramp_integral
 from .kinetics import (
     AvramiFit,
     CrystallizationKinetics,
@@ -43,5 +44,6 @@ __all__ = [
     "crystallized_fraction", "matusita_sakka", "crystallization_kinetics",
     "JmakKinetics", "UnwantedPhase", "HeatTreatmentMap", "jmak_fraction", "kinetics_from_single_scan",
     "glass_ceramic_sigma", "heat_treatment_map", "unwanted_phase_from_series", "parse_treatment",
+    "program_fraction", "ramp_integral",
     "DscRun", "analyze_dsc_files",
 ]
