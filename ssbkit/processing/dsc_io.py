@@ -9,7 +9,8 @@ Netzsch (Proteus)  ``#KEY:value`` metadata, a ``##Temp./°C;Time/min;DSC/(mW/mg)
 TA Instruments     Universal Analysis text (``SigN`` channel lines, ``StartOfData``;
                    ``-1`` time rows mark programme segments, ``Exotherm Up/Down``)
                    and TRIOS text/CSV (name line + unit line)
-Mettler-Toledo     STARe export (``Index t Ts Tr Value`` with a ``[s] [°C] ...`` unit line)
+Mettler-Toledo     STARe export (``Index t Ts Tr Value`` with a ``[s] [°C] ...`` unit line;
+                   tab- or space-aligned, UTF-16 with or without BOM, ``Wg^-1`` units)
 Setaram            Calisto/SetSoft export (``Sample temperature (°C)``, ``HeatFlow (mW)``);
                    the UTF-16 ``.txt`` layout ``Index Time Furnace Sample TG HeatFlow``
                    (no units; heating kept up to the maximum, the cooling dropped)
@@ -103,6 +104,12 @@ def _read_text(path: Path) -> list[str]:
             return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n").split("\n")
         except UnicodeDecodeError:
             raise FileFormatError(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
+    enc16 = _utf16_without_bom(raw)
+    if enc16:
+        try:  # UTF-16 without a byte-order mark (STARe "Unicode" text export)
+            return raw.decode(enc16).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except UnicodeDecodeError:
+            raise FileFormatError(f"{path}: looks like UTF-16 text without a byte-order mark but does not decode") from None
     if b"\x00" in raw[:4096]:
         raise FileFormatError(f"{path}: binary file (export the curve as text/CSV from the instrument software)")
     for enc in ("utf-8-sig", "cp1252", "latin-1"):
@@ -112,6 +119,19 @@ def _read_text(path: Path) -> list[str]:
         except UnicodeDecodeError:
             continue
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when ASCII text is interleaved with NUL bytes, else None."""
+    head = raw[: min(len(raw), 4096) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def _split(line: str, sep: str | None) -> list[str]:
@@ -280,7 +300,9 @@ def _header_table(path: Path, lines: list[str], instrument: str) -> _Table:
     names = [n.strip().strip('"').lstrip("\ufeff") for n in names]
     if unit_line is not None:
         units = [u.strip().strip("[]()") for u in unit_line]
-        units += [""] * (len(names) - len(units))
+        pad = [""] * (len(names) - len(units))
+        # a whitespace-separated unit line loses the blank cell of an unnamed index column
+        units = pad + units if names and names[0].lower() in ("index", "#", "no.", "nr") else units + pad
     else:
         names, units = map(list, zip(*[_name_unit_paren(n) for n in names], strict=True))
     rows, nums = _numeric_rows(path, lines, first_num, sep, _decimal_comma(lines, first_num, sep), len(names))
@@ -403,7 +425,7 @@ def _pick(names: list[str], units: list[str], role: str) -> int | None:
     for i, n in enumerate(low):
         if any(w in n for w in ("heat flow", "heatflow", "dsc", "dta", "hf")) and "sensit" not in n:
             return i
-    hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|[uµ]V(/mg)?)", u.strip())]
+    hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|uV(/mg)?)", _slash_unit(u))]
     return hits[0] if hits else None
 
 
@@ -417,8 +439,14 @@ def _unit_from_name(name: str) -> str:
     return ""
 
 
-def _heat_flow_unit(unit: str, mass_mg: float, path: Path, notes: list[str]) -> tuple[float, str]:
+def _slash_unit(unit: str) -> str:
+    """``Wg^-1`` (STARe) -> ``W/g``, ``mW mg^-1`` -> ``mW/mg``; spaces and ``µ`` normalised."""
     u = unit.strip().replace("µ", "u").replace(" ", "")
+    return re.sub(r"^(m?W|u?V)(m?g)\^-1$", r"\1/\2", u)
+
+
+def _heat_flow_unit(unit: str, mass_mg: float, path: Path, notes: list[str]) -> tuple[float, str]:
+    u = _slash_unit(unit)
     if u in ("W/g", "mW/mg", "J/(s*g)", "J/sg"):
         return 1.0, "W/g"
     if u in ("mW", "W"):
