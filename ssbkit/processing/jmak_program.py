@@ -32,7 +32,7 @@ from scipy import special
 from ..citations import cite
 from ..constants import R_GAS
 from ..errors import InputError, require_finite, require_positive
-from .heat_treatment import JmakKinetics
+from .jmak import JmakKinetics
 
 __all__ = ["ramp_integral", "program_fraction"]
 
@@ -87,7 +87,7 @@ def program_fraction(kinetics: JmakKinetics, *, target_C: float, beta_K_per_min:
     Parameters
     ----------
     kinetics : JmakKinetics
-        Ea, k0, n (e.g. :func:`~ssbkit.processing.heat_treatment.kinetics_from_single_scan`).
+        Ea, k0, n (e.g. :func:`~ssbkit.processing.jmak.kinetics_from_single_scan`).
     target_C : float
         Treatment temperature, degC.
     beta_K_per_min : float or None
