@@ -43,6 +43,7 @@ from .glass_ceramic import (
     unwanted_phase_from_series,
 )
 from .jmak import JmakKinetics, jmak_fraction, kinetics_from_single_scan
+from .jmak_program import ramp_theta
 
 __all__ = ["JmakKinetics", "UnwantedPhase", "jmak_fraction", "kinetics_from_single_scan", "parse_treatment",
            "glass_ceramic_sigma", "HeatTreatmentMap", "heat_treatment_map", "unwanted_phase_from_series"]
@@ -76,6 +77,9 @@ class HeatTreatmentMap(Record):
         The :class:`JmakKinetics` and :class:`UnwantedPhase` (or None).
     tg_C
         Glass transition below which nothing is recommended (NaN: not given).
+    heating_rate_K_per_min, ramp_start_C
+        Furnace ramp from ``ramp_start_C`` to each holding temperature, counted in ``x``
+        (:mod:`.jmak_program`); NaN: the holding temperature is reached at once.
     notes, references
     """
 
@@ -95,6 +99,8 @@ class HeatTreatmentMap(Record):
     kinetics: JmakKinetics
     unwanted: UnwantedPhase | None = None
     tg_C: float = math.nan
+    heating_rate_K_per_min: float = math.nan
+    ramp_start_C: float = 25.0
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = field(default_factory=lambda: ("Avrami1939", "Kissinger1957", "Lin2023"))
 
@@ -113,13 +119,25 @@ class HeatTreatmentMap(Record):
         dict of str to float
             ``crystallized_fraction``, ``unwanted_share``, ``sigma_25C_S_per_cm``.
         """
-        x = float(jmak_fraction(time_h * 3600.0, temperature_C, self.kinetics))
+        ramp = self.heating_rate_K_per_min if math.isfinite(self.heating_rate_K_per_min) else None
+        x = float(_fraction(self.kinetics, np.asarray([float(temperature_C)]), np.asarray([float(time_h)]),
+                            ramp, self.ramp_start_C)[0, 0])
         y = float(self.unwanted.share(temperature_C)) if self.unwanted else 0.0
         s = glass_ceramic_sigma(x, sigma_glass=self.sigma_glass_S_per_cm, sigma_crystal=self.sigma_crystal_S_per_cm,
                                 model=self.model, unwanted_share=y,
                                 sigma_unwanted=self.unwanted.sigma_S_per_cm if self.unwanted else math.nan)
         return {"temperature_C": temperature_C, "time_h": time_h, "crystallized_fraction": x,
                 "unwanted_share": y, "sigma_25C_S_per_cm": s}
+
+
+def _fraction(kin: JmakKinetics, t_c: np.ndarray, t_h: np.ndarray, ramp: float | None,
+              start_C: float) -> np.ndarray:
+    """x on the (T, t) grid: the isothermal JMAK, plus the ramp's ``theta`` when ``ramp`` is set."""
+    if ramp is None:
+        return jmak_fraction(t_h[None, :] * 3600.0, t_c[:, None], kin)
+    theta = ramp_theta(kin.ea_kJ_per_mol, kin.ln_k0_per_s, t_c, ramp, start_C)[:, None] \
+        + np.asarray(kin.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0
+    return -np.expm1(-theta ** kin.n)
 
 
 def _sigma_table(sg: float, sc: float, su: float, model: str):
@@ -159,6 +177,8 @@ def heat_treatment_map(
     model: str = "bruggeman",
     sigma_crystal_rel_err: float = 0.0,
     tg_C: float | None = None,
+    heating_rate_K_per_min: float | None = None,
+    ramp_start_C: float = 25.0,
     n_samples: int = 300,
     seed: int = 0,
     progress: Progress | None = None,
@@ -182,6 +202,12 @@ def heat_treatment_map(
     tg_C : float, optional
         Glass transition: treatments below it are not recommended (the glass is heat-treated
         between Tg and Tc; JMAK's Arrhenius extrapolation below Tg is not trusted).
+    heating_rate_K_per_min : float, optional
+        Furnace ramp to the holding temperature, K/min: the crystallization during the ramp is
+        added (non-isothermal JMAK, :func:`~ssbkit.processing.jmak_program.program_fraction`) and
+        a hold of 0 h ("heated up to T") is allowed. None: the temperature is reached at once.
+    ramp_start_C : float
+        Where the ramp starts, degC.
     n_samples : int
         Monte Carlo samples for the intervals (0: none).
     seed : int
@@ -200,20 +226,25 @@ def heat_treatment_map(
     t_h = np.asarray(times_h, float)
     if t_c.ndim != 1 or t_c.size < 1 or t_h.ndim != 1 or t_h.size < 1:
         raise InputError("temperatures_C and times_h must be non-empty lists")
-    if np.any(t_h <= 0) or np.any(~np.isfinite(t_c)):
-        raise InputError("holding times must be > 0 h and temperatures finite")
+    ramp = None if heating_rate_K_per_min is None else require_positive("heating_rate_K_per_min",
+                                                                          heating_rate_K_per_min)
+    start = require_finite("ramp_start_C", ramp_start_C)
+    if (np.any(t_h <= 0) if ramp is None else np.any(t_h < 0)) or np.any(~np.isfinite(t_c)) \
+            or np.any(~np.isfinite(t_h)):
+        raise InputError("holding times must be > 0 h (>= 0 h with a heating ramp) and temperatures finite")
     if np.any(t_c > 1500):
         raise InputError(f"holding temperatures up to {t_c.max():g} look like kelvin: give degC")
     su = unwanted.sigma_S_per_cm if unwanted else math.nan
     table = _sigma_table(sg, sc, su, model)
     report(progress, 0, max(n_samples, 1), "map")
-    x = jmak_fraction(t_h[None, :] * 3600.0, t_c[:, None], kinetics)
+    x = _fraction(kinetics, t_c, t_h, ramp, start)
     y = np.broadcast_to(unwanted.share(t_c)[:, None], x.shape) if unwanted else np.zeros_like(x)
     log_s = table(np.stack([x, y], axis=-1))
     allowed = np.asarray(y) <= 0.0
     if tg_C is not None:
         allowed = allowed & (t_c[:, None] >= require_finite("tg_C", tg_C))
-    samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress)
+    samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress,
+                              ramp, start)
     score = np.percentile(samples, 2.5, axis=0) if samples is not None else log_s
     i, j = _best(score, allowed, t_c, t_h)
     if samples is not None:
@@ -227,6 +258,8 @@ def heat_treatment_map(
     if unwanted is not None:
         notes.append(f"{unwanted.name} forms between {unwanted.onset_C:g} and {unwanted.onset_high_C:g} degC "
                      f"({unwanted.source or 'user data'}): treatments there are not recommended")
+    if ramp is not None:
+        notes.append(f"crystallization during the {ramp:g} K/min ramp from {start:g} degC is included")
     if model == "maxwell_garnett" and unwanted is not None:
         notes.append("three phases: the symmetric Bruggeman is used where the unwanted phase forms")
     cite("Lin2023", "precipitation kinetics + effective medium (ref. 85)")
@@ -236,11 +269,14 @@ def heat_treatment_map(
                             sigma_interval_S_per_cm=(s_lo, s_hi), recommended_T_interval_C=(tr_lo, tr_hi),
                             sigma_glass_S_per_cm=sg, sigma_crystal_S_per_cm=sc, model=model,
                             kinetics=kinetics, unwanted=unwanted,
-                            tg_C=float(tg_C) if tg_C is not None else math.nan, notes=tuple(notes))
+                            tg_C=float(tg_C) if tg_C is not None else math.nan,
+                            heating_rate_K_per_min=ramp if ramp is not None else math.nan, ramp_start_C=start,
+                            notes=tuple(notes))
 
 
 def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | None, t_c: np.ndarray,
-             t_h: np.ndarray, n: int, seed: int, progress: Progress | None):
+             t_h: np.ndarray, n: int, seed: int, progress: Progress | None, ramp: float | None = None,
+             start_C: float = 25.0):
     """Monte Carlo log10 sigma maps (n, n_T, n_t) and each sample's optimal temperature."""
     if n <= 0:
         return None, None
@@ -254,7 +290,10 @@ def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | Non
         nk = max(0.3, kin.n + kin.n_se * rng.standard_normal())
         kk = JmakKinetics(float(draws[k, 0]), float(draws[k, 1]), nk)
         shift = math.log10(max(1e-6, 1.0 + rel * rng.standard_normal())) if rel > 0 else 0.0
-        x = 1.0 - np.exp(-(np.asarray(kk.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0) ** nk)
+        if ramp is None:
+            x = 1.0 - np.exp(-(np.asarray(kk.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0) ** nk)
+        else:
+            x = _fraction(kk, t_c, t_h, ramp, start_C)
         if unwanted is not None:
             onset = rng.uniform(unwanted.onset_C, max(unwanted.onset_high_C, unwanted.onset_C))
             y = np.broadcast_to(unwanted.share(t_c, onset)[:, None], x.shape)

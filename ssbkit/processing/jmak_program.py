@@ -37,12 +37,39 @@ from .jmak import JmakKinetics
 __all__ = ["ramp_integral", "program_fraction"]
 
 
-def _temperature_integral(tk: float, ea_J_per_mol: float) -> float:
-    """``int_0^T exp(-Ea / (R T')) dT'`` in K (T in K)."""
+def _temperature_integral(tk: float | np.ndarray, ea_J_per_mol: float) -> np.ndarray:
+    """``int_0^T exp(-Ea / (R T')) dT'`` in K (T in K, scalar or array)."""
+    t = np.asarray(tk, float)
     if ea_J_per_mol == 0.0:
-        return tk
-    y = ea_J_per_mol / (R_GAS * tk)
-    return tk * math.exp(-y) * (1.0 - y * float(special.hyperu(1.0, 1.0, y)))
+        return t
+    y = ea_J_per_mol / (R_GAS * t)
+    return t * np.exp(-y) * (1.0 - y * special.hyperu(1.0, 1.0, y))
+
+
+def ramp_theta(ea_kJ_per_mol: float, ln_k0_per_s: float, end_C: np.ndarray, beta_K_per_min: float,
+               start_C: float) -> np.ndarray:
+    """Vectorised ``theta`` of :func:`ramp_integral` for ramps from ``start_C`` to each ``end_C``.
+
+    Parameters
+    ----------
+    ea_kJ_per_mol, ln_k0_per_s : float
+        Arrhenius parameters of ``k``.
+    end_C : ndarray
+        Ramp end temperatures, degC (ends below the start give 0).
+    beta_K_per_min : float
+        Heating rate, K/min (> 0).
+    start_C : float
+        Ramp start, degC.
+
+    Returns
+    -------
+    ndarray
+        ``theta`` for each end temperature.
+    """
+    ea = ea_kJ_per_mol * 1e3
+    t1 = np.maximum(np.asarray(end_C, float), start_C) + 273.15
+    span = _temperature_integral(t1, ea) - _temperature_integral(start_C + 273.15, ea)
+    return math.exp(ln_k0_per_s) * np.maximum(span, 0.0) / (beta_K_per_min / 60.0)
 
 
 def ramp_integral(kinetics: JmakKinetics, *, start_C: float, end_C: float, beta_K_per_min: float) -> float:
@@ -75,9 +102,8 @@ def ramp_integral(kinetics: JmakKinetics, *, start_C: float, end_C: float, beta_
         raise InputError(f"the ramp ends at {end_C:g} degC, below its start {start_C:g} degC")
     if t0 <= 0.0:
         raise InputError(f"ramp start {start_C:g} degC is at or below absolute zero")
-    ea = kinetics.ea_kJ_per_mol * 1e3
-    span = _temperature_integral(t1, ea) - _temperature_integral(t0, ea)
-    return math.exp(kinetics.ln_k0_per_s) * max(span, 0.0) / beta
+    return float(ramp_theta(kinetics.ea_kJ_per_mol, kinetics.ln_k0_per_s, np.asarray(end_C, float),
+                            beta * 60.0, start_C))
 
 
 def program_fraction(kinetics: JmakKinetics, *, target_C: float, beta_K_per_min: float | None,

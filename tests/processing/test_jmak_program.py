@@ -103,3 +103,26 @@ def test_mizuno_series_under_the_heated_up_to_protocol(reference_dir, ea, n):
     tp_star = brentq(lambda tp: sigma(tp, 240.0) - sig["240"], 200.0, 280.0)
     assert 235.0 <= tp_star <= 245.0
     assert sigma(240.0, 240.0, beta=None, hold_h=0.5) > 3.1e-3 > sig["240"]
+
+
+def test_map_with_a_ramp_counts_the_ramp_and_allows_heated_up_to_treatments():
+    """``heat_treatment_map(heating_rate_K_per_min=...)``: every grid point equals
+    :func:`program_fraction` of the same programme, a 0 h hold is the ramp alone (x ~ 0.6 at the
+    Kissinger peak, see above), and the ramp only adds to the isothermal fraction."""
+    from ssbkit.processing.heat_treatment import heat_treatment_map
+
+    kin = kinetics_from_single_scan(240.0, 10.0, ea_kJ_per_mol=250.0, n=3.0)
+    temps, times = [220.0, 240.0, 260.0], [0.0, 0.01, 0.1]
+    hm = heat_treatment_map(kin, sigma_glass_S_per_cm=5.4e-5, sigma_crystal_S_per_cm=3.2e-3, temperatures_C=temps,
+                            times_h=times, heating_rate_K_per_min=10.0, n_samples=0)
+    for i, t in enumerate(temps):
+        for j, h in enumerate(times):
+            ref = program_fraction(kin, target_C=t, beta_K_per_min=10.0, hold_h=h)
+            assert hm.fraction[i, j] == pytest.approx(ref, rel=1e-12, abs=1e-15)
+            assert hm.predict(t, h)["crystallized_fraction"] == pytest.approx(ref, rel=1e-12, abs=1e-15)
+            assert hm.fraction[i, j] >= float(jmak_fraction(h * 3600.0, t, kin))
+    assert 0.55 < hm.fraction[1, 0] < 1 - math.exp(-1)
+    assert any("ramp" in n for n in hm.notes)
+    with pytest.raises(InputError, match=r"> 0 h \(>= 0 h with a heating ramp\)"):
+        heat_treatment_map(kin, sigma_glass_S_per_cm=5.4e-5, sigma_crystal_S_per_cm=3.2e-3, temperatures_C=temps,
+                           times_h=[0.0], n_samples=0)
