@@ -1,10 +1,14 @@
 """Processing: from precursors to a glass-ceramic electrolyte (``science.md`` §6-7).
 
 Batch planning (:mod:`.batch`), the milling dose (:mod:`.milling`), DTA/DSC
-readers (:mod:`.dsc_io`) and analysis (:mod:`.dsc`), crystallization kinetics
-(:mod:`.kinetics`), heat-treatment design by JMAK + effective-medium theory
-(:mod:`.heat_treatment`; after a heating ramp and hold: :mod:`.jmak_program`), one workflow for DSC files (:mod:`.thermal`) and
-figures with the constructions drawn (:mod:`.plots`, imported on demand).
+readers (:mod:`.dsc_io`; layouts in :mod:`.dsc_formats`, text helpers in
+:mod:`.dsc_text`) and analysis (:mod:`.dsc`; records in :mod:`.dsc_records`, peak
+search in :mod:`.dsc_peaks`, slow baseline in :mod:`.dsc_baseline`),
+crystallization kinetics (:mod:`.kinetics`), JMAK kinetics (:mod:`.jmak`; after a
+heating ramp and hold: :mod:`.jmak_program`), glass-ceramic conductivity by
+effective-medium theory (:mod:`.glass_ceramic`), the heat-treatment map
+(:mod:`.heat_treatment`), one workflow for DSC files (:mod:`.thermal`) and figures
+with the constructions drawn (:mod:`.plots`, imported on demand).
 """
 
 from .batch import BatchPlan, PrecursorMass, plan_batch
