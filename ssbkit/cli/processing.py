@@ -272,7 +272,9 @@ def anneal(
     series: Path = typer.Option(None, "--series", help="CSV with treatment_C and phase columns (window from data)."),
     wanted: str = typer.Option(None, "--wanted", help="Name of the wanted phase in --series (e.g. Li7P3S11)."),
     temperatures: str = typer.Option("150,600,10", "--temperatures", help="LOW,HIGH,STEP degC."),
-    times: str = typer.Option("0.25,0.5,1,2,4,8,16", "--times", help="Holding times, h."),
+    times: str = typer.Option("0.25,0.5,1,2,4,8,16", "--times", help="Holding times, h (0 allowed with --ramp)."),
+    ramp: float = typer.Option(None, "--ramp", help="Furnace heating rate to the holding temperature, K/min "
+                               "(crystallization during the ramp counted; default: reached at once)."),
     at: str = typer.Option(None, "--at", help="T,t: predict one treatment (degC, h)."),
     figure: Path = typer.Option(None, "--figure", help="Write the map (PNG/SVG/PDF)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -291,7 +293,8 @@ def anneal(
     hmap = heat_treatment_map(kin, sigma_glass_S_per_cm=sigma_glass, sigma_crystal_S_per_cm=sigma_crystal,
                               temperatures_C=t_c, times_h=parse_floats(times, "--times"),
                               unwanted=_unwanted(unwanted_window, sigma_unwanted, unwanted_name, series, wanted),
-                              model=model, sigma_crystal_rel_err=sigma_crystal_err, tg_C=tg)
+                              model=model, sigma_crystal_rel_err=sigma_crystal_err, tg_C=tg,
+                              heating_rate_K_per_min=ramp)
     point = None
     if at:
         tt = parse_floats(at, "--at")

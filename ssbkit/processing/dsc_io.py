@@ -9,7 +9,8 @@ Netzsch (Proteus)  ``#KEY:value`` metadata, a ``##Temp./°C;Time/min;DSC/(mW/mg)
 TA Instruments     Universal Analysis text (``SigN`` channel lines, ``StartOfData``;
                    ``-1`` time rows mark programme segments, ``Exotherm Up/Down``)
                    and TRIOS text/CSV (name line + unit line)
-Mettler-Toledo     STARe export (``Index t Ts Tr Value`` with a ``[s] [°C] ...`` unit line)
+Mettler-Toledo     STARe export (``Index t Ts Tr Value`` with a ``[s] [°C] ...`` unit line;
+                   tab- or space-aligned, UTF-16 with or without BOM, ``Wg^-1`` units)
 Setaram            Calisto/SetSoft export (``Sample temperature (°C)``, ``HeatFlow (mW)``);
                    the UTF-16 ``.txt`` layout ``Index Time Furnace Sample TG HeatFlow``
                    (no units; heating kept up to the maximum, the cooling dropped)
@@ -21,6 +22,8 @@ generic CSV        a temperature column (degC unless the header says K) and a he
 Every reader ends in a :class:`DscCurve` or a :class:`~ssbkit.errors.FileFormatError`
 naming the file and line. The curve is the heating segment in degC with the
 heat flow **exothermic up**; what was converted or dropped is in ``notes``.
+The layouts are parsed in :mod:`.dsc_formats` (text helpers: :mod:`.dsc_text`); this module
+resolves the columns, units, sign and heating segment.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import numpy as np
 
 from ..errors import FileFormatError, InputError
 from ..records import Record
+from .dsc_formats import _PARSERS, _detect
+from .dsc_text import _read_text, _Table
 
 __all__ = ["DscCurve", "read_dsc", "FORMATS"]
 
@@ -80,296 +85,6 @@ class DscCurve(Record):
         return self.heat_flow_unit == "W/g"
 
 
-@dataclass
-class _Table:
-    """What a format parser hands to the common column resolver."""
-
-    names: list[str]
-    units: list[str]
-    rows: list[list[float]]
-    lines: list[int]
-    meta: dict[str, str] = field(default_factory=dict)
-    instrument: str = "csv"
-    notes: list[str] = field(default_factory=list)
-
-
-# ----------------------------------------------------------------------------- text helpers
-def _read_text(path: Path) -> list[str]:
-    if not path.is_file():
-        raise InputError(f"{path}: no such DSC/DTA file")
-    raw = path.read_bytes()
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:  # UTF-16 with a byte-order mark (Setaram Calisto text export)
-            return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        except UnicodeDecodeError:
-            raise FileFormatError(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
-    if b"\x00" in raw[:4096]:
-        raise FileFormatError(f"{path}: binary file (export the curve as text/CSV from the instrument software)")
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _split(line: str, sep: str | None) -> list[str]:
-    if sep is None:
-        return line.split()
-    return [c.strip() for c in line.split(sep)]
-
-
-def _guess_sep(lines: list[str]) -> str | None:
-    sample = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")][:20]
-    for sep in ("\t", ";", ","):
-        if sample and sum(sep in ln for ln in sample) >= 0.8 * len(sample):
-            return sep
-    return None
-
-
-def _number(cell: str, decimal_comma: bool) -> float:
-    c = cell.strip().strip('"')
-    if decimal_comma:
-        c = c.replace(".", "").replace(",", ".") if c.count(",") == 1 and "." in c and c.index(".") < c.index(",") else c.replace(",", ".")
-    return float(c)
-
-
-def _numeric_rows(path: Path, lines: list[str], start: int, sep: str | None, decimal_comma: bool,
-                  ncols: int, stop_at: str | None = None) -> tuple[list[list[float]], list[int]]:
-    rows, nums = [], []
-    for i in range(start, len(lines)):
-        ln = lines[i]
-        if not ln.strip():
-            continue
-        if stop_at and ln.strip().startswith(stop_at):
-            break
-        cells = _split(ln, sep)
-        cells = [c for c in cells if c != ""] if sep is None else cells
-        try:
-            vals = [_number(c, decimal_comma) if c.strip() else math.nan for c in cells[:ncols]]
-        except ValueError:
-            raise FileFormatError(f"{path}, line {i + 1}: not a number in {ln.strip()[:60]!r}") from None
-        if len(vals) < ncols:
-            raise FileFormatError(f"{path}, line {i + 1}: {len(vals)} columns, the header has {ncols}")
-        rows.append(vals)
-        nums.append(i + 1)
-    if not rows:
-        raise FileFormatError(f"{path}: no data rows after line {start}")
-    return rows, nums
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell.strip().replace(",", "."))
-        return True
-    except ValueError:
-        return False
-
-
-# ----------------------------------------------------------------------------- format parsers
-def _netzsch(path: Path, lines: list[str]) -> _Table:
-    meta: dict[str, str] = {}
-    head = None
-    for i, ln in enumerate(lines):
-        s = ln.strip()
-        if s.startswith("##"):
-            head = i
-            break
-        if s.startswith("#") and ":" in s:
-            key, val = s[1:].split(":", 1)
-            meta[key.strip().upper()] = val.strip(" ,;\t")
-    if head is None:
-        raise FileFormatError(f"{path}: Netzsch export without a '##' column line")
-    sep_word = meta.get("SEPARATOR", "").upper()
-    sep = {"SEMICOLON": ";", "COMMA": ",", "TAB": "\t"}.get(sep_word) or _guess_sep(lines[head:head + 5])
-    dec_comma = meta.get("DECIMAL", "").upper().startswith("COMMA")
-    pairs = [_name_unit_slash(n) for n in _split(lines[head].strip()[2:], sep)]
-    names, units = [n for n, _ in pairs], [u for _, u in pairs]
-    rows, nums = _numeric_rows(path, lines, head + 1, sep, dec_comma, len(names))
-    return _Table(names, units, rows, nums, meta, "netzsch")
-
-
-def _name_unit_slash(label: str) -> tuple[str, str]:
-    """Netzsch labels: ``Temp./°C``, ``DSC/(mW/mg)``, ``Time/min``."""
-    m = re.match(r"^(.*?)/\(?([^()]*)\)?$", label.strip())
-    if m and m.group(1):
-        return m.group(1).strip(), m.group(2).strip()
-    return label.strip(), ""
-
-
-def _ta(path: Path, lines: list[str]) -> _Table:
-    meta: dict[str, str] = {}
-    sigs: list[str] = []
-    start = None
-    for i, ln in enumerate(lines):
-        s = ln.strip()
-        if s == "StartOfData":
-            start = i + 1
-            break
-        parts = [p.strip() for p in s.split("\t")]
-        if re.fullmatch(r"Sig\d+", parts[0]) and len(parts) > 1:
-            sigs.append(parts[1])
-        elif parts[0] and len(parts) > 1:
-            meta[parts[0].upper()] = " ".join(parts[1:])
-        if re.search(r"Ramp\s+[\d.]+", s):
-            meta.setdefault("RAMP", s)
-    if start is None or not sigs:
-        raise FileFormatError(f"{path}: TA Universal Analysis export without Sig lines and StartOfData")
-    names, units = zip(*[_name_unit_paren(n) for n in sigs], strict=True)
-    size = meta.get("SIZE", "")
-    if size:
-        meta["SAMPLE MASS /MG"] = size.split()[0]
-    rows, nums = _numeric_rows(path, lines, start, "\t" if "\t" in lines[start] else None, False, len(names))
-    tab = _Table(list(names), list(units), rows, nums, meta, "ta")
-    it = next((k for k, u in enumerate(units) if u.strip().lower() in ("min", "s")), None)
-    if it is not None:
-        _ta_segments(tab, it)
-    return tab
-
-
-def _ta_segments(tab: _Table, it: int) -> None:
-    """Universal Analysis marks each programme segment with a row of time -1: turn the markers
-    into a ``Segment`` column (so the heating ramp is picked) and drop them, with a note."""
-    marks = [k for k, r in enumerate(tab.rows) if r[it] < 0]
-    if not marks:
-        return
-    shown = ", ".join(str(tab.lines[k]) for k in marks[:4]) + ("..." if len(marks) > 4 else "")
-    tab.notes.append(f"{len(marks)} segment-marker rows (time < 0, lines {shown}) dropped")
-    seg, rows, nums = 0, [], []
-    for k, (r, n) in enumerate(zip(tab.rows, tab.lines, strict=True)):
-        if k in marks:
-            seg += 1
-            continue
-        rows.append([*r, float(seg)])
-        nums.append(n)
-    tab.rows, tab.lines = rows, nums
-    tab.names.append("Segment")
-    tab.units.append("")
-
-
-def _name_unit_paren(label: str) -> tuple[str, str]:
-    """Labels like ``Heat Flow (W/g)``, ``Temperature (°C)``, ``Temperature [K]``."""
-    m = re.match(r"^(.*?)\s*[\(\[]([^()\[\]]*)[\)\]]\s*$", label.strip())
-    if m:
-        return m.group(1).strip(), m.group(2).strip()
-    return label.strip(), ""
-
-
-def _header_table(path: Path, lines: list[str], instrument: str) -> _Table:
-    """A name line (with units in brackets or on the next line) followed by numbers.
-
-    Used for generic CSV, TRIOS, Mettler STARe, Setaram and the Shimadzu ``[Data]`` block.
-    """
-    meta = _key_values(lines)
-    sep = _guess_sep(lines)
-    first_num = next((i for i, ln in enumerate(lines)
-                      if ln.strip() and all(_is_number(c) for c in _split(ln.strip(), sep) if c)), None)
-    if first_num is None or first_num == 0:
-        raise FileFormatError(f"{path}: no header line with column names before the numbers")
-    k = first_num - 1
-    unit_line = None
-    if all(_is_unit_cell(c) for c in _split(lines[k].strip(), sep) if c):
-        unit_line = _split(lines[k].strip(), sep)
-        k -= 1
-    while k >= 0 and not lines[k].strip():
-        k -= 1
-    if k < 0:
-        raise FileFormatError(f"{path}: no header line with column names before the numbers")
-    names = [c for c in _split(lines[k].strip(), sep)] if sep else lines[k].split()
-    names = [n.strip().strip('"').lstrip("\ufeff") for n in names]
-    if unit_line is not None:
-        units = [u.strip().strip("[]()") for u in unit_line]
-        units += [""] * (len(names) - len(units))
-    else:
-        names, units = map(list, zip(*[_name_unit_paren(n) for n in names], strict=True))
-    rows, nums = _numeric_rows(path, lines, first_num, sep, _decimal_comma(lines, first_num, sep), len(names))
-    return _Table(list(names), list(units), rows, nums, meta, instrument)
-
-
-_UNITS = {"s", "sec", "min", "h", "°c", "c", "k", "degc", "mw", "w", "w/g", "mw/mg", "uv", "µv", "uv/mg",
-          "µv/mg", "%", "mg", "%/min", "ml/min", "uv/mw", "j/g", "1/s"}
-
-
-def _is_unit_cell(cell: str) -> bool:
-    """A cell of a unit line: bracketed (``[s]``, ``(mW)``) or a bare unit symbol."""
-    c = cell.strip()
-    return bool(re.fullmatch(r"[\[\(][^\[\]()]*[\]\)]", c)) or c.lower() in _UNITS
-
-
-def _decimal_comma(lines: list[str], start: int, sep: str | None) -> bool:
-    return sep in (";", "\t", None) and bool(re.search(r"\d,\d", lines[start]))
-
-
-def _key_values(lines: list[str]) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for ln in lines[:200]:
-        m = re.match(r"^\s*([A-Za-z][A-Za-z .#/]*?)\s*[:=\t]\s*(.+)$", ln)
-        if m and not _is_number(m.group(1)):
-            meta.setdefault(m.group(1).strip().upper(), m.group(2).strip())
-    return meta
-
-
-_SETARAM_COLS = re.compile(r"^\s*Index\s+Time\s+Furnace\s+Sample\b", re.M)
-
-
-def _detect(lines: list[str]) -> str:
-    head = "\n".join(lines[:120])
-    if re.search(r"^##", head, re.M) or "#EXPORTTYPE" in head.upper():
-        return "netzsch"
-    if "StartOfData" in head and re.search(r"^Sig\d+", head, re.M):
-        return "ta"
-    if "[Data]" in head or "[Temperature Program]" in head or "TA-60" in head:
-        return "shimadzu"
-    if "STARe" in head or "Curve Name" in head or re.search(r"^\s*Index\s+t\s+Ts", head, re.M):
-        return "mettler"
-    if re.search(r"setaram|calisto|setsoft|furnace temperature", head, re.I) or _SETARAM_COLS.search(head):
-        return "setaram"
-    return "csv"
-
-
-def _shimadzu(path: Path, lines: list[str]) -> _Table:
-    start = next((i for i, ln in enumerate(lines) if ln.strip() == "[Data]"), None)
-    meta = _key_values(lines[: start or len(lines)])
-    for ln in lines[: start or len(lines)]:
-        parts = [p.strip() for p in ln.split("\t") if p.strip()]
-        if len(parts) >= 2 and parts[0].upper() in ("RATE", "SAMPLE WEIGHT"):
-            meta[parts[0].upper()] = " ".join(parts[1:])
-    if start is None:
-        raise FileFormatError(f"{path}: Shimadzu export without a [Data] block")
-    tab = _header_table(path, lines[start + 1:], "shimadzu")
-    tab.lines = [n + start + 1 for n in tab.lines]
-    tab.meta = {**meta, **tab.meta}
-    return tab
-
-
-_SETARAM_UNITS = {"time": "s", "furnace": "°C", "sample": "°C", "tg": "mg", "heatflow": "mW"}
-
-
-def _setaram(path: Path, lines: list[str]) -> _Table:
-    """Setaram exports; the Calisto ``.txt`` layout (UTF-16, ``Index Time Furnace Sample TG HeatFlow``)
-    names no units: those of the same software's CSV export (``Time (s)``, ``Sample Temperature (°C)``,
-    ``HeatFlow (mW)``) are used, with a note."""
-    tab = _header_table(path, lines, "setaram")
-    low = [n.strip().lower() for n in tab.names]
-    if all(not u for u in tab.units) and {"furnace", "sample"} <= set(low):
-        tab.units = [_SETARAM_UNITS.get(n, "") for n in low]
-        tab.names = [f"{n} temperature" if n.lower() in ("furnace", "sample") else n for n in tab.names]
-        tab.notes.append("Setaram text export without units: Time read in s, Furnace/Sample in degC, "
-                         "HeatFlow in mW (the units of Calisto's CSV export)")
-    return tab
-
-
-_PARSERS = {
-    "netzsch": _netzsch,
-    "ta": _ta,
-    "shimadzu": _shimadzu,
-    "mettler": lambda p, ls: _header_table(p, ls, "mettler"),
-    "setaram": _setaram,
-    "csv": lambda p, ls: _header_table(p, ls, "csv"),
-}
-
-
 # ----------------------------------------------------------------------------- column roles
 _T_UNITS = re.compile(r"^(°|º|›|Â°|ø|deg|\?)?\s*C$|^degC$|^K$|^k$|^celsius$|^kelvin$", re.I)
 _TIME_UNITS = {"s", "sec", "min", "h", "mins", "seconds", "minutes"}
@@ -403,7 +118,7 @@ def _pick(names: list[str], units: list[str], role: str) -> int | None:
     for i, n in enumerate(low):
         if any(w in n for w in ("heat flow", "heatflow", "dsc", "dta", "hf")) and "sensit" not in n:
             return i
-    hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|[uµ]V(/mg)?)", u.strip())]
+    hits = [i for i, u in enumerate(units) if re.fullmatch(r"(m?W(/m?g)?|uV(/mg)?)", _slash_unit(u))]
     return hits[0] if hits else None
 
 
@@ -417,8 +132,14 @@ def _unit_from_name(name: str) -> str:
     return ""
 
 
-def _heat_flow_unit(unit: str, mass_mg: float, path: Path, notes: list[str]) -> tuple[float, str]:
+def _slash_unit(unit: str) -> str:
+    """``Wg^-1`` (STARe) -> ``W/g``, ``mW mg^-1`` -> ``mW/mg``; spaces and ``µ`` normalised."""
     u = unit.strip().replace("µ", "u").replace(" ", "")
+    return re.sub(r"^(m?W|u?V)(m?g)\^-1$", r"\1/\2", u)
+
+
+def _heat_flow_unit(unit: str, mass_mg: float, path: Path, notes: list[str]) -> tuple[float, str]:
+    u = _slash_unit(unit)
     if u in ("W/g", "mW/mg", "J/(s*g)", "J/sg"):
         return 1.0, "W/g"
     if u in ("mW", "W"):

@@ -17,6 +17,11 @@ The window in which the unwanted phase forms comes from data (treatments at
 which the wanted and the unwanted phase were observed, e.g. Mizuno 2005:
 Li7P3S11 at 240 and 360 degC, thio-LISICON + Li4P2S6 at 550 degC); inside
 that uncertain boundary the converted share of the crystal rises linearly.
+
+The kinetics live in :mod:`.jmak` (after a heating ramp: :mod:`.jmak_program`), the
+effective-medium conductivity and the unwanted-phase window in :mod:`.glass_ceramic`; this
+module builds the (T, t) map, its Monte Carlo interval and the recommendation, and re-exports
+the names above.
 """
 
 from __future__ import annotations
@@ -28,315 +33,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..citations import cite
-from ..constants import R_GAS
 from ..errors import InputError, require_finite, require_positive
-from ..microstructure.effective_medium import glass_ceramic_conductivity, symmetric_bruggeman
 from ..progress import Progress, report
 from ..records import Record
-from .kinetics import KineticsFit
+from .glass_ceramic import (
+    UnwantedPhase,
+    glass_ceramic_sigma,
+    parse_treatment,
+    unwanted_phase_from_series,
+)
+from .jmak import JmakKinetics, jmak_fraction, kinetics_from_single_scan
+from .jmak_program import ramp_theta
 
 __all__ = ["JmakKinetics", "UnwantedPhase", "jmak_fraction", "kinetics_from_single_scan", "parse_treatment",
            "glass_ceramic_sigma", "HeatTreatmentMap", "heat_treatment_map", "unwanted_phase_from_series"]
-
-
-@dataclass(frozen=True)
-class JmakKinetics(Record):
-    """Isothermal JMAK kinetics.
-
-    Attributes
-    ----------
-    ea_kJ_per_mol, ln_k0_per_s, n
-        Activation energy, ``ln k0`` (k0 in 1/s) and Avrami exponent.
-    cov_ea_lnk0
-        2x2 covariance of (Ea in kJ/mol, ln k0) from the Kissinger fit (zeros when given).
-    n_se
-        Standard error of ``n``.
-    source
-        Where the numbers came from.
-    """
-
-    ea_kJ_per_mol: float
-    ln_k0_per_s: float
-    n: float
-    cov_ea_lnk0: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
-    n_se: float = 0.0
-    source: str = "given"
-
-    def rate_per_s(self, temperature_C: float | np.ndarray) -> float | np.ndarray:
-        """Rate constant ``k(T) = k0 exp(-Ea / (R T))``.
-
-        Parameters
-        ----------
-        temperature_C : float or ndarray
-            Temperature, degC.
-
-        Returns
-        -------
-        float or ndarray
-            ``k`` in 1/s.
-        """
-        tk = np.asarray(temperature_C, float) + 273.15
-        return np.exp(self.ln_k0_per_s - self.ea_kJ_per_mol * 1e3 / (R_GAS * tk))
-
-    @classmethod
-    def from_kissinger(cls, fit: KineticsFit, n: float, *, n_se: float = 0.0) -> JmakKinetics:
-        """Kinetics from a Kissinger fit (``k0`` = A) and an Avrami exponent.
-
-        Parameters
-        ----------
-        fit : KineticsFit
-            A ``method="kissinger"`` fit.
-        n : float
-            Avrami exponent.
-        n_se : float
-            Its standard error.
-
-        Returns
-        -------
-        JmakKinetics
-            With the (Ea, ln k0) covariance propagated from the regression.
-        """
-        if fit.method != "kissinger" or not math.isfinite(fit.ln_A_per_s):
-            raise InputError("JMAK kinetics need a Kissinger fit (its pre-exponential)")
-        # Ea = -R b1, ln A = b0 + ln(-b1): Jacobian wrt (b0, b1)
-        b1 = fit.slope
-        jac = np.array([[0.0, -R_GAS / 1e3], [1.0, 1.0 / b1]])
-        cov = jac @ np.array(fit.cov) @ jac.T
-        cov = np.where(np.isfinite(cov), cov, 0.0)
-        return cls(fit.ea_kJ_per_mol, fit.ln_A_per_s, _avrami(n),
-                   ((float(cov[0, 0]), float(cov[0, 1])), (float(cov[1, 0]), float(cov[1, 1]))),
-                   float(n_se), "kissinger")
-
-
-def _avrami(n: float) -> float:
-    v = require_positive("Avrami exponent n", n)
-    if v > 6:
-        raise InputError(f"Avrami exponent n = {v:g} is outside the physical range 0.5..4 (at most 6)")
-    return v
-
-
-def kinetics_from_single_scan(tp_C: float, beta_K_per_min: float, *, ea_kJ_per_mol: float,
-                              n: float, ea_se_kJ_per_mol: float = 0.0, n_se: float = 0.0) -> JmakKinetics:
-    """JMAK kinetics from one scan: ``k0`` from the Kissinger peak condition with a given Ea.
-
-    ``beta Ea / (R Tp^2) = k0 exp(-Ea / (R Tp))`` (Kissinger 1957) fixes ``k0``
-    so that the model crystallizes at the measured peak temperature.
-
-    Parameters
-    ----------
-    tp_C : float
-        Crystallization peak temperature at ``beta_K_per_min``, degC.
-    beta_K_per_min : float
-        Heating rate of that scan.
-    ea_kJ_per_mol : float
-        Activation energy (from Kissinger on several rates, or the literature).
-    n : float
-        Avrami exponent.
-    ea_se_kJ_per_mol, n_se : float
-        Standard uncertainties; ``k0`` moves with Ea so that the peak stays at ``tp_C``.
-
-    Returns
-    -------
-    JmakKinetics
-    """
-    tk = require_finite("tp_C", tp_C) + 273.15
-    beta = require_positive("beta_K_per_min", beta_K_per_min) / 60.0
-    ea = require_positive("ea_kJ_per_mol", ea_kJ_per_mol) * 1e3
-    cite("Kissinger1957", "peak condition")
-    ln_k0 = math.log(beta * ea / (R_GAS * tk ** 2)) + ea / (R_GAS * tk)
-    se = float(ea_se_kJ_per_mol)
-    if not (math.isfinite(se) and se >= 0):
-        raise InputError(f"ea_se_kJ_per_mol must be >= 0, got {ea_se_kJ_per_mol!r}")
-    jac = 1e3 * (1.0 / ea + 1.0 / (R_GAS * tk))  # d ln k0 / d Ea[kJ/mol] at fixed Tp
-    cov = ((se ** 2, se ** 2 * jac), (se ** 2 * jac, se ** 2 * jac ** 2))
-    return JmakKinetics(ea / 1e3, ln_k0, _avrami(n), cov, float(n_se),
-                        source=f"single scan Tp={tp_C:g} degC at {beta * 60:g} K/min")
-
-
-def jmak_fraction(time_s: float | np.ndarray, temperature_C: float | np.ndarray,
-                  kinetics: JmakKinetics) -> np.ndarray:
-    """Crystallized fraction ``x = 1 - exp(-(k t)^n)`` after ``time_s`` at ``temperature_C``.
-
-    Parameters
-    ----------
-    time_s : float or ndarray
-        Holding time, s (>= 0).
-    temperature_C : float or ndarray
-        Holding temperature, degC (broadcast against ``time_s``).
-    kinetics : JmakKinetics
-        Ea, k0, n.
-
-    Returns
-    -------
-    ndarray
-        ``x`` in [0, 1].
-
-    Examples
-    --------
-    >>> kin = JmakKinetics(ea_kJ_per_mol=100.0, ln_k0_per_s=0.0, n=2.0)
-    >>> float(jmak_fraction(0.0, 300.0, kin))
-    0.0
-    """
-    t = np.asarray(time_s, float)
-    if np.any(t < 0) or not np.all(np.isfinite(t)):
-        raise InputError("holding time must be finite and >= 0 s")
-    cite("Avrami1939", "JMAK x = 1 - exp(-(kt)^n)")
-    return 1.0 - np.exp(-(kinetics.rate_per_s(temperature_C) * t) ** kinetics.n)
-
-
-@dataclass(frozen=True)
-class UnwantedPhase(Record):
-    """A phase that forms above a temperature and spoils the conductivity.
-
-    Attributes
-    ----------
-    name
-        E.g. ``"thio-LISICON + Li4P2S6"``.
-    onset_C, onset_high_C
-        Highest treatment without it and lowest with it (the boundary lies between).
-    sigma_S_per_cm
-        Its conductivity at 25 degC.
-    source
-        Where the window and sigma come from.
-    """
-
-    name: str
-    onset_C: float
-    onset_high_C: float
-    sigma_S_per_cm: float
-    source: str = ""
-
-    def share(self, temperature_C: float | np.ndarray, onset_C: float | None = None) -> np.ndarray:
-        """Share of the crystal converted to this phase (0 below the window, 1 above it).
-
-        Parameters
-        ----------
-        temperature_C : float or ndarray
-            Holding temperature, degC.
-        onset_C : float, optional
-            A sharp boundary instead of the linear rise across the window (Monte Carlo draws).
-
-        Returns
-        -------
-        ndarray
-            Share in [0, 1].
-        """
-        t = np.asarray(temperature_C, float)
-        if onset_C is not None:
-            return (t >= onset_C).astype(float)
-        if self.onset_high_C <= self.onset_C:
-            return (t >= self.onset_C).astype(float)
-        return np.clip((t - self.onset_C) / (self.onset_high_C - self.onset_C), 0.0, 1.0)
-
-
-def unwanted_phase_from_series(rows: Sequence[dict], *, wanted: str, sigma_S_per_cm: float,
-                               source: str = "") -> UnwantedPhase:
-    """The window of an unwanted phase from a heat-treatment series.
-
-    Parameters
-    ----------
-    rows : sequence of dict
-        Rows with ``treatment_C`` (number or text; non-numbers skipped) and ``phase``.
-    wanted : str
-        Substring naming the wanted phase (``"Li7P3S11"``); other phases are unwanted.
-    sigma_S_per_cm : float
-        Conductivity of the unwanted phase (measured separately).
-    source : str
-        Provenance.
-
-    Returns
-    -------
-    UnwantedPhase
-        ``onset_C`` = highest treatment with the wanted phase, ``onset_high_C`` = lowest with another.
-    """
-    good: list[float] = []
-    bad: list[float] = []
-    names: list[str] = []
-    for r in rows:
-        try:
-            t = float(r["treatment_C"])
-        except (TypeError, ValueError, KeyError):
-            continue
-        (good if wanted in str(r.get("phase", "")) else bad).append(t)
-        if wanted not in str(r.get("phase", "")):
-            names.append(str(r.get("phase", "")))
-    if not good or not bad:
-        raise InputError(f"the series needs treatments with and without {wanted!r} to bound the window")
-    lo, hi = max(good), min(t for t in bad if t > max(good)) if any(t > max(good) for t in bad) else (math.nan)
-    if not math.isfinite(hi):
-        raise InputError(f"no treatment above {lo:g} degC without {wanted!r}: the window is not bounded")
-    return UnwantedPhase(name=names[0], onset_C=lo, onset_high_C=hi,
-                         sigma_S_per_cm=require_positive("sigma of the unwanted phase", sigma_S_per_cm),
-                         source=source)
-
-
-def parse_treatment(text: str | float) -> tuple[float, float]:
-    """Holding temperature and time from the literature's notation (``"950 C/70 h"``).
-
-    Parameters
-    ----------
-    text : str or float
-        ``"T C/t h"`` (also ``°C``, ``min``), or a bare temperature.
-
-    Returns
-    -------
-    (float, float)
-        ``(T_C, time_h)``; ``time_h`` is NaN when the text gives none.
-
-    Raises
-    ------
-    InputError
-        For text that names no temperature.
-
-    Examples
-    --------
-    >>> parse_treatment("1000 C/0.33 h")
-    (1000.0, 0.33)
-    """
-    import re
-
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text), math.nan
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:°\s*C|C|degC)?\s*(?:/\s*(\d+(?:\.\d+)?)\s*(h|min))?\s*", str(text))
-    if not m:
-        raise InputError(f"heat treatment {text!r} is not 'T C/t h' (e.g. '950 C/70 h')")
-    t_h = math.nan if m.group(2) is None else float(m.group(2)) / (60.0 if m.group(3) == "min" else 1.0)
-    return float(m.group(1)), t_h
-
-
-def glass_ceramic_sigma(x: float, *, sigma_glass: float, sigma_crystal: float, model: str = "bruggeman",
-                        unwanted_share: float = 0.0, sigma_unwanted: float = math.nan) -> float:
-    """Conductivity of glass (1 - x) + crystal x, part of which (``unwanted_share``) is an unwanted phase.
-
-    Parameters
-    ----------
-    x : float
-        Crystallized fraction.
-    sigma_glass, sigma_crystal : float
-        Conductivities of the residual glass and the wanted crystal (one unit).
-    model : {"bruggeman", "maxwell_garnett"}
-        Effective-medium model (three phases always use the symmetric Bruggeman).
-    unwanted_share : float
-        Share of the crystal that is the unwanted phase (0..1).
-    sigma_unwanted : float
-        Its conductivity (needed when ``unwanted_share > 0``).
-
-    Returns
-    -------
-    float
-        Effective conductivity, unit of the inputs.
-
-    Examples
-    --------
-    >>> glass_ceramic_sigma(0.0, sigma_glass=5.4e-5, sigma_crystal=3.2e-3)
-    5.4e-05
-    """
-    if unwanted_share <= 0.0:
-        return glass_ceramic_conductivity(x, sigma_crystal, sigma_glass, model=model)
-    if not (math.isfinite(sigma_unwanted) and sigma_unwanted >= 0):
-        raise InputError("an unwanted phase needs its conductivity (sigma_unwanted)")
-    y = min(max(float(unwanted_share), 0.0), 1.0)
-    return symmetric_bruggeman([1.0 - x, x * (1.0 - y), x * y], [sigma_glass, sigma_crystal, sigma_unwanted])
 
 
 @dataclass(frozen=True)
@@ -367,6 +77,9 @@ class HeatTreatmentMap(Record):
         The :class:`JmakKinetics` and :class:`UnwantedPhase` (or None).
     tg_C
         Glass transition below which nothing is recommended (NaN: not given).
+    heating_rate_K_per_min, ramp_start_C
+        Furnace ramp from ``ramp_start_C`` to each holding temperature, counted in ``x``
+        (:mod:`.jmak_program`); NaN: the holding temperature is reached at once.
     notes, references
     """
 
@@ -386,6 +99,8 @@ class HeatTreatmentMap(Record):
     kinetics: JmakKinetics
     unwanted: UnwantedPhase | None = None
     tg_C: float = math.nan
+    heating_rate_K_per_min: float = math.nan
+    ramp_start_C: float = 25.0
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = field(default_factory=lambda: ("Avrami1939", "Kissinger1957", "Lin2023"))
 
@@ -404,13 +119,25 @@ class HeatTreatmentMap(Record):
         dict of str to float
             ``crystallized_fraction``, ``unwanted_share``, ``sigma_25C_S_per_cm``.
         """
-        x = float(jmak_fraction(time_h * 3600.0, temperature_C, self.kinetics))
+        ramp = self.heating_rate_K_per_min if math.isfinite(self.heating_rate_K_per_min) else None
+        x = float(_fraction(self.kinetics, np.asarray([float(temperature_C)]), np.asarray([float(time_h)]),
+                            ramp, self.ramp_start_C)[0, 0])
         y = float(self.unwanted.share(temperature_C)) if self.unwanted else 0.0
         s = glass_ceramic_sigma(x, sigma_glass=self.sigma_glass_S_per_cm, sigma_crystal=self.sigma_crystal_S_per_cm,
                                 model=self.model, unwanted_share=y,
                                 sigma_unwanted=self.unwanted.sigma_S_per_cm if self.unwanted else math.nan)
         return {"temperature_C": temperature_C, "time_h": time_h, "crystallized_fraction": x,
                 "unwanted_share": y, "sigma_25C_S_per_cm": s}
+
+
+def _fraction(kin: JmakKinetics, t_c: np.ndarray, t_h: np.ndarray, ramp: float | None,
+              start_C: float) -> np.ndarray:
+    """x on the (T, t) grid: the isothermal JMAK, plus the ramp's ``theta`` when ``ramp`` is set."""
+    if ramp is None:
+        return jmak_fraction(t_h[None, :] * 3600.0, t_c[:, None], kin)
+    theta = ramp_theta(kin.ea_kJ_per_mol, kin.ln_k0_per_s, t_c, ramp, start_C)[:, None] \
+        + np.asarray(kin.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0
+    return -np.expm1(-theta ** kin.n)
 
 
 def _sigma_table(sg: float, sc: float, su: float, model: str):
@@ -450,6 +177,8 @@ def heat_treatment_map(
     model: str = "bruggeman",
     sigma_crystal_rel_err: float = 0.0,
     tg_C: float | None = None,
+    heating_rate_K_per_min: float | None = None,
+    ramp_start_C: float = 25.0,
     n_samples: int = 300,
     seed: int = 0,
     progress: Progress | None = None,
@@ -473,6 +202,12 @@ def heat_treatment_map(
     tg_C : float, optional
         Glass transition: treatments below it are not recommended (the glass is heat-treated
         between Tg and Tc; JMAK's Arrhenius extrapolation below Tg is not trusted).
+    heating_rate_K_per_min : float, optional
+        Furnace ramp to the holding temperature, K/min: the crystallization during the ramp is
+        added (non-isothermal JMAK, :func:`~ssbkit.processing.jmak_program.program_fraction`) and
+        a hold of 0 h ("heated up to T") is allowed. None: the temperature is reached at once.
+    ramp_start_C : float
+        Where the ramp starts, degC.
     n_samples : int
         Monte Carlo samples for the intervals (0: none).
     seed : int
@@ -491,20 +226,25 @@ def heat_treatment_map(
     t_h = np.asarray(times_h, float)
     if t_c.ndim != 1 or t_c.size < 1 or t_h.ndim != 1 or t_h.size < 1:
         raise InputError("temperatures_C and times_h must be non-empty lists")
-    if np.any(t_h <= 0) or np.any(~np.isfinite(t_c)):
-        raise InputError("holding times must be > 0 h and temperatures finite")
+    ramp = None if heating_rate_K_per_min is None else require_positive("heating_rate_K_per_min",
+                                                                          heating_rate_K_per_min)
+    start = require_finite("ramp_start_C", ramp_start_C)
+    if (np.any(t_h <= 0) if ramp is None else np.any(t_h < 0)) or np.any(~np.isfinite(t_c)) \
+            or np.any(~np.isfinite(t_h)):
+        raise InputError("holding times must be > 0 h (>= 0 h with a heating ramp) and temperatures finite")
     if np.any(t_c > 1500):
         raise InputError(f"holding temperatures up to {t_c.max():g} look like kelvin: give degC")
     su = unwanted.sigma_S_per_cm if unwanted else math.nan
     table = _sigma_table(sg, sc, su, model)
     report(progress, 0, max(n_samples, 1), "map")
-    x = jmak_fraction(t_h[None, :] * 3600.0, t_c[:, None], kinetics)
+    x = _fraction(kinetics, t_c, t_h, ramp, start)
     y = np.broadcast_to(unwanted.share(t_c)[:, None], x.shape) if unwanted else np.zeros_like(x)
     log_s = table(np.stack([x, y], axis=-1))
     allowed = np.asarray(y) <= 0.0
     if tg_C is not None:
         allowed = allowed & (t_c[:, None] >= require_finite("tg_C", tg_C))
-    samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress)
+    samples, t_opt = _samples(kinetics, table, sigma_crystal_rel_err, unwanted, t_c, t_h, n_samples, seed, progress,
+                              ramp, start)
     score = np.percentile(samples, 2.5, axis=0) if samples is not None else log_s
     i, j = _best(score, allowed, t_c, t_h)
     if samples is not None:
@@ -518,6 +258,8 @@ def heat_treatment_map(
     if unwanted is not None:
         notes.append(f"{unwanted.name} forms between {unwanted.onset_C:g} and {unwanted.onset_high_C:g} degC "
                      f"({unwanted.source or 'user data'}): treatments there are not recommended")
+    if ramp is not None:
+        notes.append(f"crystallization during the {ramp:g} K/min ramp from {start:g} degC is included")
     if model == "maxwell_garnett" and unwanted is not None:
         notes.append("three phases: the symmetric Bruggeman is used where the unwanted phase forms")
     cite("Lin2023", "precipitation kinetics + effective medium (ref. 85)")
@@ -527,11 +269,14 @@ def heat_treatment_map(
                             sigma_interval_S_per_cm=(s_lo, s_hi), recommended_T_interval_C=(tr_lo, tr_hi),
                             sigma_glass_S_per_cm=sg, sigma_crystal_S_per_cm=sc, model=model,
                             kinetics=kinetics, unwanted=unwanted,
-                            tg_C=float(tg_C) if tg_C is not None else math.nan, notes=tuple(notes))
+                            tg_C=float(tg_C) if tg_C is not None else math.nan,
+                            heating_rate_K_per_min=ramp if ramp is not None else math.nan, ramp_start_C=start,
+                            notes=tuple(notes))
 
 
 def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | None, t_c: np.ndarray,
-             t_h: np.ndarray, n: int, seed: int, progress: Progress | None):
+             t_h: np.ndarray, n: int, seed: int, progress: Progress | None, ramp: float | None = None,
+             start_C: float = 25.0):
     """Monte Carlo log10 sigma maps (n, n_T, n_t) and each sample's optimal temperature."""
     if n <= 0:
         return None, None
@@ -545,7 +290,10 @@ def _samples(kin: JmakKinetics, table, rel: float, unwanted: UnwantedPhase | Non
         nk = max(0.3, kin.n + kin.n_se * rng.standard_normal())
         kk = JmakKinetics(float(draws[k, 0]), float(draws[k, 1]), nk)
         shift = math.log10(max(1e-6, 1.0 + rel * rng.standard_normal())) if rel > 0 else 0.0
-        x = 1.0 - np.exp(-(np.asarray(kk.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0) ** nk)
+        if ramp is None:
+            x = 1.0 - np.exp(-(np.asarray(kk.rate_per_s(t_c))[:, None] * t_h[None, :] * 3600.0) ** nk)
+        else:
+            x = _fraction(kk, t_c, t_h, ramp, start_C)
         if unwanted is not None:
             onset = rng.uniform(unwanted.onset_C, max(unwanted.onset_high_C, unwanted.onset_C))
             y = np.broadcast_to(unwanted.share(t_c, onset)[:, None], x.shape)

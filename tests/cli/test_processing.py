@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -89,6 +90,19 @@ def test_anneal_json_with_the_mizuno_window(tmp_path):
     assert d["recommendation"]["sigma_25C_S_per_cm"] == pytest.approx(3.2e-3, rel=0.01)
     assert d["at"]["sigma_25C_S_per_cm"] == pytest.approx(1e-8, rel=1e-3)
     assert (tmp_path / "map.png").is_file()
+
+
+def test_anneal_ramp_predicts_a_heated_up_to_treatment():
+    """``--ramp 10 --times 0``: heating at the DTA's rate up to its peak and no hold leaves
+    x = 1 - exp(-(1 - 2 R Tp / Ea)^n) ~ 0.59 (test_jmak_program), not the isothermal 0."""
+    r = runner.invoke(app, ["anneal", "--sigma-glass", "5.4e-5", "--sigma-crystal", "3.2e-3", "--ea", "250",
+                            "--tc-peak", "240", "--heating-rate", "10", "--n", "3", "--ramp", "10",
+                            "--temperatures", "200,300,20", "--times", "0,1", "--at", "240,0", "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    y = 250e3 / (8.314462618 * 513.15)
+    assert d["at"]["crystallized_fraction"] == pytest.approx(1 - math.exp(-(1 - 2 / y + 6 / y ** 2) ** 3), abs=2e-3)
+    assert d["map"]["heating_rate_K_per_min"] == 10.0
 
 
 def _ssbkit(*args):

@@ -89,6 +89,34 @@ def test_mettler_stare_export_with_user_mass(tmp_path, analytic_rows):
     _check_constructions(c)
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xff\xfe"])
+def test_mettler_stare_space_aligned_utf16_export(tmp_path, analytic_rows, bom):
+    """STARe "Unicode" text export: UTF-16 LE (with or without BOM), CRLF, columns aligned with
+    spaces so the unit line has no cell under ``Index``, normalized heat flow in ``Wg^-1``
+    (layout as read by a public STARe-14 comparison script; no licensed real file was found)."""
+    t, q, minutes = analytic_rows()
+    head = ["STARe SW 14.00", "Sample:  glass, 6.4610 mg", "Method:  100.0..400.0 °C, 10.00 K/min", "",
+            "    Index             t            Ts            Tr         Value",
+            "                    [s]          [°C]          [°C]       [Wg^-1]"]
+    rows = [f"{i:9d}{m * 60:14.3f}{a:14.4f}{a + 1:14.4f}{b:14.6f}"
+            for i, (a, b, m) in enumerate(zip(t, q, minutes, strict=True))]
+    p = tmp_path / "stare.txt"
+    p.write_bytes(bom + "\r\n".join(head + rows).encode("utf-16-le"))
+    c = read_dsc(p)
+    assert c.instrument == "mettler" and c.heat_flow_unit == "W/g"
+    assert not any("not stated" in n for n in c.notes)  # Wg^-1 read under Value, not guessed
+    assert c.heating_rate_K_per_min == 10.0
+    assert c.temperature_C[0] == pytest.approx(t[0], abs=1e-4)  # Ts, not Tr = Ts + 1 and not t
+    _check_constructions(c)
+
+
+def test_utf16_without_bom_that_does_not_decode_is_a_file_format_error(tmp_path):
+    p = tmp_path / "odd.txt"
+    p.write_bytes("Index t Ts\r\n".encode("utf-16-le") + b"\x00\xd8" + "1 2 3".encode("utf-16-le"))
+    with pytest.raises(FileFormatError, match=r"odd\.txt: looks like UTF-16"):
+        read_dsc(p)
+
+
 def test_setaram_export_picks_the_sample_not_the_furnace_temperature(tmp_path, analytic_rows):
     t, q, minutes = analytic_rows()
     head = ["Setaram Calisto export", "Sample mass: 20.0 mg", "Heating rate: 10 K/min",
