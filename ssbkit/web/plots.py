@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["nyquist", "bode", "drt", "arrhenius", "cycling", "compare"]
+__all__ = ["nyquist", "bode", "drt", "arrhenius", "cycling", "compare", "kissinger"]
 
 def _t(text: Any) -> str:
     return html.escape(str(text), quote=True)
@@ -167,6 +167,42 @@ def cycling(result: dict[str, Any]) -> dict[str, Any]:
     lay = _layout(f"Cycling: {_t(result.get('source', ''))}", "cycle", "capacity / " + ("mAh g⁻¹" if spec else "mAh"))
     lay["yaxis2"] = {"title": {"text": "coulombic efficiency"}, "overlaying": "y", "side": "right"}
     return {"data": data, "layout": lay}
+
+
+def kissinger(result: dict[str, Any]) -> dict[str, Any]:
+    """Kissinger plot: ln(beta / Tp^2) against 1000/Tp, one point per scan, and the library's fitted line.
+
+    The axes are the processing layer's (``ssbkit.processing.kinetics``): beta in K/s, Tp in K,
+    ``y = intercept + slope / Tp``; the line is its regression, not a new fit.
+
+    Parameters
+    ----------
+    result
+        From :func:`ssbkit.web.analyses.dsc_kinetics`.
+
+    Returns
+    -------
+    dict
+    """
+    k = result.get("kissinger") or {}
+    beta, tp = k.get("heating_rates_K_per_min") or [], k.get("peak_temperatures_C") or []
+    names = {f.get("heating_rate_K_per_min"): f.get("file") for f in result.get("files", [])}
+    tk = [t + 273.15 for t in tp]
+    x = [1000.0 / t for t in tk]
+    y = [math.log((b / 60.0) / t**2) for b, t in zip(beta, tk, strict=True)]
+    data: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "markers", "name": "scans", "x": x, "y": y,
+        "text": [_t(f"{names.get(b, '')} ({b:g} K/min, Tp {t:.1f} °C)") for b, t in zip(beta, tp, strict=True)],
+        "hovertemplate": "%{text}<br>1000/Tp %{x:.4f} K⁻¹<br>ln(β/Tp²) %{y:.3f}<extra></extra>"}]
+    if x and k.get("slope") is not None and k.get("intercept") is not None:
+        xs = np.linspace(min(x), max(x), 20)
+        lo, hi = (k.get("ea_ci_kJ_per_mol") or [math.nan, math.nan])[:2]
+        data.append({"type": "scatter", "mode": "lines", "x": xs.tolist(),
+                     "y": (k["intercept"] + k["slope"] * xs / 1000.0).tolist(),
+                     "name": f"Kissinger: Ea = {k['ea_kJ_per_mol']:.1f} kJ/mol "
+                             f"[{lo if lo is not None else math.nan:.1f}, {hi if hi is not None else math.nan:.1f}] "
+                             f"({100 * (k.get('level') or 0.95):g} %)"})
+    return {"data": data, "layout": _layout("Kissinger", "1000/Tp / K⁻¹", "ln(β / Tp²), β in K s⁻¹, Tp in K")}
 
 
 def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: str) -> dict[str, Any]:
