@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["SampleIn", "SamplePatch", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn", "DscKineticsIn"]
+__all__ = ["SampleIn", "SamplePatch", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn", "DscKineticsIn", "SharingIn"]
 
 
 class SampleIn(BaseModel):
@@ -190,3 +190,10 @@ class DscKineticsIn(BaseModel):
         """
         return {k: v for k, v in self.model_dump(exclude={"measurement_ids", "heating_rates_K_per_min"}).items()
                 if v not in (None, "")}
+
+
+class SharingIn(BaseModel):
+    """Whether the lab shares anonymised results (aggregates only) with other labs' comparisons."""
+
+    model_config = ConfigDict(extra="forbid")
+    share_anonymised: bool

@@ -205,7 +205,8 @@ def kissinger(result: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": _layout("Kissinger", "1000/Tp / K⁻¹", "ln(β / Tp²), β in K s⁻¹, Tp in K")}
 
 
-def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: str) -> dict[str, Any]:
+def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: str,
+            other_labs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """sigma (log) against Ea of every sample, coloured by group, outliers ringed, literature beside.
 
     Parameters
@@ -216,6 +217,9 @@ def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: st
         From :func:`ssbkit.web.literature.literature_rows`.
     by
         Grouping key.
+    other_labs
+        From :func:`ssbkit.web.compare.anonymised_groups`: drawn as mean Ea and geometric-mean sigma
+        with one-s.d. bars.
 
     Returns
     -------
@@ -237,4 +241,15 @@ def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: st
                      "x": [r["Ea_eV"] for r in lit], "y": [r["sigma_S_per_cm"] for r in lit],
                      "text": [_t(r["reference"]) for r in lit],
                      "hovertemplate": "%{text}<br>Ea %{x:.3f} eV<br>σ %{y:.3g} S/cm<extra>literature</extra>"})
+    for og in other_labs or []:
+        m, sl = og.get("sigma_geometric_mean_S_per_cm"), og.get("sigma_std_log10")
+        if m is None or og.get("ea_mean_eV") is None:
+            continue
+        up = [m * (10 ** sl - 1)] if sl is not None else [0]
+        down = [m * (1 - 10 ** -sl)] if sl is not None else [0]
+        data.append({"type": "scatter", "mode": "markers", "name": _t(f"{og['label']} (n = {og['n_samples']})"),
+                     "x": [og["ea_mean_eV"]], "y": [m], "marker": {"symbol": "diamond-open", "size": 12},
+                     "error_x": {"type": "data", "array": [og.get("ea_std_eV") or 0]},
+                     "error_y": {"type": "data", "symmetric": False, "array": up, "arrayminus": down},
+                     "hovertemplate": "Ea %{x:.2f} eV<br>σ %{y:.2g} S/cm<extra>" + _t(og["label"]) + "</extra>"})
     return {"data": data, "layout": _layout("σ and Ea", "Ea / eV", "σ / S cm⁻¹", yaxis={"type": "log"})}

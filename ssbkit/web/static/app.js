@@ -27,7 +27,7 @@
       const v = el.value.trim();
       if (v === "") continue;
       const t = el.dataset.type;
-      out[el.name] = t === "int" ? parseInt(v, 10) : t === "float" ? parseFloat(v) : v;
+      out[el.name] = t === "int" ? parseInt(v, 10) : t === "float" ? parseFloat(v) : t === "bool" ? v === "true" : v;
     }
     return out;
   }
