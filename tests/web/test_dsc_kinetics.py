@@ -169,3 +169,22 @@ def test_different_upload_options_must_be_settled_for_the_set(client, tmp_path):
     d = r.json()["detail"]
     assert r.status_code == 422 and "different exo" in d and paths[2].name in d, d
     assert _kinetics(client, csrf, sid, ids, exo="up", tc_window_C=TC_WINDOW).status_code == 202
+
+
+@pytest.mark.slow
+def test_the_ea_interval_the_job_reports_covers_the_truth_at_its_level(tmp_path):
+    """Coverage of the reported 95 % Kissinger interval over 40 noise draws of the same set (the adapter the
+    job calls): at least 34 of 40 must hold 250 kJ/mol (P(X <= 33) = 0.34 % for a true 95 % interval), and
+    not all 40 with intervals wider than +-15 % (a uselessly wide interval would also cover)."""
+    from ssbkit.web import analyses
+
+    hits, widths = 0, []
+    for seed in range(40):
+        paths = write_kinetics_set(tmp_path / str(seed), seed=1000 + seed)
+        r = analyses.dsc_kinetics([(p, p.name, b) for p, b in zip(paths, KIN_RATES, strict=True)],
+                                  options={"exo": "up", "tc_window_C": TC_WINDOW})
+        lo, hi = r["kissinger"]["ea_ci_kJ_per_mol"]
+        hits += lo <= KIN_EA_J_PER_MOL / 1e3 <= hi
+        widths.append(hi - lo)
+    assert hits >= 34, hits
+    assert float(np.median(widths)) < 0.3 * KIN_EA_J_PER_MOL / 1e3
