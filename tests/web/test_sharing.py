@@ -180,5 +180,11 @@ def test_no_endpoint_shows_another_labs_names_files_or_individual_values(client,
                 assert s not in body, (url, s)
             seen += r.status_code == 200
     assert seen > 10  # the walk did read pages, not only 404s
+    # lab A's measurement ids in a request about bob's own sample: refused without naming A's files
+    csrf_b = _as(client, "bob")
+    own = create_sample(client, csrf_b, name="bob's", lab_id=2)
+    r = client.post(f"/api/samples/{own}/dsc-kinetics", json={"measurement_ids": [1, 2, 3]},
+                    headers={"X-CSRF-Token": csrf_b})
+    assert r.status_code == 422 and "not DSC measurements of sample" in r.text and SECRET not in r.text
     agg = client.get("/api/compare", params={"composition": COMPOSITION}).json()["other_labs"]
     assert len(agg) == 1 and not math.isnan(agg[0]["sigma_geometric_mean_S_per_cm"])
