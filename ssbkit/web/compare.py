@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["modified_z", "spread", "group_spread", "flag_outliers", "comparison", "OUTLIER_Z", "MIN_FOR_OUTLIERS"]
+__all__ = ["modified_z", "spread", "group_spread", "flag_outliers", "comparison", "anonymised_groups",
+           "round_sig", "OUTLIER_Z", "MIN_FOR_OUTLIERS"]
 
 #: Iglewicz & Hoaglin's threshold on the modified z-score
 OUTLIER_Z = 3.5
@@ -132,7 +133,83 @@ def flag_outliers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], composition: str) -> dict[str, Any]:
+def round_sig(x: float | None, digits: int = 2) -> float | None:
+    """``x`` rounded to ``digits`` significant digits (None stays None).
+
+    Parameters
+    ----------
+    x
+        A number.
+    digits
+        Significant digits.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> round_sig(0.0012345), round_sig(0.4567), round_sig(None)
+    (0.0012, 0.46, None)
+    """
+    if x is None or not math.isfinite(x) or x == 0:
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def anonymised_groups(values: Sequence[dict[str, Any]], *, min_samples: int = 3) -> list[dict[str, Any]]:
+    """Aggregates of other labs' samples, one per lab and reporting temperature, without who or which.
+
+    Each statistic is given only over ``min_samples`` or more values (over two, a mean and a standard
+    deviation would give both values back), rounded to two significant digits; the lab is labelled
+    ``other lab k`` (k in the order of the rows, not of the lab's id or name).
+
+    Parameters
+    ----------
+    values
+        One dict per sample: ``lab_id``, ``sigma_S_per_cm``, ``sigma_T_C``, ``ea_eV``.
+    min_samples
+        Groups with fewer samples are left out.
+
+    Returns
+    -------
+    list of dict
+        ``label``, ``n_samples``, ``sigma_T_C``, ``sigma_geometric_mean_S_per_cm``,
+        ``sigma_std_log10`` (s.d. of log10 sigma), ``n_sigma``, ``ea_mean_eV``, ``ea_std_eV``, ``n_ea``.
+
+    Examples
+    --------
+    >>> rows = [{"lab_id": 7, "sigma_S_per_cm": s, "sigma_T_C": 25.0, "ea_eV": 0.4} for s in (1e-4, 1e-3, 1e-2)]
+    >>> g, = anonymised_groups(rows)
+    >>> g["label"], g["n_samples"], g["sigma_geometric_mean_S_per_cm"], g["sigma_std_log10"]
+    ('other lab 1', 3, 0.001, 1.0)
+    """
+    groups: dict[tuple[int, Any], list[dict[str, Any]]] = {}
+    for v in values:
+        groups.setdefault((int(v["lab_id"]), v.get("sigma_T_C")), []).append(v)
+    rows = []
+    for (lab, t), vs in groups.items():
+        if len(vs) < min_samples:
+            continue
+        sig = [float(v["sigma_S_per_cm"]) for v in vs if v.get("sigma_S_per_cm") is not None
+               and math.isfinite(v["sigma_S_per_cm"]) and v["sigma_S_per_cm"] > 0]
+        ea = [float(v["ea_eV"]) for v in vs if v.get("ea_eV") is not None and math.isfinite(v["ea_eV"])]
+        ls = np.log10(sig)
+        enough_s, enough_e = len(sig) >= min_samples, len(ea) >= min_samples
+        rows.append((lab, {
+            "n_samples": len(vs), "sigma_T_C": t, "n_sigma": len(sig), "n_ea": len(ea),
+            "sigma_geometric_mean_S_per_cm": round_sig(float(10 ** ls.mean())) if enough_s else None,
+            "sigma_std_log10": round_sig(float(ls.std(ddof=1))) if enough_s else None,
+            "ea_mean_eV": round_sig(float(np.mean(ea))) if enough_e else None,
+            "ea_std_eV": round_sig(float(np.std(ea, ddof=1))) if enough_e else None}))
+    rows.sort(key=lambda r: (r[1]["sigma_T_C"] is None, r[1]["sigma_T_C"] or 0.0,
+                             -(r[1]["sigma_geometric_mean_S_per_cm"] or 0.0), r[1]["ea_mean_eV"] or 0.0))
+    labels: dict[int, int] = {}
+    return [{"label": f"other lab {labels.setdefault(lab, len(labels) + 1)}", **row} for lab, row in rows]
+
+
+def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], composition: str,
+               other_labs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Everything the compare page shows: samples with outlier flags, spread per batch, operator, lab.
 
     Parameters
@@ -143,12 +220,14 @@ def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], com
         From :func:`ssbkit.web.literature.literature_rows`.
     composition
         The nominal composition compared.
+    other_labs
+        From :func:`ssbkit.web.sharing.other_labs` (aggregates only).
 
     Returns
     -------
     dict
         ``composition``, ``samples``, ``overall``, ``by_batch``, ``by_operator``, ``by_lab``,
-        ``literature``, ``notes``.
+        ``literature``, ``other_labs``, ``notes``.
     """
     flagged = flag_outliers(list(rows))
     notes = [f"outliers: modified z-score |M| > {OUTLIER_Z} (Iglewicz & Hoaglin 1993) over all samples shown, "
@@ -159,8 +238,12 @@ def comparison(rows: list[dict[str, Any]], literature: list[dict[str, Any]], com
                      " from each sample's Arrhenius fit (extrapolated where outside the measured range)")
     if literature:
         notes.append("literature rows: conductivity at the temperature given in the row (sigma_T_C)")
+    if other_labs:
+        notes.append("other labs: anonymised aggregates of labs that opted in to share (geometric mean and s.d. "
+                     "of log10 sigma, mean and s.d. of Ea, two significant digits); no sample, operator or file")
     return {"composition": composition, "samples": flagged,
             "overall": {"sigma": spread([r.get("sigma_S_per_cm") for r in flagged], log=True),
                         "ea": spread([r.get("ea_eV") for r in flagged])},
             "by_batch": group_spread(flagged, "batch"), "by_operator": group_spread(flagged, "operator"),
-            "by_lab": group_spread(flagged, "lab"), "literature": literature, "notes": notes}
+            "by_lab": group_spread(flagged, "lab"), "literature": literature, "other_labs": list(other_labs or []),
+            "notes": notes}

@@ -17,7 +17,7 @@ from ssbkit import jsonio
 from ssbkit.errors import InputError
 
 __all__ = ["META", "USERS", "LABS", "MEMBERSHIPS", "SESSIONS", "TOKENS", "SAMPLES", "MEASUREMENTS",
-           "FILES", "ANALYSES", "JOBS", "open_engine", "now", "dumps", "loads", "row_dict"]
+           "FILES", "ANALYSES", "JOBS", "LAB_SHARING", "open_engine", "now", "dumps", "loads", "row_dict"]
 
 META = sa.MetaData()
 _id = lambda: sa.Column("id", sa.Integer, primary_key=True)  # noqa: E731
@@ -106,6 +106,14 @@ JOBS = sa.Table(
     sa.Column("message", sa.Text, default=""),
     sa.Column("created_at", sa.String(32)),
     sa.Column("updated_at", sa.String(32)),
+)
+
+LAB_SHARING = sa.Table(  # a table of its own: created in existing databases without altering web_labs
+    "web_lab_sharing", META, _id(),
+    sa.Column("lab_id", sa.Integer, sa.ForeignKey("web_labs.id"), unique=True, nullable=False),
+    sa.Column("share_anonymised", sa.Boolean, default=False, nullable=False),
+    sa.Column("changed_by", sa.Integer, sa.ForeignKey("web_users.id")),
+    sa.Column("changed_at", sa.String(32)),
 )
 
 

@@ -13,12 +13,16 @@ from ssbkit import __version__
 
 from . import analyses
 
-__all__ = ["sample_export", "conductivity_rows", "csv_response", "CONDUCTIVITY_COLUMNS"]
+__all__ = ["sample_export", "conductivity_rows", "csv_response", "CONDUCTIVITY_COLUMNS", "KINETICS_COLUMNS"]
 
 CONDUCTIVITY_COLUMNS = ("source", "T_C", "T_K", "sigma_bulk_S_per_cm", "sigma_bulk_err_S_per_cm",
                         "sigma_gb_S_per_cm", "sigma_gb_err_S_per_cm", "sigma_total_S_per_cm",
                         "sigma_total_err_S_per_cm", "fit_success", "fit_rms_relative", "kk_valid",
                         "kk_max_residual")
+
+#: the per-scan table of a DSC kinetics analysis (the library's per-file summary keys)
+KINETICS_COLUMNS = ("file", "heating_rate_K_per_min", "tg_onset_C", "tg_midpoint_C", "tg_end_C", "delta_cp_J_per_gK",
+                    "tc_onset_C", "tc_peak_C", "crystallization_enthalpy_J_per_g", "n_exotherms")
 
 
 def _safe_cell(v: Any) -> Any:
@@ -109,4 +113,9 @@ def sample_export(view: dict[str, Any]) -> dict[str, Any]:
                  "cs = conductivity_series(spectra, thickness_cm=..., diameter_cm=..., "
                  "circuit=protocol['circuit'], weighting=protocol['weighting'], "
                  "form=protocol['arrhenius_form'], shared=protocol['shared'] or None)"),
+        "redo_dsc_kinetics": ("from ssbkit.processing.thermal import analyze_dsc_files; "
+                              "run = analyze_dsc_files(files, heating_rates_K_per_min=protocol['heating_rates_K_per_min'], "
+                              "exo=protocol['exo'], tg_window_C=protocol['tg_window_C'], "
+                              "tc_window_C=protocol['tc_window_C'], overlap=protocol['overlap'], "
+                              "smooth_K=protocol['smooth_K']); run.kinetics.kissinger"),
     }

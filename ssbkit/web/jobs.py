@@ -29,11 +29,13 @@ from . import analyses
 from .db import ANALYSES, FILES, JOBS, MEASUREMENTS, SAMPLES, dumps, loads, new_id, now, open_engine
 from .files import stored_path
 
-__all__ = ["JobRunner", "run_job", "queue_job", "study_dir", "MAX_ATTEMPTS", "JOB_KINDS"]
+__all__ = ["JobRunner", "run_job", "queue_job", "study_dir", "MAX_ATTEMPTS", "JOB_KINDS", "SAMPLE_KINDS"]
 
 log = logging.getLogger("ssbkit.web.jobs")
 MAX_ATTEMPTS = 3
-JOB_KINDS = ("impedance", "cycling", "tortuosity", "dsc", "study")
+JOB_KINDS = ("impedance", "cycling", "tortuosity", "dsc", "dsc_kinetics", "study")
+#: kinds whose analysis belongs to the sample, not to one measurement
+SAMPLE_KINDS = ("impedance", "dsc_kinetics", "study")
 _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
 
@@ -140,6 +142,10 @@ def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max
         return analyses.impedance_series(
             files, thickness_cm=details.get("thickness_cm"), diameter_cm=details.get("diameter_cm"),
             area_cm2=details.get("area_cm2"), protocol=params.get("protocol"), progress=progress)
+    if job.kind == "dsc_kinetics":
+        rates = params.get("heating_rates_K_per_min") or [None] * len(files)
+        return analyses.dsc_kinetics([(path, name, r) for (path, name, _t), r in zip(files, rates, strict=True)],
+                                     options=params.get("dsc_options"), progress=progress)
     (path, name, _t), = files
     if job.kind == "cycling":
         return analyses.cycling_summary(path, name, mass_mg=details.get("active_mass_mg"),
@@ -154,6 +160,10 @@ def _execute(engine: sa.Engine, data_dir: Path, job, params: dict, progress, max
 
 def _summary(kind: str, result: dict | None) -> dict:
     """The numbers the sample list and the compare page read (without parsing the whole result)."""
+    if kind == "dsc_kinetics" and result:
+        k = result.get("kissinger") or {}
+        return {"ea_kJ_per_mol": k.get("ea_kJ_per_mol"), "ea_ci_kJ_per_mol": k.get("ea_ci_kJ_per_mol"),
+                "n_files": len(result.get("files") or [])}
     if kind != "impedance" or not result:
         return {}
     sig = (result.get("sigma_at") or {}).get("total") or {}
@@ -162,7 +172,7 @@ def _summary(kind: str, result: dict | None) -> dict:
 
 
 def _record(engine: sa.Engine, job, params: dict, result: dict | None, status: str, message: str) -> None:
-    mid = None if job.kind in ("impedance", "study") else (params.get("measurement_ids") or [None])[0]
+    mid = None if job.kind in SAMPLE_KINDS else (params.get("measurement_ids") or [None])[0]
     protocol = (result or {}).get("protocol")
     if protocol is None:
         protocol = params.get("protocol") if job.kind == "impedance" else \

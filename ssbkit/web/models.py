@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["SampleIn", "SamplePatch", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn"]
+__all__ = ["SampleIn", "SamplePatch", "UserIn", "LabIn", "MemberIn", "ProtocolIn", "TokenIn", "AnalyseIn", "DscKineticsIn", "SharingIn"]
 
 
 class SampleIn(BaseModel):
@@ -166,3 +166,34 @@ class AnalyseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     protocol: ProtocolIn | None = None
+
+
+class DscKineticsIn(BaseModel):
+    """A heating-rate set of one sample's DSC scans for Kissinger / Ozawa / Matusita-Sakka kinetics."""
+
+    model_config = ConfigDict(extra="forbid")
+    measurement_ids: list[int] = Field(..., description="DSC measurements of the sample, one per heating rate")
+    heating_rates_K_per_min: list[float | None] | None = Field(
+        None, description="one per measurement, K/min (None: the rate the upload was read with)")
+    exo: str | None = Field(None, pattern="^(up|down)$", description="where the files do not say")
+    tg_window_C: str | list[float] | None = Field(None, description="'LOW, HIGH' degC")
+    tc_window_C: str | list[float] | None = Field(None, description="'LOW, HIGH' degC")
+    overlap: str | None = Field(None, pattern="^(error|merge)$")
+    smooth_K: float | None = Field(None, gt=0)
+
+    def options(self) -> dict[str, Any]:
+        """The DSC options that were given.
+
+        Returns
+        -------
+        dict
+        """
+        return {k: v for k, v in self.model_dump(exclude={"measurement_ids", "heating_rates_K_per_min"}).items()
+                if v not in (None, "")}
+
+
+class SharingIn(BaseModel):
+    """Whether the lab shares anonymised results (aggregates only) with other labs' comparisons."""
+
+    model_config = ConfigDict(extra="forbid")
+    share_anonymised: bool

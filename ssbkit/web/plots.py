@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["nyquist", "bode", "drt", "arrhenius", "cycling", "compare"]
+__all__ = ["nyquist", "bode", "drt", "arrhenius", "cycling", "compare", "kissinger"]
 
 def _t(text: Any) -> str:
     return html.escape(str(text), quote=True)
@@ -169,7 +169,44 @@ def cycling(result: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": lay}
 
 
-def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: str) -> dict[str, Any]:
+def kissinger(result: dict[str, Any]) -> dict[str, Any]:
+    """Kissinger plot: ln(beta / Tp^2) against 1000/Tp, one point per scan, and the library's fitted line.
+
+    The axes are the processing layer's (``ssbkit.processing.kinetics``): beta in K/s, Tp in K,
+    ``y = intercept + slope / Tp``; the line is its regression, not a new fit.
+
+    Parameters
+    ----------
+    result
+        From :func:`ssbkit.web.analyses.dsc_kinetics`.
+
+    Returns
+    -------
+    dict
+    """
+    k = result.get("kissinger") or {}
+    beta, tp = k.get("heating_rates_K_per_min") or [], k.get("peak_temperatures_C") or []
+    names = {f.get("heating_rate_K_per_min"): f.get("file") for f in result.get("files", [])}
+    tk = [t + 273.15 for t in tp]
+    x = [1000.0 / t for t in tk]
+    y = [math.log((b / 60.0) / t**2) for b, t in zip(beta, tk, strict=True)]
+    data: list[dict[str, Any]] = [{
+        "type": "scatter", "mode": "markers", "name": "scans", "x": x, "y": y,
+        "text": [_t(f"{names.get(b, '')} ({b:g} K/min, Tp {t:.1f} °C)") for b, t in zip(beta, tp, strict=True)],
+        "hovertemplate": "%{text}<br>1000/Tp %{x:.4f} K⁻¹<br>ln(β/Tp²) %{y:.3f}<extra></extra>"}]
+    if x and k.get("slope") is not None and k.get("intercept") is not None:
+        xs = np.linspace(min(x), max(x), 20)
+        lo, hi = (k.get("ea_ci_kJ_per_mol") or [math.nan, math.nan])[:2]
+        data.append({"type": "scatter", "mode": "lines", "x": xs.tolist(),
+                     "y": (k["intercept"] + k["slope"] * xs / 1000.0).tolist(),
+                     "name": f"Kissinger: Ea = {k['ea_kJ_per_mol']:.1f} kJ/mol "
+                             f"[{lo if lo is not None else math.nan:.1f}, {hi if hi is not None else math.nan:.1f}] "
+                             f"({100 * (k.get('level') or 0.95):g} %)"})
+    return {"data": data, "layout": _layout("Kissinger", "1000/Tp / K⁻¹", "ln(β / Tp²), β in K s⁻¹, Tp in K")}
+
+
+def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: str,
+            other_labs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """sigma (log) against Ea of every sample, coloured by group, outliers ringed, literature beside.
 
     Parameters
@@ -180,6 +217,9 @@ def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: st
         From :func:`ssbkit.web.literature.literature_rows`.
     by
         Grouping key.
+    other_labs
+        From :func:`ssbkit.web.compare.anonymised_groups`: drawn as mean Ea and geometric-mean sigma
+        with one-s.d. bars.
 
     Returns
     -------
@@ -201,4 +241,15 @@ def compare(rows: list[dict[str, Any]], literature: list[dict[str, Any]], by: st
                      "x": [r["Ea_eV"] for r in lit], "y": [r["sigma_S_per_cm"] for r in lit],
                      "text": [_t(r["reference"]) for r in lit],
                      "hovertemplate": "%{text}<br>Ea %{x:.3f} eV<br>σ %{y:.3g} S/cm<extra>literature</extra>"})
+    for og in other_labs or []:
+        m, sl = og.get("sigma_geometric_mean_S_per_cm"), og.get("sigma_std_log10")
+        if m is None or og.get("ea_mean_eV") is None:
+            continue
+        up = [m * (10 ** sl - 1)] if sl is not None else [0]
+        down = [m * (1 - 10 ** -sl)] if sl is not None else [0]
+        data.append({"type": "scatter", "mode": "markers", "name": _t(f"{og['label']} (n = {og['n_samples']})"),
+                     "x": [og["ea_mean_eV"]], "y": [m], "marker": {"symbol": "diamond-open", "size": 12},
+                     "error_x": {"type": "data", "array": [og.get("ea_std_eV") or 0]},
+                     "error_y": {"type": "data", "symmetric": False, "array": up, "arrayminus": down},
+                     "hovertemplate": "Ea %{x:.2f} eV<br>σ %{y:.2g} S/cm<extra>" + _t(og["label"]) + "</extra>"})
     return {"data": data, "layout": _layout("σ and Ea", "Ea / eV", "σ / S cm⁻¹", yaxis={"type": "log"})}

@@ -55,7 +55,7 @@ def test_constant_current_cycles_give_the_integrated_capacity_and_efficiency(cli
 
 
 def test_dsc_without_the_processing_layer_keeps_the_file_and_says_why(client, monkeypatch):
-    monkeypatch.setattr(analyses, "_dsc_function", lambda: None)
+    monkeypatch.setattr(analyses.dsc, "_dsc_function", lambda: None)
     csrf = setup_admin(client)
     sid = create_sample(client, csrf)
     body = _post(client, csrf, sid, "dsc", "glass.csv", b"T_C,heat_flow_mW\n100,0.1\n200,0.3\n").json()

@@ -1,7 +1,8 @@
 """The whole flow in a real headless Chromium (Debian's chromium + chromium-driver, Selenium):
 log in, create a sample, upload the real pellet series, see Ea and the Arrhenius plot, compare two
 batches, download the export; and drag DSC exports onto the drop zone (real DragEvent/DataTransfer
-events dispatched in the page), see them stored and analysed as the library analyses them.
+events dispatched in the page), see them stored and analysed as the library analyses them, and the
+kinetics form refuse two scans at one heating rate, naming them.
 
 Reference: the pellet s04147 of Adediwura et al., J. Mater. Chem. A 12 (2024) 15847 (0.8 cm x 0.21 cm,
 140-200 degC) where ../shared is present, else the synthetic pellet of web_helpers (so that CI always
@@ -230,5 +231,10 @@ def test_drag_and_drop_of_dsc_exports_stores_and_analyses_them(server, browser):
     shown = sorted(drv.find_element(By.CSS_SELECTOR, f"#{t.get_attribute('id')} tr[data-key='tg_onset_C'] td").text
                    for t in drv.find_elements(By.CSS_SELECTOR, "table.dsc"))
     assert shown == sorted(f"{a.tg_onset_C:.4g}" for a in run.analyses)
+    # the kinetics form sends the ticked scans as a list: two scans at one rate are refused, naming them
+    drv.find_element(By.ID, "kinetics-button").click()
+    msg = WebDriverWait(drv, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#kinetics-form .form-msg").text)
+    assert "3 or more heating rates" in msg and all(p.name in msg for p in files), msg
     logs = drv.get_log("browser") if hasattr(drv, "get_log") else []
-    assert not [e for e in logs if e.get("level") == "SEVERE"], logs
+    expected = "/dsc-kinetics - Failed to load resource: the server responded with a status of 422"
+    assert not [e for e in logs if e.get("level") == "SEVERE" and expected not in e.get("message", "")], logs

@@ -11,6 +11,8 @@ from ..auth import Principal
 from ..db import FILES, loads
 from ..deps import Context, csrf, ctx, principal, readable_sample
 from ..files import stored_path
+from ..kinetics import queue_dsc_kinetics
+from ..models import DscKineticsIn
 from ..uploads import add_measurements
 
 router = APIRouter(tags=["measurements"])
@@ -113,3 +115,34 @@ def download(file_id: int, c: Context = Depends(ctx), p: Principal = Depends(pri
         raise HTTPException(404, f"no file {file_id}")
     return FileResponse(stored_path(c.settings.data_dir, f.stored_name), filename=f.original_name,
                         media_type="application/octet-stream")
+
+
+@router.post("/api/samples/{sample_id}/dsc-kinetics", status_code=202)
+def dsc_kinetics(sample_id: int, body: DscKineticsIn, c: Context = Depends(ctx), p: Principal = Depends(csrf)):
+    """Crystallization kinetics of three or more DSC scans of the sample at different heating rates.
+
+    One job runs the processing layer's DSC workflow on all the scans (Kissinger and Ozawa Ea with
+    their intervals, Matusita-Sakka Avrami exponent, Tg/Tc per scan). Refused before anything is
+    queued (422, naming the files) when a rate is missing or repeated or there are fewer than three.
+
+    \f
+    Parameters
+    ----------
+    sample_id
+        The sample.
+    body
+        Measurements, optional per-scan heating rates and DSC options.
+    c
+        Server context (database, settings, workers).
+    p
+        The logged-in user (CSRF checked).
+
+    Returns
+    -------
+    JSON
+        ``{"job_id": ...}``.
+    """
+    s = readable_sample(c, p, sample_id)
+    jid = queue_dsc_kinetics(c, p, s, body.measurement_ids, heating_rates_K_per_min=body.heating_rates_K_per_min,
+                             options=body.options())
+    return {"job_id": jid}

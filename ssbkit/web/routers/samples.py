@@ -77,6 +77,8 @@ def sample_page(sample_id: int, request: Request, c: Context = Depends(ctx), p: 
             r = a["result"]
             figures.update(nyquist=plots.nyquist(r), bode=plots.bode(r), drt=plots.drt(r),
                            arrhenius=plots.arrhenius(r))
+        elif a["kind"] == "dsc_kinetics":
+            figures["kissinger"] = plots.kissinger(a["result"])
         elif a["kind"] == "cycling":
             figures[f"cycling-{a['measurement_id']}"] = plots.cycling(a["result"])
     return page(c, request, "sample.html", p, view=view, figures=figures)

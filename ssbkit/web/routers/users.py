@@ -174,8 +174,10 @@ def admin_page(request: Request, c: Context = Depends(ctx), p: auth.Principal = 
     """
     labs = repo.lab_names(c.engine, list(p.labs))
     protocols = {lid: repo.lab_protocol(c.engine, lid) for lid in labs}
+    from ..sharing import is_shared
+
     return page(c, request, "admin.html", p, labs=labs, protocols=protocols,
-                members=_members(c, list(labs)))
+                members=_members(c, list(labs)), shared={lid: is_shared(c.engine, lid) for lid in labs})
 
 
 def _members(c: Context, lab_ids: list[int]) -> list[dict]:

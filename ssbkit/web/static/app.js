@@ -19,10 +19,15 @@
     const out = {};
     for (const el of form.elements) {
       if (!el.name || el.type === "submit") continue;
+      if (el.type === "checkbox" && el.dataset.list) {  // checked boxes of one name -> a list
+        out[el.name] = out[el.name] || [];
+        if (el.checked) out[el.name].push(el.dataset.list === "int" ? parseInt(el.value, 10) : el.value);
+        continue;
+      }
       const v = el.value.trim();
       if (v === "") continue;
       const t = el.dataset.type;
-      out[el.name] = t === "int" ? parseInt(v, 10) : t === "float" ? parseFloat(v) : v;
+      out[el.name] = t === "int" ? parseInt(v, 10) : t === "float" ? parseFloat(v) : t === "bool" ? v === "true" : v;
     }
     return out;
   }
