@@ -174,6 +174,7 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
                   "sigma_se_S_per_cm": [c.sigma_se_S_per_cm for c in rs.curves],
                   "utilisation": rs.utilisation_map().tolist(), "limiting": rs.limiting_map()},
         measured=rs.measured, predicted_at_measured_mAh_per_g=rs.predicted_at_measured_mAh_per_g,
+        predicted_band_mAh_per_g=list(rs.predicted_band_mAh_per_g), limiting_at_measured=rs.limiting_at_measured,
     )
     inter = design.interface
     it = ("no interface term" if inter is None else
@@ -194,9 +195,16 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
         where = (f"{fmt(m['current_mA_cm2'])} mA/cm2" if m.get("current_mA_cm2") is not None
                  else f"{fmt(m.get('c_rate'))}C")
         pred = float(rs.predicted_at_measured_mAh_per_g or 0.0)
+        band = ""
+        if rs.predicted_band_mAh_per_g:
+            lo_i, hi_i = m["current_range_mA_cm2"]
+            band = (f"; over {fmt(lo_i)}-{fmt(hi_i)} mA/cm2 predicted "
+                    f"{fmt(rs.predicted_band_mAh_per_g[0])}-{fmt(rs.predicted_band_mAh_per_g[-1])} mAh/g")
+        note = f" {html.escape(str(m['current_note']))}" if m.get("current_note") else ""
         parts.append(f"<p><b>Measured {fmt(m['capacity_mAh_per_g'])} mAh/g</b> at {where} "
                      f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
-                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %).</p>")
+                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %, limited by "
+                     f"{html.escape(rs.limiting_at_measured)}){band}.{note}</p>")
     rows = [(c, i, q, u, lim) for c, i, q, u, lim in zip(op.c_rates, op.current_mA_cm2, op.capacity_mAh_per_g,
                                                           op.utilisation, op.limiting, strict=True)]
     parts.append(table_html(rows, ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation",
