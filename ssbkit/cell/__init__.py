@@ -10,8 +10,9 @@
   interface + solid diffusion + OCV) and the rate workflow (:func:`rate_study`) with the
   limiting mechanism of each point.
 - :mod:`~ssbkit.cell.schema`: the one schema of design and study files.
-- :mod:`~ssbkit.cell.p2d`: the PyBaMM solid-state DFN / SPMe (needs PyBaMM; its names are
-  imported on first use); :mod:`~ssbkit.cell.p2d_params` its parameter set and export.
+- :mod:`~ssbkit.cell.p2d`: the PyBaMM solid-state DFN and the fast SPMe (the DFN needs
+  PyBaMM; its names are imported on first use); :mod:`~ssbkit.cell.p2d_params` the
+  parameter set and export; :mod:`~ssbkit.cell.spme` the SPMe in numpy (no PyBaMM).
 - :mod:`~ssbkit.cell.cycling`: cycler-export readers and per-cycle analysis.
 
 Importing this package never imports PyBaMM or matplotlib.

@@ -4,13 +4,16 @@ The cell (:class:`ssbkit.cell.p2d_params.P2DParams`) is PyBaMM's Doyle-Fuller-Ne
 model (Doyle 1993; Sulzer 2021) set up as a solid-state cell by
 :func:`ssbkit.cell.p2d_params.solid_state_parameter_dict`: a single-ion SE with its
 conductivity as a plain parameter, per-region tortuosities, the active/SE interface
-per contact area, Arrhenius temperature. With a Li or Li-In foil it is PyBaMM's
+per contact area, Arrhenius temperature; the electrolyte concentration is held uniform
+(exact for a single-ion SE, one PDE fewer: :func:`_single_ion_dfn`). With a Li or Li-In foil it is PyBaMM's
 half-cell form (a Li-In counter electrode shifts the voltage by its ~0.62 V vs Li);
 with a composite anode (graphite, Si, LTO ...) the full DFN.
 
-``model="SPMe"`` solves PyBaMM's single particle model with electrolyte (Marquis
-2019) on the same parameters: the fast model for sweeps (its error against the
-DFN is stated in benchmarks/results/cell.md and tested).
+``model="SPMe"`` is the fast model for sweeps: the single particle model with
+electrolyte (Marquis 2019) on the same parameters, written out in numpy
+(:mod:`ssbkit.cell.spme`: exact particle diffusion, ohmic single-ion SE, no build);
+``model="PyBaMM-SPMe"`` is PyBaMM's own SPMe on the same set (the check of it). Their
+error against the DFN is stated in benchmarks/results/cell.md and tested.
 
 Models are built once per cell (conductivity and geometry are plain numbers) and
 cached; the current, temperature, initial stoichiometry and cut-off are inputs.
@@ -67,7 +70,7 @@ __all__ = [
 ANODES = FOIL_ANODES
 
 REFERENCES = ("Doyle1993", "Sulzer2021")
-MODELS = ("DFN", "SPMe")
+MODELS = ("DFN", "SPMe", "PyBaMM-SPMe")
 
 # Mesh: the SE separator carries no reaction (Ohm's law is exact with a few cells).
 # In the ohmic regime the reaction front is sharp and a coarse mesh smears it (the
@@ -78,6 +81,8 @@ _VAR_PTS = {"x_n": 30, "x_s": 5, "x_p": 60, "r_n": 10, "r_p": 10}
 #: SPMe: the electrolyte is a leading-order correction, so a coarse x mesh is enough.
 _VAR_PTS_SPME = {"x_n": 10, "x_s": 3, "x_p": 10, "r_n": 10, "r_p": 10}
 _CACHE_SIZE = 16
+#: The solver returns only these (PyBaMM's ``output_variables``: no full state to store).
+_OUTPUTS = ["Voltage [V]"]
 _CACHE: OrderedDict[tuple, _Built] = OrderedDict()
 
 
@@ -206,7 +211,7 @@ def simulate_discharge(
     _check_run_options(n_points, model)
     inputs = initial_state(params, charge=charge)
     cutoff = cutoff_V(params, charge)
-    built = _get_built(params, material, model, var_pts)
+    built = _get_built(params, material, model, var_pts) if model != "SPMe" else _spme_built(params, material)
     current_a = c_rate * nominal_current_A(params)
     i_ma_cm2 = current_a * 1e3 / params.area_cm2
     precharge = ""
@@ -226,10 +231,45 @@ def simulate_discharge(
     blocked = _separator_blocks(params, material, shift, inputs, current_a, cutoff)
     if blocked:
         return _empty(base, n_points, f"{what}: {blocked}", converged=True)
+    if model == "SPMe":
+        return _from_spme(params, built, base, inputs, current_a, t_end, charge, n_points, what, precharge)
     sol, text = _solve(built, t_end, inputs)
     if sol is None:
         return _from_failure(text, base, n_points, what)
-    return _from_solution(sol, base, params, built, shift, current_a, n_points, what, precharge)
+    t = np.asarray(sol["Time [s]"].entries, dtype=float)
+    v = np.asarray(sol["Voltage [V]"].entries, dtype=float) - shift
+    term = str(getattr(sol, "termination", ""))
+    if "event" in term:
+        how = "reached the cut-off" if "voltage" in term.lower() else term
+    else:
+        how = "stopped at the end of the stoichiometry window before the cut-off"
+    return _from_curve(t, v, how, base, params, built, current_a, n_points, what, precharge)
+
+
+def _spme_built(p: P2DParams, m: ActiveMaterial) -> _Built:
+    """The conversion numbers of the numpy SPMe (nothing to build)."""
+    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
+    return _Built(sim=None, material=m, c_max=c_max_mol_m3(m), active_mass_g=mass_g,
+                  practical_mAh=m.capacity_practical_mAh_per_g * mass_g, build_s=0.0, model="SPMe")
+
+
+def _from_spme(p: P2DParams, built: _Built, base: _Base, inputs: dict, current_a: float, t_end: float,
+               charge: bool, n_points: int, what: str, precharge: str) -> DischargeResult:
+    """Run the numpy SPMe (:mod:`ssbkit.cell.spme`) and turn its curve into a result."""
+    from .spme import REFERENCES as SPME_REFS
+    from .spme import run_spme
+
+    run = run_spme(p, current_A=inputs["I"], sto0=inputs["sto0"], sto0_n=inputs.get("sto0_n"),
+                   v_cut=inputs["V_hi"] if charge else inputs["V_lo"], t_end_s=t_end)
+    base = _Base(**{**base, "references": tuple(base.get("references", ())) + SPME_REFS})
+    if run.start_past_cutoff:
+        return _empty(base, n_points, f"{what}: the voltage is past the cut-off at the start "
+                      "(ohmic and kinetic drop too large): capacity 0", converged=True)
+    how = {"voltage cut-off": "reached the cut-off",
+           "run time": "stopped at the end of the stoichiometry window before the cut-off"}.get(
+        run.termination, run.termination)
+    return _from_curve(run.time_s, run.voltage_V - anode_shift_V(p), how, base, p, built, current_a,
+                       n_points, what, precharge)
 
 
 class _Base(TypedDict):
@@ -281,21 +321,15 @@ def _from_failure(text: str, base: _Base, n_points: int, what: str) -> Discharge
     return _empty(base, n_points, f"{what} failed: {text}", converged=False)
 
 
-def _from_solution(sol: Any, base: _Base, params: P2DParams, built: _Built, shift: float,
-                   current_a: float, n_points: int, what: str, precharge: str) -> DischargeResult:
-    """The result from a PyBaMM solution, resampled to ``n_points`` uniform in time."""
-    t = np.asarray(sol["Time [s]"].entries, dtype=float)
-    v = np.asarray(sol["Voltage [V]"].entries, dtype=float) - shift
+def _from_curve(t: np.ndarray, v: np.ndarray, how: str, base: _Base, params: P2DParams, built: _Built,
+                current_a: float, n_points: int, what: str, precharge: str) -> DischargeResult:
+    """The result from a curve (time s, voltage vs the counter electrode), resampled to
+    ``n_points`` uniform in time."""
     if t.size < 2 or not np.all(np.isfinite(v)):
         return _empty(base, n_points, f"{what} failed: no usable solution", converged=False)
     tq = np.linspace(0.0, t[-1], int(n_points))
     vq = np.interp(tq, t, v)
     q_mah = current_a * tq / 3.6
-    term = str(getattr(sol, "termination", ""))
-    if "event" in term:
-        how = "reached the cut-off" if "voltage" in term.lower() else term
-    else:
-        how = "stopped at the end of the stoichiometry window before the cut-off"
     return DischargeResult(
         time_s=tq, voltage_V=vq,
         capacity_mAh_per_g=q_mah / built.active_mass_g,
@@ -384,7 +418,7 @@ def _solve(built: _Built, t_end: float, inputs: dict) -> tuple[Any, str]:
             if built.loose_solver is None:
                 import pybamm
 
-                built.loose_solver = pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-5)
+                built.loose_solver = pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-5, output_variables=_OUTPUTS)
             return built.sim.solve([0.0, t_end], inputs=inputs, solver=built.loose_solver), ""
         except Exception as exc:  # PyBaMM raises SolverError and several others
             text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -460,6 +494,30 @@ def _get_built(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dic
     return built
 
 
+def _single_ion_dfn(pybamm: Any) -> Any:
+    """PyBaMM's DFN with the electrolyte concentration held at its initial value.
+
+    With a single-ion SE (t+ = 1, thermodynamic factor 1: the parameter set of
+    :func:`~ssbkit.cell.p2d_params.solid_state_parameter_dict`) the DFN's electrolyte
+    diffusion equation has no source and a uniform start, so c_e stays uniform: the
+    constant-concentration submodel is the same solution (to the solver's tolerance) with
+    one PDE fewer to discretise and solve (tests/cell/test_p2d_solid_state.py checks it
+    against the full DFN).
+    """
+    global _SINGLE_ION_DFN
+    if _SINGLE_ION_DFN is None:
+        class SingleIonDFN(pybamm.lithium_ion.DFN):  # type: ignore[misc,name-defined]
+            def set_electrolyte_concentration_submodel(self) -> None:
+                self.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(
+                    self.param, self.options)
+
+        _SINGLE_ION_DFN = SingleIonDFN
+    return _SINGLE_ION_DFN
+
+
+_SINGLE_ION_DFN: Any = None
+
+
 def _build(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dict | None = None) -> _Built:
     """Set up PyBaMM's DFN (or SPMe) as a solid-state cell (see the module docstring)."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
@@ -468,11 +526,11 @@ def _build(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dict | 
         import pybamm
     except ImportError:
         raise ImportError("the P2D model needs PyBaMM: pip install 'ssbkit[cell]'") from None
-    if model == "SPMe":
+    if model == "PyBaMM-SPMe":
         cite("Marquis2019")
-    mdl = getattr(pybamm.lithium_ion, model)(model_options(p))
+    mdl = (pybamm.lithium_ion.SPMe if model == "PyBaMM-SPMe" else _single_ion_dfn(pybamm))(model_options(p))
     pv = pybamm.ParameterValues(solid_state_parameter_dict(p, m, pybamm))
-    solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6)
+    solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-6, output_variables=_OUTPUTS)
     pts = dict(_VAR_PTS if model == "DFN" else _VAR_PTS_SPME, **(var_pts or {}))
     if not p.full_cell:
         pts = {k: v for k, v in pts.items() if k not in ("x_n", "r_n")} | {"x_n": 4, "r_n": 4}

@@ -263,6 +263,10 @@ class RateStudy(Record):
     measured: dict[str, Any] = field(default_factory=dict)
     predicted_at_measured_mAh_per_g: float | None = None
     references: tuple[str, ...] = ()
+    #: Predictions at the ends of ``measured["current_range_mA_cm2"]`` (where the source does not
+    #: state its current), mAh/g, and the mechanism that limits at the measured point.
+    predicted_band_mAh_per_g: tuple[float, ...] = ()
+    limiting_at_measured: str = ""
 
     def utilisation_map(self) -> np.ndarray:
         """Utilisation, shape (n_temperatures, n_c_rates).
@@ -394,15 +398,33 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
     operating = curves.pop()
     pred = None
     meas = dict(measured or {})
+    band: tuple[float, ...] = ()
+    lim = ""
     if meas:
-        pred = _at_measured(design, meas, sig, sigma_eff_ratio)
+        pred, lim = _at_measured(design, meas, sig, sigma_eff_ratio)
+        if meas.get("current_range_mA_cm2") is not None:
+            band = tuple(_at_measured(design, {**meas, "current_mA_cm2": float(i)}, sig, sigma_eff_ratio)[0]
+                         for i in _range_of(meas["current_range_mA_cm2"]))
     refs = tuple(dict.fromkeys(k for c in [*curves, operating] for k in c.references))
     return RateStudy(design_name=design.name, curves=tuple(curves), operating=operating, measured=meas,
-                     predicted_at_measured_mAh_per_g=pred, references=refs)
+                     predicted_at_measured_mAh_per_g=pred, references=refs, predicted_band_mAh_per_g=band,
+                     limiting_at_measured=lim)
+
+
+def _range_of(value: Any) -> tuple[float, float]:
+    """Two positive currents (mA/cm2) from ``measured.current_range_mA_cm2``."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise InputError(f"[cell] measured.current_range_mA_cm2 must be [low, high] in mA/cm2, got {value!r}") from None
+    if not 0 < lo <= hi:
+        raise InputError(f"[cell] measured.current_range_mA_cm2 must be 0 < low <= high, got {value!r}")
+    return lo, hi
 
 
 def _at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any], np.ndarray],
-                 ratio: float | None) -> float:
+                 ratio: float | None) -> tuple[float, str]:
+    """(predicted capacity mAh/g, limiting mechanism) at the measurement's conditions."""
     if "capacity_mAh_per_g" not in meas:
         raise InputError("[cell] measured needs capacity_mAh_per_g")
     t = float(meas.get("temperature_c", design.temperature_c))
@@ -416,7 +438,7 @@ def _at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any],
                        sigma_eff_cathode_S_per_cm=eff)
     else:
         raise InputError("[cell] measured needs current_mA_cm2 or c_rate")
-    return r.capacity_mAh_per_g[0]
+    return r.capacity_mAh_per_g[0], r.limiting[0]
 
 
 __all__ += ["MECHANISMS"]

@@ -81,7 +81,9 @@ CELL_TABLES: dict[str, dict[str, tuple[Any, Any, str]]] = {
                                     "(default: 1 - utilisation of the microstructure, else 0)"),
         "particle_diffusivity_m2_per_s": (_F, None, "Li diffusivity in the cathode particles at 25 degC, m2/s"),
         "measured": (_D, {}, "a measurement to show beside the prediction: capacity_mAh_per_g, "
-                              "current_mA_cm2 or c_rate, reference"),
+                              "current_mA_cm2 or c_rate, temperature_c, reference; where the source "
+                              "does not state its current: current_range_mA_cm2 = [low, high] "
+                              "(predicted band) and current_note"),
         "packaging": (_D, {}, "cell/pack packaging: layers, double_sided, pouch_um, tab_mg, cells_per_pack, "
                                "pack_overhead_mass_fraction, pack_overhead_volume_fraction"),
         "c_rates": (_L, [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0], "C-rates of the rate map, 1/h"),

@@ -47,6 +47,22 @@ def test_lecture_lco_cell_reproduces_about_100_mAh_per_g():
     assert r.limiting[0] == "interface"
 
 
+def test_lecture_lco_measurement_inside_the_band_of_unstated_currents():
+    """The lecture states no current: over 0.064 mA/cm2 to 0.1C (the test currents of the bulk-type
+    sulfide cells in Lin et al. 2023, table 2) the prediction spans the measured ~100 mAh/g, and the
+    interface limits at both ends."""
+    from ssbkit.cell.rate import rate_study
+
+    d = _lecture()
+    meas = {"capacity_mAh_per_g": 100.0, "current_mA_cm2": 0.064, "current_range_mA_cm2": [0.064, 0.135],
+            "reference": "Minami2006"}
+    rs = rate_study(d, [0.1], [25.0], measured=meas)
+    hi, lo = rs.predicted_band_mAh_per_g
+    assert lo < 100.0 < hi
+    assert rs.limiting_at_measured == "interface"
+    assert rs.predicted_at_measured_mAh_per_g == pytest.approx(hi)
+
+
 def test_lecture_lco_cell_coated_recovers_the_window_and_rate_falls_off_uncoated():
     """A LiNbO3 coating (Ohta 2007) removes the film: near the 4.2 V window (~131 mAh/g, Dualfoil OCV
     2.6-4.22 V vs Li); uncoated, the capacity falls steeply with rate (0.5C: < 20 % of 0.05C)."""

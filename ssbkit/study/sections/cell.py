@@ -174,6 +174,7 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
                   "sigma_se_S_per_cm": [c.sigma_se_S_per_cm for c in rs.curves],
                   "utilisation": rs.utilisation_map().tolist(), "limiting": rs.limiting_map()},
         measured=rs.measured, predicted_at_measured_mAh_per_g=rs.predicted_at_measured_mAh_per_g,
+        predicted_band_mAh_per_g=list(rs.predicted_band_mAh_per_g), limiting_at_measured=rs.limiting_at_measured,
     )
     inter = design.interface
     it = ("no interface term" if inter is None else
@@ -194,20 +195,53 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
         where = (f"{fmt(m['current_mA_cm2'])} mA/cm2" if m.get("current_mA_cm2") is not None
                  else f"{fmt(m.get('c_rate'))}C")
         pred = float(rs.predicted_at_measured_mAh_per_g or 0.0)
+        band = ""
+        if rs.predicted_band_mAh_per_g:
+            lo_i, hi_i = m["current_range_mA_cm2"]
+            band = (f"; over {fmt(lo_i)}-{fmt(hi_i)} mA/cm2 predicted "
+                    f"{fmt(rs.predicted_band_mAh_per_g[0])}-{fmt(rs.predicted_band_mAh_per_g[-1])} mAh/g")
+        note = f" {html.escape(str(m['current_note']))}" if m.get("current_note") else ""
         parts.append(f"<p><b>Measured {fmt(m['capacity_mAh_per_g'])} mAh/g</b> at {where} "
                      f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
-                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %).</p>")
+                     f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %, limited by "
+                     f"{html.escape(rs.limiting_at_measured)}){band}.{note}</p>")
     rows = [(c, i, q, u, lim) for c, i, q, u, lim in zip(op.c_rates, op.current_mA_cm2, op.capacity_mAh_per_g,
                                                           op.utilisation, op.limiting, strict=True)]
     parts.append(table_html(rows, ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation",
                                    "limited by")))
     parts.append(figure_to_html(rate_map_figure(c_rates, temps, rs.utilisation_map(), rs.limiting_map()),
                                 alt="utilisation over C-rate and temperature with the limiting mechanism"))
+    if inter is not None and inter.coating is None and inter.film_ohm_cm2 > 0:
+        _coated_map(design, c_rates, cfg["temperatures_c"], sigma_t, ratio, sec, parts)
     curves: dict[str, Any] = {"fast model": (op.c_rates, op.capacity_mAh_per_g)}
     if cfg.get("p2d", False):
         _p2d(cfg, design, op.sigma_se_S_per_cm, op.temperature_c, sec, parts, curves)
     if len(curves) > 1:  # the fast model alone is the table above
         parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
+
+
+def _coated_map(design: StackDesign, c_rates: list[float], temps: list[float], sigma_t: SigmaOfT,
+                ratio: float | None, sec: Section, parts: list[str]) -> None:
+    """The same cell with a LiNbO3 coating (Ohta 2007): what limits once the interphase film is gone."""
+    import dataclasses
+
+    from ssbkit.cell.interfaces import COATINGS
+    from ssbkit.cell.plots import rate_map_figure
+    from ssbkit.cell.rate import rate_study
+
+    if design.interface is None:
+        return
+    coated = dataclasses.replace(design, interface=dataclasses.replace(
+        design.interface, film_ohm_cm2=0.0, coating=COATINGS["LiNbO3"]))
+    rs = rate_study(coated, c_rates, temps, sigma_of_t=sigma_t, sigma_eff_ratio=ratio)
+    sec.references.extend([*rs.references, *COATINGS["LiNbO3"].references])
+    sec.results["rate_map_LiNbO3_coated"] = {"utilisation": rs.utilisation_map().tolist(),
+                                             "limiting": rs.limiting_map()}
+    parts.append("<p>The same cell with its LiCoO2 coated by LiNbO3 (7 nm, Ohta 2007; no interphase "
+                 "film): what limits once the interface is gone.</p>")
+    parts.append(figure_to_html(rate_map_figure(c_rates, [c.temperature_c for c in rs.curves],
+                                                rs.utilisation_map(), rs.limiting_map()),
+                                alt="utilisation of the LiNbO3-coated cell over C-rate and temperature"))
 
 
 def _p2d(cfg: dict, design: StackDesign, sigma: float, t_c: float, sec: Section, parts: list[str],

@@ -108,3 +108,16 @@ def test_negative_cathode_thickness_is_refused(tmp_path):
     study["cathode"]["thickness_um"] = -60.0
     with pytest.raises(InputError, match="thickness_um"):
         run_section(study["cell"], ctx)
+
+
+def test_uncoated_cell_also_maps_the_coated_variant(tmp_path):
+    """Uncoated LiCoO2 vs the sulfide: the interphase film limits at 25 degC and 0.5C; the same
+    cell LiNbO3-coated (Ohta 2007, no film) is no longer interface-limited anywhere and keeps
+    more capacity at every point of the map."""
+    study, ctx = _study(tmp_path, c_rates=[0.05, 0.5], temperatures_c=[25.0, 60.0])
+    sec = run_section(study["cell"], ctx)
+    bare, coated = sec.results["rate_map"], sec.results["rate_map_LiNbO3_coated"]
+    assert bare["limiting"][0][1] == "interface"
+    assert all(lim != "interface" for row in coated["limiting"] for lim in row)
+    assert np.all(np.array(coated["utilisation"]) >= np.array(bare["utilisation"]) - 1e-9)
+    assert "Ohta2007" in sec.references
