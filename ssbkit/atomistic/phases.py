@@ -211,7 +211,7 @@ def relax_phases(calculator: Any = "chgnet", names: Iterable[str] | None = None,
 
 
 def load_energies(model: str = "chgnet") -> dict[str, Any]:
-    """The cached energies of ``model``: the user cache first, then the file shipped with ssbkit.
+    """The cached energies of ``model``: a complete user cache first, then the file shipped with ssbkit.
 
     Parameters
     ----------
@@ -238,11 +238,14 @@ def load_energies(model: str = "chgnet") -> dict[str, Any]:
     else:
         stems.append(model)
     user = cache_path({"name": "x", "version": "y"}).parent
-    for root in (user, ENERGY_DIR):
-        for stem in stems:
-            hits = sorted(root.glob(f"{stem}*.json")) if root.is_dir() else []
-            if hits:
-                return dict(json.loads(hits[-1].read_text()))
+    found = [dict(json.loads(p.read_text())) for root in (user, ENERGY_DIR) if root.is_dir()
+             for stem in stems for p in sorted(root.glob(f"{stem}*.json"), reverse=True)]
+    everything = set(phase_index())
+    for doc in found:  # a user cache holding every phase wins; a partial one does not hide the shipped file
+        if everything <= set(doc.get("phases", {})):
+            return doc
+    if found:
+        return found[0]
     raise InputError(f"no cached phase energies for model {model!r} (looked in {user} and {ENERGY_DIR}): "
                      f"run ssbkit.atomistic.phases.relax_phases({model!r}) first")
 

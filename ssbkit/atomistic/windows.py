@@ -57,7 +57,8 @@ class StabilityReport(Record):
 
     ``reduction_V`` / ``oxidation_V``: the limits in V vs the metal of
     ``open_element``; ``products_*``: the phases at each limit; ``published``:
-    the bundled literature window (or None); ``model``: the potential's name,
+    the bundled literature window of the phase (of its formula, for a
+    structure given) or None; ``model``: the potential's name,
     version and settings the energies came from.
     """
 
@@ -139,7 +140,7 @@ def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str
     others = phase_entries(model, elements, exclude=[skip] if skip else [])
     hull = energy_above_hull(target, others)
     win = electrochemical_window(target, others, open_element=ion)
-    pub = published_window(name) if skip else None
+    pub = published_window(name if skip else target.composition.reduced_formula)
     if pub is not None:
         cite(str(pub["source"]), "published window")
     info = dict(doc.get("model", {}))

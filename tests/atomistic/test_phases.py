@@ -78,3 +78,21 @@ def test_relax_phases_keeps_what_is_cached(tmp_path):
 
     doc = relax_phases(Boom(), ["Li"], out=out)
     assert doc["phases"]["Li"]["energy_eV"] == -1.0
+
+
+def test_relax_phases_writes_energy_model_and_cpu_time(tmp_path):
+    """A relaxation with a toy potential (ASE Lennard-Jones) is written with the model that made it;
+    the energy is the one of the relaxed cell (re-evaluated here from the same potential)."""
+    from ase.calculators.lj import LennardJones
+
+    from ssbkit.atomistic.structures import to_atoms
+
+    out = tmp_path / "lj.json"
+    doc = relax_phases(LennardJones(sigma=2.5, epsilon=0.1, rc=6.0), ["Na"], out=out, steps=200)
+    rec = doc["phases"]["Na"]
+    assert doc["model"]["backend"] == "ase-object" and doc["model"]["model"] == "LennardJones"
+    assert rec["formula"] == "Na" and rec["n_atoms"] == 3 and rec["cpu_s"] >= 0.0
+    atoms = to_atoms(load_phase("Na"))
+    atoms.calc = LennardJones(sigma=2.5, epsilon=0.1, rc=6.0)
+    assert rec["energy_eV"] < atoms.get_potential_energy()  # relaxation lowered the energy
+    assert json.loads(out.read_text())["phases"]["Na"]["energy_eV"] == rec["energy_eV"]
