@@ -148,3 +148,16 @@ def test_unknown_candidate_is_named():
         stability_window("Li3PS5")
     with pytest.raises(InputError, match="no Li or Na"):
         stability_window("GeS2")
+
+
+@pytest.mark.parametrize(("name", "parts", "n_atoms"), [
+    ("Li10GeP2S12", {"Li4GeS4": 1, "Li3PS4": 2}, 25),
+    ("Li6PS5Cl", {"Li3PS4": 1, "Li2S": 1, "LiCl": 1}, 13),
+    ("Li3YCl6", {"YCl3": 1, "LiCl": 3}, 10),
+])
+def test_energy_above_hull_by_hand(name, parts, n_atoms):
+    """E_hull = [E(candidate) - sum E(products)] / atoms, for the decomposition by hand (cached energies)."""
+    r = stability_window(name)
+    e = (_fu(name) - sum(k * _fu(p) for p, k in parts.items())) / n_atoms
+    assert r.e_above_hull_eV_per_atom == pytest.approx(e, abs=1e-6)
+    assert set(r.decomposition) == set(parts)
