@@ -22,7 +22,13 @@ from ..citations import cite
 from ..errors import InputError
 from ..records import Record
 
-__all__ = ["StabilityReport", "published_window", "stability_window"]
+__all__ = ["MP2020_SULFIDE_EV_PER_S", "StabilityReport", "published_window", "stability_window"]
+
+#: The Materials Project 2020 anion correction for sulfide S, eV per S atom (negative: it lowers a
+#: sulfide's energy). pymatgen's MaterialsProject2020Compatibility gives -2.012 eV for the 4 S of
+#: CsLiSO4's entry in pymatgen issue 4538, i.e. -0.503 eV per S. CHGNet's pretraining labels carry
+#: the MP2020 corrections (CHGNet maintainers, CederGroupHub/chgnet issue 220).
+MP2020_SULFIDE_EV_PER_S = -0.503
 
 _PUBLISHED = Path(__file__).resolve().parent / "data" / "published_windows.json"
 _MOBILE = ("Li", "Na")
@@ -75,6 +81,7 @@ class StabilityReport(Record):
     competing: tuple[str, ...]
     model: dict[str, Any]
     published: dict[str, Any] | None = None
+    sulfide_shift_eV_per_S: float = 0.0
     references: tuple[str, ...] = field(default=("Zhu2015",))
 
 
@@ -98,7 +105,18 @@ def _target_entry(candidate: Any, model: str, doc: dict[str, Any]):
     return entry, entry.name, None
 
 
-def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str | None = None) -> StabilityReport:
+def _shift_sulfides(entry, shift_eV_per_S: float):
+    """The entry with ``shift_eV_per_S`` added per S atom when S is in a compound (not elemental S)."""
+    from .stability import make_entry
+
+    comp = entry.composition
+    if not shift_eV_per_S or "S" not in comp or comp.is_element:
+        return entry
+    return make_entry(comp.formula, entry.energy + shift_eV_per_S * comp["S"], name=entry.name)
+
+
+def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str | None = None,
+                     sulfide_shift_eV_per_S: float = 0.0) -> StabilityReport:
     """E above hull and grand-potential window of ``candidate`` against the bundled phases (Zhu 2015).
 
     Parameters
@@ -110,6 +128,13 @@ def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str
         Potential whose cached phase energies are used (``"chgnet"``, ``"sevennet"``).
     open_element
         Mobile ion (default: Li or Na, whichever the candidate holds).
+    sulfide_shift_eV_per_S
+        Energy added per S atom of every S compound (not elemental S), eV.
+        ``-MP2020_SULFIDE_EV_PER_S`` (+0.503) takes out the MP2020 sulfide
+        correction that CHGNet learnt with its labels, putting its energies on
+        the uncorrected-GGA scale of the windows of Zhu et al. 2015 (measured:
+        the S-releasing oxidation limits drop by 0.25-0.29 V and agree with
+        Zhu's to 0.05 V). 0 (default) keeps the potential's energies.
 
     Returns
     -------
@@ -137,7 +162,9 @@ def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str
     ion = open_element or next((m for m in _MOBILE if m in elements), None)
     if ion is None:
         raise InputError(f"{name}: no Li or Na in {target.composition.reduced_formula}; give open_element")
-    others = phase_entries(model, elements, exclude=[skip] if skip else [])
+    others = [_shift_sulfides(e, sulfide_shift_eV_per_S)
+              for e in phase_entries(model, elements, exclude=[skip] if skip else [])]
+    target = _shift_sulfides(target, sulfide_shift_eV_per_S)
     hull = energy_above_hull(target, others)
     win = electrochemical_window(target, others, open_element=ion)
     pub = published_window(name if skip else target.composition.reduced_formula)
@@ -150,4 +177,5 @@ def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str
         e_above_hull_eV_per_atom=hull.e_above_hull_eV_per_atom, decomposition=hull.decomposition,
         reduction_V=win.reduction_V, oxidation_V=win.oxidation_V,
         products_reduction=win.products_reduction, products_oxidation=win.products_oxidation,
-        intervals=win.intervals, competing=tuple(e.name for e in others), model=info, published=pub)
+        intervals=win.intervals, competing=tuple(e.name for e in others), model=info, published=pub,
+        sulfide_shift_eV_per_S=float(sulfide_shift_eV_per_S))

@@ -121,6 +121,10 @@ def stability_cmd(
     open_element: str = typer.Option("Li", "--open-element", help="Mobile ion open to the electrode."),
     calculator: str = typer.Option("chgnet", "--calculator"),
     relax: bool = typer.Option(True, "--relax/--no-relax", help="Relax every structure with the potential first."),
+    uncorrected_sulfides: bool = typer.Option(
+        False, "--uncorrected-sulfides",
+        help="Bundled phases only: take the MP2020 sulfide correction (-0.503 eV/S) out of the potential's "
+             "energies, the scale of Zhu 2015's windows."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential.
@@ -155,7 +159,8 @@ def stability_cmd(
         tgt = hit[0]
         others = [e for e in entries if e is not tgt]
     elif not competing:
-        _bundled_stability(target, calculator, open_element if open_element != "Li" else None, as_json)
+        _bundled_stability(target, calculator, open_element if open_element != "Li" else None, as_json,
+                           uncorrected_sulfides)
         return
     else:
         tgt = compute_entries({Path(target).stem: target}, calculator=calculator, relax=relax)[0]
@@ -174,11 +179,13 @@ def stability_cmd(
     typer.echo(f"  reduced to: {', '.join(win.products_reduction) or '-'}; oxidised to: {', '.join(win.products_oxidation) or '-'}")
 
 
-def _bundled_stability(target: str, model: str, open_element: str | None, as_json: bool) -> None:
+def _bundled_stability(target: str, model: str, open_element: str | None, as_json: bool,
+                       uncorrected_sulfides: bool) -> None:
     """E above hull and window of a bundled phase (or a structure) against the bundled competing phases."""
-    from ssbkit.atomistic.windows import stability_window
+    from ssbkit.atomistic.windows import MP2020_SULFIDE_EV_PER_S, stability_window
 
-    rep = stability_window(target, model=model, open_element=open_element)
+    shift = -MP2020_SULFIDE_EV_PER_S if uncorrected_sulfides else 0.0
+    rep = stability_window(target, model=model, open_element=open_element, sulfide_shift_eV_per_S=shift)
     if as_json:
         _echo_json(rep.to_dict())
         return
@@ -186,6 +193,8 @@ def _bundled_stability(target: str, model: str, open_element: str | None, as_jso
     m = rep.model
     typer.echo(f"{rep.name} ({rep.formula}) with {m.get('name', model)} {m.get('version', '')}; "
                f"competing phases: {', '.join(rep.competing)}")
+    if shift:
+        typer.echo(f"  (MP2020 sulfide correction taken out: {shift:+.3f} eV per S in S compounds)")
     typer.echo(f"E above hull = {1000 * rep.e_above_hull_eV_per_atom:.1f} meV/atom"
                + ("" if rep.e_above_hull_eV_per_atom <= 1e-6 else f" (decomposes to {', '.join(rep.decomposition)})"))
     red = "n/a" if rep.reduction_V is None else f"{rep.reduction_V:.2f} V"
