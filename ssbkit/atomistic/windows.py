@@ -134,7 +134,9 @@ def stability_window(candidate: Any, model: str = "chgnet", *, open_element: str
         correction that CHGNet learnt with its labels, putting its energies on
         the uncorrected-GGA scale of the windows of Zhu et al. 2015 (measured:
         the S-releasing oxidation limits drop by 0.25-0.29 V and agree with
-        Zhu's to 0.05 V). 0 (default) keeps the potential's energies.
+        Zhu's to 0.05 V). 0 (default) keeps the potential's energies. Only
+        for potentials fitted to MP2020-corrected energies: SevenNet 7net-0's
+        limits already match Zhu's without a shift.
 
     Returns
     -------

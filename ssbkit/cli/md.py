@@ -123,8 +123,8 @@ def stability_cmd(
     relax: bool = typer.Option(True, "--relax/--no-relax", help="Relax every structure with the potential first."),
     uncorrected_sulfides: bool = typer.Option(
         False, "--uncorrected-sulfides",
-        help="Bundled phases only: take the MP2020 sulfide correction (-0.503 eV/S) out of the potential's "
-             "energies, the scale of Zhu 2015's windows."),
+        help="Bundled phases only, for CHGNet (fitted to MP2020-corrected energies): take the MP2020 sulfide "
+             "correction (-0.503 eV/S) out, the uncorrected-GGA scale of Zhu 2015's windows."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential.

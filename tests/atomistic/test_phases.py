@@ -39,9 +39,10 @@ def test_every_bundled_phase_has_a_source_and_a_small_cell():
         assert name in idx
 
 
-def test_shipped_chgnet_cache_records_model_version_and_convergence():
-    doc = load_energies("chgnet")
-    assert doc["model"]["backend"] == "chgnet" and doc["model"]["model"] == "0.3.0"
+@pytest.mark.parametrize(("model", "backend", "name"), [("chgnet", "chgnet", "0.3.0"), ("sevennet", "sevennet", "7net-0")])
+def test_shipped_caches_record_model_version_and_convergence(model, backend, name):
+    doc = load_energies(model)
+    assert doc["model"]["backend"] == backend and doc["model"]["model"] == name
     assert doc["model"]["version"]  # the chgnet package version the energies came from
     assert set(doc["phases"]) == set(phase_index())
     for name, rec in doc["phases"].items():

@@ -13,7 +13,10 @@ published GGA value: Li3PS4 1.64 / 2.60 (1.71 / 2.31); Li6PS5Cl 1.64 / 2.21
 (1.71 / 2.01); Li7P3S11 2.27 / 2.60 (2.28 / 2.31); Li10GeP2S12 1.64 / 2.39
 (1.71 / 2.14); Li3YCl6 0.61 / 4.18 (0.62 / 4.21). Every reduction limit is
 within 0.07 V; the oxidation limits that release S are 0.20-0.29 V high
-(inside the tolerance, a systematic offset rather than scatter).
+(inside the tolerance, a systematic offset rather than scatter: the MP2020
+sulfide correction in CHGNet's labels, see the last test). SevenNet 7net-0
+(sevenn 0.13.0): Li3PS4 1.65 / 2.30, Li6PS5Cl 1.65 / 1.97, Li7P3S11 2.22 /
+2.30, Li10GeP2S12 1.65 / 2.10, Li3YCl6 0.63 / 3.63 (outside: xfail below).
 """
 
 from __future__ import annotations
@@ -106,21 +109,27 @@ PUBLISHED = [
     ("Li7P3S11", "reduction_V"), ("Li7P3S11", "oxidation_V"),
     ("Li3YCl6", "reduction_V"), ("Li3YCl6", "oxidation_V"),
 ]
-#: limits measured outside TOL_V with the shipped CHGNet cache (value measured -> published)
-OUTSIDE: dict[tuple[str, str], str] = {}
+#: limits measured outside TOL_V with the shipped caches (measured -> published)
+OUTSIDE: dict[tuple[str, str, str], str] = {
+    ("sevennet", "Li3YCl6", "oxidation_V"): "SevenNet 7net-0 gives 3.63 V (published 4.21 V): its "
+    "labels look uncorrected GGA (its S-releasing limits match Zhu 2015 without any shift), so likely "
+    "without the MP2020 Cl correction that CHGNet's labels carry (CHGNet gives 4.18 V)",
+}
 
 
-def _case(name: str, key: str):
-    reason = OUTSIDE.get((name, key))
+def _case(model: str, name: str, key: str):
+    reason = OUTSIDE.get((model, name, key))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(name, key, marks=marks, id=f"{name}-{key}")
+    return pytest.param(model, name, key, marks=marks, id=f"{model}-{name}-{key}")
 
 
-@pytest.mark.parametrize(("name", "key"), [_case(n, k) for n, k in PUBLISHED])
-def test_window_limit_near_the_published_gga_value(name, key):
-    r = stability_window(name)
+@pytest.mark.parametrize(("model", "name", "key"),
+                         [_case(m, n, k) for m in ("chgnet", "sevennet") for n, k in PUBLISHED])
+def test_window_limit_near_the_published_gga_value(model, name, key):
+    r = stability_window(name, model=model)
     pub = published_window(name)
     assert pub is not None and r.published == pub
+    assert r.model["backend"] == model
     got = getattr(r, key)
     assert got is not None
     assert got == pytest.approx(pub[key], abs=TOL_V)
