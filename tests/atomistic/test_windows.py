@@ -188,3 +188,20 @@ def test_without_the_mp2020_sulfide_correction_oxidation_limits_agree_to_0p1_vol
     assert r.reduction_V == pytest.approx(plain.reduction_V, abs=1e-9)
     assert r.oxidation_V < plain.oxidation_V
     assert r.sulfide_shift_eV_per_S == pytest.approx(0.503)
+
+
+@pytest.mark.slow
+def test_a_structure_file_is_relaxed_and_checked_against_the_bundled_phases(tmp_path):
+    """A user's structure (here a copy of the bundled Li3PS4 CIF) is relaxed with CHGNet and gets the
+    bundled phases and the published window of its formula; the same structure gives the same window."""
+    import shutil
+
+    from ssbkit.atomistic.phases import PHASE_DIR
+
+    path = tmp_path / "mine.cif"
+    shutil.copy(PHASE_DIR / "Li3PS4.cif", path)
+    r = stability_window(str(path))
+    ref = stability_window("Li3PS4")
+    assert r.published == published_window("Li3PS4")
+    assert r.reduction_V == pytest.approx(ref.reduction_V, abs=0.02)
+    assert r.oxidation_V == pytest.approx(ref.oxidation_V, abs=0.02)
