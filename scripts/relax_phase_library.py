@@ -4,6 +4,10 @@ Usage:  nice -n 10 python scripts/relax_phase_library.py [chgnet|sevennet] [PHAS
 
 Writes ssbkit/atomistic/data/phase_energies/<model>-<version>.json (model, version,
 settings, and per phase: energy, convergence, steps, CPU seconds).
+Measured here (2 shared cores, 1 torch thread): CHGNet 0.3.0 95 s CPU for the 23
+phases (LGPS 43 s), SevenNet 7net-0 289 s (LGPS 143 s). Building the structures
+(scripts/build_phase_library.py, CHGNet single points for the orderings and the
+Li7P3S11 packings) took 228 s CPU.
 """
 
 from __future__ import annotations
