@@ -39,6 +39,9 @@ _EXPORTS: dict[str, str] = {
     # stability
     "HullResult": "stability", "WindowResult": "stability", "make_entry": "stability",
     "compute_entries": "stability", "energy_above_hull": "stability", "electrochemical_window": "stability",
+    "stability_window": "windows", "StabilityReport": "windows", "published_window": "windows",
+    "phase_index": "phases", "phase_names": "phases", "load_phase": "phases", "relax_phases": "phases",
+    "phase_entries": "phases", "load_energies": "phases",
     # glasses
     "StructuralUnits": "glass", "GlassRun": "glass", "li2s_p2s5_composition": "glass",
     "random_packing": "glass", "structural_units": "glass", "partial_rdf": "glass",

@@ -121,9 +121,18 @@ def stability_cmd(
     open_element: str = typer.Option("Li", "--open-element", help="Mobile ion open to the electrode."),
     calculator: str = typer.Option("chgnet", "--calculator"),
     relax: bool = typer.Option(True, "--relax/--no-relax", help="Relax every structure with the potential first."),
+    uncorrected_sulfides: bool = typer.Option(
+        False, "--uncorrected-sulfides",
+        help="Bundled phases only, for CHGNet (fitted to MP2020-corrected energies): take the MP2020 sulfide "
+             "correction (-0.503 eV/S) out, the uncorrected-GGA scale of Zhu 2015's windows."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential."""
+    """Energy above the hull and electrochemical window (Zhu, He, Mo 2015) with one potential.
+
+    With neither --competing nor --energies, TARGET is a bundled phase (Li3PS4, Li6PS5Cl, Li10GeP2S12,
+    Li7P3S11, Na3PS4, Li3YCl6, ...) or a structure file, checked against the bundled competing phases
+    with their cached energies under --calculator.
+    """
     from ssbkit.atomistic.stability import (
         compute_entries,
         electrochemical_window,
@@ -149,9 +158,11 @@ def stability_cmd(
             raise InputError(f"{target!r} is not a row of {energies}" + did_you_mean(target, [e.name for e in entries]))
         tgt = hit[0]
         others = [e for e in entries if e is not tgt]
+    elif not competing:
+        _bundled_stability(target, calculator, open_element if open_element != "Li" else None, as_json,
+                           uncorrected_sulfides)
+        return
     else:
-        if not competing:
-            raise InputError("give the competing phases: --competing FILE (repeat) or --energies CSV")
         tgt = compute_entries({Path(target).stem: target}, calculator=calculator, relax=relax)[0]
         others = compute_entries({p.stem: p for p in competing}, calculator=calculator, relax=relax)
     hull = energy_above_hull(tgt, others)
@@ -166,6 +177,34 @@ def stability_cmd(
     red = "n/a" if win.reduction_V is None else f"{win.reduction_V:.2f} V"
     typer.echo(f"window vs {open_element}/{open_element}+: {red} to {ox}")
     typer.echo(f"  reduced to: {', '.join(win.products_reduction) or '-'}; oxidised to: {', '.join(win.products_oxidation) or '-'}")
+
+
+def _bundled_stability(target: str, model: str, open_element: str | None, as_json: bool,
+                       uncorrected_sulfides: bool) -> None:
+    """E above hull and window of a bundled phase (or a structure) against the bundled competing phases."""
+    from ssbkit.atomistic.windows import MP2020_SULFIDE_EV_PER_S, stability_window
+
+    shift = -MP2020_SULFIDE_EV_PER_S if uncorrected_sulfides else 0.0
+    rep = stability_window(target, model=model, open_element=open_element, sulfide_shift_eV_per_S=shift)
+    if as_json:
+        _echo_json(rep.to_dict())
+        return
+    ion = rep.open_element
+    m = rep.model
+    typer.echo(f"{rep.name} ({rep.formula}) with {m.get('name', model)} {m.get('version', '')}; "
+               f"competing phases: {', '.join(rep.competing)}")
+    if shift:
+        typer.echo(f"  (MP2020 sulfide correction taken out: {shift:+.3f} eV per S in S compounds)")
+    typer.echo(f"E above hull = {1000 * rep.e_above_hull_eV_per_atom:.1f} meV/atom"
+               + ("" if rep.e_above_hull_eV_per_atom <= 1e-6 else f" (decomposes to {', '.join(rep.decomposition)})"))
+    red = "n/a" if rep.reduction_V is None else f"{rep.reduction_V:.2f} V"
+    ox = "none found" if rep.oxidation_V is None else f"{rep.oxidation_V:.2f} V"
+    typer.echo(f"window vs {ion}/{ion}+: {red} to {ox}")
+    typer.echo(f"  reduced to: {', '.join(rep.products_reduction) or '-'}; "
+               f"oxidised to: {', '.join(rep.products_oxidation) or '-'}")
+    if rep.published:
+        p = rep.published
+        typer.echo(f"  published ({p['source']}, GGA/MP): {p['reduction_V']:.2f} V to {p['oxidation_V']:.2f} V")
 
 
 @app.command("glass")

@@ -101,3 +101,20 @@ species = "Cu"
     assert all("nope.cif" in t["message"] for t in failed)
     again = _json(runner.invoke(app, ["campaign", str(cfg), "--no-processes", "--json"]))
     assert again["campaign"]["n_skipped"] == 4
+
+
+def test_stability_out_of_the_box_uses_the_bundled_phases():
+    """``ssbkit md stability Li3PS4``: no competing phases given; the window is the bundled CHGNet one
+    (the same numbers as ssbkit.atomistic.windows.stability_window) with Zhu 2015's beside it."""
+    pytest.importorskip("pymatgen")
+    from ssbkit.atomistic.windows import stability_window
+
+    ref = stability_window("Li3PS4")
+    doc = _json(runner.invoke(app, ["stability", "Li3PS4", "--json"]))
+    assert doc["reduction_V"] == pytest.approx(ref.reduction_V)
+    assert doc["oxidation_V"] == pytest.approx(ref.oxidation_V)
+    assert doc["published"]["source"] == "Zhu2015"
+    assert doc["model"]["backend"] == "chgnet"
+    text = runner.invoke(app, ["stability", "Na3PS4"])
+    assert text.exit_code == 0, text.output
+    assert "window vs Na/Na+" in text.output and "chgnet" in text.output
