@@ -3,7 +3,7 @@
 Headers seen in the field: ``Cycle P / Cycle C / Step / TestTime / Cap. [Ah] /
 Current [A] / Voltage [V] / Md`` (newer MacTest export) and ``Rec# / Cyc# /
 Step / Test (Sec) | TestTime / Amp-hr / Amps / Volts / State`` (raw text).
-Test time comes as seconds (``Test (Sec)``), as a number whose unit the export
+Test time comes as seconds (``Test (Sec)``), minutes (``Test (Min)``), as a number whose unit the export
 does not state (checked against the ``DPt Time`` clock), or as a duration
 ``0d 00:00:05.05``. Current is unsigned: the mode letter (C charge, D
 discharge, R rest) gives the direction. ``Amp-hr`` counts each step.
@@ -26,7 +26,7 @@ _CYCLE = ("Cycle C", "Cyc#", "Cycle P", "Cycle")
 _VOLT = ("Voltage [V]", "Volts", "Voltage", "Voltage(V)")
 _CUR = ("Current [A]", "Amps", "Current", "Current(A)")
 _CAP = ("Cap. [Ah]", "Amp-hr", "Capacity", "Cap(Ah)")
-_TIME = ("Test (Sec)", "TestTime", "Test Time", "Test Time (sec)", "Test_Time(s)")
+_TIME = ("Test (Sec)", "TestTime", "Test Time", "Test Time (sec)", "Test_Time(s)", "Test (Min)", "Test (Hr)")
 _DPT_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M:%S")
 
 
@@ -84,7 +84,10 @@ def _test_time_s(t: Table, notes: list[str]) -> np.ndarray:
     if any(("d" in s or ":" in s) for s in texts[:5]):
         return t.numbers(col, convert=parse_duration_s)
     tt = t.numbers(col)
-    if "sec" in norm(t.header[col]) or norm(t.header[col]).endswith("s"):
+    name = norm(t.header[col])
+    if name.endswith(("min", "hr")):  # "Test (Min)", "Test (Hr)": the header states the unit
+        return tt * (60.0 if name.endswith("min") else 3600.0)
+    if "sec" in name or name.endswith("s"):
         return tt
     return tt * _time_factor(t, tt, notes)
 

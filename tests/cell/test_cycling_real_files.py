@@ -1,0 +1,115 @@
+"""Cycler exports from other projects' test data, against references that do not go through ssbkit.
+
+Fixtures in tests/data/cycling/ (README there: source repository, commit, licence).
+Reference numbers come from the file itself (read with the csv module, or the
+instrument's wall clock) or from a summary file published with the data.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ssbkit.cell.cycling import detect_format, read_cycler_file, segments, summarize_cycles
+from ssbkit.cell.cycling.generic import steps_from_current
+from ssbkit.errors import FileFormatError
+
+DATA = Path(__file__).parents[1] / "data" / "cycling"
+
+
+def _rows(path: Path, delimiter: str = ",", skip: int = 0) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()[skip:]
+    return list(csv.DictReader(lines, delimiter=delimiter))
+
+
+def test_batterydata_cycle_capacity_matches_the_published_cycle_summary():
+    # p492-13-summary.csv (published beside the raw file), cycle 9: Q_chg 0.01899660 Ah,
+    # Q_dis 0.01901047 Ah.
+    data = read_cycler_file(DATA / "batterydata_p492-13_cycles7and9.csv")
+    summary = summarize_cycles(data)
+    k = list(summary.cycle).index(9)
+    assert summary.charge_mAh[k] == pytest.approx(18.99660, rel=1e-4)
+    assert summary.discharge_mAh[k] == pytest.approx(19.01047, rel=1e-4)
+
+
+def test_batterydata_impedance_rows_are_left_out_with_a_note():
+    path = DATA / "batterydata_p492-13_cycles7and9.csv"
+    rows = _rows(path)
+    eis = [r for r in rows if r["Frequency_Hz"] != "NaN"]
+    assert len(eis) == 78 and all(float(r["Voltage_V"]) < 0 for r in eis)  # the file's EIS rows
+    data = read_cycler_file(path)
+    assert len(data) == len(rows) - 78
+    assert float(np.min(data.voltage_V)) > 2.9  # no -3.79 V "cycling" point from an EIS row
+    assert any("78 impedance row(s)" in n and "lines 2-79" in n for n in data.notes)
+    assert detect_format(path) == "csv"  # Arbin-like names, not Arbin's layout
+
+
+def test_maccor_test_minutes_is_converted_to_seconds_like_the_dpt_clock():
+    path = DATA / "maccor_test_minutes.001"
+    rows = _rows(path, "\t", skip=1)
+    clock = [datetime.strptime(r["DPt Time"], "%m/%d/%Y %H:%M:%S") for r in rows]
+    wall_s = np.array([(c - clock[0]).total_seconds() for c in clock])
+    data = read_cycler_file(path)
+    assert data.format == "maccor"
+    np.testing.assert_allclose(data.time_s, wall_s, atol=0.01)  # 0.1667 min = 10.0 s per record
+
+
+def test_arbin_with_empty_index_columns_reads_with_notes_and_the_counter_capacity():
+    path = DATA / "arbin_empty_index_CH33.csv"
+    rows = _rows(path)
+    assert all(r["Cycle_Index"] == "" and r["Step_Index"] == "" for r in rows)
+    t = np.array([float(r["Test_Time"]) for r in rows])
+    i = np.array([float(r["Current"]) for r in rows])
+    q_counter = float(rows[-1]["Charge_Capacity"]) - float(rows[0]["Charge_Capacity"])  # Ah
+    q_coulomb = float(np.sum(0.5 * (i[1:] + i[:-1]) * np.diff(t))) / 3600.0
+    assert q_coulomb == pytest.approx(q_counter, rel=1e-3)  # the two references agree
+    data = read_cycler_file(path)
+    assert data.format == "arbin" and len(data) == len(rows)
+    assert any("Cycle_Index is empty throughout" in n for n in data.notes)
+    assert any("Step_Index is empty throughout" in n for n in data.notes)
+    summary = summarize_cycles(data)
+    assert summary.charge_mAh.sum() == pytest.approx(q_counter * 1e3, rel=2e-3)  # Ah, not mAh
+
+
+def test_arbin_with_one_empty_cycle_cell_is_refused_naming_the_line(tmp_path):
+    lines = (DATA / "arbin_empty_index_CH33.csv").read_text().splitlines()
+    f = lines[5].split(",")
+    f[4], f[5] = "1", "1"
+    bad = tmp_path / "partly.csv"
+    bad.write_text("\n".join([*lines[:5], ",".join(f), *lines[6:]]) + "\n")
+    with pytest.raises(FileFormatError, match=r"partly.csv: line 2: Cycle_Index '' is not a number"):
+        read_cycler_file(bad)
+
+
+def test_novonix_run_time_in_hours_matches_the_wall_clock():
+    path = DATA / "novonix_quoted_short.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith('"Date and Time')) + 1
+    stamps = [datetime.strptime(line.strip('"').split(",")[0], "%Y-%m-%d %I:%M:%S %p")
+              for line in lines[start:]]
+    wall_s = np.array([(s - stamps[0]).total_seconds() for s in stamps])
+    data = read_cycler_file(path)
+    assert len(data) == len(stamps)
+    assert np.max(np.abs(data.time_s - wall_s)) < 1.0  # clock has 1 s resolution; hours would be 3600x
+    assert any("wrapped whole in double quotes" in n for n in data.notes)
+    assert float(np.max(data.current_A)) == pytest.approx(0.0539, abs=5e-4)  # Current (A), not mA
+
+
+def test_steps_from_current_counts_direction_changes():
+    assert steps_from_current(np.array([0.0, 2.0, 2.0, 0.0, -2.0, -2.0, 2.0])).tolist() == [0, 1, 1, 2, 3, 3, 4]
+
+
+def test_generic_header_units_scale_to_si(tmp_path):
+    f = tmp_path / "units.csv"
+    f.write_text("Time (min),Voltage (mV),Current (uA)\n0,3000,500\n1,3100,500\n2,3200,-500\n")
+    data = read_cycler_file(f)
+    np.testing.assert_allclose(data.time_s, [0.0, 60.0, 120.0])
+    np.testing.assert_allclose(data.voltage_V, [3.0, 3.1, 3.2])
+    np.testing.assert_allclose(data.current_A, [5e-4, 5e-4, -5e-4])
+    seg = [s for s in segments(data) if s["kind"] == "charge"]
+    assert seg[0]["capacity_mAh"] == pytest.approx(0.5 * 60 / 3600, rel=1e-9)  # 0.5 mA for 60 s, in mAh
