@@ -113,3 +113,52 @@ def test_generic_header_units_scale_to_si(tmp_path):
     np.testing.assert_allclose(data.current_A, [5e-4, 5e-4, -5e-4])
     seg = [s for s in segments(data) if s["kind"] == "charge"]
     assert seg[0]["capacity_mAh"] == pytest.approx(0.5 * 60 / 3600, rel=1e-9)  # 0.5 mA for 60 s, in mAh
+
+
+def _mpt(path: Path, columns: str, rows: list[str]) -> Path:
+    head = ["EC-Lab ASCII FILE", "Nb header lines : 4", "", columns]
+    path.write_text("\n".join(head + rows) + "\n", encoding="latin-1")
+    return path
+
+
+def test_biologic_half_cycle_counter_gives_the_cycles(tmp_path):
+    # navani's jdb11 GCPL .mpr has 'half cycle' but no 'cycle number': charge then discharge is
+    # one cycle (half cycles 2k, 2k+1), as EC-Lab counts them.
+    rows = []
+    t = 0.0
+    for half, sign in ((0, -1), (2, 1), (3, -1), (4, 1), (5, -1)):  # half cycle 1 absent, as in jdb11
+        for k in range(11):
+            q = sign * k * 0.5 * 36.0 / 3600.0  # EC-Lab's Q charge/discharge restarts each half cycle
+            rows.append(f"{t:.1f}\t{3.5 + 0.01 * k * sign:.3f}\t{0.5 * sign:.3f}\t{half}\t{q:.6f}")
+            t += 36.0
+    data = read_cycler_file(_mpt(tmp_path / "half.mpt", "time/s\tEwe/V\t<I>/mA\thalf cycle\tQ charge/discharge/mA.h", rows))
+    assert sorted(set(data.cycle.tolist())) == [0, 1, 2]
+    assert any("half-cycle counter" in n for n in data.notes)
+    s = summarize_cycles(data)
+    assert s.cycle.tolist() == [0, 1, 2]
+    # each half cycle: 0.5 mA for 10 intervals of 36 s = 0.05 mAh
+    np.testing.assert_allclose(s.discharge_mAh, [0.05, 0.05, 0.05], rtol=1e-9)
+    np.testing.assert_allclose(s.charge_mAh, [0.0, 0.05, 0.05], rtol=1e-9)
+
+
+def test_step_counter_that_started_before_the_first_record_counts_from_zero(tmp_path):
+    # navani's arbin_example.res: the first record of a charge step comes 125 s after the step
+    # began, its counter already at 3 uAh; max - min lost that (0.6 % per cycle).
+    i_a, dt = 1e-3, 100.0
+    lines = ["Data_Point,Test_Time(s),Step_Index,Cycle_Index,Current(A),Voltage(V),"
+             "Charge_Capacity(Ah),Discharge_Capacity(Ah)"]
+    t, n = 0.0, 0
+    for step, sign in ((1, 0), (2, 1), (3, -1)):
+        for k in range(5):
+            q = i_a * (k * dt + 40.0) / 3600 if sign else 0.0  # first record 40 s into the step
+            qc = q if sign > 0 else (i_a * (4 * dt + 40.0) / 3600 if step == 3 else 0.0)
+            qd = q if sign < 0 else 0.0
+            n += 1
+            lines.append(f"{n},{t:.1f},{step},1,{sign * i_a},{3.5 + 0.01 * sign * k},{qc:.12f},{qd:.12f}")
+            t += dt
+    f = tmp_path / "late_first_record.csv"
+    f.write_text("\n".join(lines) + "\n")
+    s = summarize_cycles(read_cycler_file(f))
+    truth_mAh = i_a * (4 * dt + 40.0) / 3.6
+    assert s.charge_mAh[0] == pytest.approx(truth_mAh, rel=1e-6)
+    assert s.discharge_mAh[0] == pytest.approx(truth_mAh, rel=1e-6)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import FileFormatError, InputError, did_you_mean
-from ._text import Table, header_index, norm, parse_duration_s
+from ._text import Table, header_index, parse_duration_s
 from .data import CyclerData
 
 __all__ = ["COLUMN_KEYS", "sniff", "read", "read_mapped", "steps_from_current"]
