@@ -162,3 +162,32 @@ def test_step_counter_that_started_before_the_first_record_counts_from_zero(tmp_
     truth_mAh = i_a * (4 * dt + 40.0) / 3.6
     assert s.charge_mAh[0] == pytest.approx(truth_mAh, rel=1e-6)
     assert s.discharge_mAh[0] == pytest.approx(truth_mAh, rel=1e-6)
+
+
+def test_pec_export_in_mv_ma_mah_is_scaled_to_si():
+    path = DATA / "pec_saft_short.csv"
+    rows = _rows(path, skip=32)  # the column line is line 33, below PEC's test description
+    t = np.array([float(r["Total Time (Seconds)"]) for r in rows])
+    i_ma = np.array([float(r["Current (mA)"]) for r in rows])
+    q_file_mAh = float(rows[-1]["Discharge Capacity (mAh)"])
+    q_coulomb_mAh = float(np.sum(0.5 * np.abs(i_ma[1:] + i_ma[:-1]) * np.diff(t))) / 3600.0
+    assert q_coulomb_mAh == pytest.approx(q_file_mAh, rel=2e-3)  # the two references agree
+    data = read_cycler_file(path)
+    np.testing.assert_allclose(data.current_A, i_ma * 1e-3)
+    np.testing.assert_allclose(data.voltage_V, [float(r["Voltage (mV)"]) * 1e-3 for r in rows])
+    s = summarize_cycles(data)
+    assert s.discharge_mAh.sum() == pytest.approx(q_file_mAh, rel=1e-6)  # 5.4 Ah of a 43 Ah cell
+
+
+def test_maccor_milli_unit_columns(tmp_path):
+    f = tmp_path / "milli.txt"
+    f.write_text("Today's Date 01/01/2020\n"
+                 "Rec#\tCyc#\tStep\tTest (Sec)\tStep (Sec)\tmAmp-hr\tmWatt-hr\tmAmps\tVolts\tState\n"
+                 "1\t1\t1\t0\t0\t0\t0\t0\t3.0\tR\n"
+                 "2\t1\t2\t36\t36\t5.0\t15\t500\t3.1\tC\n"
+                 "3\t1\t2\t72\t72\t10.0\t31\t500\t3.2\tC\n"
+                 "4\t1\t3\t108\t36\t5.0\t15\t500\t3.1\tD\n")
+    data = read_cycler_file(f)
+    np.testing.assert_allclose(data.current_A, [0.0, 0.5, 0.5, -0.5])
+    np.testing.assert_allclose(data.capacity_counter_Ah, [0.0, 5e-3, 10e-3, 5e-3])
+    assert any("mAmps" in n for n in data.notes)

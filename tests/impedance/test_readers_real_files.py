@@ -47,3 +47,24 @@ def test_gamry_rows_with_spaces_are_skipped_with_one_note_each():
 def test_real_spectra_are_capacitive(name):
     s = read_spectrum(DATA / name)
     assert np.all(s.z_ohm.imag < 0) and np.all(s.z_ohm.real > 0)
+
+
+def test_lpscl_spectrum_agrees_across_mpr_text_and_relaxis_exports():
+    # one Li6PS5Cl ion-blocking spectrum at -25 C, exported three ways by hybrid-drt's author
+    mpr = read_spectrum(DATA / "hybriddrt_LPSCl_-25C.mpr")
+    txt = read_spectrum(DATA / "hybriddrt_LPSCl_-25C.txt")
+    relaxis = read_spectrum(DATA / "hybriddrt_LPSCl_-25C_RelaxIS.txt")
+    assert mpr.frequency_hz.size == txt.frequency_hz.size == relaxis.frequency_hz.size == 79
+    for other in (txt, relaxis):
+        np.testing.assert_allclose(other.frequency_hz, mpr.frequency_hz, rtol=1e-6)
+        np.testing.assert_allclose(other.z_ohm, mpr.z_ohm, rtol=1e-6)
+    assert any("line 4 skipped" in n for n in relaxis.notes)  # RelaxIS's DC=..., TM=... line
+
+
+def test_relaxis_export_matches_its_own_magnitude_and_phase():
+    path = DATA / "hybriddrt_LPSCl_-25C_RelaxIS.txt"
+    ref = _table(path, 5, 83, (0, 3, 4))  # Frequency, |Z|, Theta (Z) in degrees
+    s = read_spectrum(path)
+    order = np.argsort(-ref[:, 0])
+    np.testing.assert_allclose(np.abs(s.z_ohm), ref[order, 1], rtol=1e-9)
+    np.testing.assert_allclose(np.degrees(np.angle(s.z_ohm)), ref[order, 2], atol=1e-6)

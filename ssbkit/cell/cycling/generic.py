@@ -31,15 +31,16 @@ COLUMN_KEYS: dict[str, float] = {
 _DEFAULT_NAMES = {
     "time": ("time_s", "test_time", "time/s", "time(s)", "test_time(s)", "time", "run time (h)",
              "test time (h)", "time (h)", "time/h", "time_h", "test time (min)", "time (min)", "time/min",
-             "time_min", "run time (s)", "total time (s)"),
+             "time_min", "run time (s)", "total time (s)", "total time (seconds)"),
     "voltage": ("voltage_V", "voltage(V)", "voltage", "Ewe/V", "potential", "potential_V", "volts",
                 "voltage(mV)", "voltage_mV", "Ewe/mV"),
     "current": ("current_A", "current(A)", "current", "current_mA", "current(mA)", "I/mA", "<I>/mA",
                 "amps", "current(uA)", "current(\u00b5A)", "current_uA", "I/uA", "I/\u00b5A"),
 }
 #: Unit written at the end of a header: ``Time (h)``, ``I/mA``, ``Voltage_mV``, ``Current [uA]``.
-_UNIT = re.compile(r"[\s(\[/_]\s*(s|sec|min|h|hr|hrs|v|mv|a|ma|ua|\u00b5a)\s*[)\]]?\s*$", re.IGNORECASE)
-_UNIT_KEY = {"s": "s", "sec": "s", "min": "min", "h": "h", "hr": "h", "hrs": "h", "v": "V", "mv": "mV",
+_UNIT = re.compile(r"[\s(\[/_]\s*(s|sec|seconds|min|minutes|h|hr|hrs|hours|v|mv|a|ma|ua|\u00b5a)\s*[)\]]?\s*$", re.IGNORECASE)
+_UNIT_KEY = {"s": "s", "sec": "s", "seconds": "s", "min": "min", "minutes": "min", "h": "h", "hr": "h",
+             "hrs": "h", "hours": "h", "v": "V", "mv": "mV",
              "a": "A", "ma": "mA", "ua": "uA", "\u00b5a": "uA"}
 
 

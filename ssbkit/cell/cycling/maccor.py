@@ -48,7 +48,7 @@ def sniff(path: Path, head: str) -> bool:
     for line in head.splitlines()[:60]:
         names = {norm(c) for c in line.split("\t")} | {norm(c) for c in split(line, ",")}
         if "cyclec" in names or "cyc" in names or {"md", "capah"} <= names \
-                or {"state", "amphr"} <= names:
+                or {"state", "amphr"} <= names or {"state", "mamphr"} <= names:
             return True
     return False
 
@@ -113,7 +113,8 @@ def read(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     t = Table.from_lines(path, lines, idx, notes)
     time = _test_time_s(t, notes)
     volt = t.numbers(t.find(*_VOLT))
-    cur = np.abs(t.numbers(t.find(*_CUR)))
+    milli = t.find_opt(*_CUR) is None and t.find_opt("mAmps") is not None  # "mAmps", "mAmp-hr" exports
+    cur = np.abs(t.numbers(t.find("mAmps") if milli else t.find(*_CUR))) * (1e-3 if milli else 1.0)
     modes = [m.upper()[:1] for m in t.strings(t.find("Md", "State", "Mode"))]
     sign = np.array([1.0 if m == "C" else -1.0 if m == "D" else 0.0 for m in modes])
     other = {m for m in modes if m not in ("C", "D", "R")}
@@ -121,5 +122,7 @@ def read(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
         notes.append(f"current during mode(s) {', '.join(sorted(other))} counted as rest")
     cycle = t.integers(t.find(*_CYCLE))
     step = t.integers(t.find("Step"))
-    cap = np.abs(t.numbers(t.find(*_CAP)))
+    cap = np.abs(t.numbers(t.find("mAmp-hr") if milli else t.find(*_CAP))) * (1e-3 if milli else 1.0)
+    if milli:
+        notes.append("current and capacity in mA and mAh (mAmps, mAmp-hr columns)")
     return CyclerData(str(path), "maccor", time, volt, sign * cur, cycle, step, cap, notes=tuple(notes))
