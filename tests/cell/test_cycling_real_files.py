@@ -191,3 +191,20 @@ def test_maccor_milli_unit_columns(tmp_path):
     np.testing.assert_allclose(data.current_A, [0.0, 0.5, 0.5, -0.5])
     np.testing.assert_allclose(data.capacity_counter_Ah, [0.0, 5e-3, 10e-3, 5e-3])
     assert any("mAmps" in n for n in data.notes)
+
+
+def test_impedance_table_with_a_few_f0_rows_is_refused_as_cycling(tmp_path):
+    # hybrid-drt's Sample2_PEIS_AtRest.csv: 10 PEIS sweeps of 89 points, each followed by one
+    # f = 0 row; read as cycling it gave 10 "points" of current noise in 2 invented cycles.
+    rows = ["time/s,freq/Hz,|Z|/Ohm,Phase(Z)/deg,I/A,Ewe/V"]
+    t = 0.0
+    for _ in range(2):
+        for f in (1e5, 1e4, 1e3, 1e2):
+            rows.append(f"{t},{f},50,-20,1e-7,3.06")
+            t += 1.0
+        rows.append(f"{t},0.0,0.0,0.0,-7e-7,3.06")
+        t += 1.0
+    p = tmp_path / "peis.csv"
+    p.write_text("\n".join(rows) + "\n")
+    with pytest.raises(FileFormatError, match=r"8 of 10 rows hold an impedance point .*ssbkit eis read"):
+        read_cycler_file(p)

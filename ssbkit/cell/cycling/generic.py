@@ -129,9 +129,9 @@ def _drop_impedance_rows(t: Table, notes: list[str]) -> None:
             keep.append(True)
     if all(keep):
         return
-    if not any(keep):
-        raise FileFormatError(f"{t.path}: every row holds an impedance point ({t.header[col]} set): "
-                              "an impedance file, read it with 'ssbkit eis read'")
+    if sum(keep) < len(keep) - sum(keep):  # EC-Lab PEIS loops add one f = 0 row per sweep
+        raise FileFormatError(f"{t.path}: {len(keep) - sum(keep)} of {len(keep)} rows hold an impedance "
+                              f"point ({t.header[col]} set): an impedance file, read it with 'ssbkit eis read'")
     gone = [k for k, ok in zip(t.lineno, keep, strict=True) if not ok]
     notes.append(f"{len(gone)} impedance row(s) ({t.header[col]} set; lines {gone[0]}-{gone[-1]}) left out "
                  "of the cycling data")
