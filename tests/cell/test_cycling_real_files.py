@@ -208,3 +208,15 @@ def test_impedance_table_with_a_few_f0_rows_is_refused_as_cycling(tmp_path):
     p.write_text("\n".join(rows) + "\n")
     with pytest.raises(FileFormatError, match=r"8 of 10 rows hold an impedance point .*ssbkit eis read"):
         read_cycler_file(p)
+
+
+def test_pec_total_time_as_hh_mm_ss_matches_the_real_time_clock():
+    path = DATA / "pec_Test25209_hhmmss.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("Test,Cell,"))
+    rows = _rows(path, skip=start)
+    clock = [datetime.strptime(r["Real Time"], "%m/%d/%Y %H:%M:%S") for r in rows]
+    wall_s = np.array([(c - clock[0]).total_seconds() for c in clock])
+    data = read_cycler_file(path)
+    assert len(data) == len(rows) and data.time_s[-1] > 8 * 3600  # hours, not seconds
+    assert np.max(np.abs(data.time_s - wall_s)) < 1.01  # the clock has 1 s resolution

@@ -31,7 +31,8 @@ COLUMN_KEYS: dict[str, float] = {
 _DEFAULT_NAMES = {
     "time": ("time_s", "test_time", "time/s", "time(s)", "test_time(s)", "time", "run time (h)",
              "test time (h)", "time (h)", "time/h", "time_h", "test time (min)", "time (min)", "time/min",
-             "time_min", "run time (s)", "total time (s)", "total time (seconds)"),
+             "time_min", "run time (s)", "total time (s)", "total time (seconds)",
+             "total time (hours in hh:mm:ss.xxx)"),
     "voltage": ("voltage_V", "voltage(V)", "voltage", "Ewe/V", "potential", "potential_V", "volts",
                 "voltage(mV)", "voltage_mV", "Ewe/mV"),
     "current": ("current_A", "current(A)", "current", "current_mA", "current(mA)", "I/mA", "<I>/mA",
