@@ -220,3 +220,32 @@ def test_pec_total_time_as_hh_mm_ss_matches_the_real_time_clock():
     data = read_cycler_file(path)
     assert len(data) == len(rows) and data.time_s[-1] > 8 * 3600  # hours, not seconds
     assert np.max(np.abs(data.time_s - wall_s)) < 1.01  # the clock has 1 s resolution
+
+
+def test_lanhe_xlsx_record_and_cycle_sheets(tmp_path):
+    # layout of cellpy's custom_data_002.xlsx (LANHE: Record-Tab with TestTime/Sec, Current/mA
+    # signed, Capacity/mAh per step; Cycle-Tab with CapC/CapD); that file's 14 cycles equal its
+    # Cycle-Tab to 2e-16. Here 1 mA for 10 records of 36 s each way: 0.1 mAh.
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    rec = wb.active
+    rec.title = "Record-Tab"
+    rec.append(["Record", "TestTime/Sec", "StepTime/Sec", "Current/mA", "Capacity/mAh", "Voltage/V",
+                "Cycle-Index", "Step-Index", "Step-State"])
+    n, t = 0, 0.0
+    for step, sign, state in ((1, 1, "RateC"), (2, -1, "RateD")):
+        for k in range(11):
+            n += 1
+            rec.append([n, t, 36.0 * k, 1.0 * sign, 0.01 * k, 3.0 + 0.05 * k * sign, 1, step, state])
+            t += 36.0
+    cyc = wb.create_sheet("Cycle-Tab")
+    cyc.append(["Cycle", "CapC/mAh", "CapD/mAh"])
+    cyc.append([1, 0.1, 0.1])
+    path = tmp_path / "lanhe.xlsx"
+    wb.save(path)
+    data = read_cycler_file(path)
+    assert data.format == "landt-xlsx"
+    np.testing.assert_allclose(data.current_A[[0, 11]], [1e-3, -1e-3])
+    s = summarize_cycles(data)
+    np.testing.assert_allclose([s.charge_mAh[0], s.discharge_mAh[0]], [0.1, 0.1], rtol=1e-9)
+    np.testing.assert_allclose([s.instrument_charge_mAh[0], s.instrument_discharge_mAh[0]], [0.1, 0.1])

@@ -95,8 +95,8 @@ def read_cycler_file(path: str | Path, *, format: str = "auto",
     Parameters
     ----------
     path
-        BioLogic ``.mpt``/``.mpr``; Neware flat or regular CSV, ``.xlsx``,
-        ``.ndax``; Arbin CSV, ``.xlsx``, ``.res``; Maccor text; or a generic
+        BioLogic ``.mpt``/``.mpr``; Neware flat or regular CSV, ``.xlsx``, LANHE ``.xlsx``,
+        ``.ndax``; Arbin CSV, ``.xlsx``, ``.res``; Maccor text; PEC, Novonix or another
         delimited file with time, voltage and current columns.
     format
         A name from :data:`FORMAT_NAMES` (``auto`` sniffs).
