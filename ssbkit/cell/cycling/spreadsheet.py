@@ -131,7 +131,8 @@ def read(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerData:
         if i is not None:
             inst = _neware_cycles(path, sheets, notes)
             return read_flat_table(path, _table(path, name, rows, i, notes), notes, "neware-xlsx", inst)
-    raise FileFormatError(f"{path}: no sheet with Neware (Cycle Index, Step Index, Voltage(V)) or Arbin "
+    raise FileFormatError(f"{path}: no sheet with Neware (Cycle Index, Step Index, Voltage(V)), LANHE (Record, "
+                          "TestTime/Sec, Voltage/V, Current/mA) or Arbin "
                           f"(Cycle_Index, Voltage(V), Charge_Capacity(Ah)) columns; sheets: {', '.join(sheets)}")
 
 
