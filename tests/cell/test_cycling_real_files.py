@@ -249,3 +249,23 @@ def test_lanhe_xlsx_record_and_cycle_sheets(tmp_path):
     s = summarize_cycles(data)
     np.testing.assert_allclose([s.charge_mAh[0], s.discharge_mAh[0]], [0.1, 0.1], rtol=1e-9)
     np.testing.assert_allclose([s.instrument_charge_mAh[0], s.instrument_discharge_mAh[0]], [0.1, 0.1])
+
+
+def test_neware_binary_with_negative_discharge_counter_gives_magnitudes(tmp_path, monkeypatch):
+    # NewareNDA's reading of its own test file 2-1-6_61[07005012].nda: Discharge_Capacity(mAh)
+    # runs 0 -> -300 during a -1.7 A pulse train. Here NewareNDA.read is replaced by that shape.
+    NewareNDA = pytest.importorskip("NewareNDA")
+    pd = pytest.importorskip("pandas")
+    t = np.arange(5.0)
+    frame = pd.DataFrame({"Time": t, "Step": [1] * 5, "Current(mA)": [-1700.0] * 5,
+                          "Voltage": [4.0, 3.99, 3.98, 3.97, 3.96], "Cycle": [1] * 5,
+                          "Charge_Capacity(mAh)": [0.0] * 5,
+                          "Discharge_Capacity(mAh)": -1700.0 * t / 3600.0,
+                          "Timestamp": pd.to_datetime(t, unit="s")})
+    monkeypatch.setattr(NewareNDA, "read", lambda *a, **k: frame)
+    path = tmp_path / "negative.nda"
+    path.write_bytes(b"NEWARE" + bytes(200))
+    data = read_cycler_file(path, format="neware-ndax")
+    np.testing.assert_allclose(data.capacity_counter_Ah, 1.7 * t / 3600.0)
+    assert any("stored negative" in n for n in data.notes)
+    assert summarize_cycles(data).discharge_mAh[0] == pytest.approx(1700.0 * 4 / 3600.0, rel=1e-9)
