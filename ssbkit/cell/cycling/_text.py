@@ -272,6 +272,9 @@ class Table:
         """
         delim = delimiter or sniff_delimiter(lines[header_idx])
         rows = [(k + 1, split(lines[k], delim)) for k in range(header_idx, len(lines))]
+        if len(rows[0][1]) == 1 and delim in rows[0][1][0]:  # every line wrapped whole in quotes
+            rows = [(k, split(f[0], delim) if len(f) == 1 else f) for k, f in rows]
+            notes.append("lines wrapped whole in double quotes (a re-saved export): quotes removed")
         t = cls(path, rows, notes)
         t.decimal_comma = delim != "," and _uses_decimal_comma(t.rows[:20])
         if t.decimal_comma:

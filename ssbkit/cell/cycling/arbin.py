@@ -17,6 +17,7 @@ import numpy as np
 from ...errors import FileFormatError, InputError
 from ._text import Table, header_index, norm, split
 from .data import CyclerData, InstrumentCycles
+from .generic import steps_from_current
 
 __all__ = ["sniff_text", "sniff_res", "read_text", "read_res", "read_arbin_table", "statistics_table"]
 
@@ -24,7 +25,10 @@ _ACCESS_MAGIC = (b"Standard Jet DB", b"Standard ACE DB")
 
 
 def sniff_text(path: Path, head: str) -> bool:
-    """True for Arbin text exports (``Cycle_Index`` with ``Charge_Capacity(Ah)``).
+    """True for Arbin text exports (``Cycle_Index``, ``Step_Index``, ``Test_Time`` and ``Charge_Capacity``).
+
+    Data-repository tables that borrow Arbin's names but not its layout
+    (Battery Archive ``Cycle_Index`` without ``Step_Index``) go to the generic reader.
 
     Parameters
     ----------
@@ -40,7 +44,8 @@ def sniff_text(path: Path, head: str) -> bool:
     """
     for line in head.splitlines()[:60]:
         names = {norm(c) for c in split(line, ",")} | {norm(c) for c in line.split("\t")}
-        if {"cycleindex", "chargecapacityah"} <= names:
+        if {"cycleindex", "stepindex"} <= names and names & {"chargecapacityah", "chargecapacity"} \
+                and names & {"testtimes", "testtime"}:
             return True
     return False
 
@@ -88,12 +93,23 @@ def read_arbin_table(path: Path, t: Table, notes: list[str], fmt: str = "arbin",
     time = t.numbers(t.find("Test_Time(s)", "Test Time (s)", "Test_Time"))
     volt = t.numbers(t.find("Voltage(V)", "Voltage"))
     cur = t.numbers(t.find("Current(A)", "Current"))
-    cycle = t.integers(t.find("Cycle_Index", "Cycle Index"))
-    step = t.integers(t.find("Step_Index", "Step Index"))
+    cycle = _index(t, ("Cycle_Index", "Cycle Index"), notes, np.ones(time.size, np.int64))
+    step = _index(t, ("Step_Index", "Step Index"), notes, steps_from_current(cur))
     qc = t.numbers(t.find("Charge_Capacity(Ah)", "Charge_Capacity"))
     qd = t.numbers(t.find("Discharge_Capacity(Ah)", "Discharge_Capacity"))
     return CyclerData(str(path), fmt, time, volt, cur, cycle, step, np.where(cur >= 0, qc, qd),
                       instrument=instrument, notes=tuple(notes))
+
+
+def _index(t: Table, names: tuple[str, ...], notes: list[str], instead: np.ndarray) -> np.ndarray:
+    """An index column; ``instead`` (with a note) where the export left the column empty throughout."""
+    col = t.find(*names)
+    if any(t.strings(col)):
+        return t.integers(col)
+    notes.append(f"column {t.header[col]} is empty throughout: "
+                 + ("one cycle assumed" if "cycle" in names[0].lower() else "steps counted from changes of "
+                    "the current's direction"))
+    return instead
 
 
 def statistics_table(t: Table, source: str) -> InstrumentCycles:
@@ -134,7 +150,7 @@ def read_text(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     CyclerData
         The points.
     """
-    idx = header_index(path, lines, (("Cycle_Index",), ("Voltage(V)",)))
+    idx = header_index(path, lines, (("Cycle_Index",), ("Voltage(V)", "Voltage")))
     return read_arbin_table(path, Table.from_lines(path, lines, idx, notes), notes)
 
 

@@ -123,13 +123,20 @@ def read_mpt(path: Path, lines: list[str], notes: list[str]) -> CyclerData:
     time = t.numbers(t.find("time/s"))
     volt = t.numbers(t.find("Ewe/V", "Ecell/V"))
     cur = t.numbers(t.find(*_CURRENT)) * 1e-3
-    ci = t.find_opt("cycle number")
-    cycle = t.integers(ci) if ci is not None else np.zeros(time.size, np.int64)
+    ci, hi = t.find_opt("cycle number"), t.find_opt("half cycle")
+    cycle = t.integers(ci) if ci is not None else \
+        _cycles_from_half(t.integers(hi), notes) if hi is not None else np.zeros(time.size, np.int64)
     si = t.find_opt("half cycle", "Ns")
     step = t.integers(si) if si is not None else _steps_from_sign(cur)
     qi = t.find_opt(*_CHARGE)
     cap = np.abs(t.numbers(qi)) * 1e-3 if qi is not None else np.full(time.size, np.nan)
     return CyclerData(str(path), "biologic", time, volt, cur, cycle, step, cap, meta, notes=tuple(notes))
+
+
+def _cycles_from_half(half: np.ndarray, notes: list[str]) -> np.ndarray:
+    """EC-Lab's cycle number from its half-cycle counter (two half cycles a cycle, both from 0)."""
+    notes.append("no cycle number column: cycles from EC-Lab's half-cycle counter (cycle = half cycle // 2)")
+    return np.asarray(half, dtype=np.int64) // 2
 
 
 def _steps_from_sign(current: np.ndarray) -> np.ndarray:
@@ -202,6 +209,8 @@ def read_mpr(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerDat
     cur = need("I/mA", "<I>/mA", "control/V/mA") * 1e-3
     cyc = kept("cycle number", required=False)
     half = kept("half cycle", "Ns", required=False)
+    if cyc is None and "half cycle" in names and half is not None:
+        cyc = _cycles_from_half(half.astype(np.int64), notes)
     q = kept(*_CHARGE, required=False)
     n = time.size
     return CyclerData(str(path), "biologic-mpr", time, volt, cur,

@@ -305,8 +305,10 @@ def read_ndax(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerDa
     if time is None:
         time = _accumulate_step_time(time_step, step)
         notes.append("timestamps missing or out of order: test time rebuilt from the step times")
-    return CyclerData(str(path), "neware-ndax", time, volt, cur, cycle, step,
-                      np.where(cur >= 0, qc, qd), notes=tuple(notes))
+    if np.any(qc < 0) or np.any(qd < 0):
+        notes.append("capacity counters stored negative (during discharge) in the file: magnitudes used")
+    return CyclerData(str(path), "neware-ndax", time,
+                      volt, cur, cycle, step, np.abs(np.where(cur >= 0, qc, qd)), notes=tuple(notes))
 
 
 def _accumulate_step_time(t: np.ndarray, step: np.ndarray) -> np.ndarray:

@@ -96,8 +96,9 @@ def read_cycler_file(path: str | Path, *, format: str = "auto",
     ----------
     path
         BioLogic ``.mpt``/``.mpr``; Neware flat or regular CSV, ``.xlsx``,
-        ``.ndax``; Arbin CSV, ``.xlsx``, ``.res``; Maccor text; or a generic
-        delimited file with time, voltage and current columns.
+        ``.ndax``; Arbin CSV, ``.xlsx``, ``.res``; LANHE ``.xlsx``; Maccor text;
+        PEC, Novonix or another delimited file with time, voltage and current
+        columns (units read from the headers).
     format
         A name from :data:`FORMAT_NAMES` (``auto`` sniffs).
     columns

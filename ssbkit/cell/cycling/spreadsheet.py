@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+import numpy as np
+
 from ...errors import FileFormatError, InputError
 from ._text import Table, norm
 from .arbin import read_arbin_table, statistics_table
@@ -97,7 +99,7 @@ def _table(path: Path, sheet: str, rows: list[list[str]], i: int, notes: list[st
 
 
 def read(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerData:
-    """A Neware or Arbin ``.xlsx`` export.
+    """A Neware, Arbin or LANHE/Landt ``.xlsx`` export.
 
     Parameters
     ----------
@@ -120,12 +122,17 @@ def read(path: Path, lines: list[str] | None, notes: list[str]) -> CyclerData:
             inst = _arbin_statistics(path, sheets, notes)
             return read_arbin_table(path, _table(path, name, rows, i, notes), notes, "arbin-xlsx", inst)
     for name, rows in sheets.items():
+        i = _header_row(rows, ("Record",), ("TestTime/Sec",), ("Voltage/V",), ("Current/mA",))
+        if i is not None:
+            return _landt(path, _table(path, name, rows, i, notes), sheets, notes)
+    for name, rows in sheets.items():
         i = _header_row(rows, ("Cycle Index", "Cycle ID", "Cycle"), ("Voltage(V)",),
                         ("Step Index", "Step ID", "Step", "Steps"))
         if i is not None:
             inst = _neware_cycles(path, sheets, notes)
             return read_flat_table(path, _table(path, name, rows, i, notes), notes, "neware-xlsx", inst)
-    raise FileFormatError(f"{path}: no sheet with Neware (Cycle Index, Step Index, Voltage(V)) or Arbin "
+    raise FileFormatError(f"{path}: no sheet with Neware (Cycle Index, Step Index, Voltage(V)), LANHE (Record, "
+                          "TestTime/Sec, Voltage/V, Current/mA) or Arbin "
                           f"(Cycle_Index, Voltage(V), Charge_Capacity(Ah)) columns; sheets: {', '.join(sheets)}")
 
 
@@ -151,3 +158,20 @@ def _neware_cycles(path: Path, sheets: dict, notes: list[str]) -> InstrumentCycl
                                 t.numbers(t.find("DChg. Cap.(Ah)", "DChg. Cap.(mAh)", "Cap_DChg(mAh)")) * scale,
                                 f"Neware sheet {name}")
     return None
+
+
+def _landt(path: Path, t: Table, sheets: dict, notes: list[str]) -> CyclerData:
+    """LANHE/Landt record sheet (``TestTime/Sec``, ``Current/mA`` signed, ``Capacity/mAh`` per step)."""
+    cur = t.numbers(t.find("Current/mA")) * 1e-3
+    inst = None
+    for name, rows in sheets.items():
+        i = _header_row(rows, ("Cycle",), ("CapC/mAh",), ("CapD/mAh",))
+        if i is not None:
+            c = _table(path, name, rows, i, notes)
+            inst = InstrumentCycles(c.integers(c.find("Cycle")), c.numbers(c.find("CapC/mAh")),
+                                    c.numbers(c.find("CapD/mAh")), f"LANHE sheet {name}")
+            break
+    return CyclerData(str(path), "landt-xlsx", t.numbers(t.find("TestTime/Sec")),
+                      t.numbers(t.find("Voltage/V")), cur, t.integers(t.find("Cycle-Index", "Cycle Index")),
+                      t.integers(t.find("Step-Index", "Step Index")),
+                      np.abs(t.numbers(t.find("Capacity/mAh"))) * 1e-3, instrument=inst, notes=tuple(notes))

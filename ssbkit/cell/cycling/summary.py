@@ -103,7 +103,7 @@ def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str,
         if kind == "rest":
             q = 0.0
         elif b - a > 1 and np.all(np.isfinite(counter)):
-            q = float(np.max(counter) - np.min(counter)) * 1e3
+            q = float(np.max(counter) - _counter_base(data, a, counter)) * 1e3
         else:  # no counter, or a one-point segment (a counter reading says nothing about it)
             lo = max(a - 1, 0)  # include the interval that leads into the segment
             t = data.time_s[lo:b]
@@ -112,6 +112,23 @@ def segments(data: CyclerData, *, rest_fraction: float = 1e-3) -> list[dict[str,
         out.append({"kind": kind, "cycle": int(data.cycle[a]), "slice": slice(int(a), int(b)),
                     "capacity_mAh": q})
     return out
+
+
+def _counter_base(data: CyclerData, a: int, counter: np.ndarray) -> float:
+    """Counter value the segment starting at point ``a`` counts from.
+
+    A counter that restarts with the step has already counted the charge passed
+    between the step's start and its first record: when that first reading is
+    no more than the current could have passed since the previous record, the
+    counter restarted with this segment and counts from 0. Otherwise (a counter
+    running on from an earlier step of the cycle) the segment's smallest reading.
+    """
+    lowest = float(np.min(counter))
+    if a == 0 or counter[0] < 0:
+        return lowest
+    dt = float(data.time_s[a] - data.time_s[a - 1])
+    since_previous_Ah = abs(float(data.current_A[a])) * dt / 3600.0
+    return 0.0 if float(counter[0]) <= 1.05 * since_previous_Ah + 1e-15 else lowest
 
 
 def cycles_to_fraction(capacity, fraction: float = 0.8, *, reference: float | None = None) -> int | None:

@@ -53,6 +53,7 @@ def _clean(name: str) -> tuple[str, str]:
     raw = raw.replace("\u2212", "-").replace("\u2013", "-")
     raw = raw.replace("\u2032", "'").replace("\u2019", "'").replace("`", "'")
     raw = raw.replace("\u00b4", "'")
+    raw = re.sub(r"^data\s*:\s*", "", raw, flags=re.IGNORECASE)  # RelaxIS: "Data: Z'" (not "Fit: Z'")
     unit = ""
     m = _UNIT_RE.search(raw)
     if m:
