@@ -241,6 +241,53 @@ def _fit(w, d, mod, tau, *, admittance, use_l, use_c):
     return x, a, float(np.sum((aw @ x - b) ** 2))
 
 
+class _Fitter:
+    """The fits of one scan (one representation, one F_ext) for M = 1, 2, ...
+
+    The same arithmetic as :func:`_fit` (same matrix entries, weights, column scaling
+    and LAPACK routine), with what does not depend on M computed once: a scan runs
+    up to ~100 small fits, where per-call set-up costs more than the solve.
+    """
+
+    def __init__(self, w, d, mod, *, admittance, use_l, use_c, log_f_ext):
+        a = voigt_matrix(w, np.zeros(0), inductance=use_l, capacitance=use_c,
+                         admittance=admittance)  # the columns without Voigt elements
+        n = w.size
+        self.jw = 1j * np.asarray(w, dtype=float)
+        self.adm = admittance
+        self.mod = mod
+        self.fixed = np.vstack([a.real / mod[:, None], a.imag / mod[:, None]])
+        self.b = np.concatenate([d.real / mod, d.imag / mod])
+        f = 10.0**log_f_ext
+        self.lo, self.hi = np.log(1.0 / (f * w.max())), np.log(f / w.min())
+        self.n = n
+
+    def taus(self, m: int) -> np.ndarray:
+        if m == 1:
+            return np.array([np.exp(self.lo)])
+        step = (self.hi - self.lo) / (m - 1)  # as numpy.linspace computes it
+        y = np.arange(0, m) * step + self.lo
+        y[-1] = self.hi
+        return np.exp(y)
+
+    def fit(self, m: int) -> tuple[np.ndarray, float]:
+        voigt = 1.0 / (1.0 + np.outer(self.jw, self.taus(m)))
+        if self.adm:
+            voigt = voigt * self.jw[:, None]
+        n, mod = self.n, self.mod[:, None]
+        k = self.fixed.shape[1]
+        aw = np.empty((2 * n, k + m))
+        aw[:, 0] = self.fixed[:, 0]
+        aw[:n, 1 : m + 1] = voigt.real / mod
+        aw[n:, 1 : m + 1] = voigt.imag / mod
+        aw[:, m + 1 :] = self.fixed[:, 1:]
+        scale = np.sqrt(np.sum(aw * aw, axis=0))
+        scale[scale == 0] = 1.0
+        x = _gelsy(aw / scale, self.b) / scale
+        r = aw @ x - self.b
+        return x, float(np.sum(r * r))
+
+
 _LWORK: dict[tuple[int, int], int] = {}
 
 
@@ -276,9 +323,10 @@ def _scan(w, d, mod, m_max, *, admittance, log_f_ext, use_l, use_c, improvement,
     chi2, mu = np.empty(m_max), np.empty(m_max)
     extra = 1 + use_l + use_c
     dof = np.maximum(2 * w.size - np.arange(1, m_max + 1) - extra, 1)
+    fitter = _Fitter(w, d, mod, admittance=admittance, use_l=use_l, use_c=use_c,
+                     log_f_ext=log_f_ext)
     for m in range(1, m_max + 1):
-        x, _, c2 = _fit(w, d, mod, _taus(w, m, log_f_ext), admittance=admittance,
-                        use_l=use_l, use_c=use_c)
+        x, c2 = fitter.fit(m)
         chi2[m - 1], mu[m - 1] = c2, _mu(x, m, 1e-12 * float(np.max(np.abs(x[1 : m + 1]))))
         if plain and mu[m - 1] <= c:
             chi2, mu = chi2[:m], mu[:m]
