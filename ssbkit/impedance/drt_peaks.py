@@ -142,11 +142,14 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         Standard error of each peak's ln tau (dimensionless).
     unresolved : list of (int, int)
         Index pairs of neighbouring peaks whose valley is too shallow to split their area.
+    within : list of int
+        Indices of peaks that are not resolved: members of those pairs, and peaks that the
+        ZARC-model test finds to hold more than one relaxation.
     """
     g = np.asarray(gamma, dtype=float)
     x = np.log(tau)
     if g.size < 3 or g.max() <= 0:
-        return [], np.zeros(0), np.zeros(0), []
+        return [], np.zeros(0), np.zeros(0), [], []
     padded = np.concatenate([[-np.inf], g, [-np.inf]])
     is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
     idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
@@ -186,8 +189,12 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         if dropped:
             notes.append(f"{dropped} peaks not needed by the data (ZARC-model F-test) merged "
                          "into neighbours")
+    hosts: list[int] = []
+    if data is not None and len(idx) > 1:
+        idx, fit, hosts = _migrated(x, g, idx, data, fit, tau, notes)
     basins = _basins(g, idx)
-    shares = _shares(x, g, idx, data, fit=fit) if data is not None and len(idx) > 1 else None
+    shares = (_shares(x, g, idx, data, fit=fit) if data is not None and len(idx) > 1
+              and fit is not None else None)
     trap = np.zeros(g.size)
     seg = np.diff(x)
     trap[:-1] += 0.5 * seg
@@ -209,7 +216,40 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
             unresolved.append((k, k + 1))
             notes.append(f"peaks {k} and {k + 1} (tau {peaks[k][0]:.3g} s, {peaks[k + 1][0]:.3g}"
                          " s) are not resolved: their split of the area is not reliable")
-    return peaks, np.asarray(r_err), np.asarray(t_err), unresolved
+    within = sorted(set(hosts) | {k for pair in unresolved for k in pair})
+    return peaks, np.asarray(r_err), np.asarray(t_err), unresolved, within
+
+
+def _migrated(x, g, idx, data, fit, tau, notes) -> tuple[list[int], tuple | None, list[int]]:
+    """Drop peaks whose ZARC component left their basin; name the peaks it moved into.
+
+    Where the DRT merges two close relaxations into one maximum and shows a noise
+    maximum elsewhere, the ZARC model started from the DRT's peaks moves that
+    maximum's component into the merged peak: the data need two relaxations there, not
+    one at the noise maximum. Returns (peaks kept, the fit where still valid else None,
+    indices among the kept peaks that hold more than one relaxation).
+    """
+    if fit is None:
+        start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
+                 for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
+        fit = _zarc_fit(*data[:6], start)
+    basins = _basins(g, idx)
+    lt = fit[2][2::3]
+    moved = [j for j, (lo, hi) in enumerate(basins) if not x[lo] <= lt[j] <= x[hi]]
+    if not moved:
+        return idx, fit, []
+    host_of = {j: next((k for k, (lo, hi) in enumerate(basins) if x[lo] <= lt[j] <= x[hi]),
+                       None) for j in moved}
+    gone = [j for j in moved if host_of[j] is not None and host_of[j] not in moved]
+    if not gone or len(gone) == len(idx):
+        return idx, None, []
+    kept = [i for j, i in enumerate(idx) if j not in gone]
+    hosts = sorted({kept.index(idx[host_of[j]]) for j in gone})
+    for j in gone:
+        notes.append(f"maximum at tau {tau[idx[j]]:.3g} s dropped: its ZARC component moved to "
+                     f"tau {np.exp(lt[j]):.3g} s, inside the peak at {tau[idx[host_of[j]]]:.3g} s, "
+                     "which holds more than one relaxation (not resolved)")
+    return kept, None, hosts
 
 
 def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
@@ -218,7 +258,7 @@ def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
     Splitting at the minimum between two overlapping peaks gives one the other's
     tail; the fitted ZARC components (Fuoss-Kirkwood DRT) say whose tail it is.
     """
-    from .drt import zarc_drt
+    from .drt_analytic import zarc_drt
 
     w, z, mod, r_inf, l_h, c_f, sigma2 = data
     if fit is None:
@@ -273,7 +313,7 @@ def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray
         """R, phi, g = 1/(1 + (i w tau)^phi), u = (i w tau)^phi, ln(i w tau) of every ZARC."""
         key = p.tobytes()
         if cache.get("key") != key:
-            q = p[1:].reshape(k, 3)
+            q = np.clip(p[1:].reshape(k, 3), -60.0, 60.0)  # exp() stays finite
             sig = 1.0 / (1.0 + np.exp(-q[:, 2:3]))
             ln_x = ln_iw + q[:, 1:2]
             phi = _PHI_LO + _PHI_SPAN * sig
