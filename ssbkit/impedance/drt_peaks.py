@@ -243,13 +243,25 @@ def _migrated(x, g, idx, data, fit, tau, notes) -> tuple[list[int], tuple | None
     gone = [j for j in moved if host_of[j] is not None and host_of[j] not in moved]
     if not gone or len(gone) == len(idx):
         return idx, None, []
+    from .drt_analytic import zarc_drt
+
     kept = [i for j, i in enumerate(idx) if j not in gone]
-    hosts = sorted({kept.index(idx[host_of[j]]) for j in gone})
+    p, hosts = fit[2], set()
+    fine = np.linspace(x[0], x[-1], 4 * x.size)
     for j in gone:
+        k = host_of[j]
+        # two relaxations only where the two fitted ZARCs would show as two maxima without
+        # noise; else the moved component only corrects the shape of the host (a peak
+        # that is not a ZARC, e.g. Havriliak-Negami)
+        pair = sum(zarc_drt(np.exp(fine), p[1 + 3 * q], np.exp(p[2 + 3 * q]),
+                            min(p[3 + 3 * q], 0.99)) for q in (j, k))
+        two = len(find_peaks(np.exp(fine), pair, min_fraction=0.05)) >= 2
+        if two:
+            hosts.add(kept.index(idx[k]))
         notes.append(f"maximum at tau {tau[idx[j]]:.3g} s dropped: its ZARC component moved to "
-                     f"tau {np.exp(lt[j]):.3g} s, inside the peak at {tau[idx[host_of[j]]]:.3g} s, "
-                     "which holds more than one relaxation (not resolved)")
-    return kept, None, hosts
+                     f"tau {np.exp(lt[j]):.3g} s, inside the peak at {tau[idx[k]]:.3g} s"
+                     + (", which holds more than one relaxation (not resolved)" if two else ""))
+    return kept, None, sorted(hosts)
 
 
 def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
