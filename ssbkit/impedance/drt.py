@@ -27,14 +27,17 @@ of the regularised solution on its active set (sigma^2 (A'A + lam P)^-1 A'A
 freedom n - tr H). Noise makes small maxima and shoulders; a peak whose area,
 or whose prominence over the higher of its two bounding minima, is below
 three standard errors is not significant and is merged into its neighbour
-(the basins are recomputed), so 0.5 % noise does not add peaks; so is a
-maximum outside the measured band of time constants (1/w_max..1/w_min), where
-gamma is not determined by the data. lambda is chosen by the modified GCV of
+(the basins are recomputed), so 0.5 % noise does not add peaks. A maximum
+outside the measured band of time constants (1/w_max..1/w_min), where gamma is
+not determined by the data (it trades off against R_inf), is dropped, and peak
+areas count gamma inside that band only (a note gives what lies outside). lambda is chosen by the modified GCV of
 Kim & Gu (J. R. Stat. Soc. B 66 (2004) 337; factor rho = 2 on tr H, ``RHO``),
 which guards against the under-smoothing of plain GCV. Two neighbouring
 peaks are reported *not resolved* when the minimum between them is above 80 %
 of the lower one (about Rayleigh's criterion: two equal Lorentzian-like peaks
 just resolved dip to ~0.8): their split of the area is then not trustworthy.
+So is a single peak into which the ZARC-model test moves a second relaxation
+(:mod:`ssbkit.impedance.drt_peaks`): ``unresolved_peaks`` lists both kinds.
 """
 
 from __future__ import annotations

@@ -77,11 +77,13 @@ def _basins(g: np.ndarray, idx: list[int]) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(idx))]
 
 
-def _area_and_error(x, g, cov, lo, hi) -> tuple[float, float]:
+def _area_and_error(x, g, cov, lo, hi, mask=None) -> tuple[float, float]:
     wts = np.zeros(g.size)
     seg = np.diff(x[lo : hi + 1])
     wts[lo:hi] += 0.5 * seg
     wts[lo + 1 : hi + 1] += 0.5 * seg
+    if mask is not None:
+        wts *= mask
     return float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
 
 
@@ -126,7 +128,7 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         List that receives a note for every merged or unresolved peak (appended in place).
     band
         ``(tau_min, tau_max)`` in s, the band the data cover (1/w_max..1/w_min);
-        maxima outside it are merged into their neighbours.
+        maxima outside it are dropped, and peak areas count gamma inside it only.
     data
         Optional ``(w, z, model, r_inf, l_h, c_f, sigma2)`` of the spectrum; when
         given, peaks the data do not need (ZARC-model F-test) are merged too, and
@@ -154,17 +156,25 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
     is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
     idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
     inside = [i for i in idx if band[0] <= tau[i] <= band[1]]
+    # areas count gamma inside the measured band only: outside it gamma trades off against
+    # R_inf (short tau) or the low-frequency end and belongs to no peak
+    inb = ((tau >= band[0]) & (tau <= band[1])).astype(float) if inside else np.ones(g.size)
     if inside and len(inside) < len(idx):
         notes.append(f"{len(idx) - len(inside)} maxima outside the measured band of tau "
-                     "(1/w_max..1/w_min) merged into their neighbours")
+                     "(1/w_max..1/w_min) dropped")
         idx = inside
+    total = float(np.trapezoid(g, x))
+    outside = float(np.trapezoid(g * (1.0 - inb), x))
+    if total > 0 and outside > 0.01 * total:
+        notes.append(f"{outside:.3g} ohm ({100 * outside / total:.1f} % of the total) of gamma "
+                     "lies outside the measured band of tau and is in no peak")
     merged = 0
     sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
     while len(idx) > 1:
         basins = _basins(g, idx)
         z = []
         for i, (lo, hi) in zip(idx, basins, strict=True):
-            r, e = _area_and_error(x, g, cov, lo, hi)
+            r, e = _area_and_error(x, g, cov, lo, hi, inb)
             valleys = [g[b] for b in (lo, hi) if b != i and 0 < b < g.size - 1]
             prom = g[i] - max(valleys) if valleys else g[i]
             z.append(min(r / e if e > 0 else np.inf, prom / sd[i] if sd[i] > 0 else np.inf))
@@ -199,10 +209,11 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
     seg = np.diff(x)
     trap[:-1] += 0.5 * seg
     trap[1:] += 0.5 * seg
+    trap *= inb
     peaks, r_err, t_err = [], [], []
     for j, (i, (lo, hi)) in enumerate(zip(idx, basins, strict=True)):
         if shares is None:
-            r, e = _area_and_error(x, g, cov, lo, hi)
+            r, e = _area_and_error(x, g, cov, lo, hi, inb)
         else:
             wts = trap * shares[j]
             r, e = float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
