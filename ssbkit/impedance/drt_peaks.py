@@ -243,7 +243,8 @@ def _migrated(x, g, idx, data, fit, tau, notes) -> tuple[list[int], tuple | None
     if fit is None:
         start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
                  for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
-        fit = _zarc_fit(*data[:6], start)
+        w, z, mod, r_inf, l_h, c_f, _ = data
+        fit = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
     basins = _basins(g, idx)
     lt = fit[2][2::3]
     moved = [j for j, (lo, hi) in enumerate(basins) if not x[lo] <= lt[j] <= x[hi]]
@@ -260,12 +261,16 @@ def _migrated(x, g, idx, data, fit, tau, notes) -> tuple[list[int], tuple | None
     p, hosts = fit[2], set()
     fine = np.linspace(x[0], x[-1], 4 * x.size)
     for j in gone:
-        k = host_of[j]
+        host = host_of[j]
+        assert host is not None  # ``gone`` holds only components with a host
+        k = host
         # two relaxations only where the two fitted ZARCs would show as two maxima without
         # noise; else the moved component only corrects the shape of the host (a peak
         # that is not a ZARC, e.g. Havriliak-Negami)
-        pair = sum(zarc_drt(np.exp(fine), p[1 + 3 * q], np.exp(p[2 + 3 * q]),
-                            min(p[3 + 3 * q], 0.99)) for q in (j, k))
+        pair = np.zeros(fine.size)
+        for q in (j, k):
+            pair += zarc_drt(np.exp(fine), p[1 + 3 * q], np.exp(p[2 + 3 * q]),
+                             min(p[3 + 3 * q], 0.99))
         two = len(find_peaks(np.exp(fine), pair, min_fraction=0.05)) >= 2
         if two:
             hosts.add(kept.index(idx[k]))
