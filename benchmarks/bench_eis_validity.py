@@ -5,8 +5,10 @@ Run: ``.venv/bin/python benchmarks/bench_eis_validity.py [kk] [drt] [fit]`` (nee
 BLAS threads pinned to 1, pyimpspec with ``num_procs=1``).
 
 1. Lin-KK: verdict (max residual <= 2 % of |Z|), chosen M and wall time on KK-valid
-   synthetic spectra (Randles, random R-RC with 0.2 % noise), a drifting Randles cell
-   and impedance.py's exampleData.csv. pyimpspec: ``perform_kramers_kronig_test``.
+   synthetic spectra (Randles, random R-RC with 0.2 % noise), a drifting Randles cell,
+   impedance.py's exampleData.csv and three measured R-RC dummy circuits
+   (tests/data/eis_dummy_circuits; ``kk-dummy`` runs these alone).
+   pyimpspec: ``perform_kramers_kronig_test``.
 2. DRT: two ZARCs (R = 100 and 50 ohm) with 0.5 % noise; number of peaks, bulk peak area
    error and time. pyimpspec: TR-RBF (mGCV lambda) + ``analyze_peaks`` (skew-normal areas).
 3. Pellet fit ``p(R1,CPE1)-p(R2,CPE2)-CPE3`` (8 parameters) on the real pellet series:
@@ -68,21 +70,30 @@ def kk_cases():
     ex = SHARED / "reference" / "eis" / "formats" / "exampleData.csv"
     if ex.exists():
         out.append(("impedance.py exampleData (real)", read_spectrum(ex), None))
-    return out
+    return out + dummy_cases()
+
+
+def dummy_cases():
+    """The three measured R-RC dummy circuits of tests/data/eis_dummy_circuits (valid)."""
+    from ssbkit.impedance.readers import read_spectrum
+
+    folder = ROOT / "tests" / "data" / "eis_dummy_circuits"
+    return [(f"dummy {p.stem} (real R-RC)", read_spectrum(p), True)
+            for p in sorted(folder.glob("Circuit*_EIS_1.z"))]
 
 
 def _ri(z):
     return z.real, z.imag
 
 
-def bench_kk() -> list[tuple]:
+def bench_kk(cases=None) -> list[tuple]:
     import pyimpspec
     from pyimpspec.analysis.kramers_kronig import perform_kramers_kronig_test
 
     from ssbkit.impedance.kk import kk_test
 
     rows = []
-    for name, s, truth in kk_cases():
+    for name, s, truth in kk_cases() if cases is None else cases:
         kk_test(s)
         t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(5):
@@ -195,19 +206,21 @@ def main() -> None:
     which = sys.argv[1:] or ["kk", "drt", "fit"]
     if "kk" in which:
         _print_kk()
+    elif "kk-dummy" in which:  # the dummy circuits alone (part of "kk")
+        _print_kk(dummy_cases())
     if "drt" in which:
         _print_drt()
     if "fit" in which:
         _print_fit()
 
 
-def _print_kk() -> None:
+def _print_kk(cases=None) -> None:
     print("## Lin-KK (valid = max residual <= 2 % of |Z|)")
     print(f"(load average {os.getloadavg()[0]:.1f}; wall and CPU seconds)")
     print("| spectrum | truth | ssbkit valid | M | max res | pyimpspec valid | M | max res "
           "| ssbkit s | pyimpspec s | speed-up | ssbkit CPU s | pyimpspec CPU s | CPU speed-up |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in bench_kk():
+    for r in bench_kk(cases):
         print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {100 * r[4]:.2f} % | {r[5]} | {r[6]} | "
               f"{100 * r[7]:.2f} % | {r[8]:.3f} | {r[9]:.2f} | {r[9] / r[8]:.0f}x | "
               f"{r[10]:.3f} | {r[11]:.2f} | {r[11] / r[10]:.0f}x |")

@@ -56,8 +56,10 @@ def hn_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, alpha: float,
                 / (x^(2 alpha) + 2 x^alpha cos(pi alpha) + 1)^(beta/2),
         theta = atan2(sin(pi alpha), x^alpha + cos(pi alpha))  (0 < theta < pi)
 
-    (Havriliak & Negami, Polymer 8 (1967) 161, for the element; the distribution as
-    given by Zorn, J. Polym. Sci. B 37 (1999) 1043). beta = 1 is the ZARC
+    (the element: Havriliak & Negami, Polymer 8 (1967) 161; the distribution as the
+    Wikipedia article "Havriliak-Negami relaxation" gives it, attributed there to Zorn,
+    J. Polym. Sci. B 37 (1999) 1043: neither reference nor a DOI was checked here, the
+    formula is checked numerically against the HN impedance instead). beta = 1 is the ZARC
     (:func:`zarc_drt`); alpha = 1 (Cole-Davidson) is singular at tau0 and vanishes
     above it, so sample it finely there. Integrates to R over ln tau; ``tests/impedance/test_drt_analytic.py``
     checks that it reproduces the element's impedance.
