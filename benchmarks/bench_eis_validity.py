@@ -5,8 +5,10 @@ Run: ``.venv/bin/python benchmarks/bench_eis_validity.py [kk] [drt] [fit]`` (nee
 BLAS threads pinned to 1, pyimpspec with ``num_procs=1``).
 
 1. Lin-KK: verdict (max residual <= 2 % of |Z|), chosen M and wall time on KK-valid
-   synthetic spectra (Randles, random R-RC with 0.2 % noise), a drifting Randles cell
-   and impedance.py's exampleData.csv. pyimpspec: ``perform_kramers_kronig_test``.
+   synthetic spectra (Randles, random R-RC with 0.2 % noise), a drifting Randles cell,
+   impedance.py's exampleData.csv and three measured R-RC dummy circuits
+   (tests/data/eis_dummy_circuits; ``kk-dummy`` runs these alone).
+   pyimpspec: ``perform_kramers_kronig_test``.
 2. DRT: two ZARCs (R = 100 and 50 ohm) with 0.5 % noise; number of peaks, bulk peak area
    error and time. pyimpspec: TR-RBF (mGCV lambda) + ``analyze_peaks`` (skew-normal areas).
 3. Pellet fit ``p(R1,CPE1)-p(R2,CPE2)-CPE3`` (8 parameters) on the real pellet series:
@@ -68,49 +70,65 @@ def kk_cases():
     ex = SHARED / "reference" / "eis" / "formats" / "exampleData.csv"
     if ex.exists():
         out.append(("impedance.py exampleData (real)", read_spectrum(ex), None))
-    return out
+    return out + dummy_cases()
+
+
+def dummy_cases():
+    """The three measured R-RC dummy circuits of tests/data/eis_dummy_circuits (valid)."""
+    from ssbkit.impedance.readers import read_spectrum
+
+    folder = ROOT / "tests" / "data" / "eis_dummy_circuits"
+    return [(f"dummy {p.stem} (real R-RC)", read_spectrum(p), True)
+            for p in sorted(folder.glob("Circuit*_EIS_1.z"))]
 
 
 def _ri(z):
     return z.real, z.imag
 
 
-def bench_kk() -> list[tuple]:
+def bench_kk(cases=None) -> list[tuple]:
     import pyimpspec
     from pyimpspec.analysis.kramers_kronig import perform_kramers_kronig_test
 
     from ssbkit.impedance.kk import kk_test
 
     rows = []
-    for name, s, truth in kk_cases():
+    for name, s, truth in kk_cases() if cases is None else cases:
         kk_test(s)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(5):
             ours = kk_test(s)
-        t_ours = (time.perf_counter() - t0) / 5
+        t_ours, c_ours = (time.perf_counter() - t0) / 5, (time.process_time() - c0) / 5
         ds = pyimpspec.DataSet(frequencies=s.frequency_hz, impedances=s.z_ohm)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         peer = perform_kramers_kronig_test(ds, num_procs=1)
-        t_peer = time.perf_counter() - t0
+        t_peer, c_peer = time.perf_counter() - t0, time.process_time() - c0
         _, rr, ri = peer.get_residuals_data()  # percent
         peer_max = max(np.abs(rr).max(), np.abs(ri).max()) / 100
         rows.append((name, truth, ours.valid, ours.n_rc, ours.max_residual, peer_max <= 0.02,
-                     peer.num_RC, peer_max, t_ours, t_peer))
+                     peer.num_RC, peer_max, t_ours, t_peer, c_ours, c_peer))
     return rows
 
 
 def _paired_times(ours, peer, repeats: int) -> tuple[float, float]:
     """Median wall time of ``ours()`` and ``peer()``, run alternately ``repeats`` times so that
-    a change of machine load falls on both."""
-    t_o, t_p = [], []
+    a change of machine load falls on both. The CPU (process) times of the last call are
+    kept in ``CPU_TIMES`` (single-threaded: on a loaded machine the fairer figure)."""
+    t_o, t_p, c_o, c_p = [], [], [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         ours()
         t_o.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        c_o.append(time.process_time() - c0)
+        t0, c0 = time.perf_counter(), time.process_time()
         peer()
         t_p.append(time.perf_counter() - t0)
+        c_p.append(time.process_time() - c0)
+    CPU_TIMES[:] = [float(np.median(c_o)), float(np.median(c_p))]
     return float(np.median(t_o)), float(np.median(t_p))
+
+
+CPU_TIMES: list[float] = [0.0, 0.0]
 
 
 def bench_drt() -> list[tuple]:
@@ -123,7 +141,7 @@ def bench_drt() -> list[tuple]:
     w = 2 * np.pi * f
     z0 = 10 + 100 / (1 + (1j * w * 1e-5) ** 0.9) + 50 / (1 + (1j * w * 1e-2) ** 0.8)
     rows = []
-    for seed in range(3):
+    for seed in range(DRT_SEEDS):
         z = _noisy(z0, 0.005, seed)
         s = make_spectrum(f, z.real, z.imag, source="2zarc")
         d = compute_drt(s)
@@ -141,12 +159,14 @@ def bench_drt() -> list[tuple]:
         pdf = pdf.sort_values(tcol)
         big = pdf[pdf[cols[0]] > 5.0]
         peer_bulk = float(big[cols[0]].iloc[0]) if len(big) else float("nan")
-        rows.append((seed, len(d.peaks), d.peaks[0][1], len(big), peer_bulk, t_ours, t_peer))
+        rows.append((seed, len(d.peaks), d.peaks[0][1], len(big), peer_bulk, t_ours, t_peer,
+                     *CPU_TIMES))
     return rows
 
 
 FIT_REPEATS = 7
-DRT_REPEATS = 3
+DRT_REPEATS = 5
+DRT_SEEDS = 5
 
 
 def bench_fit() -> list[tuple]:
@@ -186,20 +206,24 @@ def main() -> None:
     which = sys.argv[1:] or ["kk", "drt", "fit"]
     if "kk" in which:
         _print_kk()
+    elif "kk-dummy" in which:  # the dummy circuits alone (part of "kk")
+        _print_kk(dummy_cases())
     if "drt" in which:
         _print_drt()
     if "fit" in which:
         _print_fit()
 
 
-def _print_kk() -> None:
+def _print_kk(cases=None) -> None:
     print("## Lin-KK (valid = max residual <= 2 % of |Z|)")
+    print(f"(load average {os.getloadavg()[0]:.1f}; wall and CPU seconds)")
     print("| spectrum | truth | ssbkit valid | M | max res | pyimpspec valid | M | max res "
-          "| ssbkit s | pyimpspec s | speed-up |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in bench_kk():
+          "| ssbkit s | pyimpspec s | speed-up | ssbkit CPU s | pyimpspec CPU s | CPU speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in bench_kk(cases):
         print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {100 * r[4]:.2f} % | {r[5]} | {r[6]} | "
-              f"{100 * r[7]:.2f} % | {r[8]:.3f} | {r[9]:.2f} | {r[9] / r[8]:.0f}x |")
+              f"{100 * r[7]:.2f} % | {r[8]:.3f} | {r[9]:.2f} | {r[9] / r[8]:.0f}x | "
+              f"{r[10]:.3f} | {r[11]:.2f} | {r[11] / r[10]:.0f}x |")
 
 
 def _print_drt() -> None:
@@ -207,11 +231,11 @@ def _print_drt() -> None:
     print(f"(median of {DRT_REPEATS} alternating runs each; load average "
           f"{os.getloadavg()[0]:.1f})")
     print("| seed | ssbkit peaks | bulk area | pyimpspec TR-RBF peaks | bulk area | ssbkit s "
-          "| pyimpspec s | speed-up |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| pyimpspec s | speed-up | ssbkit CPU s | pyimpspec CPU s | CPU speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in bench_drt():
         print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]} | {r[4]:.2f} | {r[5]:.4f} | {r[6]:.3f} | "
-              f"{r[6] / r[5]:.0f}x |")
+              f"{r[6] / r[5]:.0f}x | {r[7]:.4f} | {r[8]:.3f} | {r[8] / r[7]:.0f}x |")
 
 
 def _print_fit() -> None:

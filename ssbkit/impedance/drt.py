@@ -14,7 +14,10 @@ given, by generalised cross-validation of the unconstrained problem (GCV:
 Golub, Heath & Wahba, Technometrics 21 (1979) 215; for the DRT: Saccoccio et
 al., Electrochim. Acta 147 (2014) 470) on a grid that adapts: 1e-12..1e2, 4
 points a decade, widened where the minimum lies on an edge and then refined
-by golden-section search in log lambda.
+by a fine grid (0.005 decade) and a parabola in log lambda. The non-negative
+problem is solved on its normal equations by block principal pivoting (Kim &
+Park, SIAM J. Sci. Comput. 33 (2011) 3261) from the positive set of the
+unconstrained solution; its last Cholesky factor gives the covariance below.
 
 Peaks are the local maxima of gamma; the resistance of each is the integral
 of gamma over its basin (between the neighbouring minima). Each peak gets a
@@ -24,14 +27,17 @@ of the regularised solution on its active set (sigma^2 (A'A + lam P)^-1 A'A
 freedom n - tr H). Noise makes small maxima and shoulders; a peak whose area,
 or whose prominence over the higher of its two bounding minima, is below
 three standard errors is not significant and is merged into its neighbour
-(the basins are recomputed), so 0.5 % noise does not add peaks; so is a
-maximum outside the measured band of time constants (1/w_max..1/w_min), where
-gamma is not determined by the data. lambda is chosen by the modified GCV of
+(the basins are recomputed), so 0.5 % noise does not add peaks. A maximum
+outside the measured band of time constants (1/w_max..1/w_min), where gamma is
+not determined by the data (it trades off against R_inf), is dropped, and peak
+areas count gamma inside that band only (a note gives what lies outside). lambda is chosen by the modified GCV of
 Kim & Gu (J. R. Stat. Soc. B 66 (2004) 337; factor rho = 2 on tr H, ``RHO``),
 which guards against the under-smoothing of plain GCV. Two neighbouring
 peaks are reported *not resolved* when the minimum between them is above 80 %
 of the lower one (about Rayleigh's criterion: two equal Lorentzian-like peaks
 just resolved dip to ~0.8): their split of the area is then not trustworthy.
+So is a single peak into which the ZARC-model test moves a second relaxation
+(:mod:`ssbkit.impedance.drt_peaks`): ``unresolved_peaks`` lists both kinds.
 """
 
 from __future__ import annotations
@@ -39,18 +45,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
 from scipy.optimize import nnls
 
 from ..citations.registry import cite
 from ..errors import InputError
 from ..records import Record
 from ._blas import one_blas_thread
+from .drt_analytic import hn_drt, zarc_drt
+from .drt_linalg import (
+    RHO,
+    _active_covariance,
+    _gcv_lambda,
+    _nnls_normal,
+    _second_difference,
+    _Tikhonov,
+)
 from .drt_peaks import find_peaks, significant_peaks
 from .kk import _wants_capacitance, _wants_inductance
 from .spectrum import Spectrum, require_nonzero_z
 
-__all__ = ["DRTResult", "compute_drt", "find_peaks", "zarc_drt"]
+__all__ = ["DRTResult", "compute_drt", "find_peaks", "hn_drt", "zarc_drt"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +98,9 @@ class DRTResult(Record):
         Standard errors of each peak's area (ohm) and of its ln tau.
     unresolved : list of (int, int)
         Index pairs of neighbouring peaks that are not resolved.
+    unresolved_peaks : list of int
+        Indices of the peaks that are not resolved: members of those pairs, and peaks that
+        hold more than one relaxation by the ZARC-model test (the DRT merged them).
     lam_at_edge : bool
         Whether the GCV minimum lay on the edge of the widest grid searched.
     notes : tuple of str
@@ -107,6 +124,7 @@ class DRTResult(Record):
     peak_r_err_ohm: np.ndarray = field(default_factory=lambda: np.zeros(0))
     peak_ln_tau_err: np.ndarray = field(default_factory=lambda: np.zeros(0))
     unresolved: list[tuple[int, int]] = field(default_factory=list)
+    unresolved_peaks: list[int] = field(default_factory=list)
     lam_at_edge: bool = False
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = ("Schmidt2011", "Saccoccio2014")
@@ -134,128 +152,6 @@ class DRTResult(Record):
             for i, (t, r) in enumerate(self.peaks)
         ]
         return d
-
-
-def zarc_drt(tau_s: np.ndarray, r_ohm: float, tau0_s: float, phi: float) -> np.ndarray:
-    """Analytic DRT of a ZARC, Z = R / (1 + (j w tau0)^phi), in ohm per unit ln tau.
-
-    gamma(s) = (R / 2 pi) sin(phi pi) / (cosh(phi s) + cos(phi pi)), s = ln(tau/tau0)
-    (Fuoss & Kirkwood, J. Am. Chem. Soc. 63 (1941) 385; Boukamp, Electrochim.
-    Acta 154 (2015) 35). Integrates to R over ln tau.
-
-    Parameters
-    ----------
-    tau_s
-        Relaxation times, s.
-    r_ohm
-        ZARC resistance R, ohm.
-    tau0_s
-        Characteristic time constant tau0, s.
-    phi
-        ZARC exponent, 0 < phi <= 1 (phi = 1 is an ideal RC element).
-
-    Returns
-    -------
-    numpy.ndarray
-        gamma(tau), ohm per unit ln tau, same shape as ``tau_s``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> tau = np.logspace(-9, 3, 4001)
-    >>> g = zarc_drt(tau, 100.0, 1e-3, 0.8)
-    >>> round(float(np.trapezoid(g, np.log(tau))), 2)
-    100.0
-    """
-    s = np.log(np.asarray(tau_s, dtype=float) / tau0_s)
-    return r_ohm / (2.0 * np.pi) * np.sin(phi * np.pi) / (np.cosh(phi * s) + np.cos(phi * np.pi))
-
-
-def _second_difference(m: int) -> np.ndarray:
-    d = np.zeros((max(m - 2, 1), m))
-    for i in range(m - 2):
-        d[i, i : i + 3] = (1.0, -2.0, 1.0)
-    return d
-
-
-RHO = 2.0
-
-
-class _Tikhonov:
-    """The unconstrained problem min ||a x - b||^2 + lam x'p x, diagonalised once.
-
-    With T such that T' p T = I and T' a'a T = diag(e), x(lam) = T diag(1/(e +
-    lam)) T' a'b and tr H = sum e/(e + lam): every lambda costs O(n m).
-    """
-
-    def __init__(self, a: np.ndarray, b: np.ndarray, p: np.ndarray) -> None:
-        r = _whitening(p)
-        e, wv = np.linalg.eigh(r.T @ (a.T @ a) @ r)
-        self.e = np.maximum(e, 0.0)
-        self.t = r @ wv
-        self.at = a @ self.t
-        self.c = self.t.T @ (a.T @ b)
-        self.b = b
-
-    def gcv(self, lam: np.ndarray, rho: float = 1.0) -> np.ndarray:
-        lam = np.atleast_1d(lam)
-        x = self.c[:, None] / (self.e[:, None] + lam[None, :])
-        resid = np.sum((self.at @ x - self.b[:, None]) ** 2, axis=0)
-        n = self.b.size
-        trace_h = np.sum(self.e[:, None] / (self.e[:, None] + lam[None, :]), axis=0)
-        return n * resid / np.maximum(n - rho * trace_h, 1e-12) ** 2
-
-    def trace_h(self, lam: float) -> float:
-        return float(np.sum(self.e / (self.e + lam)))
-
-
-_WHITENING: dict[bytes, np.ndarray] = {}
-
-
-def _whitening(p: np.ndarray) -> np.ndarray:
-    """R with R' p R = I from the eigen-decomposition of the penalty ``p``, which depends on
-    the grid size alone: solved once per penalty and kept (a few grids in a session)."""
-    key = p.tobytes()
-    r = _WHITENING.get(key)
-    if r is None:
-        pe, pu = np.linalg.eigh(p)
-        r = pu / np.sqrt(np.maximum(pe, 1e-300))
-        r.setflags(write=False)
-        if len(_WHITENING) >= 8:
-            _WHITENING.clear()
-        _WHITENING[key] = r
-    return r
-
-
-def _gcv_lambda(tk: _Tikhonov, lo: float = -12.0, hi: float = 2.0,
-                rho: float = 1.0) -> tuple[float, bool]:
-    """(lambda minimising GCV, whether it sits on the edge of the widest grid).
-
-    Grid 4 points a decade from 10^lo to 10^hi, widened by 4 decades (twice at
-    most) where the minimum is at an edge, then golden-section refinement of
-    log10 lambda between the neighbours of the grid minimum.
-    """
-    for _ in range(3):
-        grid = np.arange(lo, hi + 1e-9, 0.25)
-        g = tk.gcv(10.0**grid, rho)
-        i = int(np.argmin(g))
-        if 0 < i < grid.size - 1:
-            break
-        if i == 0:
-            lo -= 4.0
-        else:
-            hi += 4.0
-    else:
-        return float(10.0 ** grid[i]), True
-    a, b = grid[i - 1], grid[i + 1]
-    ratio = (np.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(20):
-        x1, x2 = b - ratio * (b - a), a + ratio * (b - a)
-        if tk.gcv(10.0**x1, rho)[0] < tk.gcv(10.0**x2, rho)[0]:
-            b = x2
-        else:
-            a = x1
-    return float(10.0 ** (0.5 * (a + b))), False
 
 
 def compute_drt(
@@ -350,8 +246,13 @@ def _solve(
             notes.append(f"GCV minimum at the edge of the widest lambda grid ({lam_used:.1e})")
     else:
         lam_used, method = float(lam), "given"
-    x, _ = nnls(np.vstack([aw, np.sqrt(lam_used) * d2]),
-                np.concatenate([bw, np.zeros(d2.shape[0])]), maxiter=50 * (n_extra + m))
+    ata = aw.T @ aw
+    try:
+        x, fac = _nnls_normal(ata + lam_used * pen, aw.T @ bw)
+    except np.linalg.LinAlgError:  # not positive definite in floating point: augmented system
+        x, _ = nnls(np.vstack([aw, np.sqrt(lam_used) * d2]),
+                    np.concatenate([bw, np.zeros(d2.shape[0])]), maxiter=50 * (n_extra + m))
+        fac = None
     z_fit = a @ x
     gamma = x[n_extra:] * zscale
     k = 1
@@ -361,9 +262,9 @@ def _solve(
     res = np.concatenate([(z.real - z_fit.real) / mod, (z.imag - z_fit.imag) / mod])
     dof = max(bw.size - tk.trace_h(lam_used), 1.0)
     sigma2 = float(np.sum(res**2) / dof)
-    cov = _active_covariance(aw, pen, lam_used, x, sigma2)[n_extra:, n_extra:] * zscale**2
+    cov = _active_covariance(ata, pen, lam_used, x, sigma2, fac)[n_extra:, n_extra:] * zscale**2
     band = (1.0 / w.max(), 1.0 / w.min())
-    peaks, r_err, t_err, unresolved = significant_peaks(
+    peaks, r_err, t_err, unresolved, within = significant_peaks(
         tau, gamma, cov, min_peak_fraction, notes, band=band,
         data=(w, z, mod, float(x[0] * zscale), l_h, c_f, sigma2))
     return DRTResult(
@@ -371,26 +272,7 @@ def _solve(
         lam=lam_used, lam_method=method, peaks=peaks,
         frequency_hz=spectrum.frequency_hz, z_fit_ohm=z_fit,
         rms_residual=float(np.sqrt(np.mean(res**2))), source=spectrum.source,
-        peak_r_err_ohm=r_err, peak_ln_tau_err=t_err, unresolved=unresolved, lam_at_edge=edge,
+        peak_r_err_ohm=r_err, peak_ln_tau_err=t_err, unresolved=unresolved,
+        unresolved_peaks=within, lam_at_edge=edge,
         notes=tuple(notes), references=(cite("Schmidt2011"), cite("Saccoccio2014")),
     )
-
-
-def _active_covariance(aw, pen, lam, x, sigma2) -> np.ndarray:
-    """sigma^2 (A'A + lam P)^-1 A'A (A'A + lam P)^-1 on the free (x > 0) variables, 0 elsewhere."""
-    free = x > 0
-    cov = np.zeros((x.size, x.size))
-    if not free.any():
-        return cov
-    af = aw[:, free]
-    ata = af.T @ af
-    h = ata + lam * pen[np.ix_(free, free)]
-    try:  # h is symmetric positive definite (the penalty holds a small ridge)
-        fac = scipy.linalg.cho_factor(h, check_finite=False)
-        half = scipy.linalg.cho_solve(fac, ata, check_finite=False)  # h^-1 A'A
-        cov[np.ix_(free, free)] = sigma2 * scipy.linalg.cho_solve(fac, half.T,
-                                                                  check_finite=False)
-    except np.linalg.LinAlgError:
-        hinv = np.linalg.pinv(h)
-        cov[np.ix_(free, free)] = sigma2 * hinv @ ata @ hinv
-    return cov

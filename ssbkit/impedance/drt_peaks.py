@@ -77,11 +77,13 @@ def _basins(g: np.ndarray, idx: list[int]) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(idx))]
 
 
-def _area_and_error(x, g, cov, lo, hi) -> tuple[float, float]:
+def _area_and_error(x, g, cov, lo, hi, mask=None) -> tuple[float, float]:
     wts = np.zeros(g.size)
     seg = np.diff(x[lo : hi + 1])
     wts[lo:hi] += 0.5 * seg
     wts[lo + 1 : hi + 1] += 0.5 * seg
+    if mask is not None:
+        wts *= mask
     return float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
 
 
@@ -126,7 +128,7 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         List that receives a note for every merged or unresolved peak (appended in place).
     band
         ``(tau_min, tau_max)`` in s, the band the data cover (1/w_max..1/w_min);
-        maxima outside it are merged into their neighbours.
+        maxima outside it are dropped, and peak areas count gamma inside it only.
     data
         Optional ``(w, z, model, r_inf, l_h, c_f, sigma2)`` of the spectrum; when
         given, peaks the data do not need (ZARC-model F-test) are merged too, and
@@ -142,26 +144,37 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         Standard error of each peak's ln tau (dimensionless).
     unresolved : list of (int, int)
         Index pairs of neighbouring peaks whose valley is too shallow to split their area.
+    within : list of int
+        Indices of peaks that are not resolved: members of those pairs, and peaks that the
+        ZARC-model test finds to hold more than one relaxation.
     """
     g = np.asarray(gamma, dtype=float)
     x = np.log(tau)
     if g.size < 3 or g.max() <= 0:
-        return [], np.zeros(0), np.zeros(0), []
+        return [], np.zeros(0), np.zeros(0), [], []
     padded = np.concatenate([[-np.inf], g, [-np.inf]])
     is_max = (padded[1:-1] > padded[:-2]) & (padded[1:-1] >= padded[2:])
     idx = [int(i) for i in np.flatnonzero(is_max) if g[i] >= min_fraction * g.max()]
     inside = [i for i in idx if band[0] <= tau[i] <= band[1]]
+    # areas count gamma inside the measured band only: outside it gamma trades off against
+    # R_inf (short tau) or the low-frequency end and belongs to no peak
+    inb = ((tau >= band[0]) & (tau <= band[1])).astype(float) if inside else np.ones(g.size)
     if inside and len(inside) < len(idx):
         notes.append(f"{len(idx) - len(inside)} maxima outside the measured band of tau "
-                     "(1/w_max..1/w_min) merged into their neighbours")
+                     "(1/w_max..1/w_min) dropped")
         idx = inside
+    total = float(np.trapezoid(g, x))
+    outside = float(np.trapezoid(g * (1.0 - inb), x))
+    if total > 0 and outside > 0.01 * total:
+        notes.append(f"{outside:.3g} ohm ({100 * outside / total:.1f} % of the total) of gamma "
+                     "lies outside the measured band of tau and is in no peak")
     merged = 0
     sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
     while len(idx) > 1:
         basins = _basins(g, idx)
         z = []
         for i, (lo, hi) in zip(idx, basins, strict=True):
-            r, e = _area_and_error(x, g, cov, lo, hi)
+            r, e = _area_and_error(x, g, cov, lo, hi, inb)
             valleys = [g[b] for b in (lo, hi) if b != i and 0 < b < g.size - 1]
             prom = g[i] - max(valleys) if valleys else g[i]
             z.append(min(r / e if e > 0 else np.inf, prom / sd[i] if sd[i] > 0 else np.inf))
@@ -186,16 +199,21 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
         if dropped:
             notes.append(f"{dropped} peaks not needed by the data (ZARC-model F-test) merged "
                          "into neighbours")
+    hosts: list[int] = []
+    if data is not None and len(idx) > 1:
+        idx, fit, hosts = _migrated(x, g, idx, data, fit, tau, notes)
     basins = _basins(g, idx)
-    shares = _shares(x, g, idx, data, fit=fit) if data is not None and len(idx) > 1 else None
+    shares = (_shares(x, g, idx, data, fit=fit) if data is not None and len(idx) > 1
+              and fit is not None else None)
     trap = np.zeros(g.size)
     seg = np.diff(x)
     trap[:-1] += 0.5 * seg
     trap[1:] += 0.5 * seg
+    trap *= inb
     peaks, r_err, t_err = [], [], []
     for j, (i, (lo, hi)) in enumerate(zip(idx, basins, strict=True)):
         if shares is None:
-            r, e = _area_and_error(x, g, cov, lo, hi)
+            r, e = _area_and_error(x, g, cov, lo, hi, inb)
         else:
             wts = trap * shares[j]
             r, e = float(wts @ g), float(np.sqrt(max(wts @ cov @ wts, 0.0)))
@@ -209,7 +227,57 @@ def significant_peaks(tau, gamma, cov, min_fraction, notes, *, band=(0.0, np.inf
             unresolved.append((k, k + 1))
             notes.append(f"peaks {k} and {k + 1} (tau {peaks[k][0]:.3g} s, {peaks[k + 1][0]:.3g}"
                          " s) are not resolved: their split of the area is not reliable")
-    return peaks, np.asarray(r_err), np.asarray(t_err), unresolved
+    within = sorted(set(hosts) | {k for pair in unresolved for k in pair})
+    return peaks, np.asarray(r_err), np.asarray(t_err), unresolved, within
+
+
+def _migrated(x, g, idx, data, fit, tau, notes) -> tuple[list[int], tuple | None, list[int]]:
+    """Drop peaks whose ZARC component left their basin; name the peaks it moved into.
+
+    Where the DRT merges two close relaxations into one maximum and shows a noise
+    maximum elsewhere, the ZARC model started from the DRT's peaks moves that
+    maximum's component into the merged peak: the data need two relaxations there, not
+    one at the noise maximum. Returns (peaks kept, the fit where still valid else None,
+    indices among the kept peaks that hold more than one relaxation).
+    """
+    if fit is None:
+        start = [(float(np.trapezoid(g[lo : hi + 1], x[lo : hi + 1])), float(x[i]))
+                 for i, (lo, hi) in zip(idx, _basins(g, idx), strict=True)]
+        w, z, mod, r_inf, l_h, c_f, _ = data
+        fit = _zarc_fit(w, z, mod, r_inf, l_h, c_f, start)
+    basins = _basins(g, idx)
+    lt = fit[2][2::3]
+    moved = [j for j, (lo, hi) in enumerate(basins) if not x[lo] <= lt[j] <= x[hi]]
+    if not moved:
+        return idx, fit, []
+    host_of = {j: next((k for k, (lo, hi) in enumerate(basins) if x[lo] <= lt[j] <= x[hi]),
+                       None) for j in moved}
+    gone = [j for j in moved if host_of[j] is not None and host_of[j] not in moved]
+    if not gone or len(gone) == len(idx):
+        return idx, None, []
+    from .drt_analytic import zarc_drt
+
+    kept = [i for j, i in enumerate(idx) if j not in gone]
+    p, hosts = fit[2], set()
+    fine = np.linspace(x[0], x[-1], 4 * x.size)
+    for j in gone:
+        host = host_of[j]
+        assert host is not None  # ``gone`` holds only components with a host
+        k = host
+        # two relaxations only where the two fitted ZARCs would show as two maxima without
+        # noise; else the moved component only corrects the shape of the host (a peak
+        # that is not a ZARC, e.g. Havriliak-Negami)
+        pair = np.zeros(fine.size)
+        for q in (j, k):
+            pair += zarc_drt(np.exp(fine), p[1 + 3 * q], np.exp(p[2 + 3 * q]),
+                             min(p[3 + 3 * q], 0.99))
+        two = len(find_peaks(np.exp(fine), pair, min_fraction=0.05)) >= 2
+        if two:
+            hosts.add(kept.index(idx[k]))
+        notes.append(f"maximum at tau {tau[idx[j]]:.3g} s dropped: its ZARC component moved to "
+                     f"tau {np.exp(lt[j]):.3g} s, inside the peak at {tau[idx[k]]:.3g} s"
+                     + (", which holds more than one relaxation (not resolved)" if two else ""))
+    return kept, None, sorted(hosts)
 
 
 def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
@@ -218,7 +286,7 @@ def _shares(x, g, idx, data, *, fit=None) -> np.ndarray | None:
     Splitting at the minimum between two overlapping peaks gives one the other's
     tail; the fitted ZARC components (Fuoss-Kirkwood DRT) say whose tail it is.
     """
-    from .drt import zarc_drt
+    from .drt_analytic import zarc_drt
 
     w, z, mod, r_inf, l_h, c_f, sigma2 = data
     if fit is None:
@@ -245,9 +313,18 @@ def _smallest(x, g, idx) -> int:
     return int(np.argmin(areas))
 
 
+_PHI_LO, _PHI_SPAN = 0.3, 0.7  # ZARC exponent in (0.3, 1), as a logistic function of u
+
+
 def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray]:
-    """(chi2, n_par, parameters) of R_inf [+ L][+ C] + sum of ZARCs, started from (R, ln tau) pairs."""
-    from scipy.optimize import least_squares
+    """(chi2, n_par, parameters) of R_inf [+ L][+ C] + sum of ZARCs, started from (R, ln tau) pairs.
+
+    The parameters returned are (R_inf, R_1, ln tau_1, phi_1, ...). The fit runs
+    unconstrained (Levenberg-Marquardt, MINPACK) in (R_inf, ln R_k, ln tau_k, u_k) with
+    phi_k = 0.3 + 0.7 / (1 + exp(-u_k)): R_k > 0 and 0.3 < phi_k < 1 without bounds, which
+    in a bounded trust-region solver cost most of the time.
+    """
+    from scipy.optimize import leastsq
 
     fixed = np.zeros_like(z)
     if l_h is not None:
@@ -257,45 +334,56 @@ def _zarc_fit(w, z, mod, r_inf, l_h, c_f, start) -> tuple[float, int, np.ndarray
     k = len(start)
     ln_iw = np.log(1j * w)[None, :]
     inv_mod = 1.0 / mod
+    target = z - fixed
     cache: dict = {}
 
     def parts(p):
-        """g = 1/(1 + (i w tau)^phi), u = (i w tau)^phi and ln(i w tau) of every ZARC."""
+        """R, phi, g = 1/(1 + (i w tau)^phi), u = (i w tau)^phi, ln(i w tau) of every ZARC."""
         key = p.tobytes()
         if cache.get("key") != key:
-            q = p[1:].reshape(k, 3)
+            q = np.clip(p[1:].reshape(k, 3), -60.0, 60.0)  # exp() stays finite
+            sig = 1.0 / (1.0 + np.exp(-q[:, 2:3]))
             ln_x = ln_iw + q[:, 1:2]
-            u = np.exp(q[:, 2:3] * ln_x)
-            cache.update(key=key, q=q, ln_x=ln_x, u=u, g=1.0 / (1.0 + u))
+            phi = _PHI_LO + _PHI_SPAN * sig
+            u = np.exp(phi * ln_x)
+            cache.update(key=key, r=np.exp(q[:, 0:1]), phi=phi, dphi=_PHI_SPAN * sig * (1 - sig),
+                         ln_x=ln_x, u=u, g=1.0 / (1.0 + u))
         return cache
 
     def resid(p):
         c = parts(p)
-        d = (z - (p[0] + fixed + c["q"][:, 0] @ c["g"])) * inv_mod
+        d = (target - p[0] - (c["r"] * c["g"]).sum(axis=0)) * inv_mod
         return np.concatenate([d.real, d.imag])
 
     def jac(p):
         c = parts(p)
-        q, g, u, ln_x = c["q"], c["g"], c["u"], c["ln_x"]
-        rgg = -(q[:, 0:1] * g * g * u)
+        rg = c["r"] * c["g"]
+        rgg = -(rg * c["g"] * c["u"])
         cols = np.empty((1 + 3 * k, w.size), complex)
         cols[0] = 1.0
-        cols[1::3] = g
-        cols[2::3] = rgg * q[:, 2:3]
-        cols[3::3] = rgg * ln_x
+        cols[1::3] = rg
+        cols[2::3] = rgg * c["phi"]
+        cols[3::3] = rgg * c["ln_x"] * c["dphi"]
         d = -(cols * inv_mod).T
         return np.vstack([d.real, d.imag])
 
+    u0 = float(np.log((0.9 - _PHI_LO) / (_PHI_LO + _PHI_SPAN - 0.9)))  # phi = 0.9
     p0 = [max(r_inf, 0.0)]
-    lo, hi = [0.0], [np.inf]
     for r, lt in start:
-        p0 += [max(r, 1e-12), lt, 0.9]
-        lo += [0.0, -np.inf, 0.3]
-        hi += [np.inf, np.inf, 1.0]
-    sol = least_squares(resid, np.asarray(p0), jac=jac, bounds=(lo, hi), x_scale="jac",
-                        max_nfev=200,
-                        ftol=1e-6, xtol=1e-6)
-    return float(np.sum(sol.fun**2)), len(p0), sol.x
+        p0 += [np.log(max(r, 1e-12)), lt, u0]
+    # MINPACK's lmder through its thin legacy wrapper (least_squares(method="lm") runs the
+    # same code with several times the Python overhead per evaluation); chi2 to 1e-4
+    # relative is ample for the F-test
+    px, *_ = leastsq(resid, np.asarray(p0), Dfun=jac, full_output=True,
+                     maxfev=100 * (len(p0) + 1), ftol=1e-4, xtol=1e-4)
+    fun = resid(px)
+    q = px[1:].reshape(k, 3)
+    out = np.empty(px.size)
+    out[0] = px[0]
+    out[1::3] = np.exp(q[:, 0])
+    out[2::3] = q[:, 1]
+    out[3::3] = _PHI_LO + _PHI_SPAN / (1.0 + np.exp(-q[:, 2]))
+    return float(np.sum(fun**2)), len(p0), out
 
 
 def _needed(x, g, idx, data, *, full=None) -> tuple[bool, tuple, tuple]:

@@ -241,7 +241,61 @@ def _fit(w, d, mod, tau, *, admittance, use_l, use_c):
     return x, a, float(np.sum((aw @ x - b) ** 2))
 
 
+class _Fitter:
+    """The fits of one scan (one representation, one F_ext) for M = 1, 2, ...
+
+    The same problem as :func:`_fit` (same matrix, weights, column scaling and LAPACK
+    routine; the matrix entries in real arithmetic, equal to rounding), with what does
+    not depend on M computed once: a scan runs up to ~100 small fits, where per-call
+    set-up costs as much as the solve.
+    """
+
+    def __init__(self, w, d, mod, *, admittance, use_l, use_c, log_f_ext):
+        a = voigt_matrix(w, np.zeros(0), inductance=use_l, capacitance=use_c,
+                         admittance=admittance)  # the columns without Voigt elements
+        n = w.size
+        self.w = np.asarray(w, dtype=float)
+        self.adm = admittance
+        self.inv_mod = (1.0 / mod)[:, None]
+        self.fixed = np.vstack([a.real / mod[:, None], a.imag / mod[:, None]])
+        self.b = np.concatenate([d.real / mod, d.imag / mod])
+        f = 10.0**log_f_ext
+        self.lo, self.hi = np.log(1.0 / (f * w.max())), np.log(f / w.min())
+        self.n = n
+
+    def taus(self, m: int) -> np.ndarray:
+        if m == 1:
+            return np.array([np.exp(self.lo)])
+        step = (self.hi - self.lo) / (m - 1)  # as numpy.linspace computes it
+        y = np.arange(0, m) * step + self.lo
+        y[-1] = self.hi
+        return np.exp(y)
+
+    def fit(self, m: int) -> tuple[np.ndarray, float]:
+        # 1/(1 + j w tau) = (1 - j w tau)/(1 + (w tau)^2) in real arithmetic (the complex
+        # division costs several times more); admittance: j w/(1 + j w tau)
+        wt = np.outer(self.w, self.taus(m))
+        den = 1.0 / (1.0 + wt * wt)
+        if self.adm:
+            re, im = (self.w[:, None] * wt) * den, self.w[:, None] * den
+        else:
+            re, im = den, -wt * den
+        n = self.n
+        k = self.fixed.shape[1]
+        aw = np.empty((2 * n, k + m))
+        aw[:, 0] = self.fixed[:, 0]
+        aw[:n, 1 : m + 1] = re * self.inv_mod
+        aw[n:, 1 : m + 1] = im * self.inv_mod
+        aw[:, m + 1 :] = self.fixed[:, 1:]
+        scale = np.sqrt(np.einsum("ij,ij->j", aw, aw))
+        scale[scale == 0] = 1.0
+        x = _gelsy(aw / scale, self.b) / scale
+        r = aw @ x - self.b
+        return x, float(r @ r)
+
+
 _LWORK: dict[tuple[int, int], int] = {}
+_GELSY: dict[str, tuple] = {}
 
 
 def _gelsy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -250,7 +304,11 @@ def _gelsy(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     rows, cols = a.shape
     if rows < cols:
         return scipy.linalg.lstsq(a, b, lapack_driver="gelsy", check_finite=False)[0]
-    fn, fn_lwork = scipy.linalg.get_lapack_funcs(("gelsy", "gelsy_lwork"), (a, b))
+    fns = _GELSY.get(a.dtype.char)
+    if fns is None:
+        fns = _GELSY[a.dtype.char] = scipy.linalg.get_lapack_funcs(("gelsy", "gelsy_lwork"),
+                                                                   (a, b))
+    fn, fn_lwork = fns
     cond = np.finfo(fn.dtype).eps
     lwork = _LWORK.get((rows, cols))
     if lwork is None:
@@ -271,19 +329,33 @@ def _mu(x: np.ndarray, m: int, tiny: float) -> float:
 
 
 def _scan(w, d, mod, m_max, *, admittance, log_f_ext, use_l, use_c, improvement,
-          plain=False, c=0.85) -> _Scan:
-    """Fits for M = 1, 2, ... until M_lo (step 1) is settled and step 2 has room, or m_max."""
+          plain=False, c=0.85, stop_above: int | None = None) -> _Scan:
+    """Fits for M = 1, 2, ... until M_lo (step 1) is settled and step 2 has room, or m_max.
+
+    ``stop_above``: stop as soon as M_lo exceeds it. M_lo of a partial scan is a lower
+    bound of the final one (more fits only lower the floor and widen the windows of
+    :func:`_lower_limit`, which can turn an accepted M into a rejected one, never the
+    reverse), so an extended-range scan that cannot end at or below the M of F_ext = 1
+    (which :func:`_pick` would reject) stops there with the same verdict.
+    """
     chi2, mu = np.empty(m_max), np.empty(m_max)
     extra = 1 + use_l + use_c
     dof = np.maximum(2 * w.size - np.arange(1, m_max + 1) - extra, 1)
+    fitter = _Fitter(w, d, mod, admittance=admittance, use_l=use_l, use_c=use_c,
+                     log_f_ext=log_f_ext)
     for m in range(1, m_max + 1):
-        x, _, c2 = _fit(w, d, mod, _taus(w, m, log_f_ext), admittance=admittance,
-                        use_l=use_l, use_c=use_c)
+        x, c2 = fitter.fit(m)
         chi2[m - 1], mu[m - 1] = c2, _mu(x, m, 1e-12 * float(np.max(np.abs(x[1 : m + 1]))))
         if plain and mu[m - 1] <= c:
             chi2, mu = chi2[:m], mu[:m]
             break
-        if not plain and m >= 8 and m % 4 == 0:
+        if plain:
+            continue
+        if stop_above is not None and m > stop_above and m % 2 == 0:
+            if _lower_limit(chi2[:m] / dof[:m], improvement) > stop_above:
+                chi2, mu = chi2[:m], mu[:m]
+                break
+        if m >= 8 and m % 4 == 0:
             lo = _lower_limit(chi2[:m] / dof[:m], improvement)
             if m >= max(2 * lo, lo + 3) + max(3, lo // 2) + 4:
                 chi2, mu = chi2[:m], mu[:m]
@@ -450,6 +522,7 @@ def _candidates(w, data, reps, fexts, m_max, *, n_rc, use_l, use_c, c, improveme
     for adm in reps:
         d, mod = data[adm]
         m_cap = m_max
+        m_base: int | None = None
         for j, lf in enumerate(fexts):
             if n_rc is not None:
                 x, _, c2 = _fit(w, d, mod, _taus(w, m_max, lf), admittance=adm, use_l=use_l,
@@ -461,7 +534,8 @@ def _candidates(w, data, reps, fexts, m_max, *, n_rc, use_l, use_c, c, improveme
             # an extended tau range only counts with no more elements than F_ext = 1
             # (_pick), so its scan need not run far past that M
             scan = _scan(w, d, mod, m_cap if j else m_max, admittance=adm, log_f_ext=lf,
-                         use_l=use_l, use_c=use_c, improvement=improvement, plain=plain, c=c)
+                         use_l=use_l, use_c=use_c, improvement=improvement, plain=plain, c=c,
+                         stop_above=m_base if j else None)
             if plain:
                 below = np.flatnonzero(scan.mu <= c)
                 m = int(below[0]) + 1 if below.size else scan.chi2.size
@@ -470,6 +544,7 @@ def _candidates(w, data, reps, fexts, m_max, *, n_rc, use_l, use_c, c, improveme
                 m, m_lo = _choose_m(scan, n, c, improvement)
             if j == 0 and fexts[0] == 0.0 and not plain:
                 m_cap = min(m_max, 3 * m + 8)
+                m_base = m
             cands.append((_reduced(scan, n)[m - 1], m, m_lo, scan))
     return cands
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from ssbkit.errors import InputError
-from ssbkit.impedance.drt import compute_drt, find_peaks, zarc_drt
+from ssbkit.impedance.drt import compute_drt, find_peaks, hn_drt, zarc_drt
 from ssbkit.impedance.spectrum import make_spectrum
 
 F = np.logspace(6, -2, 81)
@@ -167,3 +167,79 @@ def test_lambda_is_not_on_the_edge_of_its_grid_for_noisy_data():
     z = z + 0.005 * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
     d = compute_drt(make_spectrum(F2, z.real, z.imag, source="2zarc"))
     assert not d.lam_at_edge and 1e-12 < d.lam < 1e2
+
+
+ZHN = 10 + 100 / (1 + (1j * W * 1e-3) ** 0.8) ** 0.6  # Havriliak-Negami, alpha 0.8, beta 0.6
+
+
+def _analytic_modes(g_fn) -> list[float]:
+    tau = np.logspace(-8, 3, 110001)
+    return [t for t, _ in find_peaks(tau, g_fn(tau), min_fraction=0.05)]
+
+
+def _in_band(g_fn) -> float:
+    """Integral of an analytic DRT over the measured band 1/w_max..1/w_min (what the data
+    determine: the HN tail x^(alpha beta) puts ~1 % of R at shorter tau)."""
+    tau = np.logspace(np.log10(1 / W.max()), np.log10(1 / W.min()), 200001)
+    return float(np.trapezoid(g_fn(tau), np.log(tau)))
+
+
+def test_havriliak_negami_noiseless_gamma_follows_the_analytic_distribution():
+    """gamma within 6 % of its maximum of the closed-form HN DRT (Zorn 1999); one peak at the
+    analytic mode (2 %) whose area is the analytic DRT's over the measured band (1 %)."""
+    d = compute_drt(_spec(ZHN))
+    exact = hn_drt(d.tau_s, 100.0, 1e-3, 0.8, 0.6)
+    assert np.max(np.abs(d.gamma_ohm - exact)) < 0.06 * exact.max()
+    (mode,) = _analytic_modes(lambda t: hn_drt(t, 100.0, 1e-3, 0.8, 0.6))
+    assert len(d.peaks) == 1 and d.unresolved_peaks == []
+    assert d.peaks[0][0] == pytest.approx(mode, rel=0.02)
+    truth = _in_band(lambda t: hn_drt(t, 100.0, 1e-3, 0.8, 0.6))
+    assert 98.0 < truth < 99.5  # the part of R outside the band is not negligible here
+    assert d.peaks[0][1] == pytest.approx(truth, rel=0.01)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_havriliak_negami_at_0p5pct_noise_gives_one_peak_of_the_right_area(seed):
+    """0.5 % noise: one peak, area the analytic in-band area within 2 %, within 0.15 decade
+    of the analytic mode (the skewed peak's maximum moves with the smoothing)."""
+    d = compute_drt(_spec(ZHN, 0.005, seed))
+    (mode,) = _analytic_modes(lambda t: hn_drt(t, 100.0, 1e-3, 0.8, 0.6))
+    assert len(d.peaks) == 1
+    assert abs(np.log10(d.peaks[0][0] / mode)) < 0.15
+    assert d.peaks[0][1] == pytest.approx(_in_band(lambda t: hn_drt(t, 100.0, 1e-3, 0.8, 0.6)),
+                                          rel=0.02)
+
+
+ZPAIR = (10 + 100 / (1 + (1j * W * 1e-3) ** 0.9)
+         + 100 / (1 + (1j * W * 10**-2.5) ** 0.9))  # two ZARCs half a decade apart
+
+
+def test_close_pair_half_a_decade_apart_is_split_without_noise():
+    """Two phi = 0.9 ZARCs of 100 ohm, tau 1e-3 and 10^-2.5 s: two peaks at the maxima of the
+    analytic sum (5 %), each of area 100 (1 %), resolved."""
+    truth = _analytic_modes(lambda t: zarc_drt(t, 100, 1e-3, 0.9) + zarc_drt(t, 100, 10**-2.5, 0.9))
+    d = compute_drt(_spec(ZPAIR))
+    assert len(d.peaks) == 2 and d.unresolved_peaks == []
+    assert [t for t, _ in d.peaks] == pytest.approx(truth, rel=0.05)
+    assert [r for _, r in d.peaks] == pytest.approx([100, 100], rel=0.01)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_close_pair_merged_by_noise_is_reported_not_resolved(seed):
+    """At 0.5 % noise the DRT merges the pair into one peak: its area is the sum (200, 2 %)
+    and the peak is flagged not resolved (the ZARC model needs two relaxations there)."""
+    d = compute_drt(_spec(ZPAIR, 0.005, seed))
+    assert len(d.peaks) == 1
+    assert d.peaks[0][1] == pytest.approx(200.0, rel=0.02)
+    assert d.unresolved_peaks == [0]
+    assert any("not resolved" in n for n in d.notes)
+
+
+def test_pair_with_a_shallow_valley_is_reported_not_resolved():
+    """Two phi = 0.9 ZARCs 0.3 decade apart: two maxima with a valley above 80 % of the lower
+    one: the pair is flagged, so that its split of the area is not taken at face value."""
+    z = 10 + 100 / (1 + (1j * W * 1e-3) ** 0.9) + 100 / (1 + (1j * W * 10**-2.7) ** 0.9)
+    d = compute_drt(_spec(z))
+    assert len(d.peaks) == 2
+    assert d.unresolved == [(0, 1)] and d.unresolved_peaks == [0, 1]
+    assert sum(r for _, r in d.peaks) == pytest.approx(200.0, rel=0.01)

@@ -10,6 +10,7 @@ Schönleber's Lin-KK with the same complex weighting.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -197,3 +198,34 @@ def test_m_is_not_below_the_knee_of_the_chi2_curve():
     red = r.pseudo_chi2_by_m / (2 * F.size - p)
     assert red[r.n_rc - 1] <= 1.5 * red.min()
     assert r.n_rc_lower <= r.n_rc
+
+
+DUMMY = Path(__file__).resolve().parents[1] / "data" / "eis_dummy_circuits"
+
+
+@pytest.mark.parametrize("name", ["Circuit1_EIS_1.z", "Circuit2_EIS_1.z", "Circuit3_EIS_1.z"])
+def test_real_r_rc_dummy_circuits_are_accepted(name):
+    """Measured spectra of three R-RC dummy circuits (impedance.py data, MIT): passive R and
+    C are KK-compliant, so Lin-KK must accept them; the residuals stay at the noise level
+    (< 1 % of |Z|)."""
+    r = kk_test(read_spectrum(DUMMY / name))
+    assert r.valid
+    assert r.max_residual < 0.01
+
+
+def _circuit1_like(drift: float, seed: int):
+    """R0-p(R1,C1) with impedance.py's fit of Circuit1 (29.14 ohm, 46.65 ohm, 1.043e-5 F) at
+    the measured frequencies, 0.2 % noise, R1 growing linearly by ``drift`` over the sweep."""
+    f = read_spectrum(DUMMY / "Circuit1_EIS_1.z").frequency_hz
+    w = 2 * np.pi * f
+    r1 = 46.65 * (1 + drift * np.linspace(0.0, 1.0, f.size))
+    z = 29.14 + r1 / (1 + 1j * w * r1 * 1.043e-5)
+    rng = np.random.default_rng(seed)
+    z = z + 0.002 * np.abs(z) * (rng.standard_normal(z.size) + 1j * rng.standard_normal(z.size))
+    return make_spectrum(f, z.real, z.imag, source=f"circuit1-drift{drift}")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_dummy_circuit_drifting_by_half_is_rejected_and_steady_is_not(seed):
+    assert kk_test(_circuit1_like(0.0, seed)).valid
+    assert not kk_test(_circuit1_like(0.5, seed)).valid
