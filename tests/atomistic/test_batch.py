@@ -53,23 +53,23 @@ def test_emt_takes_the_sequential_path_with_ase_numbers():
 
 
 def test_chgnet_batches_equal_one_calculator_call_each():
-    """Batch of 5 structures of different sizes (11 atoms, species differ) vs CHGNetCalculator calls."""
+    """Batch of 4 structures of different sizes (11 and 22 atoms, species differ) vs CHGNetCalculator calls."""
     pytest.importorskip("chgnet")
     from ssbkit.atomistic.calculators import load_calculator
 
     calc = load_calculator("chgnet", device="cpu")
-    frames = _li2s_variants(5)
+    frames = _li2s_variants(4)
     frames[2] = frames[2].repeat((1, 1, 2))  # 22 atoms: a batch of unequal sizes
     e_seq, f_seq = _sequential(frames, calc)
-    r = single_points(frames, calc, batch_size=3)  # two batches: 3 + 2
+    r = single_points(frames, calc, batch_size=3)  # two batches: 3 + 1
     assert r.backend == "chgnet"
     # float32 model: energies of ~-40 eV agree to round-off, forces to 1e-4 eV/Å
     np.testing.assert_allclose(r.energies_eV, e_seq, rtol=0, atol=2e-4)
     for a, b in zip(r.forces_eV_per_A, f_seq, strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-4)
-    # the variants differ by far more than the tolerance: the comparison can fail
-    assert np.ptp(e_seq[[0, 1, 3, 4]]) > 1e-2
-    e_only = single_points(frames, calc, batch_size=5, forces=False)
+    # the equal-size variants differ by >= 10x the tolerance (measured 5 meV): the comparison can fail
+    assert np.ptp(e_seq[[0, 1, 3]]) > 10 * 2e-4
+    e_only = single_points(frames, calc, batch_size=4, forces=False)
     assert e_only.forces_eV_per_A is None
     np.testing.assert_allclose(e_only.energies_eV, e_seq, rtol=0, atol=2e-4)
 
