@@ -30,7 +30,7 @@ DENSITY_G_CM3 = 1.9  # packing density of the box (not a measured glass density)
 T_MELT_K = 1500.0
 
 
-def run_one(x: int, seed: int, minutes: float, min_atoms: int, out: Path) -> dict:
+def run_one(x: int, seed: int, minutes: float, min_atoms: int, out: Path, rate: float | None = None) -> dict:
     from ase.io import read
 
     from ssbkit.atomistic.calculators import load_calculator
@@ -47,7 +47,7 @@ def run_one(x: int, seed: int, minutes: float, min_atoms: int, out: Path) -> dic
     comp = li2s_p2s5_composition(x, min_atoms=min_atoms)
     start = thiophosphate_packing(comp, density_g_cm3=DENSITY_G_CM3, seed=seed)
     calc = load_calculator("chgnet", device="cpu", threads=1)
-    rate = measure_throughput(to_atoms(start), calc, n_calls=5)
+    rate = rate or measure_throughput(to_atoms(start), calc, n_calls=5)
     sch = budget_schedule(len(start), minutes / 60.0, atom_steps_per_s=rate, t_melt_k=T_MELT_K)
     t0 = time.process_time()
     res = melt_quench(start, calculator=calc, out_dir=out / f"x{x}_s{seed}", t_melt_k=T_MELT_K,
@@ -95,6 +95,10 @@ def main() -> None:
     ap.add_argument("--compositions", type=int, nargs="+", default=[70, 75])
     ap.add_argument("--min-atoms", type=int, default=40)
     ap.add_argument("--out", default="", help="folder for trajectories (default: a temporary one)")
+    ap.add_argument("--atom-steps-per-s", type=float, default=0.0,
+                    help="fix the throughput the schedule assumes (default: measured per run, in wall time, "
+                         "so a loaded machine gets a shorter schedule)")
+    ap.add_argument("--name", default="glass", help="results file stem under benchmarks/results")
     a = ap.parse_args()
     import torch
 
@@ -104,13 +108,13 @@ def main() -> None:
         out = Path(a.out or tmp)
         for x in a.compositions:
             for seed in a.seeds:
-                rows.append(run_one(x, seed, a.minutes, a.min_atoms, out))
+                rows.append(run_one(x, seed, a.minutes, a.min_atoms, out, a.atom_steps_per_s or None))
                 print(json.dumps(rows[-1]["anneal_mean"]), rows[-1]["formula"], "seed", seed, flush=True)
     text = (f"CHGNet 0.3.0, CPU, 1 torch thread, load average {os.getloadavg()[0]:.1f}; thiophosphate start at "
             f"{DENSITY_G_CM3} g/cm3, melt {T_MELT_K:g} K, 2 fs steps, schedule from budget_schedule for "
             f"{a.minutes:g} min per run. Fractions are of P atoms; bonds P-S and P-P < 2.5 Å.\n\n" + table(rows))
-    Path(__file__).with_name("results").joinpath("glass.md").write_text(text + "\n")
-    Path(__file__).with_name("results").joinpath("glass.json").write_text(json.dumps(rows, indent=1) + "\n")
+    Path(__file__).with_name("results").joinpath(f"{a.name}.md").write_text(text + "\n")
+    Path(__file__).with_name("results").joinpath(f"{a.name}.json").write_text(json.dumps(rows, indent=1) + "\n")
     print(text)
 
 
