@@ -109,6 +109,15 @@ def fmt(r):
     return f"{r['D']:.3e} ± {r['err']:.1e}"
 
 
+def fixture_frames():
+    """The two consecutive AIMD segments of tests/data/md (Morgan 2021, Li6PS5Cl, 500 K) as one run."""
+    from ase.io import read
+
+    here = Path(__file__).resolve().parents[1] / "tests" / "data" / "md"
+    return [f for k in (1, 2) for f in read(str(here / f"li6ps5cl_50p_500K_run{k}_XDATCAR.gz"), index=":",
+                                             format="vasp-xdatcar")]
+
+
 def compare(name, frames, dt_ps, temperature, rows):
     t0, t1 = window(len(frames), dt_ps)
     ours = run_ssbkit(frames, dt_ps, t0, t1, temperature)
@@ -219,6 +228,8 @@ def main():
         xd = Path(kinisi.__file__).parent / "tests" / "inputs" / "example_XDATCAR.gz"
         frames = read(str(xd), index=":", format="vasp-xdatcar")
         compare("kinisi example_XDATCAR.gz (Li6PS5Cl argyrodite, 2 fs x 50)", frames, 0.1, None, rows)
+        frames = fixture_frames()
+        compare("tests/data/md Li6PS5Cl 50p runs 1+2 joined (280 x 0.1 ps)", frames, 0.1, 500, rows)
         coverage(args.replicates)
     print(f"\nload average at end: {os.getloadavg()}")
 

@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "Move": "substitutions", "RankedCandidate": "substitutions", "charge_change": "substitutions",
     "compensated_moves": "substitutions", "count_configurations": "substitutions",
     "enumerate_substitutions": "substitutions", "rank_substitutions": "substitutions",
+    "single_points": "batch", "SinglePoints": "batch",
     # molecular dynamics
     "Guards": "md", "MDRun": "md", "MDStopped": "md", "relax": "md", "run_md": "md",
     "MDPlan": "workflow", "plan_md": "workflow", "simulate_transport": "workflow",

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, did_you_mean
-from .structures import structure_energy, to_structure
+from .structures import to_structure
 
 __all__ = [
     "Move",
@@ -309,8 +309,11 @@ class RankedCandidate:
         }
 
 
-def rank_substitutions(candidates, calculator: Any = "chgnet") -> list[RankedCandidate]:
+def rank_substitutions(candidates, calculator: Any = "chgnet", *, batch_size: int = 16) -> list[RankedCandidate]:
     """Rank substituted structures (same composition) by single-point energy, lowest first.
+
+    The energies come from :func:`ssbkit.atomistic.batch.single_points` without
+    forces (batched for CHGNet and SevenNet; no backward pass).
 
     Parameters
     ----------
@@ -318,19 +321,22 @@ def rank_substitutions(candidates, calculator: Any = "chgnet") -> list[RankedCan
         Structures from :func:`enumerate_substitutions`.
     calculator
         Potential.
+    batch_size
+        Structures per forward pass.
 
     Returns
     -------
     list of RankedCandidate
         Lowest energy first.
     """
+    from .batch import single_points
     from .calculators import load_calculator
 
     cands = [to_structure(c) for c in candidates]
     if not cands:
         raise InputError("no candidates to rank")
     calc = load_calculator(calculator)
-    e = np.array([structure_energy(c, calc) for c in cands])
+    e = single_points(cands, calc, batch_size=batch_size, forces=False).energies_eV
     order = np.argsort(e)
     n = len(cands[0])
     return [
