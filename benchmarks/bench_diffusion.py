@@ -110,12 +110,22 @@ def fmt(r):
 
 
 def fixture_frames():
-    """The two consecutive AIMD segments of tests/data/md (Morgan 2021, Li6PS5Cl, 500 K) as one run."""
+    """The two consecutive AIMD segments (Morgan 2021, Li6PS5Cl, 500 K) as one run.
+
+    run1 ships in tests/data/md; run2 is read from tests/data/md or ../shared/reference/md
+    where present (see tests/data/md/README.md); without it, run1 alone.
+    """
     from ase.io import read
 
-    here = Path(__file__).resolve().parents[1] / "tests" / "data" / "md"
-    return [f for k in (1, 2) for f in read(str(here / f"li6ps5cl_50p_500K_run{k}_XDATCAR.gz"), index=":",
-                                             format="vasp-xdatcar")]
+    root = Path(__file__).resolve().parents[1]
+    where = [root / "tests" / "data" / "md", root.parent / "shared" / "reference" / "md"]
+    frames = []
+    for k in (1, 2):
+        hits = [w / f"li6ps5cl_50p_500K_run{k}_XDATCAR.gz" for w in where]
+        hits = [h for h in hits if h.is_file()]
+        if hits:
+            frames += read(str(hits[0]), index=":", format="vasp-xdatcar")
+    return frames
 
 
 def compare(name, frames, dt_ps, temperature, rows):
