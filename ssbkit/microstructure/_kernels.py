@@ -567,8 +567,11 @@ def coarse_coarsen(gx, gy, gz, dg, cgx, cgy, cgz, cdg):
 
 # -------------------------------------------------------------- shared pieces
 @njit(**_OPTS)
-def prolong_add(x, xc, active_fine, omega):
-    """x[i] += omega * xc[i // 2] on the fine cells that take part.
+def prolong_add(x, xc, active_fine, omega, color):
+    """x[i] += omega * xc[i // 2] on the fine cells of one colour that take part.
+
+    Only the colour the next half-sweep reads needs the correction: that
+    half-sweep overwrites the other colour without reading it.
 
     Parameters
     ----------
@@ -578,11 +581,13 @@ def prolong_add(x, xc, active_fine, omega):
         Non-zero where the fine cell takes part.
     omega : float
         Over-correction factor.
+    color : int
+        Cells with ``(i + j + k) % 2 == color`` are corrected.
     """
     n0, n1, n2 = x.shape
     for i in prange(n0):
         for j in range(n1):
-            for k in range(n2):
+            for k in range((i + j + color) % 2, n2, 2):
                 if active_fine[i, j, k] != 0:
                     x[i, j, k] += omega * xc[i // 2, j // 2, k // 2]
 

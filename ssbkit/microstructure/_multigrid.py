@@ -113,7 +113,7 @@ def _vcycle(ph, G, gb, levels, b, x) -> float:
     K.fine_smooth(ph, G, gb, x, b, 1, False)
     K.fine_restrict_residual(ph, G, gb, x, b, levels[0].b, 0)  # black residual is zero
     _coarse_cycle(levels, 0)
-    K.prolong_add(x, levels[0].x, ph, _OMEGA)
+    K.prolong_add(x, levels[0].x, ph, _OMEGA, 0)  # the colour-1 sweep reads colour 0 only
     return K.fine_smooth(ph, G, gb, x, b, 1, False) + K.fine_smooth(ph, G, gb, x, b, 0, False)
 
 
@@ -128,7 +128,7 @@ def _coarse_cycle(levels, n) -> None:
     K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
     K.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b, 0)
     _coarse_cycle(levels, n + 1)
-    K.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA)
+    K.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA, 0)
     K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
     K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0, False)
 
