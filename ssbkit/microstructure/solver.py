@@ -238,7 +238,7 @@ def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: 
     lo, hi = int(labels.min()), int(labels.max())
     small_range = hi - lo < 1 << 22
     if small_range and jit:
-        from . import _kernels as K
+        from . import _kernels_labels as K
 
         hist = K.label_histogram(labels, lo, hi - lo + 1)
     elif small_range:
@@ -268,7 +268,7 @@ def _phase_index(labels: np.ndarray, conductivities: Mapping[int, float], axis: 
         for n, v in enumerate(conducting, start=1):
             lut[v - lo] = n
         if jit:
-            from . import _kernels as K
+            from . import _kernels_labels as K
 
             ph = np.empty(view.shape, dtype=np.uint8)
             K.map_labels(view, lut, lo, ph)
@@ -302,7 +302,7 @@ def _keep_clusters(ph: np.ndarray, periodic: bool, *, both_faces: bool = True, j
     keep = np.zeros(int(lab.max()) + 1, dtype=np.bool_)
     keep[keep_ids] = True
     if jit:
-        from . import _kernels as K
+        from . import _kernels_labels as K
 
         return int(K.drop_clusters(ph, lab, keep))
     ph[~keep[lab]] = 0
