@@ -41,13 +41,12 @@ import numpy as np
 from ssbkit.records import Record
 
 from . import _sparse_mg
+from ._assemble import _keep_clusters, _tables
 from .solver import (
     _as_volume,
     _check_axis,
     _check_memory,
     _check_spacing,
-    _keep_clusters,
-    _tables,
     phase_mask,
 )
 

@@ -14,7 +14,12 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["configure_cache"]
+__all__ = ["configure_cache", "JIT_OPTIONS"]
+
+#: Options of the solver kernels. error_model "numpy": a division by zero gives inf instead
+#: of a test and a raise per division (the kernels never divide by a zero diagonal: empty
+#: cells are skipped first).
+JIT_OPTIONS = {"parallel": True, "cache": True, "fastmath": False, "nogil": True, "error_model": "numpy"}
 
 
 def _writable(folder: Path) -> bool:

@@ -18,6 +18,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import splu
 
 from ssbkit.microstructure import _kernels as K
+from ssbkit.microstructure import _kernels_coarse as C
+from ssbkit.microstructure import _kernels_vec as V
 
 __all__: list[str] = []  # private module
 
@@ -65,10 +67,10 @@ def _build_hierarchy(ph, G, gb) -> list[_Level]:
         cshape = _coarse_shape(shape)
         lev = _Level(cshape)
         if not levels:
-            K.fine_coarsen(ph, G, gb, lev.gx, lev.gy, lev.gz, lev.dg)
+            C.fine_coarsen(ph, G, gb, lev.gx, lev.gy, lev.gz, lev.dg)
         else:
             f = levels[-1]
-            K.coarse_coarsen(f.gx, f.gy, f.gz, f.dg, lev.gx, lev.gy, lev.gz, lev.dg)
+            C.coarse_coarsen(f.gx, f.gy, f.gz, f.dg, lev.gx, lev.gy, lev.gz, lev.dg)
         levels.append(lev)
         shape = cshape
     if levels:
@@ -108,12 +110,12 @@ def _vcycle(ph, G, gb, levels, b, x) -> float:
         for _ in range(20):
             K.fine_smooth(ph, G, gb, x, b, 0, False)
             K.fine_smooth(ph, G, gb, x, b, 1, False)
-        return K.dot(b, x)
+        return V.dot(b, x)
     K.fine_smooth(ph, G, gb, x, b, 0, True)
     K.fine_smooth(ph, G, gb, x, b, 1, False)
     K.fine_restrict_residual(ph, G, gb, x, b, levels[0].b, 0)  # black residual is zero
     _coarse_cycle(levels, 0)
-    K.prolong_add(x, levels[0].x, ph, _OMEGA)
+    C.prolong_add(x, levels[0].x, ph, _OMEGA, 0)  # the colour-1 sweep reads colour 0 only
     return K.fine_smooth(ph, G, gb, x, b, 1, False) + K.fine_smooth(ph, G, gb, x, b, 0, False)
 
 
@@ -124,13 +126,13 @@ def _coarse_cycle(levels, n) -> None:
         lev.x[lev.idx] = lev.lu.solve(lev.b[lev.idx].astype(np.float64))
         return
     nxt = levels[n + 1]
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0, True)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
-    K.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b, 0)
+    C.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0, True)
+    C.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
+    C.coarse_restrict_residual(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, nxt.b, 0)
     _coarse_cycle(levels, n + 1)
-    K.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
-    K.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0, False)
+    C.prolong_add(lev.x, nxt.x, lev.dg, _OMEGA, 0)
+    C.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 1, False)
+    C.coarse_smooth(lev.gx, lev.gy, lev.gz, lev.dg, lev.x, lev.b, 0, False)
 
 
 def solve(ph, G, gb, tol, max_iter, flux_tol):
@@ -180,15 +182,15 @@ def _solve(ph, G, gb, tol, max_iter, flux_tol):
             pq = K.fine_matvec_dot(ph, G, gb, p, q)
             if pq <= 0:
                 break
-            rr_in = K.axpy2(np.float32(rz / pq), p, q, d, r)
+            rr_in = V.axpy2(np.float32(rz / pq), p, q, d, r)
             iterations += 1
             best, stalled = (rr_in, 0) if rr_in < 0.95 * best else (best, stalled + 1)
             if math.sqrt(rr_in) <= target or stalled >= 10:  # done, or float32 stalls
                 break
             rz_new = _vcycle(ph, G, gb, levels, r, z)
-            K.xpby(z, np.float32(rz_new / rz), p)
+            V.xpby(z, np.float32(rz_new / rz), p)
             rz = rz_new
-        K.add_into(x, d)
+        V.add_into(x, d)
         if iterations == started:  # breakdown (p . Ap <= 0): no further progress possible
             rr, bb, _, f_in, f_out = K.fine_true_residual(ph, G, gb, 1.0, x, r)
             res = math.sqrt(rr / bb)

@@ -127,8 +127,15 @@ def _dead_fraction(d_um: float) -> float:
 
 def test_dead_active_material_grows_with_particle_size_strauss_2018():
     """Strauss et al. 2018 (science.md §3): inactive NMC 2 % with 4-5 um particles, 31 % with 20 um.
-    The active particles carry the electrons; particles 1/8 of the box (the small case, scaled)
-    leave 2 % +/- 3 % dead, and fewer, larger ones (1/4 of the box) leave more."""
+    "Inactive" there is NMC that stayed lithiated after charge (ex-situ XRD), which the authors
+    trace to poor electronic contact in the carbon-free composite: the electron path, not the
+    ion path, so the NMC network carries the electrons here too (all dead NMC below is
+    electronically isolated; the ion path reaches every particle).
+    Particles 1/8 of the box (the small case, scaled) leave 2 % +/- 3 % dead, and fewer,
+    larger ones (1/4 of the box) leave more. Known gap: the generator's contact network is
+    scale-free (only box / particle size matters), so at the published recipe with an
+    assumed 60 um thick electrode it gives ~3 % at 4.5 um but only 7-13 % at 20 um; the
+    size-ratio physics (small SE particles separating large NMC) is not modelled yet."""
     small, large = _dead_fraction(2.5), _dead_fraction(5.0)
     assert small < 0.05
     assert large > small
@@ -175,10 +182,11 @@ def test_tortuosity_of_the_hlushkou_2018_composite():
     tau = 1.74 (random walk in the FIB-SEM reconstruction), 1.6 +/- 0.1 (EIS); with the voids
     filled 1.27; the voids lower the effective transport by 37 %.
 
-    Tolerance: the spread of the two published methods (0.15). Known deviation: with the
-    voids filled we get ~1.48, above the published 1.27 (the generated SE has no voids but
-    the particles block as much as before); the ordering and the size of the void effect
-    (37 % +/- 10 points) hold."""
+    Tolerance: the spread of the two published methods (0.15). With the voids filled this
+    coarse run (10 voxels per particle diameter) gives ~1.45, not 1.27: the excess is the
+    voxel resolution (first order in the voxel size, see the slow test below, which
+    extrapolates it away) and the pressed contacts; the ordering and the size of the void
+    effect (37 % +/- 10 points) hold at this resolution."""
     def run(porosity):
         taus, sig = [], []
         for seed in range(2):
@@ -194,3 +202,37 @@ def test_tortuosity_of_the_hlushkou_2018_composite():
     assert tau_voids == pytest.approx(1.74, abs=0.15)
     assert tau_filled < tau_voids
     assert 1 - sig_voids / sig_filled == pytest.approx(0.37, abs=0.10)
+
+
+def _filled_tau(voxel_um: float) -> float:
+    """Void-free LCO:SE 38:62 vol%, 5 um LCO (sigma_ln 0.3), 25 um box: tau of the SE,
+    mean of three seeds and three axes."""
+    from ssbkit.microstructure.solver import tortuosity_factor
+
+    taus = []
+    for seed in range(3):
+        r = Recipe({"active": 0.38, "electrolyte": 0.62}, porosity=0.0, box_um=25, voxel_um=voxel_um,
+                   active_diameter_um=5, active_sigma=0.3, electrolyte_diameter_um=1.5, seed=seed)
+        se = _quiet(generate_microstructure, r).labels == ELECTROLYTE
+        taus += [tortuosity_factor(se, axis=a).tortuosity for a in range(3)]
+    return float(np.mean(taus))
+
+
+@pytest.mark.slow
+def test_void_free_tortuosity_converges_to_hlushkou_2018():
+    """Hlushkou et al. 2018 (via Falco 2019, science.md §3): the void-free virtual composite
+    (38:62 vol% LCO:SE) has tau = 1.27, which is Bruggeman's eps^-0.5 at eps = 0.62 (the
+    review notes the agreement). Same definition here: the tortuosity factor
+    eps sigma / sigma_eff (R-17) of the SE, equal to D0 / D_eff of walkers in it.
+
+    The voxel solver's tau falls with the voxel size (staircase faces and pinched SE necks
+    between pressed particles; measured 1.45, 1.40, 1.38, 1.35 at 10, 15, 20, 30 voxels per
+    particle diameter, linear in the voxel size). The Richardson estimate from 10 and 20
+    voxels per diameter must lie within 0.05 of 1.27 (three seeds scatter by ~0.01 per
+    resolution, ~0.03 after extrapolation) and above the Hashin-Shtrikman bound
+    (3 - eps) / 2 = 1.19 of insulating inclusions (no finite mixture blocks less)."""
+    coarse, fine = _filled_tau(0.5), _filled_tau(0.25)
+    assert fine < coarse  # converges from above
+    extrapolated = 2 * fine - coarse
+    assert extrapolated == pytest.approx(1.27, abs=0.05)
+    assert extrapolated > (3 - 0.62) / 2
