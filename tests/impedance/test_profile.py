@@ -39,12 +39,18 @@ def test_profile_matches_wald_interval_for_a_well_determined_arc(name):
 
 def test_profile_of_an_undetermined_resistor_is_open():
     """R0-R1 in series: only R0 + R1 (= 10 ohm) is fixed; R1's profile is flat down to 0
-    (unbounded below) and ends just above R0 + R1 (where R0 has reached 0)."""
+    (unbounded below) and ends where R0 has reached 0 and R1 alone carries the sum: at the
+    upper end of the sum's own interval, i.e. that of R1 in the reduced circuit R1-p(R2,CPE1)
+    (fitted independently; its half-width is ~10 % of the sum, the tolerance 1 %)."""
     s = _spec()
     r = fit_circuit(s, circuit="R0-R1-p(R2,CPE1)")
     p = profile_interval(s, r, "R1")
     assert not p.bounded_low and np.isnan(p.low)
     total = r.values["R0"] + r.values["R1"]
-    assert total < p.high < 1.1 * total  # R0 -> 0, then the statistical half-width
+    reduced = fit_circuit(s, circuit="R1-p(R2,CPE1)")
+    i = reduced.names.index("R1")
+    assert reduced.params[i] == pytest.approx(total, rel=1e-3)
+    assert reduced.ci_high[i] - total > 0.05 * total  # the effect: a statistical half-width
+    assert p.high == pytest.approx(reduced.ci_high[i], rel=0.01)
     with pytest.raises(InputError, match="not a parameter"):
         profile_interval(s, r, "R9")
