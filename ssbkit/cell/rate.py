@@ -401,9 +401,9 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
     band: tuple[float, ...] = ()
     lim = ""
     if meas:
-        pred, lim = _at_measured(design, meas, sig, sigma_eff_ratio)
+        pred, lim = capacity_at_measured(design, meas, sig, sigma_eff_ratio)
         if meas.get("current_range_mA_cm2") is not None:
-            band = tuple(_at_measured(design, {**meas, "current_mA_cm2": float(i)}, sig, sigma_eff_ratio)[0]
+            band = tuple(capacity_at_measured(design, {**meas, "current_mA_cm2": float(i)}, sig, sigma_eff_ratio)[0]
                          for i in _range_of(meas["current_range_mA_cm2"]))
     refs = tuple(dict.fromkeys(k for c in [*curves, operating] for k in c.references))
     return RateStudy(design_name=design.name, curves=tuple(curves), operating=operating, measured=meas,
@@ -422,9 +422,26 @@ def _range_of(value: Any) -> tuple[float, float]:
     return lo, hi
 
 
-def _at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any], np.ndarray],
-                 ratio: float | None) -> tuple[float, str]:
-    """(predicted capacity mAh/g, limiting mechanism) at the measurement's conditions."""
+def capacity_at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any], np.ndarray],
+                         ratio: float | None = None) -> tuple[float, str]:
+    """Fast-model capacity at a measurement's conditions and the mechanism that limits there.
+
+    Parameters
+    ----------
+    design
+        The stack.
+    meas
+        ``{"capacity_mAh_per_g", "current_mA_cm2" or "c_rate", "temperature_c" (optional)}``.
+    sig
+        sigma_SE(T in degC) in S/cm.
+    ratio
+        sigma_eff / sigma_SE of the cathode (default Bruggeman).
+
+    Returns
+    -------
+    tuple of (float, str)
+        Predicted capacity (mAh/g of active material) and the limiting mechanism.
+    """
     if "capacity_mAh_per_g" not in meas:
         raise InputError("[cell] measured needs capacity_mAh_per_g")
     t = float(meas.get("temperature_c", design.temperature_c))
@@ -441,4 +458,4 @@ def _at_measured(design: StackDesign, meas: dict[str, Any], sig: Callable[[Any],
     return r.capacity_mAh_per_g[0], r.limiting[0]
 
 
-__all__ += ["MECHANISMS"]
+__all__ += ["MECHANISMS", "capacity_at_measured"]

@@ -15,7 +15,9 @@ the same current density i. During each, the cell voltage is
   coating resistances and Butler-Volmer charge transfer over the contact area;
 - x_s the particles' surface lithium fraction: x +/- dx, from the polynomial
   profile of Subramanian 2005 (c_s - c_avg = R j / (5 D), long times) and the
-  semi-infinite solution at short times (the smaller of the two).
+  semi-infinite solution at short times (the smaller of the two). A surface that
+  reaches x = 1 on discharge (0 on charge) ends the step: no lithium can enter
+  (leave) there, whatever the open-circuit curve's value at its end.
 
 The reaction is taken as uniform in each particle population for the
 interface and diffusion terms (exact at low rate; the reaction-zone term
@@ -134,7 +136,11 @@ def _voltage(st: CellState, i_mA: np.ndarray, q: np.ndarray, x: np.ndarray, sign
         u = np.full(np.shape(x), st.flat_u_c_V)
     else:
         dx = 0.0 if "diffusion" in off else _dx_diffusion(st, i_mA, q)
-        u = np.asarray(m.ocv_v(np.clip(x + sign * dx, 0.0, 1.0)), dtype=float)
+        x_surface = x + sign * dx
+        u = np.asarray(m.ocv_v(np.clip(x_surface, 0.0, 1.0)), dtype=float)
+        # a particle surface that is full (discharge) or empty (charge) cannot take the current on:
+        # the concentration overpotential diverges, so the voltage passes any cut-off there
+        u = np.where(sign * (x_surface - 0.5) >= 0.5, -sign * np.inf, u)
     drop = np.zeros(np.broadcast_shapes(np.shape(i_mA), np.shape(q)))
     if "transport" not in off:
         drop = drop + i_mA * 1e-3 * (st.r_series_ohm_cm2 + st.k_rz * q * 3.6)

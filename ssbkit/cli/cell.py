@@ -114,6 +114,12 @@ def rate(
         rs = rate_study(d, rates, temps, sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]),
                         measured=cell.get("measured") or None)
         out = {"model": model, "design": str(design), "rate": rs.as_dict()}
+        if rs.measured:
+            from ssbkit.cell.inverse import implied_by_measurement
+
+            out["implied_by_measurement"] = [f.as_dict() for f in implied_by_measurement(
+                d, rs.measured, float(rs.predicted_at_measured_mAh_per_g or 0.0),
+                sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]))]
         for c in rs.curves:
             curves[f"{c.temperature_c:g} degC"] = (c.c_rates, c.capacity_mAh_per_g)
     else:
@@ -149,6 +155,8 @@ def _print_rate(model: str, curves: dict, out: dict) -> None:
             m = rs["measured"]
             typer.echo(f"measured {m['capacity_mAh_per_g']:g} mAh/g ({m.get('reference', '')}); predicted "
                        f"{rs['predicted_at_measured_mAh_per_g']:.1f} mAh/g")
+        for f in out.get("implied_by_measurement", []):
+            typer.echo(f"  {f['note']}")
         return
     for (label, (c, q)), run in zip(curves.items(), out["runs"], strict=True):
         typer.echo(f"{model}, {label}:")

@@ -105,6 +105,32 @@ def test_slow_solid_diffusion_limits_and_is_named():
     assert slow.capacity_mAh_per_g[0] < 0.8 * fast.capacity_mAh_per_g[0]
 
 
+def test_full_particle_surface_ends_the_discharge_on_a_flat_ocv():
+    """LTO's plateau is flat and its table ends at 1.2 V vs Li, above the 1.02 V cut-off, so only the
+    particle surface filling up can end a diffusion-limited discharge. Reference: the exact surface
+    concentration of a sphere under constant flux (Carslaw & Jaeger 1959, sec. 9.3; series in
+    ssbkit.cell.spme.surface_excess), x_s(t) = x0 + rate R^2/(3 D) g(D t / R^2): the capacity is
+    i t*/3600 at x_s(t*) = 1. Chosen so that ~15 % of the window is lost (the effect), tolerance 1 %."""
+    from scipy.optimize import brentq
+
+    from ssbkit.cell.rate_model import capacity_at_currents, cell_state
+    from ssbkit.cell.spme import surface_excess
+
+    d = dataclasses.replace(load_design(DATA / "lecture_lto_design.toml"), cutoff_high_V=None,
+                            particle_diffusivity_m2_per_s=1e-16)
+    st = cell_state(d, sigma_se_S_per_cm=1e-2, temperature_c=25.0)
+    x0, r_m, dif = 0.03, st.radius_m, st.diffusivity_m2_per_s
+    rate = 15 * dif * 0.2 / r_m**2  # dx/dt, 1/s: a long-time surface excess of 0.2
+    i = rate * st.q_per_x_mAh_cm2 * 3600.0
+    t_star = brentq(lambda t: x0 + rate * r_m**2 / (3 * dif) * float(surface_excess(dif * t / r_m**2)) - 1.0,
+                    1.0, 1e6)
+    exact = i * t_star / 3600.0
+    got = capacity_at_currents(st, [i], off=frozenset({"transport", "interface"}))["capacity_mAh_cm2"][0]
+    window = (0.94 - x0) * st.q_per_x_mAh_cm2
+    assert exact < 0.9 * window
+    assert got == pytest.approx(exact, rel=0.01)
+
+
 def test_rate_map_monotone_names_transport_at_low_sigma_and_round_trips():
     d = _nmc(ea_eV=0.35)
     rs = rate_study(d, [0.1, 1.0, 5.0], [-20.0, 25.0, 80.0],

@@ -205,6 +205,7 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
                      f"({html.escape(str(m.get('reference', '')))}); <b>predicted {fmt(pred)} mAh/g</b> "
                      f"({100 * (pred / float(m['capacity_mAh_per_g']) - 1):+.0f} %, limited by "
                      f"{html.escape(rs.limiting_at_measured)}){band}.{note}</p>")
+        _implied(design, rs.measured, pred, sigma_t, ratio, sec, parts)
     rows = [(c, i, q, u, lim) for c, i, q, u, lim in zip(op.c_rates, op.current_mA_cm2, op.capacity_mAh_per_g,
                                                           op.utilisation, op.limiting, strict=True)]
     parts.append(table_html(rows, ("C-rate", "current (mA/cm2)", "capacity (mAh/g)", "utilisation",
@@ -218,6 +219,20 @@ def _rate(cfg: dict, design: StackDesign, sigma_t: SigmaOfT, sigma_src: str, rat
         _p2d(cfg, design, op.sigma_se_S_per_cm, op.temperature_c, sec, parts, curves)
     if len(curves) > 1:  # the fast model alone is the table above
         parts.append(figure_to_html(rate_figure(curves), alt="capacity vs C-rate"))
+
+
+def _implied(design: StackDesign, measured: dict, pred: float, sigma_t: SigmaOfT, ratio: float | None,
+             sec: Section, parts: list[str]) -> None:
+    """What the measurement implies for the film resistance and the solid diffusivity (ssbkit.cell.inverse)."""
+    from ssbkit.cell.inverse import implied_by_measurement
+
+    found = implied_by_measurement(design, measured, pred, sigma_of_t=sigma_t, sigma_eff_ratio=ratio)
+    if not found:
+        return
+    sec.results["implied_by_measurement"] = [f.as_dict() for f in found]
+    items = "".join(f"<li>{html.escape(f.note)}</li>" for f in found)
+    parts.append("<p>What the measurement implies, one uncertain input at a time (a diagnostic to set "
+                 f"beside the cited values and the cell's impedance, not used in the prediction):</p><ul>{items}</ul>")
 
 
 def _coated_map(design: StackDesign, c_rates: list[float], temps: list[float], sigma_t: SigmaOfT,
