@@ -103,6 +103,34 @@ def test_section_shows_the_measurement_beside_the_prediction(tmp_path):
     assert "Measured 100 mAh/g" in sec.html and "predicted" in sec.html
 
 
+def test_a_missed_measurement_is_followed_by_what_it_implies(tmp_path):
+    """When the prediction misses the measurement by > 5 %, the report solves for the film resistance
+    and the diffusivity, each alone; putting the implied film back into the design reproduces the
+    measurement (an independent forward run), and a measurement below the prediction implies a film
+    above the bundled one."""
+    import dataclasses
+
+    from ssbkit.cell.rate import rate_curve
+
+    study, ctx = _study(tmp_path, c_rates=[0.1], temperatures_c=[25.0],
+                        measured={"capacity_mAh_per_g": 80.0, "c_rate": 0.1, "reference": "synthetic"})
+    sec = run_section(study["cell"], ctx)
+    assert sec.results["predicted_at_measured_mAh_per_g"] > 1.05 * 80.0
+    implied = {f["parameter"]: f for f in sec.results["implied_by_measurement"]}
+    film = implied["film_ohm_cm2"]
+    assert film["reachable"] and film["ratio"] > 1.0
+    d = sec.results["design"]
+    from ssbkit.cell.design import StackDesign
+
+    design = StackDesign.from_dict(d)
+    design = dataclasses.replace(design, interface=dataclasses.replace(design.interface,
+                                                                       film_ohm_cm2=film["implied_value"]))
+    again = rate_curve(design, [0.1], sigma_se_S_per_cm=sec.results["sigma_se_S_per_cm"],
+                       sigma_eff_cathode_S_per_cm=sec.results["rate"]["sigma_eff_cathode_S_per_cm"])
+    assert again.capacity_mAh_per_g[0] == pytest.approx(80.0, rel=1e-3)
+    assert "What the measurement implies" in sec.html
+
+
 def test_negative_cathode_thickness_is_refused(tmp_path):
     study, ctx = _study(tmp_path)
     study["cathode"]["thickness_um"] = -60.0
