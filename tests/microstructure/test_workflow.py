@@ -134,8 +134,9 @@ def test_dead_active_material_grows_with_particle_size_strauss_2018():
     Particles 1/8 of the box (the small case, scaled) leave 2 % +/- 3 % dead, and fewer,
     larger ones (1/4 of the box) leave more. Known gap: the generator's contact network is
     scale-free (only box / particle size matters), so at the published recipe with an
-    assumed 60 um thick electrode it gives ~3 % at 4.5 um but only 7-13 % at 20 um; the
-    size-ratio physics (small SE particles separating large NMC) is not modelled yet."""
+    assumed 60 um thick electrode it gives 4-6 % at 4.5 um but only ~7 % at 20 um; an
+    ordered-mixing SE coating reverses the trend (benchmarks/results/micro.md), so the
+    size-ratio physics (soft SE squeezed out of pressed contacts) is not modelled."""
     small, large = _dead_fraction(2.5), _dead_fraction(5.0)
     assert small < 0.05
     assert large > small
