@@ -8,7 +8,10 @@ diffusivity of the active particles), this module solves the fast model
 all others kept, at which the predicted capacity equals the measured one at the
 measurement's current and temperature. The result is a diagnostic to set beside
 the cited value and against the lab's own impedance data, never a silent
-replacement of the cited parameter.
+replacement of the cited parameter. (Published solid diffusivities of one
+material scatter by up to four decades between methods and labs, Kang & Chueh,
+J. Electrochem. Soc. 168 (2021) 120504; an implied
+value inside that scatter is consistent with the literature, not a measurement.)
 
 Capacity falls monotonically with the film resistance and rises with the
 diffusivity, so the root is unique where it exists; it is bracketed over six
@@ -26,6 +29,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
+from ..citations import cite
 from ..errors import InputError
 from ..records import Record
 from .design import StackDesign
@@ -151,6 +155,8 @@ def implied_parameter(design: StackDesign, measured: dict[str, Any], parameter: 
 
     pred = capacity_at_measured(design, meas, sig, sigma_eff_ratio)[0]
     unit = PARAMETERS[parameter][0]
+    if parameter == "diffusivity_m2_per_s":
+        cite("KangChueh2021", "scatter of published diffusivities")
     if parameter == "film_ohm_cm2" and p0 <= 0:
         p0 = 1.0  # no film in the model: bracket around 1 Ohm cm2
     lo, hi = math.log(p0) - _DECADES * math.log(10), math.log(p0) + _DECADES * math.log(10)
