@@ -67,6 +67,10 @@ _LAZY: dict[str, str] = {
     "symmetric_bruggeman": "effective_medium",
     "hashin_shtrikman_bounds": "effective_medium",
     "glass_ceramic_conductivity": "effective_medium",
+    # voxel-size convergence
+    "converged_tortuosity": "convergence",
+    "ConvergedTortuosity": "convergence",
+    "richardson": "convergence",
 }
 
 __all__ = [

@@ -32,7 +32,7 @@ def _ctx(tmp_path, sigma=None):
 
 def test_schema_keys_are_those_fixed_in_the_architecture():
     assert set(SCHEMA) == ARCHITECTURE_KEYS
-    assert set(MICROSTRUCTURE_SCHEMA) == {"enabled", "box_um", "voxel_um", "seed"}
+    assert set(MICROSTRUCTURE_SCHEMA) == {"enabled", "box_um", "voxel_um", "seed", "converge"}
 
 
 def test_section_uses_the_electrolyte_conductivity_and_returns_the_shared_keys(tmp_path):
@@ -54,6 +54,20 @@ def test_section_uses_the_electrolyte_conductivity_and_returns_the_shared_keys(t
     assert not any("assumed for the SE" in w for w in sec.warnings)
     assert any("carbon particles of 0.1 um" in w for w in sec.warnings)  # unresolved carbon is reported
     json.dumps(sec.to_dict(), allow_nan=False)
+
+
+def test_converge_replaces_tau_by_its_zero_voxel_extrapolation(tmp_path):
+    """converge = true: the section solves again at half the voxel size; tau falls with the voxel
+    size and the reported tau_ion is the Richardson estimate 2 tau_fine - tau_coarse (order 1), with
+    sigma_eff recomputed from it; the voxel-size value is kept beside it."""
+    plain = run_section(_cfg(), _ctx(tmp_path, sigma=1e-3)).results
+    conv = run_section(_cfg(converge=True), _ctx(tmp_path / "c", sigma=1e-3)).results
+    coarse, fine = conv["tortuosity_convergence"]["tortuosity"]
+    assert coarse == pytest.approx(plain["tortuosity_ion"], rel=1e-3)  # solver tolerances differ
+    assert coarse > fine
+    assert conv["tortuosity_ion"] == pytest.approx(2 * fine - coarse, rel=1e-9)
+    assert conv["tortuosity_ion_voxel"] == pytest.approx(plain["tortuosity_ion"], rel=1e-9)
+    assert conv["sigma_eff_ion_S_per_cm"] == pytest.approx(conv["eps_se"] * 1e-3 / conv["tortuosity_ion"])
 
 
 def test_section_is_a_pure_function_of_its_table(tmp_path):
