@@ -21,6 +21,7 @@ from ..progress import Progress, report
 from ..records import Record
 from .active_materials import get_active_material
 from .design import StackDesign
+from .measured import check_measured
 from .rate_model import MECHANISMS, capacity_and_limits, cell_state
 from .reaction_zone import effective_ionic_conductivity
 
@@ -191,8 +192,7 @@ def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm
     from .p2d import simulate_rate
 
     params = design_to_p2d_params(design, sigma_se_S_per_cm=sigma_se_S_per_cm, temperature_c=temperature_c)
-    return simulate_rate(params, list(np.atleast_1d(np.asarray(c_rates, dtype=float))), n_points=n_points,
-                         model=model)
+    return simulate_rate(params, list(_positive_finite(c_rates, "C-rates")), n_points=n_points, model=model)
 
 
 def nominal_capacity_mAh_cm2(design: StackDesign) -> float:
@@ -325,7 +325,11 @@ def rate_curve(design: StackDesign, c_rates: Sequence[float] | np.ndarray, *,
         r = capacity_and_limits(st, i)
     m = get_active_material(design.cathode.active_material)
     load = design.cathode.loading_mg_cm2
-    practical = load * 1e-3 * m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    # the zero-current window of the model: the practical capacity in the R-19 form (fixed U_c),
+    # the stoichiometry window of the OCV curve otherwise (rate_model.capacity_at_currents)
+    per_g_window = (m.capacity_practical_mAh_per_g if design.U_c_V is not None
+                    else m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0]))
+    practical = load * 1e-3 * per_g_window
     per_g = 1e3 / load
     inter = design.interface
     r_int = 0.0 if (inter is None or not st.interface_on) else inter.series_ohm_cm2(t) + inter.rct_electrode_ohm_cm2(t)
@@ -348,12 +352,21 @@ def _rates_and_currents(c_rates: Sequence[float] | np.ndarray, current_mA_cm2: S
                         q1c: float) -> tuple[np.ndarray, np.ndarray]:
     """(C-rates 1/h, current densities mA/cm2) from either, with 1C = ``q1c`` mAh/cm2 per hour."""
     if current_mA_cm2 is not None:
-        i = np.atleast_1d(np.asarray(current_mA_cm2, dtype=float))
+        i = _positive_finite(current_mA_cm2, "current densities (mA/cm2)")
         return i / q1c, i
-    c = np.atleast_1d(np.asarray(c_rates, dtype=float))
-    if c.size == 0 or np.any(~(c > 0)):
-        raise InputError(f"C-rates must be > 0, got {list(c)}")
+    c = _positive_finite(c_rates, "C-rates")
     return c, c * q1c
+
+
+def _positive_finite(values: Any, what: str) -> np.ndarray:
+    """``values`` as a 1-d float array; :class:`InputError` unless every one is finite and > 0."""
+    try:
+        v = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be numbers, got {values!r}") from None
+    if v.size == 0 or not np.all(np.isfinite(v) & (v > 0)):
+        raise InputError(f"{what} must be finite and > 0, got {[float(x) for x in v.ravel()]}")
+    return v.ravel()
 
 
 def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Sequence[float], *,
@@ -397,7 +410,7 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
         report(progress, k + 1, n, f"rate curve at {t:g} degC")
     operating = curves.pop()
     pred = None
-    meas = dict(measured or {})
+    meas = check_measured(measured) if measured else {}
     band: tuple[float, ...] = ()
     lim = ""
     if meas:
@@ -442,19 +455,16 @@ def capacity_at_measured(design: StackDesign, meas: dict[str, Any], sig: Callabl
     tuple of (float, str)
         Predicted capacity (mAh/g of active material) and the limiting mechanism.
     """
-    if "capacity_mAh_per_g" not in meas:
-        raise InputError("[cell] measured needs capacity_mAh_per_g")
+    meas = check_measured(meas)
     t = float(meas.get("temperature_c", design.temperature_c))
     s = float(np.atleast_1d(sig(t))[0])
     eff = None if ratio is None else s * ratio
     if meas.get("current_mA_cm2") is not None:
         r = rate_curve(design, [1.0], temperature_c=t, sigma_se_S_per_cm=s, sigma_eff_cathode_S_per_cm=eff,
                        current_mA_cm2=[float(meas["current_mA_cm2"])])
-    elif meas.get("c_rate") is not None:
+    else:  # check_measured: c_rate is given when current_mA_cm2 is not
         r = rate_curve(design, [float(meas["c_rate"])], temperature_c=t, sigma_se_S_per_cm=s,
                        sigma_eff_cathode_S_per_cm=eff)
-    else:
-        raise InputError("[cell] measured needs current_mA_cm2 or c_rate")
     return r.capacity_mAh_per_g[0], r.limiting[0]
 
 
