@@ -85,7 +85,10 @@ def rate(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
 ) -> None:
-    """Capacity vs C-rate with what limits it (fast model) or discharge curves (PyBaMM P2D)."""
+    """Capacity vs C-rate with what limits it (fast model) or discharge curves (PyBaMM P2D).
+
+    Exit code 3 when a P2D/SPMe C-rate failed (the others are reported).
+    """
     import numpy as np
 
     from ssbkit.cell.rate import design_sigma_at, p2d_rate, rate_study
@@ -140,8 +143,10 @@ def rate(
         out["figures"] = [str(_save(rate_figure(curves), figures, f"rate_{model}.png"))]
     if as_json:
         _echo_json(out)
-        return
-    _print_rate(model, curves, out)
+    else:
+        _print_rate(model, curves, out)
+    if any(not x["converged"] for run in out.get("runs", []) for x in run["results"]):
+        raise typer.Exit(EXIT_PARTIAL)  # some C-rates failed (each result's message says why)
 
 
 def _print_rate(model: str, curves: dict, out: dict) -> None:

@@ -12,6 +12,7 @@ import pytest
 from ssbkit.cell.design_file import design_from_dict, load_design
 from ssbkit.cell.rate import RateStudy, rate_curve, rate_study
 from ssbkit.cell.reaction_zone import design_parameters, reaction_zone_capacity
+from ssbkit.errors import InputError
 
 DATA = Path(str(resources.files("ssbkit.cell").joinpath("data")))
 
@@ -151,3 +152,23 @@ def test_example_study_file_is_a_design_file():
     d = load_design(example_study_path())
     assert d.cathode.active_material == "LiCoO2"
     assert d.interface is not None and d.interface.film_ohm_cm2 > 0
+
+
+def test_utilisation_of_the_reaction_zone_form_never_exceeds_one():
+    """With a fixed U_c (R-19 form) the zero-current window is the practical capacity
+    (140 mAh/g LiCoO2): at low rate the capacity is that window and the utilisation exactly 1
+    (it was capacity / (theoretical x stoichiometry window) = 140 / 139.7 > 1)."""
+    d = load_design(DATA / "kato2018_thick_design.toml")
+    r = rate_curve(d, [0.001, 0.1, 1.0])
+    assert r.capacity_mAh_per_g[0] == pytest.approx(140.0, rel=1e-9)
+    assert r.utilisation[0] == pytest.approx(1.0, rel=1e-9)
+    assert np.allclose(r.utilisation, np.array(r.capacity_mAh_per_g) / 140.0, rtol=1e-12)
+    assert max(r.utilisation) <= 1.0
+
+
+def test_non_finite_c_rates_and_currents_are_named():
+    d = _lecture()
+    with pytest.raises(InputError, match=r"C-rates must be finite and > 0, got \[1.0, inf\]"):
+        rate_curve(d, [1.0, float("inf")])
+    with pytest.raises(InputError, match=r"current densities \(mA/cm2\) must be finite and > 0"):
+        rate_curve(d, [1.0], current_mA_cm2=[float("nan")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -155,3 +156,39 @@ def test_export_pybamm_writes_a_loadable_parameter_set(tmp_path):
     # 7.2e-4 S/cm of the design as a plain number, S/m
     assert pv["Electrolyte conductivity [S.m-1]"] == pytest.approx(7.2e-2)
     assert "SEI resistivity [Ohm.m]" in pv.keys()  # the uncoated LiCoO2's interphase film
+
+
+def test_rate_with_a_zero_measured_capacity_is_bad_input(tmp_path):
+    """Was a ZeroDivisionError (exit 1): now an InputError naming the key (exit 2)."""
+    p = tmp_path / "m0.toml"
+    p.write_text(DESIGN + 'measured = { capacity_mAh_per_g = 0.0, c_rate = 0.1 }\n')
+    r = runner.invoke(app, ["rate", str(p), "--json"])
+    assert isinstance(r.exception, InputError)
+    assert "measured.capacity_mAh_per_g must be > 0" in str(r.exception)
+
+
+def test_rate_with_infinite_c_rate_is_bad_input(design):
+    r = runner.invoke(app, ["rate", str(design), "--c-rates", "1,inf"])
+    assert isinstance(r.exception, InputError)
+    assert "C-rates must be finite and > 0, got [1.0, inf]" in str(r.exception)
+
+
+def test_rate_spme_exits_3_when_a_c_rate_failed(design, monkeypatch):
+    """A C-rate whose simulation failed is reported and the exit code says partial (3)."""
+    pytest.importorskip("pybamm")  # p2d_rate asks for it, also for the numpy SPMe
+    import ssbkit.cell.rate as rate_mod
+    from ssbkit.errors import EXIT_PARTIAL
+
+    real = rate_mod.p2d_rate
+
+    def one_failed(*args, **kwargs):
+        res = real(*args, **kwargs)
+        return [res[0], dataclasses.replace(res[1], converged=False, message="solver failed (test)")]
+
+    monkeypatch.setattr(rate_mod, "p2d_rate", one_failed)
+    r = runner.invoke(app, ["rate", str(design), "--model", "spme", "--c-rates", "0.1,1", "--json"])
+    assert r.exit_code == EXIT_PARTIAL, r.output
+    assert [x["converged"] for x in json.loads(r.stdout)["runs"][0]["results"]] == [True, False]
+    r = runner.invoke(app, ["rate", str(design), "--model", "spme", "--c-rates", "0.1,1"])
+    assert r.exit_code == EXIT_PARTIAL
+    assert "warning: solver failed (test)" in r.stdout
