@@ -363,6 +363,7 @@ def simulate_rate(
     list of DischargeResult
     """
     _validate(params)
+    _check_run_options(n_points, model)
     cutoff_V(params, charge)
     out = []
     rates = list(c_rates)

@@ -396,6 +396,9 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
     RateStudy
     """
     sig = sigma_of_t or (lambda t: design_sigma_at(design, t))
+    if sigma_eff_ratio is not None and not 0.0 < float(sigma_eff_ratio) <= 1.0:
+        raise InputError(f"sigma_eff_ratio (sigma_eff / sigma_SE of the cathode, eps / tau) must lie in (0, 1], "
+                         f"got {sigma_eff_ratio!r}")
     temps = [float(t) for t in temperatures_c]
     for t in temps:
         if not t > -273.15:

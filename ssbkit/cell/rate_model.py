@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 
 from ..citations import cite
 from ..constants import R_GAS, ZERO_C
-from ..errors import InputError
+from ..errors import InputError, require_finite, require_positive
 from .active_materials import get_active_material
 from .design import StackDesign
 from .kinetics import kinetics_for
@@ -89,6 +89,12 @@ def cell_state(design: StackDesign, *, sigma_se_S_per_cm: float, temperature_c: 
     -------
     CellState
     """
+    t = require_finite("temperature_c", temperature_c)
+    if not t > -ZERO_C:
+        raise InputError(f"temperature_c must be above -273.15 degC, got {t:g}")
+    if sigma_eff_cathode_S_per_cm is not None:
+        require_positive("sigma_eff_cathode_S_per_cm (effective ionic conductivity of the cathode)",
+                         sigma_eff_cathode_S_per_cm)
     cite("Kato2018", "R-19")
     p = design_parameters(design, sigma_se_S_per_cm=sigma_se_S_per_cm,
                           sigma_eff_cathode_S_per_cm=sigma_eff_cathode_S_per_cm)

@@ -172,3 +172,25 @@ def test_non_finite_c_rates_and_currents_are_named():
         rate_curve(d, [1.0, float("inf")])
     with pytest.raises(InputError, match=r"current densities \(mA/cm2\) must be finite and > 0"):
         rate_curve(d, [1.0], current_mA_cm2=[float("nan")])
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"temperature_c": -300.0, "sigma_se_S_per_cm": 1e-3}, "temperature_c must be above -273.15 degC"),
+    ({"temperature_c": -273.15, "sigma_se_S_per_cm": 1e-3}, "temperature_c must be above -273.15 degC"),
+    ({"temperature_c": float("nan"), "sigma_se_S_per_cm": 1e-3}, "temperature_c must be finite"),
+    ({"sigma_se_S_per_cm": -1.0}, "sigma_se_S_per_cm (electrolyte conductivity) must be > 0"),
+    ({"sigma_eff_cathode_S_per_cm": 0.0}, "sigma_eff_cathode_S_per_cm"),
+    ({"sigma_eff_cathode_S_per_cm": -1e-4}, "sigma_eff_cathode_S_per_cm"),
+])
+def test_fast_model_inputs_out_of_range_are_named(kwargs, words):
+    """-300 degC gave a capacity, -273.15 degC and sigma_eff = 0 a ZeroDivisionError."""
+    with pytest.raises(InputError) as exc:
+        rate_curve(_lecture(), [0.1], **kwargs)
+    assert words in str(exc.value)
+
+
+@pytest.mark.parametrize("ratio", [0.0, -0.2, 1.5])
+def test_rate_study_sigma_eff_ratio_is_eps_over_tau(ratio):
+    """sigma_eff / sigma_SE = eps / tau lies in (0, 1] (R-17): 0 was a ZeroDivisionError, -0.2 ran."""
+    with pytest.raises(InputError, match="sigma_eff_ratio"):
+        rate_study(_lecture(), [0.1], [25.0], sigma_eff_ratio=ratio)

@@ -122,3 +122,14 @@ def test_single_ion_dfn_equals_pybamms_full_dfn():
     t_end = float(sim.solve([0, 4 * 3600.0], inputs=inputs)["Time [s]"].entries[-1])
     theirs = inputs["I"] * t_end / 3.6 / (active_volume_m3(p) * 1e6 * m.density_g_per_cm3)
     assert ours == pytest.approx(theirs, rel=1e-4)
+
+
+def test_simulate_rate_rejects_a_bad_model_name_at_once():
+    """'spme' (lower case) gave one NaN result per C-rate instead of an error."""
+    from ssbkit.cell.p2d import simulate_rate
+    from ssbkit.errors import InputError
+
+    with pytest.raises(InputError, match="model must be one of"):
+        simulate_rate(NCM, [0.1, 1.0], model="spme")
+    with pytest.raises(InputError, match="n_points must be >= 2"):
+        simulate_rate(NCM, [0.1], model="SPMe", n_points=1)
