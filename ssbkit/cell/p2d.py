@@ -201,6 +201,8 @@ def simulate_discharge(
     )
     what = f"{model} {'charge' if charge else 'discharge'} at {c_rate:g}C ({i_ma_cm2:.3g} mA/cm2)"
     blocked = _separator_blocks(params, material, shift, inputs, current_a, cutoff)
+    if not blocked and t_end <= 0.0:
+        blocked = "the cathode starts at the end of its stoichiometry window: capacity 0"
     if blocked:
         return _empty(base, n_points, f"{what}: {blocked}", converged=True)
     if model == "SPMe":
@@ -264,10 +266,16 @@ def _check_run_options(n_points: int, model: str) -> None:
 
 def _run_time_s(params: P2DParams, material: ActiveMaterial, built: _Built, inputs: dict,
                 current_a: float, *, charge: bool) -> float:
-    """Time to run the particles from the start to the end of the OCV table, plus 5 %, s."""
-    hi = material.sto_range[1]
-    span = (1.0 - inputs["sto0"]) if not charge else hi
-    return float(1.05 * built.c_max * FARADAY * active_volume_m3(params) * span / current_a)
+    """Time to run the cathode's mean stoichiometry from the start to the end of its window, s.
+
+    The window is the material's ``sto_range`` (its practical capacity), as in the fast model
+    (:mod:`ssbkit.cell.rate_model`): a cut-off below the open-circuit voltage at the window's
+    end does not draw lithium beyond it (the charge before a discharge starts at ``sto_range[1]``,
+    so a discharge never returns more than that charge took out). 0 when the start is at the end.
+    """
+    lo, hi = material.sto_range
+    span = (hi - inputs["sto0"]) if not charge else (inputs["sto0"] - lo)
+    return float(built.c_max * FARADAY * active_volume_m3(params) * max(span, 0.0) / current_a)
 
 
 def _separator_blocks(params: P2DParams, material: ActiveMaterial, shift: float, inputs: dict,
