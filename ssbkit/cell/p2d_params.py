@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..errors import require_positive
 from .active_materials import ActiveMaterial, get_active_material
 from .kinetics import DEFAULT_KINETICS, KINETICS, T_REF_K, KineticData, kinetics_for
 from .p2d_cell import (
@@ -285,6 +286,10 @@ def export_parameter_values(p: P2DParams, path: str | Path | None = None, *, c_r
     """
     import pybamm
 
+    from .p2d import _validate  # the checks of every run (imported here: p2d imports this module)
+
+    c_rate = require_positive("c_rate", c_rate)
+    _validate(p)
     m = get_active_material(p.active_material)
     d = solid_state_parameter_dict(p, m, pybamm)
     inputs = initial_state(p, charge=False)

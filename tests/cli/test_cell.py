@@ -192,3 +192,13 @@ def test_rate_spme_exits_3_when_a_c_rate_failed(design, monkeypatch):
     r = runner.invoke(app, ["rate", str(design), "--model", "spme", "--c-rates", "0.1,1"])
     assert r.exit_code == EXIT_PARTIAL
     assert "warning: solver failed (test)" in r.stdout
+
+
+def test_export_pybamm_checks_the_set_as_a_run_does(design, tmp_path):
+    """-200 degC (below what every run accepts) was written out as a parameter set."""
+    pytest.importorskip("pybamm")
+    out = tmp_path / "set.json"
+    r = runner.invoke(app, ["export-pybamm", str(design), "--out", str(out), "--temperature-c", "-200"])
+    assert isinstance(r.exception, InputError)
+    assert "temperature_c must lie between -123 and 427 degC" in str(r.exception)
+    assert not out.exists()
