@@ -51,6 +51,7 @@ from .p2d_params import (
     cutoff_V,
     initial_state,
     kinetics_for,
+    loaded_active_mass_g,
     nominal_current_A,
 )
 
@@ -222,7 +223,7 @@ def simulate_discharge(
 
 def _spme_built(p: P2DParams, m: ActiveMaterial) -> _Built:
     """The conversion numbers of the numpy SPMe (nothing to build)."""
-    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
+    mass_g = loaded_active_mass_g(p)
     return _Built(sim=None, material=m, c_max=c_max_mol_m3(m), active_mass_g=mass_g,
                   practical_mAh=m.capacity_practical_mAh_per_g * mass_g, build_s=0.0, model="SPMe")
 
@@ -433,6 +434,8 @@ def _validate(p: P2DParams) -> tuple[ActiveMaterial, float]:
     for name in ("particle_diffusivity_m2_per_s", "exchange_current_A_per_m2"):
         if getattr(p, name) is not None:
             require_positive(name, getattr(p, name))
+    if not 0.0 <= p.dead_fraction < 1.0:
+        raise InputError(f"dead_fraction must lie in [0, 1), got {p.dead_fraction!r}")
     if not p.film_resistance_ohm_m2 >= 0:
         raise InputError(f"film_resistance_ohm_m2 must be >= 0, got {p.film_resistance_ohm_m2!r}")
     if p.active_volume_fraction + p.electrolyte_volume_fraction > 1.0 + 1e-9:

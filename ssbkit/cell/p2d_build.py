@@ -18,8 +18,8 @@ from ..citations import cite
 from .active_materials import ActiveMaterial
 from .p2d_params import (
     P2DParams,
-    active_volume_m3,
     c_max_mol_m3,
+    loaded_active_mass_g,
     model_options,
     solid_state_parameter_dict,
 )
@@ -121,7 +121,7 @@ def _build(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dict | 
         pts = {k: v for k, v in pts.items() if k not in ("x_n", "r_n")} | {"x_n": 4, "r_n": 4}
     sim = pybamm.Simulation(mdl, parameter_values=pv, var_pts=pts, solver=solver)
     sim.build()
-    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
+    mass_g = loaded_active_mass_g(p)
     return _Built(sim=sim, material=m, c_max=c_max_mol_m3(m), active_mass_g=mass_g,
                   practical_mAh=m.capacity_practical_mAh_per_g * mass_g,
                   build_s=time.perf_counter() - t0, model=model)

@@ -43,6 +43,7 @@ from .p2d_cell import (
     check_anode,
     cutoff_V,
     initial_state,
+    loaded_active_mass_g,
     nominal_current_A,
     open_circuit_V,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "anode_shift_V",
     "active_volume_m3",
     "nominal_current_A",
+    "loaded_active_mass_g",
     "anode_start_sto",
     "cutoff_V",
     "initial_state",

@@ -103,7 +103,9 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
     The separator's porosity p enters as tortuosity (1 - p)^-1.5 of a dense
     layer, so that its conductance is the Bruggeman sigma (1 - p)^1.5, as in
     the fast model. The interface (film + coating, exchange current per contact
-    area) is mapped onto PyBaMM's particle surface 3 eps_AM / R.
+    area) is mapped onto PyBaMM's particle surface 3 eps_AM / R. A dead share of the active
+    material (no ionic or electronic path) leaves only the live share as PyBaMM's active
+    volume; the C-rates and mAh/g keep all of it, as in the fast model.
 
     Parameters
     ----------
@@ -131,8 +133,10 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
     eps_s = 1.0 - design.separator.porosity
     kw: dict[str, Any] = {}
     inter = design.interface
+    dead = inter.dead_fraction if inter is not None else 0.0
+    phi_live = cat.phi("active") * (1.0 - dead)  # the dead share does not cycle (rate_model's Q_x)
     if inter is not None and design.R0_ohm_cm2 is None:
-        a_pb = 3.0 * cat.phi("active") / r_um  # 1/um
+        a_pb = 3.0 * phi_live / r_um  # 1/um
         a_c = inter.contact_area_per_um * (1.0 - inter.contact_loss_fraction)
         film_cm2 = inter.series_ohm_cm2(t) * inter.contact_area_cm2_per_cm2  # per contact area
         kw["film_resistance_ohm_m2"] = film_cm2 * 1e-4 * a_pb / a_c
@@ -147,14 +151,14 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
                   anode_particle_radius_um=da / 2.0 if da else DEFAULT_PARTICLE_RADIUS_UM)
     return P2DParams(
         active_material=cat.active_material, cathode_thickness_um=cat.thickness_um,
-        separator_thickness_um=design.separator.thickness_um, active_volume_fraction=cat.phi("active"),
+        separator_thickness_um=design.separator.thickness_um, active_volume_fraction=phi_live,
         electrolyte_volume_fraction=cat.eps_se, cathode_tortuosity=float(tau),
         separator_tortuosity=float(1.0 / effective_ionic_conductivity(1.0, eps_s)),
         particle_radius_um=r_um, sigma_se_S_per_cm=float(sigma), anode=design.anode.material,
         temperature_c=t, area_cm2=design.area_cm2,
         cutoff_V=cutoff_V if cutoff_V is not None else design.cutoff_low_V,
         cutoff_high_V=design.cutoff_high_V,
-        particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, **kw)
+        particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, dead_fraction=dead, **kw)
 
 
 def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm: float | None = None,

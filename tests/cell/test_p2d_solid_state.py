@@ -143,3 +143,29 @@ def test_p2d_reproduces_the_lecture_cell_like_the_fast_model():
         assert r.converged, r.message
         assert r.final_capacity_mAh_per_g == pytest.approx(q, rel=0.03)
         assert "after a charge" in r.message
+
+
+@pytest.mark.parametrize("model", ["SPMe", "DFN"])
+def test_dead_active_material_does_not_cycle_in_the_p2d_either(model):
+    """[cell] dead_fraction f: only the live share cycles, so at C/20 the capacity per g of all
+    the active material is (1 - f) x the window (theoretical x stoichiometry range), at the
+    same current density as without dead material (1C on all of it), as in the fast model.
+    The P2D and SPMe ignored f (the whole window at f = 0.3)."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate, rate_curve
+
+    def design(dead):
+        return design_from_dict({
+            "cathode": {"active_material": "NCM811", "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                        "porosity": 0.1, "thickness_um": 60.0, "active_particle_diameter_um": 5.0},
+            "separator": {"thickness_um": 30.0}, "anode": {"material": "Li-In", "excess": 1.0},
+            "cell": {"sigma_se_S_per_cm": 3e-3, "coating": "LiNbO3", "dead_fraction": dead}})
+
+    m = get_active_material("NCM811")
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    live, full = p2d_rate(design(0.3), [0.05], model=model)[0], p2d_rate(design(0.0), [0.05], model=model)[0]
+    assert live.converged, live.message
+    assert live.final_capacity_mAh_per_g == pytest.approx(0.7 * window, rel=0.015)
+    assert live.current_density_mA_per_cm2 == pytest.approx(full.current_density_mA_per_cm2, rel=1e-12)
+    assert live.final_capacity_mAh_per_g == pytest.approx(
+        rate_curve(design(0.3), [0.05]).capacity_mAh_per_g[0], rel=0.015)
