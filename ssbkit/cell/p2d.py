@@ -217,7 +217,7 @@ def simulate_discharge(
     if "event" in term:
         how = "reached the cut-off" if "voltage" in term.lower() else term
     else:
-        how = "stopped at the end of the stoichiometry window before the cut-off"
+        how = "stopped at the end of the stoichiometry window (or the foil's capacity) before the cut-off"
     return _from_curve(t, v, how, base, params, built, current_a, n_points, what, precharge)
 
 
@@ -241,7 +241,7 @@ def _from_spme(p: P2DParams, built: _Built, base: _Base, inputs: dict, current_a
         return _empty(base, n_points, f"{what}: the voltage is past the cut-off at the start "
                       "(ohmic and kinetic drop too large): capacity 0", converged=True)
     how = {"voltage cut-off": "reached the cut-off",
-           "run time": "stopped at the end of the stoichiometry window before the cut-off"}.get(
+           "run time": "stopped at the end of the stoichiometry window (or the foil's capacity) before the cut-off"}.get(
         run.termination, run.termination)
     return _from_curve(run.time_s, run.voltage_V - anode_shift_V(p), how, base, p, built, current_a,
                        n_points, what, precharge)
@@ -272,11 +272,15 @@ def _run_time_s(params: P2DParams, material: ActiveMaterial, built: _Built, inpu
     The window is the material's ``sto_range`` (its practical capacity), as in the fast model
     (:mod:`ssbkit.cell.rate_model`): a cut-off below the open-circuit voltage at the window's
     end does not draw lithium beyond it (the charge before a discharge starts at ``sto_range[1]``,
-    so a discharge never returns more than that charge took out). 0 when the start is at the end.
+    so a discharge never returns more than that charge took out), or to the end of a foil's
+    capacity (``foil_capacity_mAh_cm2``), whichever comes first. 0 when the start is at the end.
     """
     lo, hi = material.sto_range
     span = (hi - inputs["sto0"]) if not charge else (inputs["sto0"] - lo)
-    return float(built.c_max * FARADAY * active_volume_m3(params) * max(span, 0.0) / current_a)
+    t = built.c_max * FARADAY * active_volume_m3(params) * max(span, 0.0) / current_a
+    if params.foil_capacity_mAh_cm2 is not None and not params.full_cell:
+        t = min(t, params.foil_capacity_mAh_cm2 * params.area_cm2 * 3.6 / current_a)  # the foil is spent
+    return float(t)
 
 
 def _separator_blocks(params: P2DParams, material: ActiveMaterial, shift: float, inputs: dict,
@@ -434,6 +438,8 @@ def _validate(p: P2DParams) -> tuple[ActiveMaterial, float]:
     for name in ("particle_diffusivity_m2_per_s", "exchange_current_A_per_m2"):
         if getattr(p, name) is not None:
             require_positive(name, getattr(p, name))
+    if p.foil_capacity_mAh_cm2 is not None:
+        require_positive("foil_capacity_mAh_cm2", p.foil_capacity_mAh_cm2)
     if not 0.0 <= p.dead_fraction < 1.0:
         raise InputError(f"dead_fraction must lie in [0, 1), got {p.dead_fraction!r}")
     if not p.film_resistance_ohm_m2 >= 0:

@@ -62,7 +62,7 @@ def clear_cache() -> None:
 
 
 def _geometry_key(p: P2DParams, m: ActiveMaterial, model: str, var_pts: dict | None) -> tuple:
-    skip = {"temperature_c", "cutoff_V", "cutoff_high_V", "references", "anode_initial_sto"}
+    skip = {"temperature_c", "cutoff_V", "cutoff_high_V", "references", "anode_initial_sto", "foil_capacity_mAh_cm2"}
     return (m.name, model, tuple(sorted((var_pts or _VAR_PTS).items()))) + tuple(
         getattr(p, f.name) for f in fields(p) if f.name not in skip)
 

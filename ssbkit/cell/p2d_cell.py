@@ -79,6 +79,10 @@ class P2DParams(Record):
         Cathode overrides at 25 degC (per PyBaMM particle surface); ``None`` uses the table.
     film_resistance_ohm_m2
         Interface film + coating resistance per PyBaMM particle surface at ``temperature_c``.
+    foil_capacity_mAh_cm2
+        Lithium a foil counter electrode holds or takes up (Li: its lithium; Li-In: the indium's
+        LiIn capacity), mAh/cm2; a (dis)charge ends when it is spent, as in the fast model.
+        ``None``: unlimited.
     dead_fraction
         Share of the cathode's active material with no ionic or electronic path (0-1):
         ``active_volume_fraction`` is the live share that cycles, and the C-rate (1C) and
@@ -112,6 +116,7 @@ class P2DParams(Record):
     anode_particle_radius_um: float | None = None
     anode_initial_sto: float | None = None
     dead_fraction: float = 0.0
+    foil_capacity_mAh_cm2: float | None = None
     references: tuple[str, ...] = ()
 
     @property

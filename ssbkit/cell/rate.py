@@ -142,7 +142,9 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
         kw["film_resistance_ohm_m2"] = film_cm2 * 1e-4 * a_pb / a_c
         j0_25 = inter.i0_mA_per_cm2 * 10.0 * a_c / a_pb  # A/m2 of particle surface at 25 degC
         kw["exchange_current_A_per_m2"] = j0_25
-    if design.anode.material not in FOIL_ANODES:
+    if design.anode.material in FOIL_ANODES:  # the foil's lithium (Li-In: uptake) caps a (dis)charge
+        kw["foil_capacity_mAh_cm2"] = design.anode.layer.areal_capacity_mAh_cm2()
+    else:
         lay = design.anode.layer
         ta = design.tortuosity_anode if design.tortuosity_anode is not None else float(lay.eps_se ** -0.5)
         da = lay.active_particle_diameter_um

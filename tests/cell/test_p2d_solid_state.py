@@ -169,3 +169,23 @@ def test_dead_active_material_does_not_cycle_in_the_p2d_either(model):
     assert live.current_density_mA_per_cm2 == pytest.approx(full.current_density_mA_per_cm2, rel=1e-12)
     assert live.final_capacity_mAh_per_g == pytest.approx(
         rate_curve(design(0.3), [0.05]).capacity_mAh_per_g[0], rel=0.015)
+
+
+@pytest.mark.parametrize("model", ["SPMe", "DFN"])
+def test_an_undersized_li_in_foil_caps_the_p2d_as_the_fast_model(model):
+    """A 5 um In foil holds 5e-4 cm x 7.31 g/cm3 x 233 mAh/g = 0.85 mAh/cm2 as LiIn, a quarter of
+    the NCM811 cathode's 4.1 mAh/cm2: the charge (In full) and the discharge stop there, as in the
+    fast model and the stack energy. The half-cell P2D cycled the whole cathode (an endless foil)."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate, rate_curve
+
+    d = design_from_dict({
+        "cathode": {"active_material": "NCM811", "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                    "porosity": 0.1, "thickness_um": 80.0, "active_particle_diameter_um": 5.0},
+        "separator": {"thickness_um": 30.0}, "anode": {"material": "Li-In", "thickness_um": 5.0},
+        "cell": {"sigma_se_S_per_cm": 3e-3, "interface": False, "cutoff_low_V": 2.4, "cutoff_high_V": 3.7}})
+    foil = 5e-4 * 7.31 * 233.0
+    r = p2d_rate(d, [0.1], model=model)[0]
+    assert r.converged, r.message
+    assert r.final_capacity_mAh_per_cm2 == pytest.approx(foil, rel=1e-3)
+    assert rate_curve(d, [0.1]).capacity_mAh_cm2[0] == pytest.approx(foil, rel=1e-3)
