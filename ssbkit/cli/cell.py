@@ -39,6 +39,18 @@ def _load(design: Path) -> tuple[StackDesign, dict[str, Any]]:
     return d, read_toml(design, what="design file").get("cell", {})
 
 
+def _celsius(values: list[float]) -> list[float]:
+    """``--temperature-c`` values, with the unit checks of a design file's ``_c`` keys (kelvin slips)."""
+    from ssbkit.unitcheck import check_key_units
+
+    vals = [float(v) for v in values]
+    try:
+        check_key_units("cell", "temperature_c", vals)
+    except InputError as exc:
+        raise InputError(str(exc).replace("cell.temperature_c", "--temperature-c", 1)) from None
+    return vals
+
+
 @app.command()
 def energy(
     design: Path = typer.Argument(..., help="Design or study TOML ([cathode] [separator] [anode] [cell])."),
@@ -101,7 +113,7 @@ def rate(
     if model not in ("fast", "p2d", "spme"):
         raise InputError(f"--model must be 'fast', 'p2d' or 'spme', got {model!r}")
     rates = _floats(c_rates, "--c-rates") if c_rates else list(cell.get("c_rates", CELL_TABLES["cell"]["c_rates"][1]))
-    temps = list(temperature_c) if temperature_c else [d.temperature_c]
+    temps = _celsius(temperature_c) if temperature_c else [d.temperature_c]
     if sigma_se is not None:
         if not sigma_se > 0:
             raise InputError(f"--sigma-se-S-per-cm must be > 0, got {sigma_se}")
@@ -188,7 +200,7 @@ def export_pybamm(
     if not c_rate > 0:
         raise InputError(f"--c-rate must be > 0, got {c_rate}")
     d, _ = _load(design)
-    p = design_to_p2d_params(d, temperature_c=temperature_c)
+    p = design_to_p2d_params(d, temperature_c=None if temperature_c is None else _celsius([temperature_c])[0])
     res = export_parameter_values(p, out, c_rate=c_rate)
     typer.echo(f"wrote {out}: load with pybamm.ParameterValues.from_json({str(out)!r}) and "
                f"pybamm.lithium_ion.DFN({_json.dumps(res['options'])})")

@@ -202,3 +202,20 @@ def test_export_pybamm_checks_the_set_as_a_run_does(design, tmp_path):
     assert isinstance(r.exception, InputError)
     assert "temperature_c must lie between -123 and 427 degC" in str(r.exception)
     assert not out.exists()
+
+
+def test_kelvin_on_the_command_line_is_refused_as_in_a_design_file(design, tmp_path):
+    """--temperature-c 298.15 ran the cell at 298 degC (the design file's _c keys refuse kelvin)."""
+    for args in (["rate", str(design), "--temperature-c", "298.15", "--temperature-c", "333.15"],
+                 ["export-pybamm", str(design), "--out", str(tmp_path / "x.json"), "--temperature-c", "298.15"]):
+        r = runner.invoke(app, args)
+        assert isinstance(r.exception, InputError), args
+        assert "--temperature-c = [" in str(r.exception) and "look like kelvin" in str(r.exception)
+
+
+def test_a_particle_diameter_in_metres_warns_on_stderr(tmp_path):
+    p = tmp_path / "m.toml"
+    p.write_text(DESIGN.replace("active_particle_diameter_um = 5.0", "active_particle_diameter_um = 5e-6"))
+    r = runner.invoke(app, ["energy", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "active_particle_diameter_um = 5e-06 um is below 1 nm" in r.stderr
