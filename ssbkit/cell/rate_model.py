@@ -222,10 +222,18 @@ def capacity_at_currents(st: CellState, current_mA_cm2: ArrayLike, *,
 
 
 def _default_cut(st: CellState) -> float:
-    m = get_active_material(st.design.cathode.active_material)
+    """The open-circuit cell voltage at the end of the windows: the cathode full (sto_max) against
+    a foil's potential (or ``U_a_V``), or a composite anode at its delithiated end (sto_min), as the
+    P2D's default (:func:`ssbkit.cell.p2d_cell.open_circuit_V`)."""
+    design = st.design
+    m = get_active_material(design.cathode.active_material)
     if st.flat_u_c_V is not None:
         raise InputError("with U_c_V the design needs cutoff_low_V ([cell])")
-    return float(m.ocv_v(m.sto_range[1])) - st.u_anode_V
+    u_end = st.u_anode_V
+    if design.U_a_V is None and design.anode.kind == "composite":
+        ma = get_active_material(design.anode.material)
+        u_end = float(ma.ocv_v(ma.sto_range[0]))
+    return float(m.ocv_v(m.sto_range[1])) - u_end
 
 
 def capacity_and_limits(st: CellState, current_mA_cm2: ArrayLike) -> dict[str, Any]:

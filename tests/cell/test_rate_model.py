@@ -194,3 +194,26 @@ def test_rate_study_sigma_eff_ratio_is_eps_over_tau(ratio):
     """sigma_eff / sigma_SE = eps / tau lies in (0, 1] (R-17): 0 was a ZeroDivisionError, -0.2 ran."""
     with pytest.raises(InputError, match="sigma_eff_ratio"):
         rate_study(_lecture(), [0.1], [25.0], sigma_eff_ratio=ratio)
+
+
+def test_default_cut_off_of_a_full_cell_is_the_ocv_at_the_end_of_both_windows():
+    """S | graphite without cutoff_low_V, 45 Ohm cm2 of interface film (27 mV at C/20): the default
+    cut-off is OCV_S(sto_max) - OCV_graphite(sto_min), 0.70 V, as in the P2D, so at C/20 the fast
+    model delivers the window (theoretical x stoichiometry range) as the SPMe does. It used the
+    graphite's average potential (cut-off 1.85 V, on the sulfur plateau): 891 of 1204 mAh/g."""
+    from ssbkit.cell.active_materials import get_active_material
+    from ssbkit.cell.rate import p2d_rate
+
+    d = design_from_dict({
+        "cathode": {"active_material": "S", "porosity": 0.3, "thickness_um": 100.0,
+                    "mass_fractions": {"active": 0.7, "electrolyte": 0.27, "carbon": 0.03}},
+        "separator": {"thickness_um": 20.0},
+        "anode": {"material": "graphite", "np_ratio": 1.05, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                  "porosity": 0.1},
+        "cell": {"sigma_se_S_per_cm": 1e-3, "coating": "none", "interface_film_ohm_cm2": 1000.0}})
+    m = get_active_material("S")
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    fast = rate_curve(d, [0.05]).capacity_mAh_per_g[0]
+    assert fast == pytest.approx(window, rel=0.02)
+    pytest.importorskip("pybamm")  # p2d_rate asks for it, also for the numpy SPMe
+    assert fast == pytest.approx(p2d_rate(d, [0.05], model="SPMe")[0].final_capacity_mAh_per_g, rel=0.02)
