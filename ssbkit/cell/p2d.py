@@ -239,7 +239,9 @@ def _from_spme(p: P2DParams, built: _Built, base: _Base, inputs: dict, current_a
     base = _Base(**{**base, "references": tuple(base.get("references", ())) + SPME_REFS})
     if run.start_past_cutoff:
         return _empty(base, n_points, f"{what}: the voltage is past the cut-off at the start "
-                      "(ohmic and kinetic drop too large): capacity 0", converged=True)
+                      "(ohmic and kinetic drop too large): capacity 0; the SPMe spreads the reaction "
+                      "over the whole electrode, which overstates the ohmic drop where a reaction front "
+                      "forms (the DFN may deliver capacity here)", converged=True)
     how = {"voltage cut-off": "reached the cut-off",
            "run time": "stopped at the end of the stoichiometry window (or the foil's capacity) before the cut-off"}.get(
         run.termination, run.termination)

@@ -189,3 +189,22 @@ def test_an_undersized_li_in_foil_caps_the_p2d_as_the_fast_model(model):
     assert r.converged, r.message
     assert r.final_capacity_mAh_per_cm2 == pytest.approx(foil, rel=1e-3)
     assert rate_curve(d, [0.1]).capacity_mAh_cm2[0] == pytest.approx(foil, rel=1e-3)
+
+
+def test_an_spme_zero_in_the_ohmic_regime_says_the_dfn_may_deliver():
+    """100 um S | LTO at 1e-4 S/cm, C/20: the uniform-reaction SPMe starts past the cut-off while
+    the DFN's reaction front delivers capacity; the SPMe's message says so instead of a bare 0."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate
+
+    d = design_from_dict({
+        "cathode": {"active_material": "S", "porosity": 0.15, "thickness_um": 100.0, "active_particle_diameter_um": 0.1,
+                    "volume_fractions": {"active": 0.6, "electrolyte": 0.35, "carbon": 0.05}},
+        "separator": {"thickness_um": 100.0},
+        "anode": {"material": "LTO", "np_ratio": 1.2, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                  "porosity": 0.1},
+        "cell": {"sigma_se_S_per_cm": 1e-4, "temperature_c": 120.0, "coating": "LiNbO3"}})
+    spme = p2d_rate(d, [0.05], model="SPMe")[0]
+    dfn = p2d_rate(d, [0.05], model="DFN")[0]
+    assert spme.final_capacity_mAh_per_g == 0.0 and "the DFN may deliver capacity here" in spme.message
+    assert dfn.converged and dfn.final_capacity_mAh_per_g > 50.0
