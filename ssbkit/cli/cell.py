@@ -9,6 +9,7 @@ PyBaMM is imported only by ``rate --model p2d``.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,8 +102,6 @@ def rate(
 
     Exit code 3 when a P2D/SPMe C-rate failed (the others are reported).
     """
-    import numpy as np
-
     from ssbkit.cell.rate import design_sigma_at, p2d_rate, rate_study
     from ssbkit.cell.schema import CELL_TABLES
 
@@ -119,22 +118,20 @@ def rate(
             raise InputError(f"--sigma-se-S-per-cm must be > 0, got {sigma_se}")
         if len(temps) > 1:
             raise InputError("--sigma-se-S-per-cm fixes sigma at one temperature; give one --temperature-c")
-        sigmas = np.array([sigma_se])
-    else:
-        sigmas = design_sigma_at(d, temps)
-    sig = dict(zip(temps, sigmas, strict=True))
+        # the override is the design's point: its operating curve is at that temperature, and ea_eV
+        # carries sigma to any other (a measurement's)
+        d = dataclasses.replace(d, sigma_se_S_per_cm=float(sigma_se), temperature_c=temps[0])
+    sig = dict(zip(temps, design_sigma_at(d, temps), strict=True))
     curves: dict[str, Any] = {}
     out: dict[str, Any]
     if model == "fast":
-        rs = rate_study(d, rates, temps, sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]),
-                        measured=cell.get("measured") or None)
+        rs = rate_study(d, rates, temps, measured=cell.get("measured") or None)
         out = {"model": model, "design": str(design), "rate": rs.as_dict()}
         if rs.measured:
             from ssbkit.cell.inverse import implied_by_measurement
 
             out["implied_by_measurement"] = [f.as_dict() for f in implied_by_measurement(
-                d, rs.measured, float(rs.predicted_at_measured_mAh_per_g or 0.0),
-                sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]))]
+                d, rs.measured, float(rs.predicted_at_measured_mAh_per_g or 0.0))]
         for c in rs.curves:
             curves[f"{c.temperature_c:g} degC"] = (c.c_rates, c.capacity_mAh_per_g)
     else:

@@ -219,3 +219,27 @@ def test_a_particle_diameter_in_metres_warns_on_stderr(tmp_path):
     r = runner.invoke(app, ["energy", str(p)])
     assert r.exit_code == 0, r.output
     assert "active_particle_diameter_um = 5e-06 um is below 1 nm" in r.stderr
+
+
+def test_rate_uses_sigma_at_the_measurements_and_the_designs_own_temperature(tmp_path):
+    """sigma_SE (Arrhenius through the design's point, Ea 0.3 eV) at every temperature the workflow
+    visits: the CLI handed the first --temperature-c's sigma to the design's own curve and to a
+    measurement at 80 degC (sigma at 25 degC for it when no --temperature-c was given)."""
+    from ssbkit.cell.rate import design_sigma_at, rate_study
+
+    p = tmp_path / "m80.toml"
+    p.write_text(DESIGN + "measured = { capacity_mAh_per_g = 150.0, c_rate = 5.0, temperature_c = 80.0 }\n")
+    d = load_design(p)
+    lib = rate_study(d, [5.0], [60.0], measured={"capacity_mAh_per_g": 150.0, "c_rate": 5.0, "temperature_c": 80.0})
+    r = runner.invoke(app, ["rate", str(p), "--c-rates", "5", "--temperature-c", "60", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)["rate"]
+    assert out["operating"]["sigma_se_S_per_cm"] == pytest.approx(1e-3)
+    assert out["curves"][0]["sigma_se_S_per_cm"] == pytest.approx(float(design_sigma_at(d, [60.0])[0]))
+    assert out["predicted_at_measured_mAh_per_g"] == pytest.approx(lib.predicted_at_measured_mAh_per_g, rel=1e-9)
+    # an override is the design's point at the one --temperature-c
+    r = runner.invoke(app, ["rate", str(p), "--c-rates", "5", "--temperature-c", "60",
+                            "--sigma-se-S-per-cm", "2e-3", "--json"])
+    assert r.exit_code == 0, r.output
+    op = json.loads(r.stdout)["rate"]["operating"]
+    assert (op["temperature_c"], op["sigma_se_S_per_cm"]) == (60.0, pytest.approx(2e-3))
