@@ -10,7 +10,7 @@ from an Arrhenius fit (R-1) or from the design's point and ``ea_eV``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,8 +102,10 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
 
     The separator's porosity p enters as tortuosity (1 - p)^-1.5 of a dense
     layer, so that its conductance is the Bruggeman sigma (1 - p)^1.5, as in
-    the fast model. The interface (film + coating, exchange current per contact
-    area) is mapped onto PyBaMM's particle surface 3 eps_AM / R. A dead share of the active
+    the fast model; a design's ``R0_ohm_cm2`` sets the tortuosity that makes the
+    separator's resistance R_0 (it replaces separator and interface there too).
+    The interface (film + coating, exchange current per contact area) is mapped
+    onto PyBaMM's particle surface 3 eps_AM / R. A dead share of the active
     material (no ionic or electronic path) leaves only the live share as PyBaMM's active
     volume; the C-rates and mAh/g keep all of it, as in the fast model.
 
@@ -130,7 +132,6 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
     tau = design.tortuosity_cathode if design.tortuosity_cathode is not None else float(cat.eps_se ** -0.5)
     d_um = cat.active_particle_diameter_um
     r_um = d_um / 2.0 if d_um else DEFAULT_PARTICLE_RADIUS_UM
-    eps_s = 1.0 - design.separator.porosity
     kw: dict[str, Any] = {}
     inter = design.interface
     dead = inter.dead_fraction if inter is not None else 0.0
@@ -155,12 +156,24 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
         active_material=cat.active_material, cathode_thickness_um=cat.thickness_um,
         separator_thickness_um=design.separator.thickness_um, active_volume_fraction=phi_live,
         electrolyte_volume_fraction=cat.eps_se, cathode_tortuosity=float(tau),
-        separator_tortuosity=float(1.0 / effective_ionic_conductivity(1.0, eps_s)),
+        separator_tortuosity=_separator_tortuosity(design, float(sigma)),
         particle_radius_um=r_um, sigma_se_S_per_cm=float(sigma), anode=design.anode.material,
         temperature_c=t, area_cm2=design.area_cm2,
         cutoff_V=cutoff_V if cutoff_V is not None else design.cutoff_low_V,
         cutoff_high_V=design.cutoff_high_V,
         particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, dead_fraction=dead, **kw)
+
+
+def _separator_tortuosity(design: StackDesign, sigma: float) -> float:
+    """tau of the P2D separator: Bruggeman (1 - p)^-1.5, or the one that makes its resistance
+    L tau / sigma the design's ``R0_ohm_cm2`` (which replaces separator and interface, as in the fast model)."""
+    if design.R0_ohm_cm2 is None:
+        return float(1.0 / effective_ionic_conductivity(1.0, 1.0 - design.separator.porosity))
+    bare = design.separator.thickness_um * 1e-4 / sigma  # Ohm cm2 at tau = 1
+    if not design.R0_ohm_cm2 >= bare:
+        raise InputError(f"[cell] R0_ohm_cm2 = {design.R0_ohm_cm2:g} Ohm cm2 is below the separator's own "
+                         f"L / sigma_SE = {bare:.3g} Ohm cm2: the P2D cannot carry it")
+    return float(design.R0_ohm_cm2 / bare)
 
 
 def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm: float | None = None,
@@ -198,7 +211,11 @@ def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm
     from .p2d import simulate_rate
 
     params = design_to_p2d_params(design, sigma_se_S_per_cm=sigma_se_S_per_cm, temperature_c=temperature_c)
-    return simulate_rate(params, list(_positive_finite(c_rates, "C-rates")), n_points=n_points, model=model)
+    res = simulate_rate(params, list(_positive_finite(c_rates, "C-rates")), n_points=n_points, model=model)
+    if design.U_c_V is None and design.U_a_V is None:
+        return res
+    note = " (U_c_V / U_a_V fix the fast model's potentials (R-19 form); the P2D runs on the OCV curves)"
+    return [replace(r, message=r.message + note) for r in res]
 
 
 def nominal_capacity_mAh_cm2(design: StackDesign) -> float:

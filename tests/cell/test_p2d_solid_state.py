@@ -208,3 +208,16 @@ def test_an_spme_zero_in_the_ohmic_regime_says_the_dfn_may_deliver():
     dfn = p2d_rate(d, [0.05], model="DFN")[0]
     assert spme.final_capacity_mAh_per_g == 0.0 and "the DFN may deliver capacity here" in spme.message
     assert dfn.converged and dfn.final_capacity_mAh_per_g > 50.0
+
+
+def test_p2d_results_of_a_reaction_zone_form_design_say_the_potentials_are_not_used():
+    """U_c_V / U_a_V are the fast model's fixed potentials (Kato 2018 form); the P2D runs on the
+    OCV curves, and each result's message says so instead of passing silently."""
+    from importlib import resources
+
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import p2d_rate
+
+    d = load_design(str(resources.files("ssbkit.cell").joinpath("data/kato2018_thick_design.toml")))
+    (r,) = p2d_rate(d, [0.5], model="SPMe")
+    assert r.converged and "the P2D runs on the OCV curves" in r.message
