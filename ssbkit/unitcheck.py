@@ -92,6 +92,9 @@ def check_key_units(table: str, key: str, value: Any) -> list[str]:
     if k.startswith("thickness") and k.endswith("_um") and 0 < min(nums) < 1.0 and table in ("cathode", "separator", "anode"):
         return [f"{name} = {shown} um is thinner than 1 um for a bulk-type electrode or separator: "
                 "was it given in mm (1 mm = 1000 um)?"]
+    if ("diameter" in k or "radius" in k) and k.endswith("_um") and 0 < min(nums) < 1e-3:
+        return [f"{name} = {shown} um is below 1 nm, smaller than a unit cell: was it given in m or mm "
+                "(5 um = 5e-6 m = 5e-3 mm)?"]
     return []
 
 

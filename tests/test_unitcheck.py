@@ -39,3 +39,9 @@ def test_study_file_with_kelvin_temperatures_is_refused_and_a_bom_is_accepted(tm
         load_study(p)
     p.write_bytes(b"\xef\xbb\xbf" + body.replace("298.15, 323.15, 348.15", "25, 50, 75").encode())
     assert load_study(p)["electrolyte"]["temperatures_c"] == [25, 50, 75]
+
+
+def test_a_particle_size_in_metres_under_an_um_key_gives_a_loud_warning():
+    (w,) = check_key_units("cathode", "active_particle_diameter_um", 5e-6)
+    assert "was it given in m or mm" in w
+    assert check_key_units("cathode", "active_particle_diameter_um", 0.02) == []  # 20 nm: a nanoparticle

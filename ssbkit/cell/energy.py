@@ -13,6 +13,7 @@ all-solid-state cells (science.md section 4).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -290,13 +291,17 @@ def packaging_from_dict(d: dict[str, Any] | None) -> Packaging:
     -------
     Packaging
     """
+    if d is not None and not isinstance(d, Mapping):
+        raise InputError(f"[cell] packaging must be a table, e.g. {{ layers = 20, double_sided = true }}, got {d!r}")
     d = dict(d or {})
     names = {f.name for f in fields(Packaging)}
     for k in d:
         if k not in names:
             raise InputError(f"[cell] packaging: unknown key {k!r}{did_you_mean(k, names)}")
     p = Packaging(**d)
-    if not (isinstance(p.layers, int) and p.layers >= 1):
+    if not isinstance(p.double_sided, bool):
+        raise InputError(f"[cell] packaging.double_sided must be true or false, got {p.double_sided!r}")
+    if not (isinstance(p.layers, int) and not isinstance(p.layers, bool) and p.layers >= 1):
         raise InputError(f"[cell] packaging.layers must be an integer >= 1, got {p.layers!r}")
     for k in ("pouch_um", "pouch_density_g_cm3", "edge_fraction", "tab_mg"):
         if not float(getattr(p, k)) >= 0:

@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..records import Record
 from .design import StackDesign
 from .kinetics import kinetics_for
+from .measured import check_measured
 from .rate import capacity_at_measured, design_sigma_at
 
 __all__ = ["PARAMETERS", "IMPLIED_ABOVE", "ImpliedParameter", "implied_parameter", "implied_by_measurement"]
@@ -86,7 +87,7 @@ def _model_value(design: StackDesign, parameter: str) -> float:
     """The parameter's value in ``design`` (film: the interface's; D: the design's or the bundled one)."""
     if parameter == "film_ohm_cm2":
         if design.interface is None or design.R0_ohm_cm2 is not None:
-            raise InputError("the design has no interface term (no [cathode.interface] or an R0_ohm_cm2 is set)")
+            raise InputError("the design has no interface term ([cell] interface = false, no electrolyte in the cathode, or an R0_ohm_cm2 is set)")
         return float(design.interface.film_ohm_cm2)
     d = design.particle_diffusivity_m2_per_s
     return float(d if d is not None else kinetics_for(design.cathode.active_material).diffusivity_m2_per_s)
@@ -141,11 +142,8 @@ def implied_parameter(design: StackDesign, measured: dict[str, Any], parameter: 
     """
     if parameter not in PARAMETERS:
         raise InputError(f"unknown parameter {parameter!r}; choose one of {sorted(PARAMETERS)}")
-    meas = dict(measured)
-    target = meas.get("capacity_mAh_per_g")
-    if target is None or not float(target) > 0:
-        raise InputError("measured needs a positive capacity_mAh_per_g")
-    target = float(target)
+    meas = check_measured(measured)
+    target = float(meas["capacity_mAh_per_g"])
     sig = sigma_of_t or (lambda t: design_sigma_at(design, t))
     p0 = _model_value(design, parameter)
 
@@ -203,7 +201,7 @@ def implied_by_measurement(design: StackDesign, measured: dict[str, Any], predic
     list of ImpliedParameter
         Empty when the prediction is within :data:`IMPLIED_ABOVE` of the measurement.
     """
-    target = float(measured["capacity_mAh_per_g"])
+    target = float(check_measured(measured)["capacity_mAh_per_g"])
     if abs(float(predicted_mAh_per_g) / target - 1.0) <= IMPLIED_ABOVE:
         return []
     names = ["diffusivity_m2_per_s"]

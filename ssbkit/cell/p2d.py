@@ -51,6 +51,7 @@ from .p2d_params import (
     cutoff_V,
     initial_state,
     kinetics_for,
+    loaded_active_mass_g,
     nominal_current_A,
 )
 
@@ -201,6 +202,8 @@ def simulate_discharge(
     )
     what = f"{model} {'charge' if charge else 'discharge'} at {c_rate:g}C ({i_ma_cm2:.3g} mA/cm2)"
     blocked = _separator_blocks(params, material, shift, inputs, current_a, cutoff)
+    if not blocked and t_end <= 0.0:
+        blocked = "the cathode starts at the end of its stoichiometry window: capacity 0"
     if blocked:
         return _empty(base, n_points, f"{what}: {blocked}", converged=True)
     if model == "SPMe":
@@ -214,13 +217,13 @@ def simulate_discharge(
     if "event" in term:
         how = "reached the cut-off" if "voltage" in term.lower() else term
     else:
-        how = "stopped at the end of the stoichiometry window before the cut-off"
+        how = "stopped at the end of the stoichiometry window (or the foil's capacity) before the cut-off"
     return _from_curve(t, v, how, base, params, built, current_a, n_points, what, precharge)
 
 
 def _spme_built(p: P2DParams, m: ActiveMaterial) -> _Built:
     """The conversion numbers of the numpy SPMe (nothing to build)."""
-    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
+    mass_g = loaded_active_mass_g(p)
     return _Built(sim=None, material=m, c_max=c_max_mol_m3(m), active_mass_g=mass_g,
                   practical_mAh=m.capacity_practical_mAh_per_g * mass_g, build_s=0.0, model="SPMe")
 
@@ -236,9 +239,11 @@ def _from_spme(p: P2DParams, built: _Built, base: _Base, inputs: dict, current_a
     base = _Base(**{**base, "references": tuple(base.get("references", ())) + SPME_REFS})
     if run.start_past_cutoff:
         return _empty(base, n_points, f"{what}: the voltage is past the cut-off at the start "
-                      "(ohmic and kinetic drop too large): capacity 0", converged=True)
+                      "(ohmic and kinetic drop too large): capacity 0; the SPMe spreads the reaction "
+                      "over the whole electrode, which overstates the ohmic drop where a reaction front "
+                      "forms (the DFN may deliver capacity here)", converged=True)
     how = {"voltage cut-off": "reached the cut-off",
-           "run time": "stopped at the end of the stoichiometry window before the cut-off"}.get(
+           "run time": "stopped at the end of the stoichiometry window (or the foil's capacity) before the cut-off"}.get(
         run.termination, run.termination)
     return _from_curve(run.time_s, run.voltage_V - anode_shift_V(p), how, base, p, built, current_a,
                        n_points, what, precharge)
@@ -264,10 +269,20 @@ def _check_run_options(n_points: int, model: str) -> None:
 
 def _run_time_s(params: P2DParams, material: ActiveMaterial, built: _Built, inputs: dict,
                 current_a: float, *, charge: bool) -> float:
-    """Time to run the particles from the start to the end of the OCV table, plus 5 %, s."""
-    hi = material.sto_range[1]
-    span = (1.0 - inputs["sto0"]) if not charge else hi
-    return float(1.05 * built.c_max * FARADAY * active_volume_m3(params) * span / current_a)
+    """Time to run the cathode's mean stoichiometry from the start to the end of its window, s.
+
+    The window is the material's ``sto_range`` (its practical capacity), as in the fast model
+    (:mod:`ssbkit.cell.rate_model`): a cut-off below the open-circuit voltage at the window's
+    end does not draw lithium beyond it (the charge before a discharge starts at ``sto_range[1]``,
+    so a discharge never returns more than that charge took out), or to the end of a foil's
+    capacity (``foil_capacity_mAh_cm2``), whichever comes first. 0 when the start is at the end.
+    """
+    lo, hi = material.sto_range
+    span = (hi - inputs["sto0"]) if not charge else (inputs["sto0"] - lo)
+    t = built.c_max * FARADAY * active_volume_m3(params) * max(span, 0.0) / current_a
+    if params.foil_capacity_mAh_cm2 is not None and not params.full_cell:
+        t = min(t, params.foil_capacity_mAh_cm2 * params.area_cm2 * 3.6 / current_a)  # the foil is spent
+    return float(t)
 
 
 def _separator_blocks(params: P2DParams, material: ActiveMaterial, shift: float, inputs: dict,
@@ -363,6 +378,7 @@ def simulate_rate(
     list of DischargeResult
     """
     _validate(params)
+    _check_run_options(n_points, model)
     cutoff_V(params, charge)
     out = []
     rates = list(c_rates)
@@ -424,6 +440,10 @@ def _validate(p: P2DParams) -> tuple[ActiveMaterial, float]:
     for name in ("particle_diffusivity_m2_per_s", "exchange_current_A_per_m2"):
         if getattr(p, name) is not None:
             require_positive(name, getattr(p, name))
+    if p.foil_capacity_mAh_cm2 is not None:
+        require_positive("foil_capacity_mAh_cm2", p.foil_capacity_mAh_cm2)
+    if not 0.0 <= p.dead_fraction < 1.0:
+        raise InputError(f"dead_fraction must lie in [0, 1), got {p.dead_fraction!r}")
     if not p.film_resistance_ohm_m2 >= 0:
         raise InputError(f"film_resistance_ohm_m2 must be >= 0, got {p.film_resistance_ohm_m2!r}")
     if p.active_volume_fraction + p.electrolyte_volume_fraction > 1.0 + 1e-9:

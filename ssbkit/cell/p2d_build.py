@@ -18,8 +18,8 @@ from ..citations import cite
 from .active_materials import ActiveMaterial
 from .p2d_params import (
     P2DParams,
-    active_volume_m3,
     c_max_mol_m3,
+    loaded_active_mass_g,
     model_options,
     solid_state_parameter_dict,
 )
@@ -62,7 +62,7 @@ def clear_cache() -> None:
 
 
 def _geometry_key(p: P2DParams, m: ActiveMaterial, model: str, var_pts: dict | None) -> tuple:
-    skip = {"temperature_c", "cutoff_V", "cutoff_high_V", "references", "anode_initial_sto"}
+    skip = {"temperature_c", "cutoff_V", "cutoff_high_V", "references", "anode_initial_sto", "foil_capacity_mAh_cm2"}
     return (m.name, model, tuple(sorted((var_pts or _VAR_PTS).items()))) + tuple(
         getattr(p, f.name) for f in fields(p) if f.name not in skip)
 
@@ -121,7 +121,7 @@ def _build(p: P2DParams, m: ActiveMaterial, model: str = "DFN", var_pts: dict | 
         pts = {k: v for k, v in pts.items() if k not in ("x_n", "r_n")} | {"x_n": 4, "r_n": 4}
     sim = pybamm.Simulation(mdl, parameter_values=pv, var_pts=pts, solver=solver)
     sim.build()
-    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
+    mass_g = loaded_active_mass_g(p)
     return _Built(sim=sim, material=m, c_max=c_max_mol_m3(m), active_mass_g=mass_g,
                   practical_mAh=m.capacity_practical_mAh_per_g * mass_g,
                   build_s=time.perf_counter() - t0, model=model)

@@ -25,6 +25,7 @@ __all__ = [
     "anode_shift_V",
     "active_volume_m3",
     "nominal_current_A",
+    "loaded_active_mass_g",
     "anode_start_sto",
     "open_circuit_V",
     "cutoff_V",
@@ -78,6 +79,14 @@ class P2DParams(Record):
         Cathode overrides at 25 degC (per PyBaMM particle surface); ``None`` uses the table.
     film_resistance_ohm_m2
         Interface film + coating resistance per PyBaMM particle surface at ``temperature_c``.
+    foil_capacity_mAh_cm2
+        Lithium a foil counter electrode holds or takes up (Li: its lithium; Li-In: the indium's
+        LiIn capacity), mAh/cm2; a (dis)charge ends when it is spent, as in the fast model.
+        ``None``: unlimited.
+    dead_fraction
+        Share of the cathode's active material with no ionic or electronic path (0-1):
+        ``active_volume_fraction`` is the live share that cycles, and the C-rate (1C) and
+        the mAh/g refer to all of it, live / (1 - dead_fraction), as in the fast model.
     references
         Citation keys of the numbers above.
     """
@@ -106,6 +115,8 @@ class P2DParams(Record):
     anode_tortuosity: float | None = None
     anode_particle_radius_um: float | None = None
     anode_initial_sto: float | None = None
+    dead_fraction: float = 0.0
+    foil_capacity_mAh_cm2: float | None = None
     references: tuple[str, ...] = ()
 
     @property
@@ -227,8 +238,24 @@ def nominal_current_A(p: P2DParams) -> float:
     2.121
     """
     m = get_active_material(p.active_material)
-    mass_g = active_volume_m3(p) * 1e6 * m.density_g_per_cm3
-    return m.capacity_practical_mAh_per_g * mass_g * 3.6 / 3600.0
+    return m.capacity_practical_mAh_per_g * loaded_active_mass_g(p) * 3.6 / 3600.0
+
+
+def loaded_active_mass_g(p: P2DParams) -> float:
+    """Mass of all the cathode's active material, live and dead (the mAh/g and 1C basis), g.
+
+    Parameters
+    ----------
+    p
+        The cell.
+
+    Returns
+    -------
+    float
+        live volume / (1 - dead_fraction) x density, g.
+    """
+    m = get_active_material(p.active_material)
+    return active_volume_m3(p) / (1.0 - float(p.dead_fraction)) * 1e6 * m.density_g_per_cm3
 
 
 def anode_start_sto(p: P2DParams) -> float:

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..errors import require_positive
 from .active_materials import ActiveMaterial, get_active_material
 from .kinetics import DEFAULT_KINETICS, KINETICS, T_REF_K, KineticData, kinetics_for
 from .p2d_cell import (
@@ -42,6 +43,7 @@ from .p2d_cell import (
     check_anode,
     cutoff_V,
     initial_state,
+    loaded_active_mass_g,
     nominal_current_A,
     open_circuit_V,
 )
@@ -63,6 +65,7 @@ __all__ = [
     "anode_shift_V",
     "active_volume_m3",
     "nominal_current_A",
+    "loaded_active_mass_g",
     "anode_start_sto",
     "cutoff_V",
     "initial_state",
@@ -285,6 +288,10 @@ def export_parameter_values(p: P2DParams, path: str | Path | None = None, *, c_r
     """
     import pybamm
 
+    from .p2d import _validate  # the checks of every run (imported here: p2d imports this module)
+
+    c_rate = require_positive("c_rate", c_rate)
+    _validate(p)
     m = get_active_material(p.active_material)
     d = solid_state_parameter_dict(p, m, pybamm)
     inputs = initial_state(p, charge=False)

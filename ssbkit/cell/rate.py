@@ -10,7 +10,7 @@ from an Arrhenius fit (R-1) or from the design's point and ``ea_eV``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from ..progress import Progress, report
 from ..records import Record
 from .active_materials import get_active_material
 from .design import StackDesign
+from .measured import check_measured
 from .rate_model import MECHANISMS, capacity_and_limits, cell_state
 from .reaction_zone import effective_ionic_conductivity
 
@@ -101,8 +102,12 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
 
     The separator's porosity p enters as tortuosity (1 - p)^-1.5 of a dense
     layer, so that its conductance is the Bruggeman sigma (1 - p)^1.5, as in
-    the fast model. The interface (film + coating, exchange current per contact
-    area) is mapped onto PyBaMM's particle surface 3 eps_AM / R.
+    the fast model; a design's ``R0_ohm_cm2`` sets the tortuosity that makes the
+    separator's resistance R_0 (it replaces separator and interface there too).
+    The interface (film + coating, exchange current per contact area) is mapped
+    onto PyBaMM's particle surface 3 eps_AM / R. A dead share of the active
+    material (no ionic or electronic path) leaves only the live share as PyBaMM's active
+    volume; the C-rates and mAh/g keep all of it, as in the fast model.
 
     Parameters
     ----------
@@ -127,17 +132,20 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
     tau = design.tortuosity_cathode if design.tortuosity_cathode is not None else float(cat.eps_se ** -0.5)
     d_um = cat.active_particle_diameter_um
     r_um = d_um / 2.0 if d_um else DEFAULT_PARTICLE_RADIUS_UM
-    eps_s = 1.0 - design.separator.porosity
     kw: dict[str, Any] = {}
     inter = design.interface
+    dead = inter.dead_fraction if inter is not None else 0.0
+    phi_live = cat.phi("active") * (1.0 - dead)  # the dead share does not cycle (rate_model's Q_x)
     if inter is not None and design.R0_ohm_cm2 is None:
-        a_pb = 3.0 * cat.phi("active") / r_um  # 1/um
+        a_pb = 3.0 * phi_live / r_um  # 1/um
         a_c = inter.contact_area_per_um * (1.0 - inter.contact_loss_fraction)
         film_cm2 = inter.series_ohm_cm2(t) * inter.contact_area_cm2_per_cm2  # per contact area
         kw["film_resistance_ohm_m2"] = film_cm2 * 1e-4 * a_pb / a_c
         j0_25 = inter.i0_mA_per_cm2 * 10.0 * a_c / a_pb  # A/m2 of particle surface at 25 degC
         kw["exchange_current_A_per_m2"] = j0_25
-    if design.anode.material not in FOIL_ANODES:
+    if design.anode.material in FOIL_ANODES:  # the foil's lithium (Li-In: uptake) caps a (dis)charge
+        kw["foil_capacity_mAh_cm2"] = design.anode.layer.areal_capacity_mAh_cm2()
+    else:
         lay = design.anode.layer
         ta = design.tortuosity_anode if design.tortuosity_anode is not None else float(lay.eps_se ** -0.5)
         da = lay.active_particle_diameter_um
@@ -146,14 +154,26 @@ def design_to_p2d_params(design: StackDesign, *, sigma_se_S_per_cm: float | None
                   anode_particle_radius_um=da / 2.0 if da else DEFAULT_PARTICLE_RADIUS_UM)
     return P2DParams(
         active_material=cat.active_material, cathode_thickness_um=cat.thickness_um,
-        separator_thickness_um=design.separator.thickness_um, active_volume_fraction=cat.phi("active"),
+        separator_thickness_um=design.separator.thickness_um, active_volume_fraction=phi_live,
         electrolyte_volume_fraction=cat.eps_se, cathode_tortuosity=float(tau),
-        separator_tortuosity=float(1.0 / effective_ionic_conductivity(1.0, eps_s)),
+        separator_tortuosity=_separator_tortuosity(design, float(sigma)),
         particle_radius_um=r_um, sigma_se_S_per_cm=float(sigma), anode=design.anode.material,
         temperature_c=t, area_cm2=design.area_cm2,
         cutoff_V=cutoff_V if cutoff_V is not None else design.cutoff_low_V,
         cutoff_high_V=design.cutoff_high_V,
-        particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, **kw)
+        particle_diffusivity_m2_per_s=design.particle_diffusivity_m2_per_s, dead_fraction=dead, **kw)
+
+
+def _separator_tortuosity(design: StackDesign, sigma: float) -> float:
+    """tau of the P2D separator: Bruggeman (1 - p)^-1.5, or the one that makes its resistance
+    L tau / sigma the design's ``R0_ohm_cm2`` (which replaces separator and interface, as in the fast model)."""
+    if design.R0_ohm_cm2 is None:
+        return float(1.0 / effective_ionic_conductivity(1.0, 1.0 - design.separator.porosity))
+    bare = design.separator.thickness_um * 1e-4 / sigma  # Ohm cm2 at tau = 1
+    if not design.R0_ohm_cm2 >= bare:
+        raise InputError(f"[cell] R0_ohm_cm2 = {design.R0_ohm_cm2:g} Ohm cm2 is below the separator's own "
+                         f"L / sigma_SE = {bare:.3g} Ohm cm2: the P2D cannot carry it")
+    return float(design.R0_ohm_cm2 / bare)
 
 
 def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm: float | None = None,
@@ -191,8 +211,11 @@ def p2d_rate(design: StackDesign, c_rates: Iterable[float], *, sigma_se_S_per_cm
     from .p2d import simulate_rate
 
     params = design_to_p2d_params(design, sigma_se_S_per_cm=sigma_se_S_per_cm, temperature_c=temperature_c)
-    return simulate_rate(params, list(np.atleast_1d(np.asarray(c_rates, dtype=float))), n_points=n_points,
-                         model=model)
+    res = simulate_rate(params, list(_positive_finite(c_rates, "C-rates")), n_points=n_points, model=model)
+    if design.U_c_V is None and design.U_a_V is None:
+        return res
+    note = " (U_c_V / U_a_V fix the fast model's potentials (R-19 form); the P2D runs on the OCV curves)"
+    return [replace(r, message=r.message + note) for r in res]
 
 
 def nominal_capacity_mAh_cm2(design: StackDesign) -> float:
@@ -325,7 +348,11 @@ def rate_curve(design: StackDesign, c_rates: Sequence[float] | np.ndarray, *,
         r = capacity_and_limits(st, i)
     m = get_active_material(design.cathode.active_material)
     load = design.cathode.loading_mg_cm2
-    practical = load * 1e-3 * m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    # the zero-current window of the model: the practical capacity in the R-19 form (fixed U_c),
+    # the stoichiometry window of the OCV curve otherwise (rate_model.capacity_at_currents)
+    per_g_window = (m.capacity_practical_mAh_per_g if design.U_c_V is not None
+                    else m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0]))
+    practical = load * 1e-3 * per_g_window
     per_g = 1e3 / load
     inter = design.interface
     r_int = 0.0 if (inter is None or not st.interface_on) else inter.series_ohm_cm2(t) + inter.rct_electrode_ohm_cm2(t)
@@ -348,12 +375,21 @@ def _rates_and_currents(c_rates: Sequence[float] | np.ndarray, current_mA_cm2: S
                         q1c: float) -> tuple[np.ndarray, np.ndarray]:
     """(C-rates 1/h, current densities mA/cm2) from either, with 1C = ``q1c`` mAh/cm2 per hour."""
     if current_mA_cm2 is not None:
-        i = np.atleast_1d(np.asarray(current_mA_cm2, dtype=float))
+        i = _positive_finite(current_mA_cm2, "current densities (mA/cm2)")
         return i / q1c, i
-    c = np.atleast_1d(np.asarray(c_rates, dtype=float))
-    if c.size == 0 or np.any(~(c > 0)):
-        raise InputError(f"C-rates must be > 0, got {list(c)}")
+    c = _positive_finite(c_rates, "C-rates")
     return c, c * q1c
+
+
+def _positive_finite(values: Any, what: str) -> np.ndarray:
+    """``values`` as a 1-d float array; :class:`InputError` unless every one is finite and > 0."""
+    try:
+        v = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be numbers, got {values!r}") from None
+    if v.size == 0 or not np.all(np.isfinite(v) & (v > 0)):
+        raise InputError(f"{what} must be finite and > 0, got {[float(x) for x in v.ravel()]}")
+    return v.ravel()
 
 
 def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Sequence[float], *,
@@ -383,6 +419,9 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
     RateStudy
     """
     sig = sigma_of_t or (lambda t: design_sigma_at(design, t))
+    if sigma_eff_ratio is not None and not 0.0 < float(sigma_eff_ratio) <= 1.0:
+        raise InputError(f"sigma_eff_ratio (sigma_eff / sigma_SE of the cathode, eps / tau) must lie in (0, 1], "
+                         f"got {sigma_eff_ratio!r}")
     temps = [float(t) for t in temperatures_c]
     for t in temps:
         if not t > -273.15:
@@ -397,7 +436,7 @@ def rate_study(design: StackDesign, c_rates: Sequence[float], temperatures_c: Se
         report(progress, k + 1, n, f"rate curve at {t:g} degC")
     operating = curves.pop()
     pred = None
-    meas = dict(measured or {})
+    meas = check_measured(measured) if measured else {}
     band: tuple[float, ...] = ()
     lim = ""
     if meas:
@@ -442,19 +481,16 @@ def capacity_at_measured(design: StackDesign, meas: dict[str, Any], sig: Callabl
     tuple of (float, str)
         Predicted capacity (mAh/g of active material) and the limiting mechanism.
     """
-    if "capacity_mAh_per_g" not in meas:
-        raise InputError("[cell] measured needs capacity_mAh_per_g")
+    meas = check_measured(meas)
     t = float(meas.get("temperature_c", design.temperature_c))
     s = float(np.atleast_1d(sig(t))[0])
     eff = None if ratio is None else s * ratio
     if meas.get("current_mA_cm2") is not None:
         r = rate_curve(design, [1.0], temperature_c=t, sigma_se_S_per_cm=s, sigma_eff_cathode_S_per_cm=eff,
                        current_mA_cm2=[float(meas["current_mA_cm2"])])
-    elif meas.get("c_rate") is not None:
+    else:  # check_measured: c_rate is given when current_mA_cm2 is not
         r = rate_curve(design, [float(meas["c_rate"])], temperature_c=t, sigma_se_S_per_cm=s,
                        sigma_eff_cathode_S_per_cm=eff)
-    else:
-        raise InputError("[cell] measured needs current_mA_cm2 or c_rate")
     return r.capacity_mAh_per_g[0], r.limiting[0]
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..errors import InputError
+from ..errors import InputError, require_positive
 from ..records import Record
 from .active_materials import get_active_material
 from .design import StackDesign, cell_ocv_window_V
@@ -213,8 +213,9 @@ def design_parameters(
         Inputs of :func:`reaction_zone_capacity` (field units).
     """
     sigma = sigma_se_S_per_cm if sigma_se_S_per_cm is not None else design.sigma_se_S_per_cm
-    if sigma is None or not sigma > 0:
+    if sigma is None:
         raise InputError("the rate model needs the electrolyte conductivity: give sigma_se_S_per_cm")
+    sigma = require_positive("sigma_se_S_per_cm (electrolyte conductivity)", sigma)
     cat = design.cathode
     q_cat = cat.areal_capacity_mAh_cm2()
     q_an = design.anode.layer.areal_capacity_mAh_cm2()

@@ -84,8 +84,8 @@ CELL_TABLES: dict[str, dict[str, tuple[Any, Any, str]]] = {
                               "current_mA_cm2 or c_rate, temperature_c, reference; where the source "
                               "does not state its current: current_range_mA_cm2 = [low, high] "
                               "(predicted band) and current_note"),
-        "packaging": (_D, {}, "cell/pack packaging: layers, double_sided, pouch_um, tab_mg, cells_per_pack, "
-                               "pack_overhead_mass_fraction, pack_overhead_volume_fraction"),
+        "packaging": (_D, {}, "cell/pack packaging: layers, double_sided, pouch_um, pouch_density_g_cm3, "
+                               "edge_fraction, tab_mg, pack_overhead_mass_fraction, pack_overhead_volume_fraction"),
         "c_rates": (_L, [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0], "C-rates of the rate map, 1/h"),
         "temperatures_c": (_L, [-20.0, 0.0, 25.0, 60.0, 100.0], "temperatures of the rate map, degC"),
         "model": (_S, "fast", "rate model of `ssbkit cell rate`: fast, p2d, spme"),

@@ -29,7 +29,8 @@ what a warm one does). The same parameter set as the P2D
   Butler-Volmer term; Arrhenius in D and j0.
 
 It stops where PyBaMM's DFN stops: the voltage cut-off, a particle surface leaving
-(0, 1), or the end of the run time. The SPMe assumes a uniform reaction: it misses
+(0, 1), or the end of the run time (the mean stoichiometry at the end of the
+cathode's window, sto_range, as in the fast model). The SPMe assumes a uniform reaction: it misses
 the reaction front of the ohmic regime (its error against the DFN is in
 benchmarks/results/cell.md and tested).
 """

@@ -9,6 +9,7 @@ PyBaMM is imported only by ``rate --model p2d``.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,18 @@ def _load(design: Path) -> tuple[StackDesign, dict[str, Any]]:
     for note in d.notes:
         typer.echo(f"warning: {note}", err=True)
     return d, read_toml(design, what="design file").get("cell", {})
+
+
+def _celsius(values: list[float]) -> list[float]:
+    """``--temperature-c`` values, with the unit checks of a design file's ``_c`` keys (kelvin slips)."""
+    from ssbkit.unitcheck import check_key_units
+
+    vals = [float(v) for v in values]
+    try:
+        check_key_units("cell", "temperature_c", vals)
+    except InputError as exc:
+        raise InputError(str(exc).replace("cell.temperature_c", "--temperature-c", 1)) from None
+    return vals
 
 
 @app.command()
@@ -85,9 +98,10 @@ def rate(
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON document."),
     figures: Path = typer.Option(None, "--figures", help="Folder for the figures."),
 ) -> None:
-    """Capacity vs C-rate with what limits it (fast model) or discharge curves (PyBaMM P2D)."""
-    import numpy as np
+    """Capacity vs C-rate with what limits it (fast model) or discharge curves (PyBaMM P2D).
 
+    Exit code 3 when a P2D/SPMe C-rate failed (the others are reported).
+    """
     from ssbkit.cell.rate import design_sigma_at, p2d_rate, rate_study
     from ssbkit.cell.schema import CELL_TABLES
 
@@ -98,28 +112,26 @@ def rate(
     if model not in ("fast", "p2d", "spme"):
         raise InputError(f"--model must be 'fast', 'p2d' or 'spme', got {model!r}")
     rates = _floats(c_rates, "--c-rates") if c_rates else list(cell.get("c_rates", CELL_TABLES["cell"]["c_rates"][1]))
-    temps = list(temperature_c) if temperature_c else [d.temperature_c]
+    temps = _celsius(temperature_c) if temperature_c else [d.temperature_c]
     if sigma_se is not None:
         if not sigma_se > 0:
             raise InputError(f"--sigma-se-S-per-cm must be > 0, got {sigma_se}")
         if len(temps) > 1:
             raise InputError("--sigma-se-S-per-cm fixes sigma at one temperature; give one --temperature-c")
-        sigmas = np.array([sigma_se])
-    else:
-        sigmas = design_sigma_at(d, temps)
-    sig = dict(zip(temps, sigmas, strict=True))
+        # the override is the design's point: its operating curve is at that temperature, and ea_eV
+        # carries sigma to any other (a measurement's)
+        d = dataclasses.replace(d, sigma_se_S_per_cm=float(sigma_se), temperature_c=temps[0])
+    sig = dict(zip(temps, design_sigma_at(d, temps), strict=True))
     curves: dict[str, Any] = {}
     out: dict[str, Any]
     if model == "fast":
-        rs = rate_study(d, rates, temps, sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]),
-                        measured=cell.get("measured") or None)
+        rs = rate_study(d, rates, temps, measured=cell.get("measured") or None)
         out = {"model": model, "design": str(design), "rate": rs.as_dict()}
         if rs.measured:
             from ssbkit.cell.inverse import implied_by_measurement
 
             out["implied_by_measurement"] = [f.as_dict() for f in implied_by_measurement(
-                d, rs.measured, float(rs.predicted_at_measured_mAh_per_g or 0.0),
-                sigma_of_t=lambda t: np.array([sig.get(float(t), sigmas[0])]))]
+                d, rs.measured, float(rs.predicted_at_measured_mAh_per_g or 0.0))]
         for c in rs.curves:
             curves[f"{c.temperature_c:g} degC"] = (c.c_rates, c.capacity_mAh_per_g)
     else:
@@ -140,8 +152,10 @@ def rate(
         out["figures"] = [str(_save(rate_figure(curves), figures, f"rate_{model}.png"))]
     if as_json:
         _echo_json(out)
-        return
-    _print_rate(model, curves, out)
+    else:
+        _print_rate(model, curves, out)
+    if any(not x["converged"] for run in out.get("runs", []) for x in run["results"]):
+        raise typer.Exit(EXIT_PARTIAL)  # some C-rates failed (each result's message says why)
 
 
 def _print_rate(model: str, curves: dict, out: dict) -> None:
@@ -183,7 +197,7 @@ def export_pybamm(
     if not c_rate > 0:
         raise InputError(f"--c-rate must be > 0, got {c_rate}")
     d, _ = _load(design)
-    p = design_to_p2d_params(d, temperature_c=temperature_c)
+    p = design_to_p2d_params(d, temperature_c=None if temperature_c is None else _celsius([temperature_c])[0])
     res = export_parameter_values(p, out, c_rate=c_rate)
     typer.echo(f"wrote {out}: load with pybamm.ParameterValues.from_json({str(out)!r}) and "
                f"pybamm.lithium_ion.DFN({_json.dumps(res['options'])})")

@@ -90,3 +90,13 @@ def test_bad_packaging():
         packaging_from_dict({"layer": 2})
     with pytest.raises(InputError):
         packaging_from_dict({"pack_overhead_mass_fraction": 1.2})
+
+
+def test_packaging_that_is_not_a_table_or_not_a_boolean_is_named():
+    """A list was a TypeError; double_sided = "no" was truthy, i.e. silently double-sided."""
+    with pytest.raises(InputError, match="packaging must be a table"):
+        packaging_from_dict([20])  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="double_sided must be true or false, got 'no'"):
+        packaging_from_dict({"double_sided": "no"})
+    with pytest.raises(InputError, match="layers must be an integer"):
+        packaging_from_dict({"layers": True})

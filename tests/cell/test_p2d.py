@@ -278,3 +278,14 @@ def test_mesh_refinement_changes_the_capacity_by_less_than_2_percent_at_1C(monke
     fine = simulate_discharge(p, 1.0).final_capacity_mAh_per_g
     p2d.clear_cache()
     assert coarse == pytest.approx(fine, rel=0.02)
+
+
+def test_dfn_with_a_low_cut_off_stops_at_the_end_of_the_window():
+    """NCM811 to 3.0 V (below the OCV at sto_max): the DFN's discharge at C/20 ends at the
+    window (theoretical capacity x stoichiometry range), not at x = 1 (+2.8 % before)."""
+    p = replace(LCO, active_material="NCM811", cutoff_V=3.0)
+    m = get_active_material("NCM811")
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    r = simulate_discharge(p, 0.05)
+    assert r.converged, r.message
+    assert 0.95 * window < r.final_capacity_mAh_per_g <= window * (1 + 1e-6)

@@ -143,3 +143,81 @@ def test_p2d_reproduces_the_lecture_cell_like_the_fast_model():
         assert r.converged, r.message
         assert r.final_capacity_mAh_per_g == pytest.approx(q, rel=0.03)
         assert "after a charge" in r.message
+
+
+@pytest.mark.parametrize("model", ["SPMe", "DFN"])
+def test_dead_active_material_does_not_cycle_in_the_p2d_either(model):
+    """[cell] dead_fraction f: only the live share cycles, so at C/20 the capacity per g of all
+    the active material is (1 - f) x the window (theoretical x stoichiometry range), at the
+    same current density as without dead material (1C on all of it), as in the fast model.
+    The P2D and SPMe ignored f (the whole window at f = 0.3)."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate, rate_curve
+
+    def design(dead):
+        return design_from_dict({
+            "cathode": {"active_material": "NCM811", "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                        "porosity": 0.1, "thickness_um": 60.0, "active_particle_diameter_um": 5.0},
+            "separator": {"thickness_um": 30.0}, "anode": {"material": "Li-In", "excess": 1.0},
+            "cell": {"sigma_se_S_per_cm": 3e-3, "coating": "LiNbO3", "dead_fraction": dead}})
+
+    m = get_active_material("NCM811")
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    live, full = p2d_rate(design(0.3), [0.05], model=model)[0], p2d_rate(design(0.0), [0.05], model=model)[0]
+    assert live.converged, live.message
+    assert live.final_capacity_mAh_per_g == pytest.approx(0.7 * window, rel=0.015)
+    assert live.current_density_mA_per_cm2 == pytest.approx(full.current_density_mA_per_cm2, rel=1e-12)
+    assert live.final_capacity_mAh_per_g == pytest.approx(
+        rate_curve(design(0.3), [0.05]).capacity_mAh_per_g[0], rel=0.015)
+
+
+@pytest.mark.parametrize("model", ["SPMe", "DFN"])
+def test_an_undersized_li_in_foil_caps_the_p2d_as_the_fast_model(model):
+    """A 5 um In foil holds 5e-4 cm x 7.31 g/cm3 x 233 mAh/g = 0.85 mAh/cm2 as LiIn, a quarter of
+    the NCM811 cathode's 4.1 mAh/cm2: the charge (In full) and the discharge stop there, as in the
+    fast model and the stack energy. The half-cell P2D cycled the whole cathode (an endless foil)."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate, rate_curve
+
+    d = design_from_dict({
+        "cathode": {"active_material": "NCM811", "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                    "porosity": 0.1, "thickness_um": 80.0, "active_particle_diameter_um": 5.0},
+        "separator": {"thickness_um": 30.0}, "anode": {"material": "Li-In", "thickness_um": 5.0},
+        "cell": {"sigma_se_S_per_cm": 3e-3, "interface": False, "cutoff_low_V": 2.4, "cutoff_high_V": 3.7}})
+    foil = 5e-4 * 7.31 * 233.0
+    r = p2d_rate(d, [0.1], model=model)[0]
+    assert r.converged, r.message
+    assert r.final_capacity_mAh_per_cm2 == pytest.approx(foil, rel=1e-3)
+    assert rate_curve(d, [0.1]).capacity_mAh_cm2[0] == pytest.approx(foil, rel=1e-3)
+
+
+def test_an_spme_zero_in_the_ohmic_regime_says_the_dfn_may_deliver():
+    """100 um S | LTO at 1e-4 S/cm, C/20: the uniform-reaction SPMe starts past the cut-off while
+    the DFN's reaction front delivers capacity; the SPMe's message says so instead of a bare 0."""
+    from ssbkit.cell.design_file import design_from_dict
+    from ssbkit.cell.rate import p2d_rate
+
+    d = design_from_dict({
+        "cathode": {"active_material": "S", "porosity": 0.15, "thickness_um": 100.0, "active_particle_diameter_um": 0.1,
+                    "volume_fractions": {"active": 0.6, "electrolyte": 0.35, "carbon": 0.05}},
+        "separator": {"thickness_um": 100.0},
+        "anode": {"material": "LTO", "np_ratio": 1.2, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                  "porosity": 0.1},
+        "cell": {"sigma_se_S_per_cm": 1e-4, "temperature_c": 120.0, "coating": "LiNbO3"}})
+    spme = p2d_rate(d, [0.05], model="SPMe")[0]
+    dfn = p2d_rate(d, [0.05], model="DFN")[0]
+    assert spme.final_capacity_mAh_per_g == 0.0 and "the DFN may deliver capacity here" in spme.message
+    assert dfn.converged and dfn.final_capacity_mAh_per_g > 50.0
+
+
+def test_p2d_results_of_a_reaction_zone_form_design_say_the_potentials_are_not_used():
+    """U_c_V / U_a_V are the fast model's fixed potentials (Kato 2018 form); the P2D runs on the
+    OCV curves, and each result's message says so instead of passing silently."""
+    from importlib import resources
+
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import p2d_rate
+
+    d = load_design(str(resources.files("ssbkit.cell").joinpath("data/kato2018_thick_design.toml")))
+    (r,) = p2d_rate(d, [0.5], model="SPMe")
+    assert r.converged and "the P2D runs on the OCV curves" in r.message

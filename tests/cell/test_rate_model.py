@@ -12,6 +12,7 @@ import pytest
 from ssbkit.cell.design_file import design_from_dict, load_design
 from ssbkit.cell.rate import RateStudy, rate_curve, rate_study
 from ssbkit.cell.reaction_zone import design_parameters, reaction_zone_capacity
+from ssbkit.errors import InputError
 
 DATA = Path(str(resources.files("ssbkit.cell").joinpath("data")))
 
@@ -151,3 +152,88 @@ def test_example_study_file_is_a_design_file():
     d = load_design(example_study_path())
     assert d.cathode.active_material == "LiCoO2"
     assert d.interface is not None and d.interface.film_ohm_cm2 > 0
+
+
+def test_utilisation_of_the_reaction_zone_form_never_exceeds_one():
+    """With a fixed U_c (R-19 form) the zero-current window is the practical capacity
+    (140 mAh/g LiCoO2): at low rate the capacity is that window and the utilisation exactly 1
+    (it was capacity / (theoretical x stoichiometry window) = 140 / 139.7 > 1)."""
+    d = load_design(DATA / "kato2018_thick_design.toml")
+    r = rate_curve(d, [0.001, 0.1, 1.0])
+    assert r.capacity_mAh_per_g[0] == pytest.approx(140.0, rel=1e-9)
+    assert r.utilisation[0] == pytest.approx(1.0, rel=1e-9)
+    assert np.allclose(r.utilisation, np.array(r.capacity_mAh_per_g) / 140.0, rtol=1e-12)
+    assert max(r.utilisation) <= 1.0
+
+
+def test_non_finite_c_rates_and_currents_are_named():
+    d = _lecture()
+    with pytest.raises(InputError, match=r"C-rates must be finite and > 0, got \[1.0, inf\]"):
+        rate_curve(d, [1.0, float("inf")])
+    with pytest.raises(InputError, match=r"current densities \(mA/cm2\) must be finite and > 0"):
+        rate_curve(d, [1.0], current_mA_cm2=[float("nan")])
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"temperature_c": -300.0, "sigma_se_S_per_cm": 1e-3}, "temperature_c must be above -273.15 degC"),
+    ({"temperature_c": -273.15, "sigma_se_S_per_cm": 1e-3}, "temperature_c must be above -273.15 degC"),
+    ({"temperature_c": float("nan"), "sigma_se_S_per_cm": 1e-3}, "temperature_c must be finite"),
+    ({"sigma_se_S_per_cm": -1.0}, "sigma_se_S_per_cm (electrolyte conductivity) must be > 0"),
+    ({"sigma_eff_cathode_S_per_cm": 0.0}, "sigma_eff_cathode_S_per_cm"),
+    ({"sigma_eff_cathode_S_per_cm": -1e-4}, "sigma_eff_cathode_S_per_cm"),
+])
+def test_fast_model_inputs_out_of_range_are_named(kwargs, words):
+    """-300 degC gave a capacity, -273.15 degC and sigma_eff = 0 a ZeroDivisionError."""
+    with pytest.raises(InputError) as exc:
+        rate_curve(_lecture(), [0.1], **kwargs)
+    assert words in str(exc.value)
+
+
+@pytest.mark.parametrize("ratio", [0.0, -0.2, 1.5])
+def test_rate_study_sigma_eff_ratio_is_eps_over_tau(ratio):
+    """sigma_eff / sigma_SE = eps / tau lies in (0, 1] (R-17): 0 was a ZeroDivisionError, -0.2 ran."""
+    with pytest.raises(InputError, match="sigma_eff_ratio"):
+        rate_study(_lecture(), [0.1], [25.0], sigma_eff_ratio=ratio)
+
+
+def test_default_cut_off_of_a_full_cell_is_the_ocv_at_the_end_of_both_windows():
+    """S | graphite without cutoff_low_V, 45 Ohm cm2 of interface film (27 mV at C/20): the default
+    cut-off is OCV_S(sto_max) - OCV_graphite(sto_min), 0.70 V, as in the P2D, so at C/20 the fast
+    model delivers the window (theoretical x stoichiometry range) as the SPMe does. It used the
+    graphite's average potential (cut-off 1.85 V, on the sulfur plateau): 891 of 1204 mAh/g."""
+    from ssbkit.cell.active_materials import get_active_material
+    from ssbkit.cell.rate import p2d_rate
+
+    d = design_from_dict({
+        "cathode": {"active_material": "S", "porosity": 0.3, "thickness_um": 100.0,
+                    "mass_fractions": {"active": 0.7, "electrolyte": 0.27, "carbon": 0.03}},
+        "separator": {"thickness_um": 20.0},
+        "anode": {"material": "graphite", "np_ratio": 1.05, "volume_fractions": {"active": 0.6, "electrolyte": 0.4},
+                  "porosity": 0.1},
+        "cell": {"sigma_se_S_per_cm": 1e-3, "coating": "none", "interface_film_ohm_cm2": 1000.0}})
+    m = get_active_material("S")
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    fast = rate_curve(d, [0.05]).capacity_mAh_per_g[0]
+    assert fast == pytest.approx(window, rel=0.02)
+    pytest.importorskip("pybamm")  # p2d_rate asks for it, also for the numpy SPMe
+    assert fast == pytest.approx(p2d_rate(d, [0.05], model="SPMe")[0].final_capacity_mAh_per_g, rel=0.02)
+
+
+def test_solid_diffusion_limit_matches_the_spme_of_the_same_cell():
+    """LFP (D = 5.9e-18 m2/s, Prada 2013) in 5 um particles at C/20, no interface: the capacity is
+    set by solid diffusion alone, and the fast model's surface excess is the exact constant-flux
+    solution, so it gives the SPMe's capacity (that SPMe matches PyBaMM's to 0.3 %, test_spme).
+    The smaller of the long- and short-time limits overstated the excess near tau ~ 0.03: 41.8
+    instead of 57.3 mAh/g."""
+    from ssbkit.cell.p2d import simulate_discharge
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    d = design_from_dict({
+        "cathode": {"active_material": "LFP", "volume_fractions": {"active": 0.6, "electrolyte": 0.35, "carbon": 0.05},
+                    "porosity": 0.15, "thickness_um": 60.0, "active_particle_diameter_um": 5.0},
+        "separator": {"thickness_um": 30.0}, "anode": {"material": "Li", "excess": 1.0},
+        "cell": {"sigma_se_S_per_cm": 3e-3, "interface": False}})
+    fast = rate_curve(d, [0.05])
+    assert fast.limiting == ("diffusion",)
+    spme = simulate_discharge(design_to_p2d_params(d), 0.05, model="SPMe").final_capacity_mAh_per_g
+    assert fast.capacity_mAh_per_g[0] == pytest.approx(spme, rel=0.01)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -169,3 +170,20 @@ def test_design_to_p2d_params_keeps_the_reaction_zone_conductances():
     assert pg.full_cell and pg.anode_electrolyte_volume_fraction == pytest.approx(graphite.anode.layer.eps_se)
     assert pg.anode_tortuosity == pytest.approx(graphite.anode.layer.eps_se ** -0.5)
 
+
+
+def test_design_to_p2d_params_carries_r0_as_the_separators_resistance():
+    """Kato design, R_0 = 10 Ohm cm2 (replaces separator and interface, R-19): the P2D separator's
+    L tau / sigma is R_0 at any sigma_SE; the P2D ignored it (0.4 Ohm cm2 of bare separator).
+    An R_0 below the bare separator's L / sigma cannot be carried and is named."""
+    from importlib import resources
+
+    from ssbkit.cell.design_file import load_design
+    from ssbkit.cell.rate import design_to_p2d_params
+
+    d = load_design(str(resources.files("ssbkit.cell").joinpath("data/kato2018_thick_design.toml")))
+    for sigma in (2.5e-2, 1e-2):
+        p = design_to_p2d_params(d, sigma_se_S_per_cm=sigma)
+        assert p.separator_thickness_um * 1e-4 * p.separator_tortuosity / sigma == pytest.approx(10.0, rel=1e-12)
+    with pytest.raises(InputError, match="R0_ohm_cm2 = 0.1 Ohm cm2 is below the separator's own"):
+        design_to_p2d_params(dataclasses.replace(d, R0_ohm_cm2=0.1))

@@ -122,3 +122,33 @@ def test_single_ion_dfn_equals_pybamms_full_dfn():
     t_end = float(sim.solve([0, 4 * 3600.0], inputs=inputs)["Time [s]"].entries[-1])
     theirs = inputs["I"] * t_end / 3.6 / (active_volume_m3(p) * 1e6 * m.density_g_per_cm3)
     assert ours == pytest.approx(theirs, rel=1e-4)
+
+
+def test_simulate_rate_rejects_a_bad_model_name_at_once():
+    """'spme' (lower case) gave one NaN result per C-rate instead of an error."""
+    from ssbkit.cell.p2d import simulate_rate
+    from ssbkit.errors import InputError
+
+    with pytest.raises(InputError, match="model must be one of"):
+        simulate_rate(NCM, [0.1, 1.0], model="spme")
+    with pytest.raises(InputError, match="n_points must be >= 2"):
+        simulate_rate(NCM, [0.1], model="SPMe", n_points=1)
+
+
+@pytest.mark.parametrize(("material", "cut_low", "cut_high"), [("NCM811", 3.0, 4.3), ("S", 1.7, 2.3)])
+def test_a_low_cut_off_does_not_discharge_beyond_the_window(material, cut_low, cut_high):
+    """A cut-off below the OCV at the window's end (NCM811 3.0 V, S 1.7 V vs Li): at C/100 the
+    discharge ends at sto_max, as in the fast model. It ran on towards x = 1 (NCM811 +2.6 %,
+    S +21 % over the window) and returned more lithium than the charge before it took out."""
+    from ssbkit.cell.active_materials import get_active_material
+
+    m = get_active_material(material)
+    window = m.capacity_theoretical_mAh_per_g * (m.sto_range[1] - m.sto_range[0])
+    p = replace(NCM, active_material=material, cutoff_V=cut_low, cutoff_high_V=cut_high)
+    charge = simulate_discharge(replace(p, cutoff_V=cut_high, cutoff_high_V=None), 0.01, charge=True,
+                                model="SPMe").final_capacity_mAh_per_g
+    r = simulate_discharge(p, 0.01, model="SPMe")
+    assert r.converged, r.message
+    assert 0.97 * window < r.final_capacity_mAh_per_g <= window * (1 + 1e-9)
+    assert r.final_capacity_mAh_per_g <= charge * (1 + 1e-9)
+    assert 0.97 * window < charge <= window * (1 + 1e-9)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -155,3 +156,90 @@ def test_export_pybamm_writes_a_loadable_parameter_set(tmp_path):
     # 7.2e-4 S/cm of the design as a plain number, S/m
     assert pv["Electrolyte conductivity [S.m-1]"] == pytest.approx(7.2e-2)
     assert "SEI resistivity [Ohm.m]" in pv.keys()  # the uncoated LiCoO2's interphase film
+
+
+def test_rate_with_a_zero_measured_capacity_is_bad_input(tmp_path):
+    """Was a ZeroDivisionError (exit 1): now an InputError naming the key (exit 2)."""
+    p = tmp_path / "m0.toml"
+    p.write_text(DESIGN + 'measured = { capacity_mAh_per_g = 0.0, c_rate = 0.1 }\n')
+    r = runner.invoke(app, ["rate", str(p), "--json"])
+    assert isinstance(r.exception, InputError)
+    assert "measured.capacity_mAh_per_g must be > 0" in str(r.exception)
+
+
+def test_rate_with_infinite_c_rate_is_bad_input(design):
+    r = runner.invoke(app, ["rate", str(design), "--c-rates", "1,inf"])
+    assert isinstance(r.exception, InputError)
+    assert "C-rates must be finite and > 0, got [1.0, inf]" in str(r.exception)
+
+
+def test_rate_spme_exits_3_when_a_c_rate_failed(design, monkeypatch):
+    """A C-rate whose simulation failed is reported and the exit code says partial (3)."""
+    pytest.importorskip("pybamm")  # p2d_rate asks for it, also for the numpy SPMe
+    import ssbkit.cell.rate as rate_mod
+    from ssbkit.errors import EXIT_PARTIAL
+
+    real = rate_mod.p2d_rate
+
+    def one_failed(*args, **kwargs):
+        res = real(*args, **kwargs)
+        return [res[0], dataclasses.replace(res[1], converged=False, message="solver failed (test)")]
+
+    monkeypatch.setattr(rate_mod, "p2d_rate", one_failed)
+    r = runner.invoke(app, ["rate", str(design), "--model", "spme", "--c-rates", "0.1,1", "--json"])
+    assert r.exit_code == EXIT_PARTIAL, r.output
+    assert [x["converged"] for x in json.loads(r.stdout)["runs"][0]["results"]] == [True, False]
+    r = runner.invoke(app, ["rate", str(design), "--model", "spme", "--c-rates", "0.1,1"])
+    assert r.exit_code == EXIT_PARTIAL
+    assert "warning: solver failed (test)" in r.stdout
+
+
+def test_export_pybamm_checks_the_set_as_a_run_does(design, tmp_path):
+    """-200 degC (below what every run accepts) was written out as a parameter set."""
+    pytest.importorskip("pybamm")
+    out = tmp_path / "set.json"
+    r = runner.invoke(app, ["export-pybamm", str(design), "--out", str(out), "--temperature-c", "-200"])
+    assert isinstance(r.exception, InputError)
+    assert "temperature_c must lie between -123 and 427 degC" in str(r.exception)
+    assert not out.exists()
+
+
+def test_kelvin_on_the_command_line_is_refused_as_in_a_design_file(design, tmp_path):
+    """--temperature-c 298.15 ran the cell at 298 degC (the design file's _c keys refuse kelvin)."""
+    for args in (["rate", str(design), "--temperature-c", "298.15", "--temperature-c", "333.15"],
+                 ["export-pybamm", str(design), "--out", str(tmp_path / "x.json"), "--temperature-c", "298.15"]):
+        r = runner.invoke(app, args)
+        assert isinstance(r.exception, InputError), args
+        assert "--temperature-c = [" in str(r.exception) and "look like kelvin" in str(r.exception)
+
+
+def test_a_particle_diameter_in_metres_warns_on_stderr(tmp_path):
+    p = tmp_path / "m.toml"
+    p.write_text(DESIGN.replace("active_particle_diameter_um = 5.0", "active_particle_diameter_um = 5e-6"))
+    r = runner.invoke(app, ["energy", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "active_particle_diameter_um = 5e-06 um is below 1 nm" in r.stderr
+
+
+def test_rate_uses_sigma_at_the_measurements_and_the_designs_own_temperature(tmp_path):
+    """sigma_SE (Arrhenius through the design's point, Ea 0.3 eV) at every temperature the workflow
+    visits: the CLI handed the first --temperature-c's sigma to the design's own curve and to a
+    measurement at 80 degC (sigma at 25 degC for it when no --temperature-c was given)."""
+    from ssbkit.cell.rate import design_sigma_at, rate_study
+
+    p = tmp_path / "m80.toml"
+    p.write_text(DESIGN + "measured = { capacity_mAh_per_g = 150.0, c_rate = 5.0, temperature_c = 80.0 }\n")
+    d = load_design(p)
+    lib = rate_study(d, [5.0], [60.0], measured={"capacity_mAh_per_g": 150.0, "c_rate": 5.0, "temperature_c": 80.0})
+    r = runner.invoke(app, ["rate", str(p), "--c-rates", "5", "--temperature-c", "60", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)["rate"]
+    assert out["operating"]["sigma_se_S_per_cm"] == pytest.approx(1e-3)
+    assert out["curves"][0]["sigma_se_S_per_cm"] == pytest.approx(float(design_sigma_at(d, [60.0])[0]))
+    assert out["predicted_at_measured_mAh_per_g"] == pytest.approx(lib.predicted_at_measured_mAh_per_g, rel=1e-9)
+    # an override is the design's point at the one --temperature-c
+    r = runner.invoke(app, ["rate", str(p), "--c-rates", "5", "--temperature-c", "60",
+                            "--sigma-se-S-per-cm", "2e-3", "--json"])
+    assert r.exit_code == 0, r.output
+    op = json.loads(r.stdout)["rate"]["operating"]
+    assert (op["temperature_c"], op["sigma_se_S_per_cm"]) == (60.0, pytest.approx(2e-3))
