@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -220,10 +221,16 @@ def parse_label_map(spec: str | Mapping[int | str, str | int] | None) -> LabelMa
     mapping: dict[int, int] = {}
     for k, v in items:
         try:
-            value = int(float(k))
+            number = float(k)
         except ValueError:
-            raise InputError(f"label map key '{k}' must be an integer image value") from None
-        mapping[value] = phase_id(v)
+            number = math.nan
+        if not number.is_integer():
+            raise InputError(f"label map key '{k}' must be an integer image value")
+        value, phase = int(number), phase_id(v)
+        if mapping.get(value, phase) != phase:
+            raise InputError(f"label map gives image value {value} twice ({PHASE_NAMES[mapping[value]]} "
+                             f"and {PHASE_NAMES[phase]}); each value maps to one phase")
+        mapping[value] = phase
     if not mapping:
         raise InputError("label map is empty; give e.g. 0=pore,85=active,170=carbon")
     return LabelMap(mapping)

@@ -65,6 +65,18 @@ def test_label_map_parsing_and_errors():
         parse_label_map("85")
 
 
+def test_label_map_refuses_a_value_given_twice_or_a_fractional_value():
+    """"0=pore,0=active" used to keep the last phase silently (half the volume relabelled);
+    "0.5=pore" was truncated to 0. Both are refused, naming the value."""
+    with pytest.raises(InputError, match="image value 0 twice"):
+        parse_label_map("0=pore,255=active,0=carbon")
+    with pytest.raises(InputError, match="'0.5' must be an integer"):
+        parse_label_map({"0.5": "pore", 255: "active"})
+    with pytest.raises(InputError, match="'nan' must be an integer"):
+        parse_label_map("nan=pore")
+    assert parse_label_map("0=pore,0.0=void,255=active").mapping == {0: PORE, 255: ACTIVE}
+
+
 def test_bad_files_give_one_line_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_volume(tmp_path / "missing.tif")
