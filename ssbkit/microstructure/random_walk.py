@@ -223,6 +223,12 @@ def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None,
         vol = vol[:, :, None]
     if vol.ndim != 3 or vol.size == 0:
         raise InputError(f"mask_or_labels must be a 2-D or 3-D array, got shape {vol.shape}")
+    if vol.dtype != bool and not np.issubdtype(vol.dtype, np.integer):
+        if not np.issubdtype(vol.dtype, np.number) or not np.all(np.isfinite(vol)) or np.any(vol != np.round(vol)):
+            raise InputError("mask_or_labels must hold integer labels or a boolean mask; it holds NaN, "
+                             f"fractional or non-numeric values (dtype {vol.dtype})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed must be a whole number >= 0, got {seed!r}")
     mask = (vol != 0) if phase is None else (vol == phase)
     if boundary not in ("mirror", "periodic"):
         raise InputError(f"boundary {boundary!r} is not known{did_you_mean(boundary, ['mirror', 'periodic'])}")
