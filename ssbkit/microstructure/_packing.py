@@ -19,6 +19,7 @@ _FREE = 255
 _MAX_TRIES = 200  # random positions tried per sphere before it is counted a failure
 _JAM_FAILURES = 15  # consecutive failed spheres before the overlap is raised
 _GROW_MAX = 0.10  # largest share of the active volume grown into the gaps of a jammed packing
+_MIN_ACROSS = 2.0  # smallest number-mean active diameter (voxels) the packing accepts
 
 
 def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
@@ -297,6 +298,11 @@ def place_active(labels, ids, recipe, target: int, rng, periodic):
             f"active particles of {d_mean * h:g} um (number mean) do not fit the box "
             f"{tuple(recipe.box_um)} um; use a box at least 2-3 particle diameters wide"
         )
+    if d_mean < _MIN_ACROSS:  # spheres that paint no voxel: the packing would never reach its target
+        raise InputError(
+            f"active particles of {d_mean * h:g} um (number mean) are {d_mean:.2g} voxels across at voxel "
+            f"{h:g} um; the packing needs at least {_MIN_ACROSS:g} voxels per particle (5 resolve their "
+            f"shape): use voxel_um <= {d_mean * h / 5:.3g}")
     d_max = box.min() - 3
     sigma = recipe.active_sigma
     queue = sorted(_draw_until(rng, d_mean, sigma, d_max, target).tolist(), reverse=True)
