@@ -234,7 +234,7 @@ def tortuosity(
         help="Several conducting phases: PHASE=S/cm for every phase, e.g. pore=0,active=1e-4,carbon=1 "
              "(then tau uses the volume-weighted mean conductivity; --phase is ignored)."),
     axis: str = typer.Option("0", "--axis", help="0, 1, 2 or all."),
-    spacing: str | None = typer.Option(None, "--spacing", help="Anisotropic voxels: edges along axes 0,1,2, e.g. 0.4,0.4,1.2."),
+    spacing: str | None = typer.Option(None, "--spacing", help="Anisotropic voxels: edges along axes 0,1,2, e.g. 0.4,0.4,1.2 (default: those the TIFF states, else cubic)."),
     periodic: bool = typer.Option(False, "--periodic", help="Periodic lateral faces (as TauFactor's PeriodicSolver)."),
     electrode: bool = typer.Option(False, "--electrode", help="Also the electrode tortuosity tau_e (Nguyen et al. 2020)."),
     tol: float = typer.Option(1e-5, help="Solver tolerance (relative residual and current mismatch)."),
@@ -257,6 +257,9 @@ def tortuosity(
         sig = _parse_conductivities(conductivities) if conductivities else None
         h = _parse_spacing(spacing)
         vol = read_volume(volume, labels=labels, shape=_parse_shape(shape), dtype=dtype)
+        if h is None and vol.info.get("spacing_um"):  # anisotropic voxels stated in the file
+            z, y, x = (float(v) for v in vol.info["spacing_um"])
+            h = (z, y, x)
         out = []
         with _status(f"solving {vol.shape} voxels", json_out):
             for ax in axes:

@@ -158,6 +158,11 @@ def _volume_of(source, voxel_um: float | None, volume: LabelVolume | None) -> tu
     else:
         volume = LabelVolume(np.asarray(source), 1.0 if voxel_um is None else voxel_um, source="array")
         name = "array"
+    spacing = volume.info.get("spacing_um")
+    if voxel_um is None and spacing:
+        raise InputError(
+            f"{name}: anisotropic voxels (z, y, x) = {tuple(spacing)} um; interface areas, depths and "
+            "utilisation need cubic voxels: resample the volume, or give voxel_um (--voxel-um) to treat them as cubic")
     if voxel_um is not None and isinstance(source, LabelVolume):
         volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
     if volume.info.get("voxel_um_assumed"):

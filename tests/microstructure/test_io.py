@@ -189,3 +189,18 @@ def test_imagej_hyperstack_with_two_channels_is_not_mistaken_for_a_short_stack(t
     tifffile.imwrite(path, data, imagej=True, metadata={"axes": "ZCYX"})
     with pytest.raises(FileFormatError, match=r"4-D image"):  # a label volume must be 3-D; not 'truncated'
         read_volume(path)
+
+
+@pytest.mark.parametrize(("unit", "scale"), [("um", 1.0), ("nm", 1e3), ("m", 1e-6)])
+def test_tiff_voxel_edges_per_axis_and_unit(tmp_path, unit, scale):
+    """ImageJ stores z in ``spacing`` and x, y in the resolution tags (pixels per unit). Voxels of
+    (z, y, x) = (1.2, 0.8, 0.4) um come back as voxel_um = x with all three in info["spacing_um"]
+    (the z edge used to be taken for all three); "m" was not known (1 um assumed)."""
+    tifffile.imwrite(tmp_path / "a.tif", np.zeros((4, 4, 4), np.uint8), imagej=True,
+                     resolution=(1 / (0.4 * scale), 1 / (0.8 * scale)),
+                     metadata={"spacing": 1.2 * scale, "unit": unit, "axes": "ZYX"})
+    vol = read_volume(tmp_path / "a.tif")
+    assert vol.voxel_um == pytest.approx(0.4)
+    assert vol.info["spacing_um"] == pytest.approx([1.2, 0.8, 0.4])
+    assert "voxel_um_assumed" not in vol.info
+    assert "spacing_um" not in read_volume(tmp_path / "a.tif", voxel_um=0.5).info
