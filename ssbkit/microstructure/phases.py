@@ -59,6 +59,9 @@ PHASE_COLOURS: dict[int, str] = {
     CARBON: "#2b2b2b",
 }
 
+#: Smallest voxel edge accepted (um): 0.1 nm. Anything finer is a length in the wrong unit (m, mm).
+MIN_VOXEL_UM = 1e-4
+
 _ALIASES: dict[str, int] = {
     "pore": PORE,
     "pores": PORE,
@@ -349,6 +352,10 @@ class LabelVolume:
         v = float(self.voxel_um)
         if not np.isfinite(v) or v <= 0:
             raise InputError(f"voxel_um of {self.source or 'volume'} must be > 0, got {self.voxel_um!r}")
+        if v < MIN_VOXEL_UM:
+            raise InputError(
+                f"voxel_um of {self.source or 'volume'} is {v:g} um, below {MIN_VOXEL_UM * 1e3:g} nm (less than "
+                "an atom): give it in micrometres (0.4 for a 400 nm voxel, not 4e-7)")
         object.__setattr__(self, "voxel_um", v)
         if self.info is None:
             object.__setattr__(self, "info", {})

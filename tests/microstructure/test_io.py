@@ -204,3 +204,11 @@ def test_tiff_voxel_edges_per_axis_and_unit(tmp_path, unit, scale):
     assert vol.info["spacing_um"] == pytest.approx([1.2, 0.8, 0.4])
     assert "voxel_um_assumed" not in vol.info
     assert "spacing_um" not in read_volume(tmp_path / "a.tif", voxel_um=0.5).info
+
+
+def test_a_voxel_size_in_metres_is_refused_not_used(tmp_path, labels):
+    """--voxel-um 4e-7 (400 nm given in metres) gave areas 1e12 too small, in silence."""
+    np.save(tmp_path / "a.npy", labels)
+    with pytest.raises(InputError, match=r"4e-07 um, below 0.1 nm.*micrometres"):
+        read_volume(tmp_path / "a.npy", voxel_um=4e-7)
+    assert read_volume(tmp_path / "a.npy", voxel_um=0.005).voxel_um == 0.005  # 5 nm FIB-SEM voxels are fine
