@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from ssbkit.errors import InputError, require_positive
 from ssbkit.records import Record
 
 from . import _sparse_mg
@@ -153,6 +154,9 @@ def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *
     """
     mask = phase_mask(mask_or_labels, phase)
     axis = _check_axis(axis)
+    tol = require_positive("tol", tol)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise InputError(f"max_iter must be a whole number >= 1, got {max_iter!r}")
     h = _check_spacing(spacing)
     vol = _as_volume(mask.view(np.uint8))
     _check_memory(vol.shape, "sparse")

@@ -174,6 +174,15 @@ def test_bad_arrays_and_conductivities_raise_input_error():
         tortuosity_factor(np.full((4, 4, 4), 5, dtype=np.uint8))
 
 
+def test_conductivities_that_are_not_a_label_map_raise_input_error():
+    """A list raised AttributeError, a phase name as key int()'s ValueError."""
+    vol = np.zeros((4, 3, 3), np.uint8)
+    with pytest.raises(InputError, match="must map labels"):
+        effective_conductivity(vol, [1.0])
+    with pytest.raises(InputError, match="key 'pore' is not an integer label"):
+        effective_conductivity(vol, {"pore": 1.0})
+
+
 def test_volume_too_large_for_memory_is_refused_with_the_estimate(monkeypatch):
     """The refusal names the estimate; the estimate stays under 40 bytes per voxel."""
     assert solver_memory_bytes((512, 512, 512)) / 512**3 < 40
