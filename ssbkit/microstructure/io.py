@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FileFormatError, InputError
+from ..errors import FileFormatError, InputError, require_positive
 from .phases import PHASE_NAMES, PHASES, LabelMap, LabelVolume, check_memory, parse_label_map
 
 __all__ = ["read_volume", "write_volume", "read_image"]
@@ -404,24 +404,29 @@ def write_volume(path: str | Path, volume: LabelVolume | np.ndarray, *, voxel_um
         The file written.
     """
     path = Path(path)
+    if voxel_um is not None:
+        voxel_um = require_positive("voxel_um", voxel_um)
     if not isinstance(volume, LabelVolume):
-        volume = LabelVolume(np.asarray(volume), voxel_um or 1.0, source=str(path))
-    h = float(voxel_um or volume.voxel_um)
+        volume = LabelVolume(np.asarray(volume), 1.0 if voxel_um is None else voxel_um, source=str(path))
+    h = volume.voxel_um if voxel_um is None else voxel_um
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in _TIFF:
-        import tifffile
-
-        info = json.dumps({"ssbkit_phases": {str(p): PHASE_NAMES[p] for p in PHASES}, "voxel_um": h})
-        tifffile.imwrite(
-            path, volume.labels, imagej=True, resolution=(1.0 / h, 1.0 / h),
-            metadata={"spacing": h, "unit": "um", "axes": "ZYX", "Info": info},
-            compression="zlib",
-        )
-    elif suffix == ".npy":
-        np.save(path, volume.labels)
-    elif suffix in _RAW:
-        volume.labels.tofile(path)
-    else:
+    if suffix not in (*_TIFF, ".npy", *_RAW):
         raise InputError(f"{path}: unknown volume format '{suffix}' (use .tif, .tiff, .npy or .raw)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix in _TIFF:
+            import tifffile
+
+            info = json.dumps({"ssbkit_phases": {str(p): PHASE_NAMES[p] for p in PHASES}, "voxel_um": h})
+            tifffile.imwrite(
+                path, volume.labels, imagej=True, resolution=(1.0 / h, 1.0 / h),
+                metadata={"spacing": h, "unit": "um", "axes": "ZYX", "Info": info},
+                compression="zlib",
+            )
+        elif suffix == ".npy":
+            np.save(path, volume.labels)
+        else:
+            volume.labels.tofile(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the volume ({exc.strerror or exc})") from None
     return path

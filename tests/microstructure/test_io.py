@@ -212,3 +212,14 @@ def test_a_voxel_size_in_metres_is_refused_not_used(tmp_path, labels):
     with pytest.raises(InputError, match=r"4e-07 um, below 0.1 nm.*micrometres"):
         read_volume(tmp_path / "a.npy", voxel_um=4e-7)
     assert read_volume(tmp_path / "a.npy", voxel_um=0.005).voxel_um == 0.005  # 5 nm FIB-SEM voxels are fine
+
+
+def test_write_to_an_unwritable_place_or_with_a_bad_voxel_is_an_input_error(tmp_path, labels):
+    """A folder that cannot be made raised FileNotFoundError (CLI exit 1, "internal error");
+    voxel_um=0 was replaced by the volume's own in silence."""
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="cannot write the volume"):
+        write_volume(tmp_path / "file" / "sub" / "a.tif", labels)
+    with pytest.raises(InputError, match="voxel_um"):
+        write_volume(tmp_path / "a.tif", labels, voxel_um=0)
+    assert read_volume(write_volume(tmp_path / "b.tif", LabelVolume(labels, 0.3), voxel_um=0.5)).voxel_um == 0.5
