@@ -3,6 +3,8 @@
 Pairs ``(x, x + d)`` in different phases are counted per phase pair. Along a
 periodic axis the pairs wrap around; along the others the crossings lost
 where the pair would leave the box are estimated from those next to the faces.
+An axis no longer than the pair (a single slice) is taken as invariant along
+it (an extruded 2-D image) and wrapped.
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ def _pair_counts(lab: np.ndarray, d: tuple[int, int, int],
     """
     a = lab
     sa, sb = [], []
+    # an axis shorter than the pair (a single slice, a volume 2 voxels thick) is taken as
+    # invariant along it, as a 2-D image stands for an extruded structure: wrap the pair
+    wrap = [bool(p) or abs(step) >= n for p, step, n in zip(periodic, d, lab.shape, strict=True)]
     for ax, step in enumerate(d):
         n = lab.shape[ax]
-        if step and periodic[ax]:
+        if step and wrap[ax]:
             a = np.roll(a, -step, axis=ax)  # a[x] = lab[x + d] along this axis
             sa.append(slice(None))
             sb.append(slice(None))
         elif step:
-            if abs(step) >= n:
-                return np.zeros((4, 4))
             sa.append(slice(0, n - abs(step)) if step > 0 else slice(abs(step), None))
             sb.append(slice(abs(step), None) if step > 0 else slice(0, n - abs(step)))
         else:
@@ -41,7 +44,7 @@ def _pair_counts(lab: np.ndarray, d: tuple[int, int, int],
     counts = _sym_counts(code)
     factor = np.ones((4, 4))
     for ax, step in enumerate(d):
-        if step and not periodic[ax]:
+        if step and not wrap[ax]:
             factor *= _window_factor(code, ax, abs(step), counts)
     return counts * factor
 

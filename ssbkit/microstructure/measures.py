@@ -35,7 +35,10 @@ first and last ``|d_axis|`` layers, so a statistically homogeneous structure
 gets the usual ``n / (n - |d_axis|)`` (unbiased for it) and a surface away
 from the faces (a particle or a plane inside the box) none: without that
 local estimate a sphere in the middle of a 40^3 box came out 9 % high. Along
-periodic axes pairs wrap around and nothing is lost.
+periodic axes pairs wrap around and nothing is lost. An axis no longer than a
+pair (a single slice) is taken as invariant, as an extruded 2-D image: without
+that, the pairs across it were dropped and a one-slice volume kept 23 % of its
+interface area.
 
 Axis convention: axis 0 runs through the electrode; index 0 is the separator
 side, the last index the current-collector side.
