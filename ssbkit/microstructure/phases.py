@@ -32,6 +32,7 @@ __all__ = [
     "PHASE_NAMES",
     "PHASE_COLOURS",
     "phase_id",
+    "phase_label",
     "LabelMap",
     "parse_label_map",
     "check_labels",
@@ -109,6 +110,30 @@ def phase_id(name: str | int) -> int:
     if key not in _ALIASES:
         raise InputError(f"unknown phase '{name}'{did_you_mean(key, _ALIASES)}")
     return _ALIASES[key]
+
+
+def phase_label(phase: str | int) -> int:
+    """Label to select in a volume: an integer as given (any label), a name as :func:`phase_id`.
+
+    Parameters
+    ----------
+    phase : str or int
+        Label value, or an ssbkit phase name (``"pore"``, ``"se"``, ...).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InputError
+        For an unknown name, a bool, a fraction or anything else.
+    """
+    if isinstance(phase, str):
+        return phase_id(phase)
+    if isinstance(phase, bool | np.bool_) or not isinstance(phase, int | np.integer):
+        raise InputError(f"phase must be an integer label or a phase name such as 'pore', got {phase!r}")
+    return int(phase)
 
 
 @dataclass(frozen=True)

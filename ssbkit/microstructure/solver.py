@@ -84,6 +84,7 @@ from ssbkit.records import Record
 
 from ..citations import cite
 from ._assemble import _keep_clusters, _phase_index, _tables
+from .phases import phase_label
 
 __all__ = [
     "EffectiveConductivity",
@@ -327,7 +328,7 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
                                  chosen, h, periodic)
 
 
-def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, axis: int = 0,
+def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | str | None = None, *, axis: int = 0,
                       tol: float = 1e-6, spacing: Sequence[float] | float | None = None,
                       periodic: bool = False, method: str = "auto") -> EffectiveConductivity:
     """Tortuosity factor of one conducting phase (sigma = 1, the rest insulating), R-17.
@@ -336,8 +337,8 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
     ----------
     mask_or_labels : numpy.ndarray
         A boolean / 0-1 mask of the conducting phase, or a label volume with ``phase``.
-    phase : int, optional
-        Label of the conducting phase; required unless a mask is given.
+    phase : int or str, optional
+        Label (or ssbkit phase name) of the conducting phase; required unless a mask is given.
     axis, tol, spacing, periodic, method
         As in :func:`effective_conductivity`.
 
@@ -359,15 +360,15 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
                                   method=method)
 
 
-def phase_mask(mask_or_labels: np.ndarray, phase: int | None = None) -> np.ndarray:
+def phase_mask(mask_or_labels: np.ndarray, phase: int | str | None = None) -> np.ndarray:
     """Boolean mask of one phase from a 0/1 mask or a label volume with ``phase``.
 
     Parameters
     ----------
     mask_or_labels : numpy.ndarray
         Mask (bool or 0/1) or label volume.
-    phase : int, optional
-        Label to select; required unless a mask is given.
+    phase : int or str, optional
+        Label to select (or an ssbkit phase name); required unless a mask is given.
 
     Returns
     -------
@@ -380,4 +381,4 @@ def phase_mask(mask_or_labels: np.ndarray, phase: int | None = None) -> np.ndarr
             if int(vol.min()) < 0 or int(vol.max()) > 1:
                 raise InputError("mask_or_labels holds labels other than 0/1; pass phase=<label>")
         return vol != 0
-    return vol == phase  # an absent phase simply does not percolate
+    return vol == phase_label(phase)  # an absent phase simply does not percolate

@@ -130,3 +130,11 @@ def test_nan_or_fractional_voxels_and_a_negative_seed_are_refused():
         random_walk_tortuosity(np.ones((6, 6, 6), bool), n_walkers=100, n_steps=100, seed=-1)
     free = random_walk_tortuosity(np.ones((6, 6, 6)), n_walkers=400, n_steps=400)
     assert free.volume_fraction == 1.0
+
+
+def test_phase_given_by_name():
+    """phase="pore" matched no voxel (a string against integer labels): tau = inf in silence."""
+    lab = np.ones((8, 8, 8), np.uint8)
+    lab[:, :4] = 0
+    res = random_walk_tortuosity(lab, "pore", n_walkers=200, n_steps=200)
+    assert res.volume_fraction == 0.5 and math.isinf(res.tortuosity[1]) and math.isfinite(res.tortuosity[0])

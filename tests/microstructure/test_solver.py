@@ -10,6 +10,7 @@ import pytest
 
 from ssbkit.errors import InputError
 from ssbkit.microstructure import solver
+from ssbkit.microstructure._electrode import electrode_tortuosity
 from ssbkit.microstructure.effective_medium import hashin_shtrikman_bounds, maxwell_garnett
 from ssbkit.microstructure.solver import (
     EffectiveConductivity,
@@ -306,3 +307,17 @@ def test_numba_cache_goes_to_a_user_dir_when_the_package_is_read_only(tmp_path, 
     assert target is not None and target.startswith(str(tmp_path / "cache"))
     assert os.environ["NUMBA_CACHE_DIR"] == target and numba.config.CACHE_DIR == target
     assert _jit.configure_cache(pkg) is None  # the user's (or our earlier) choice is kept
+
+
+def test_phase_by_name_or_a_wrong_type():
+    """phase="pore" compared the labels with a string: no voxel matched and tau came out
+    infinite in silence. Names now select their ssbkit label; bools and fractions are refused."""
+    lab = np.zeros((8, 8, 8), np.uint8)
+    lab[:, :4] = 1
+    assert tortuosity_factor(lab, "pore").tortuosity == pytest.approx(1.0, rel=1e-9)
+    assert electrode_tortuosity(lab, "pore").tau_e == pytest.approx(electrode_tortuosity(lab, 0).tau_e)
+    for bad in (True, 0.0):
+        with pytest.raises(InputError, match="integer label or a phase name"):
+            tortuosity_factor(lab, bad)
+    with pytest.raises(InputError, match="did you mean 'pore'"):
+        tortuosity_factor(lab, "poer")
