@@ -321,3 +321,17 @@ def test_phase_by_name_or_a_wrong_type():
             tortuosity_factor(lab, bad)
     with pytest.raises(InputError, match="did you mean 'pore'"):
         tortuosity_factor(lab, "poer")
+
+
+def test_checkerboard_converges_to_the_keller_dykhne_geometric_mean():
+    """Square 2-D sample of 4 x 4 checker squares of sigma 1 and 4, insulating sides: the
+    continuum answer is sqrt(1 * 4) = 2 exactly (duality, Keller, J. Math. Phys. 5 (1964) 548;
+    Dykhne, Sov. Phys. JETP 32 (1971) 63). The voxel solution approaches it as the squares get
+    more voxels (about halving the error per doubling: corner singularities)."""
+    errors = []
+    for b in (4, 8, 16):
+        i, j = np.indices((4 * b, 4 * b))
+        board = (((i // b) + (j // b)) % 2).astype(np.uint8)
+        errors.append(abs(effective_conductivity(board, {0: 1.0, 1: 4.0}, tol=1e-9).sigma_eff - 2.0) / 2.0)
+    assert errors[-1] < 0.01
+    assert errors[0] > errors[1] > errors[2] and errors[1] / errors[2] > 1.8
