@@ -58,7 +58,24 @@ def _status(message: str, quiet: bool):
     return Console(stderr=True).status(message)
 
 
+def _figures_dir(folder: Path | None) -> Path | None:
+    """Make the figure folder before any work, so that a bad one fails first (exit 2)."""
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--figures {folder}: cannot make the folder ({exc.strerror or exc})") from None
+    return folder
+
+
 def _write_figures(folder: Path, volume, analysis=None) -> list[str]:
+    try:
+        return _draw_figures(folder, volume, analysis)
+    except OSError as exc:
+        raise InputError(f"--figures {folder}: cannot write the figures ({exc.strerror or exc})") from None
+
+
+def _draw_figures(folder: Path, volume, analysis=None) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -93,6 +110,7 @@ def generate(
     from ssbkit.microstructure.io import write_volume
 
     try:
+        figures = _figures_dir(figures)
         rec = load_recipe(recipe)
         if seed is not None:
             rec = rec.replace(seed=seed)
@@ -162,6 +180,7 @@ def analyze(
     from ssbkit.microstructure.workflow import analyze_composite
 
     try:
+        figures = _figures_dir(figures)
         vol = read_volume(volume, labels=labels, voxel_um=voxel_um, shape=_parse_shape(shape), dtype=dtype)
         with _status(f"analysing {vol.shape} voxels", json_out):
             res = analyze_composite(

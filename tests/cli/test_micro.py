@@ -178,3 +178,16 @@ def test_analyze_refuses_anisotropic_voxels_unless_a_voxel_size_is_given(tmp_pat
                               "--voxel-um", "0.4", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["voxel_um"] == 0.4
+
+
+def test_a_figure_folder_that_cannot_be_made_is_bad_input_before_any_work(tmp_path, recipe_file):
+    """--figures under a plain file raised NotADirectoryError: exit 1 ("internal error"), and
+    for generate only after the volume had been written."""
+    (tmp_path / "plain").write_text("x")
+    res = runner.invoke(app, ["generate", str(recipe_file), "--out", str(tmp_path / "v.npy"),
+                              "--figures", str(tmp_path / "plain" / "figs")])
+    assert res.exit_code == 2 and "cannot make the folder" in res.output
+    assert not (tmp_path / "v.npy").exists()
+    np.save(tmp_path / "a.npy", np.ones((4, 4, 4), np.uint8))
+    res = runner.invoke(app, ["analyze", str(tmp_path / "a.npy"), "--no-solve", "--figures", str(tmp_path / "plain")])
+    assert res.exit_code == 2 and "--figures" in res.output
