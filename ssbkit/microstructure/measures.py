@@ -229,9 +229,15 @@ class Percolation(Record):
     spanning_fraction: tuple[float, float, float]
 
 
-def _phase_mask(lab: np.ndarray, phases: Iterable[int | str]) -> np.ndarray:
-    ids = [phase_id(p) for p in phases]
-    return np.isin(lab, ids)
+def _phase_ids(phases, what: str) -> list[int]:
+    """Labels of one phase or an iterable of phases (names or labels)."""
+    if isinstance(phases, str | int | np.integer):
+        phases = [phases]
+    try:
+        items = list(phases)
+    except TypeError:
+        raise InputError(f"{what} must name phases, e.g. 'electrolyte' or ['active', 'carbon'], got {phases!r}") from None
+    return [phase_id(p) for p in items]
 
 
 def _clusters_touching(comp: np.ndarray, axis: int, side: int) -> np.ndarray:
@@ -261,9 +267,7 @@ def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> 
     (True, False, False)
     """
     lab = check_labels(labels)
-    if isinstance(phases, str | int):
-        phases = [phases]
-    ids = [phase_id(p) for p in phases]
+    ids = _phase_ids(phases, "phases")
     if not ids:
         raise InputError("percolation needs at least one phase, e.g. 'electrolyte' or ['active', 'carbon']")
     mask = np.isin(lab, ids)
@@ -368,7 +372,7 @@ def classify_active(
     if axis not in (0, 1, 2):
         raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
     am = lab == ACTIVE
-    ion_ids = {phase_id(p) for p in ion_phases}
+    ion_ids = set(_phase_ids(ion_phases, "ion_phases"))
     if active_conducts_ions:
         ion_ids.add(ACTIVE)
     ion_mask = np.isin(lab, list(ion_ids))
@@ -380,7 +384,7 @@ def classify_active(
     sep_face[axis] = 0
     touched[tuple(sep_face)] |= am[tuple(sep_face)]
 
-    e_mask = np.isin(lab, [phase_id(p) for p in electron_phases])
+    e_mask = np.isin(lab, _phase_ids(electron_phases, "electron_phases"))
     comp, _ = ndimage.label(e_mask, structure=_STRUCT6)
     e_net = np.isin(comp, _clusters_touching(comp, axis, 1))
     del comp

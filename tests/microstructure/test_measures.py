@@ -253,6 +253,13 @@ def test_bad_voxel_size_bins_particle_ids_and_phase_list_are_input_errors():
         active_utilisation(lab, particle_ids=np.ones((3, 3, 3), np.int32))
     with pytest.raises(InputError, match="at least one phase"):
         percolation(lab, [])
+    with pytest.raises(InputError, match="must name phases"):  # was TypeError: not iterable
+        percolation(lab, None)
+    # a numpy label or a single name (was TypeError, or split into letters: "unknown phase 'e'")
+    assert percolation(lab, np.int64(ACTIVE)).percolates == (False, True, True)
+    one = active_utilisation(lab, ion_phases="electrolyte", electron_phases="active")
+    listed = active_utilisation(lab, ion_phases=["electrolyte"], electron_phases=["active"])
+    assert one.to_json() == listed.to_json() and one.utilisation == 0.0  # no electron path to the far face
 
 
 @pytest.mark.external
