@@ -51,14 +51,22 @@ def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: 
 
 
 def _sphere_voxels(shape, centre, radius, periodic):
-    """Index grids and squared distances of the voxels in a sphere's bounding box."""
+    """Index grids and squared distances of the voxels in a sphere's bounding box.
+
+    Along a periodic axis a box wider than the volume is cut to one period (nearest
+    image): repeated indices made ``_paint`` count a voxel twice and write it back unpainted.
+    """
     idx, d2 = [], None
     for ax in range(3):
         lo = math.floor(centre[ax] - radius - 0.5)
         hi = math.ceil(centre[ax] + radius + 0.5)
         i = np.arange(lo, hi + 1)
         dist = (i + 0.5 - centre[ax]) ** 2
-        if periodic[ax]:
+        if periodic[ax] and i.size > shape[ax]:  # wider than the box: each voxel once, nearest image
+            n = shape[ax]
+            i = np.arange(n)
+            dist = (np.abs((i + 0.5 - centre[ax] + n / 2) % n - n / 2)) ** 2
+        elif periodic[ax]:
             i = i % shape[ax]
         else:
             keep = (i >= 0) & (i < shape[ax])
