@@ -295,10 +295,13 @@ def tortuosity(
     except InputError as exc:
         _fail(exc)
     what = ",".join(f"{PHASE_NAMES[k]}={v:g}" for k, v in sig.items()) if sig is not None else PHASE_NAMES[pid]
-    doc = {"volume": str(volume), "phase": what, "shape": list(vol.shape), "results": out}
+    notes = list(vol.info.get("notes", []))  # what reading repaired or assumed (header bytes, spacing)
+    doc = {"volume": str(volume), "phase": what, "shape": list(vol.shape), "results": out, "notes": notes}
     if json_out:
         typer.echo(dumps(doc))
         return
+    for note in notes:
+        typer.echo(f"warning: {volume}: {note}", err=True)
     typer.echo(f"{'axis':>4} {'eps':>8} {'tau':>10} {'sigma_eff/sigma':>16} {'converged':>10}"
                + (f" {'tau_e':>10}" if electrode else ""))
     for row in out:

@@ -380,7 +380,7 @@ def read_volume(
         if "spacing_um" in meta:  # the measures take one voxel edge: say so, do not pick one silently
             info["spacing_um"] = list(meta["spacing_um"])
             info.setdefault("notes", []).append(
-                "anisotropic voxels (z, y, x) = ({:g}, {:g}, {:g}) um; voxel_um is the x edge".format(*meta["spacing_um"]))
+                "anisotropic voxels (z, y, x) = ({:g}, {:g}, {:g}) um".format(*meta["spacing_um"]))
     return LabelVolume(mapped, float(voxel_um), source=str(path), info=info)
 
 

@@ -165,6 +165,7 @@ def _volume_of(source, voxel_um: float | None, volume: LabelVolume | None) -> tu
             "utilisation need cubic voxels: resample the volume, or give voxel_um (--voxel-um) to treat them as cubic")
     if voxel_um is not None and isinstance(source, LabelVolume):
         volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
+    warnings_.extend(f"{name}: {note}" for note in volume.info.get("notes", []))  # what reading repaired or assumed
     if volume.info.get("voxel_um_assumed"):
         warnings_.append(f"{name}: no voxel size in the file; 1 um assumed (areas scale with it)")
     return volume, name, warnings_

@@ -191,3 +191,18 @@ def test_a_figure_folder_that_cannot_be_made_is_bad_input_before_any_work(tmp_pa
     np.save(tmp_path / "a.npy", np.ones((4, 4, 4), np.uint8))
     res = runner.invoke(app, ["analyze", str(tmp_path / "a.npy"), "--no-solve", "--figures", str(tmp_path / "plain")])
     assert res.exit_code == 2 and "--figures" in res.output
+
+
+def test_what_reading_assumed_is_shown_not_only_stored(tmp_path):
+    """A raw file larger than --shape x --dtype (a wrong shape, or a header) was read from its
+    end with the guess kept in info["notes"]: never printed by analyze or tortuosity."""
+    lab = np.zeros((8, 8, 8), np.uint8)
+    lab[:, :4] = 1
+    (tmp_path / "v.raw").write_bytes(b"\0" * 100 + lab.tobytes())
+    args = ["--shape", "8,8,8", "--dtype", "uint8"]
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "v.raw"), "--phase", "pore", *args])
+    assert res.exit_code == 0 and "first 100 bytes taken as a header" in res.output
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "v.raw"), "--phase", "pore", "--json", *args])
+    assert any("100 bytes" in n for n in json.loads(res.stdout)["notes"])
+    res = runner.invoke(app, ["analyze", str(tmp_path / "v.raw"), "--ion-phase", "pore", "--no-solve", *args])
+    assert res.exit_code == 0 and "first 100 bytes taken as a header" in res.output
