@@ -56,8 +56,8 @@ memory and several times faster there). The matrix-free path:
    it stalls) is restarted on the true residual (iterative refinement) until
    the relative residual ``|b - A x| / |b|`` is below ``tol`` and the mismatch
    of the currents through the two faces (TauFactor's criterion; the relative
-   error of ``sigma_eff`` is of that order) below ``100 tol``. The sparse path
-   also asks the dissipated power at unit voltage (equal to the current for the
+   error of ``sigma_eff`` is of that order) below ``100 tol``. Both paths
+   also ask the dissipated power at unit voltage (equal to the current for the
    exact solution, error quadratic in that of ``x``) to match within ``100 tol``:
    with voxels much shorter along the transport axis the face currents can
    agree while both are off by more than that.
