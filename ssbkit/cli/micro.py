@@ -58,7 +58,24 @@ def _status(message: str, quiet: bool):
     return Console(stderr=True).status(message)
 
 
+def _figures_dir(folder: Path | None) -> Path | None:
+    """Make the figure folder before any work, so that a bad one fails first (exit 2)."""
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"--figures {folder}: cannot make the folder ({exc.strerror or exc})") from None
+    return folder
+
+
 def _write_figures(folder: Path, volume, analysis=None) -> list[str]:
+    try:
+        return _draw_figures(folder, volume, analysis)
+    except OSError as exc:
+        raise InputError(f"--figures {folder}: cannot write the figures ({exc.strerror or exc})") from None
+
+
+def _draw_figures(folder: Path, volume, analysis=None) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -93,6 +110,7 @@ def generate(
     from ssbkit.microstructure.io import write_volume
 
     try:
+        figures = _figures_dir(figures)
         rec = load_recipe(recipe)
         if seed is not None:
             rec = rec.replace(seed=seed)
@@ -162,6 +180,7 @@ def analyze(
     from ssbkit.microstructure.workflow import analyze_composite
 
     try:
+        figures = _figures_dir(figures)
         vol = read_volume(volume, labels=labels, voxel_um=voxel_um, shape=_parse_shape(shape), dtype=dtype)
         with _status(f"analysing {vol.shape} voxels", json_out):
             res = analyze_composite(
@@ -234,7 +253,7 @@ def tortuosity(
         help="Several conducting phases: PHASE=S/cm for every phase, e.g. pore=0,active=1e-4,carbon=1 "
              "(then tau uses the volume-weighted mean conductivity; --phase is ignored)."),
     axis: str = typer.Option("0", "--axis", help="0, 1, 2 or all."),
-    spacing: str | None = typer.Option(None, "--spacing", help="Anisotropic voxels: edges along axes 0,1,2, e.g. 0.4,0.4,1.2."),
+    spacing: str | None = typer.Option(None, "--spacing", help="Anisotropic voxels: edges along axes 0,1,2, e.g. 0.4,0.4,1.2 (default: those the TIFF states, else cubic)."),
     periodic: bool = typer.Option(False, "--periodic", help="Periodic lateral faces (as TauFactor's PeriodicSolver)."),
     electrode: bool = typer.Option(False, "--electrode", help="Also the electrode tortuosity tau_e (Nguyen et al. 2020)."),
     tol: float = typer.Option(1e-5, help="Solver tolerance (relative residual and current mismatch)."),
@@ -257,6 +276,9 @@ def tortuosity(
         sig = _parse_conductivities(conductivities) if conductivities else None
         h = _parse_spacing(spacing)
         vol = read_volume(volume, labels=labels, shape=_parse_shape(shape), dtype=dtype)
+        if h is None and vol.info.get("spacing_um"):  # anisotropic voxels stated in the file
+            z, y, x = (float(v) for v in vol.info["spacing_um"])
+            h = (z, y, x)
         out = []
         with _status(f"solving {vol.shape} voxels", json_out):
             for ax in axes:
@@ -273,10 +295,13 @@ def tortuosity(
     except InputError as exc:
         _fail(exc)
     what = ",".join(f"{PHASE_NAMES[k]}={v:g}" for k, v in sig.items()) if sig is not None else PHASE_NAMES[pid]
-    doc = {"volume": str(volume), "phase": what, "shape": list(vol.shape), "results": out}
+    notes = list(vol.info.get("notes", []))  # what reading repaired or assumed (header bytes, spacing)
+    doc = {"volume": str(volume), "phase": what, "shape": list(vol.shape), "results": out, "notes": notes}
     if json_out:
         typer.echo(dumps(doc))
         return
+    for note in notes:
+        typer.echo(f"warning: {volume}: {note}", err=True)
     typer.echo(f"{'axis':>4} {'eps':>8} {'tau':>10} {'sigma_eff/sigma':>16} {'converged':>10}"
                + (f" {'tau_e':>10}" if electrode else ""))
     for row in out:

@@ -21,6 +21,9 @@ __all__: list[str] = []  # private module
 
 
 def _conductivity_map(conductivities: Mapping[int, float]) -> dict[int, float]:
+    if not isinstance(conductivities, Mapping):
+        raise InputError(f"conductivities must map labels to conductivities, e.g. {{0: 0.0, 1: 1e-3}}, "
+                         f"got {type(conductivities).__name__}")
     sig = {}
     for key, value in conductivities.items():
         try:
@@ -29,7 +32,12 @@ def _conductivity_map(conductivities: Mapping[int, float]) -> dict[int, float]:
             raise InputError(f"conductivity of label {key!r} must be a number, got {value!r}") from None
         if not math.isfinite(s) or s < 0:
             raise InputError(f"conductivity of label {key!r} must be finite and >= 0, got {value!r}")
-        sig[int(key)] = s
+        try:
+            label = int(key)
+        except (TypeError, ValueError):
+            raise InputError(f"conductivities: key {key!r} is not an integer label of the volume "
+                             "(phase names: use ssbkit.microstructure.phase_id)") from None
+        sig[label] = s
     return sig
 
 

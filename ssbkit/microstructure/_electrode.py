@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from ssbkit.errors import InputError, require_positive
 from ssbkit.records import Record
 
 from . import _sparse_mg
@@ -119,7 +120,7 @@ def _interface_area(ph: np.ndarray, h: np.ndarray, periodic: bool) -> np.ndarray
     return area
 
 
-def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *, axis: int = 0,
+def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | str | None = None, *, axis: int = 0,
                          tol: float = 1e-8, spacing: Sequence[float] | float | None = None,
                          periodic: bool = False, max_iter: int = 2000) -> ElectrodeTortuosity:
     """Electrode tortuosity factor tau_e of the ion-conducting phase (Nguyen et al. 2020).
@@ -128,8 +129,8 @@ def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *
     ----------
     mask_or_labels : numpy.ndarray
         Mask of the electrolyte (pore) phase, or a label volume with ``phase``.
-    phase : int, optional
-        Label of that phase.
+    phase : int or str, optional
+        Label (or ssbkit phase name) of that phase.
     axis : int
         Through-thickness axis; index 0 of it is the separator side.
     tol : float
@@ -153,6 +154,9 @@ def electrode_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *
     """
     mask = phase_mask(mask_or_labels, phase)
     axis = _check_axis(axis)
+    tol = require_positive("tol", tol)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
+        raise InputError(f"max_iter must be a whole number >= 1, got {max_iter!r}")
     h = _check_spacing(spacing)
     vol = _as_volume(mask.view(np.uint8))
     _check_memory(vol.shape, "sparse")

@@ -19,6 +19,7 @@ _FREE = 255
 _MAX_TRIES = 200  # random positions tried per sphere before it is counted a failure
 _JAM_FAILURES = 15  # consecutive failed spheres before the overlap is raised
 _GROW_MAX = 0.10  # largest share of the active volume grown into the gaps of a jammed packing
+_MIN_ACROSS = 2.0  # smallest number-mean active diameter (voxels) the packing accepts
 
 
 def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
@@ -50,14 +51,22 @@ def lognormal_diameters(rng: np.random.Generator, mean: float, sigma: float, n: 
 
 
 def _sphere_voxels(shape, centre, radius, periodic):
-    """Index grids and squared distances of the voxels in a sphere's bounding box."""
+    """Index grids and squared distances of the voxels in a sphere's bounding box.
+
+    Along a periodic axis a box wider than the volume is cut to one period (nearest
+    image): repeated indices made ``_paint`` count a voxel twice and write it back unpainted.
+    """
     idx, d2 = [], None
     for ax in range(3):
         lo = math.floor(centre[ax] - radius - 0.5)
         hi = math.ceil(centre[ax] + radius + 0.5)
         i = np.arange(lo, hi + 1)
         dist = (i + 0.5 - centre[ax]) ** 2
-        if periodic[ax]:
+        if periodic[ax] and i.size > shape[ax]:  # wider than the box: each voxel once, nearest image
+            n = shape[ax]
+            i = np.arange(n)
+            dist = (np.abs((i + 0.5 - centre[ax] + n / 2) % n - n / 2)) ** 2
+        elif periodic[ax]:
             i = i % shape[ax]
         else:
             keep = (i >= 0) & (i < shape[ax])
@@ -297,6 +306,11 @@ def place_active(labels, ids, recipe, target: int, rng, periodic):
             f"active particles of {d_mean * h:g} um (number mean) do not fit the box "
             f"{tuple(recipe.box_um)} um; use a box at least 2-3 particle diameters wide"
         )
+    if d_mean < _MIN_ACROSS:  # spheres that paint no voxel: the packing would never reach its target
+        raise InputError(
+            f"active particles of {d_mean * h:g} um (number mean) are {d_mean:.2g} voxels across at voxel "
+            f"{h:g} um; the packing needs at least {_MIN_ACROSS:g} voxels per particle (5 resolve their "
+            f"shape): use voxel_um <= {d_mean * h / 5:.3g}")
     d_max = box.min() - 3
     sigma = recipe.active_sigma
     queue = sorted(_draw_until(rng, d_mean, sigma, d_max, target).tolist(), reverse=True)

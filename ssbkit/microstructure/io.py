@@ -4,7 +4,9 @@ TIFF files are written as ImageJ hyperstacks (axes ZYX) with the voxel size in
 the ImageJ ``spacing``/``unit`` fields and the X/Y resolution tags, plus the
 phase names in the ``Info`` field, so Fiji shows the right scale. On reading,
 the voxel size comes from (in order) the ``voxel_um`` argument, the ImageJ
-metadata, or the resolution tags when their unit is micrometre or centimetre.
+metadata (z from ``spacing``, x and y from the resolution tags, in the ImageJ
+``unit``: nm, um, mm, cm or m), or the resolution tags when their unit is
+centimetre. Anisotropic voxels are reported in ``info["spacing_um"]``.
 
 Segmented tomography uses grey values (0, 85, 170, 255, ...); pass a label map
 (``"0=pore,85=active,170=carbon"``) to turn them into ssbkit phase labels.
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FileFormatError, InputError
+from ..errors import FileFormatError, InputError, require_positive
 from .phases import PHASE_NAMES, PHASES, LabelMap, LabelVolume, check_memory, parse_label_map
 
 __all__ = ["read_volume", "write_volume", "read_image"]
@@ -32,26 +34,40 @@ _RAW = (".raw", ".bin", ".dat", ".vol")
 READ_BYTES_PER_VOXEL = 16.0
 
 
-def _tiff_voxel_um(tif) -> float | None:
+_UNIT_UM = {"um": 1.0, "micron": 1.0, "microns": 1.0, "micrometer": 1.0, "nm": 1e-3, "nanometer": 1e-3,
+            "mm": 1e3, "millimeter": 1e3, "cm": 1e4, "m": 1e6, "meter": 1e6}
+#: Relative difference of the voxel edges above which a file's voxels count as anisotropic.
+ANISOTROPY_TOL = 1e-3
+
+
+def _tiff_spacing_um(tif) -> tuple[float, float, float] | None:
+    """Voxel edges (z, y, x) in um from the ImageJ ``spacing``/``unit`` and the X/Y resolution tags.
+
+    A missing z spacing is taken equal to x, missing x/y equal to z (ImageJ writes
+    ``spacing`` only for stacks); ``None`` when the file states no length unit.
+    """
     meta = tif.imagej_metadata or {}
-    spacing = meta.get("spacing")
     unit = str(meta.get("unit", "")).lower().replace("\\u00b5", "u").replace("µ", "u")
     page = tif.pages[0]
-    res = page.tags.get("XResolution")
-    if spacing is not None:
-        scale = {"um": 1.0, "micron": 1.0, "microns": 1.0, "nm": 1e-3, "mm": 1e3}.get(unit)
-        if scale is not None:
-            return float(spacing) * scale
-    if res is not None and meta.get("unit"):
-        num, den = res.value
-        if num > 0 and unit in ("um", "micron", "microns"):
-            return den / num
-    if res is not None:
-        unit_tag = page.tags.get("ResolutionUnit")
-        num, den = res.value
-        if unit_tag is not None and num > 0 and int(unit_tag.value) == 3:  # pixels per cm
-            return 1e4 * den / num
-    return None
+    scale = _UNIT_UM.get(unit) if meta.get("unit") else None
+    unit_tag = page.tags.get("ResolutionUnit")
+    if scale is None and unit_tag is not None and int(unit_tag.value) == 3 and not meta.get("unit"):
+        scale = 1e4  # pixels per cm
+    if scale is None:
+        return None
+    xy: list[float | None] = []
+    for name in ("YResolution", "XResolution"):
+        res = page.tags.get(name)
+        num, den = res.value if res is not None else (0, 1)
+        xy.append(scale * den / num if num > 0 else None)
+    spacing = meta.get("spacing")
+    z = float(spacing) * scale if spacing is not None and unit else None
+    y, x = xy
+    if x is None and y is None and z is None:
+        return None
+    x = x if x is not None else (y if y is not None else z)
+    y = y if y is not None else x
+    return (z if z is not None else x, y, x)  # type: ignore[return-value]
 
 
 class _TiffLog(logging.Handler):
@@ -132,7 +148,7 @@ def _read_tiff(path: Path, limit_bytes: int | None, allow_partial: bool, notes: 
                     raise FileFormatError(f"{path}: a damaged multi-dimensional stack (shape {tuple(series.shape)}, "
                                           f"{first_error or 'fewer planes than its header promises'})")
                 arr = _partial_stack(path, tif, promised, allow_partial, notes, first_error or log.messages)
-            voxel = _tiff_voxel_um(tif)
+            voxel = _tiff_spacing_um(tif)
             info = (tif.imagej_metadata or {}).get("Info")
     except (FileFormatError, InputError):
         raise
@@ -251,7 +267,9 @@ def read_image(path: str | Path, *, shape: tuple[int, int, int] | None = None, d
     Returns
     -------
     values, voxel_um (or None), metadata
-        ``metadata["notes"]`` lists what was repaired or skipped.
+        ``metadata["notes"]`` lists what was repaired or skipped; for a TIFF with
+        anisotropic voxels ``metadata["spacing_um"]`` holds the (z, y, x) edges
+        and ``voxel_um`` is the x edge.
 
     Raises
     ------
@@ -277,6 +295,10 @@ def read_image(path: str | Path, *, shape: tuple[int, int, int] | None = None, d
         meta["header_bytes"] = path.stat().st_size - arr.nbytes
     else:
         raise InputError(f"{path}: unknown volume format '{suffix}' (use .tif/.tiff, .npy, or .raw with --shape and --dtype)")
+    if isinstance(voxel, tuple):
+        if max(voxel) > (1 + ANISOTROPY_TOL) * min(voxel):
+            meta["spacing_um"] = list(voxel)
+        voxel = voxel[2]
     if arr.ndim == 4 and 1 in arr.shape:
         arr = arr.reshape([s for s in arr.shape if s != 1])
     if arr.ndim != 3:
@@ -311,7 +333,10 @@ def read_volume(
         3 carbon; a boolean image reads as pore/active).
     voxel_um
         Voxel edge (um); overrides the file. Without it and without metadata, 1 um
-        is assumed and recorded in ``info["voxel_um_assumed"]``.
+        is assumed and recorded in ``info["voxel_um_assumed"]``. A TIFF with
+        anisotropic voxels gives the x edge, with the (z, y, x) edges in
+        ``info["spacing_um"]`` (the solver takes them as ``spacing``; the
+        measures refuse such a volume unless ``voxel_um`` is given).
     shape, dtype, byte_order
         Layout of a raw file.
     limit_bytes
@@ -352,6 +377,10 @@ def read_volume(
         if voxel_um is None:
             voxel_um = 1.0
             info["voxel_um_assumed"] = True
+        if "spacing_um" in meta:  # the measures take one voxel edge: say so, do not pick one silently
+            info["spacing_um"] = list(meta["spacing_um"])
+            info.setdefault("notes", []).append(
+                "anisotropic voxels (z, y, x) = ({:g}, {:g}, {:g}) um".format(*meta["spacing_um"]))
     return LabelVolume(mapped, float(voxel_um), source=str(path), info=info)
 
 
@@ -375,24 +404,29 @@ def write_volume(path: str | Path, volume: LabelVolume | np.ndarray, *, voxel_um
         The file written.
     """
     path = Path(path)
+    if voxel_um is not None:
+        voxel_um = require_positive("voxel_um", voxel_um)
     if not isinstance(volume, LabelVolume):
-        volume = LabelVolume(np.asarray(volume), voxel_um or 1.0, source=str(path))
-    h = float(voxel_um or volume.voxel_um)
+        volume = LabelVolume(np.asarray(volume), 1.0 if voxel_um is None else voxel_um, source=str(path))
+    h = volume.voxel_um if voxel_um is None else voxel_um
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix in _TIFF:
-        import tifffile
-
-        info = json.dumps({"ssbkit_phases": {str(p): PHASE_NAMES[p] for p in PHASES}, "voxel_um": h})
-        tifffile.imwrite(
-            path, volume.labels, imagej=True, resolution=(1.0 / h, 1.0 / h),
-            metadata={"spacing": h, "unit": "um", "axes": "ZYX", "Info": info},
-            compression="zlib",
-        )
-    elif suffix == ".npy":
-        np.save(path, volume.labels)
-    elif suffix in _RAW:
-        volume.labels.tofile(path)
-    else:
+    if suffix not in (*_TIFF, ".npy", *_RAW):
         raise InputError(f"{path}: unknown volume format '{suffix}' (use .tif, .tiff, .npy or .raw)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix in _TIFF:
+            import tifffile
+
+            info = json.dumps({"ssbkit_phases": {str(p): PHASE_NAMES[p] for p in PHASES}, "voxel_um": h})
+            tifffile.imwrite(
+                path, volume.labels, imagej=True, resolution=(1.0 / h, 1.0 / h),
+                metadata={"spacing": h, "unit": "um", "axes": "ZYX", "Info": info},
+                compression="zlib",
+            )
+        elif suffix == ".npy":
+            np.save(path, volume.labels)
+        else:
+            volume.labels.tofile(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the volume ({exc.strerror or exc})") from None
     return path

@@ -28,10 +28,17 @@ the worst orientation is as close to 1 as possible (a linear programme over
     voxel-face count: exact for axis-aligned faces, 3/2 high on average for
     isotropic surfaces (up to sqrt(3) on (111) faces).
 
-Counting pairs within the box loses the crossings whose pair leaves it; along a
-non-periodic axis the count is scaled by ``n / (n - |d_axis|)``, the unbiased
-choice for a stationary (statistically homogeneous) structure. Along periodic
-axes pairs wrap around and nothing is lost.
+Counting pairs within the box loses the crossings whose pair leaves it: those
+in a margin of ``|d_axis| / 2`` layers (on average) at each face of a
+non-periodic axis. They are estimated from the crossings of the pairs in the
+first and last ``|d_axis|`` layers, so a statistically homogeneous structure
+gets the usual ``n / (n - |d_axis|)`` (unbiased for it) and a surface away
+from the faces (a particle or a plane inside the box) none: without that
+local estimate a sphere in the middle of a 40^3 box came out 9 % high. Along
+periodic axes pairs wrap around and nothing is lost. An axis no longer than a
+pair (a single slice) is taken as invariant, as an extruded 2-D image: without
+that, the pairs across it were dropped and a one-slice volume kept 23 % of its
+interface area.
 
 Axis convention: axis 0 runs through the electrode; index 0 is the separator
 side, the last index the current-collector side.
@@ -47,8 +54,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from ..errors import InputError
+from ..errors import InputError, require_positive
 from ..records import Record
+from ._pairs import _pair_counts
 from .phases import ACTIVE, CARBON, ELECTROLYTE, PHASE_NAMES, PHASES, check_labels, phase_id
 
 __all__ = [
@@ -106,37 +114,6 @@ def volume_fractions(labels: np.ndarray) -> dict[str, float]:
     lab = check_labels(labels)
     counts = np.bincount(lab.ravel(), minlength=len(PHASES))[: len(PHASES)]
     return {PHASE_NAMES[p]: float(counts[p]) / lab.size for p in PHASES}
-
-
-def _pair_counts(lab: np.ndarray, d: tuple[int, int, int],
-                 periodic: tuple[bool, bool, bool] = (False, False, False)) -> np.ndarray:
-    """Counts (4x4, upper triangle) of voxel pairs (x, x + d) in different phases.
-
-    Along a periodic axis the pairs wrap around; along the others the count is
-    scaled by ``n / (n - |d_axis|)`` (pairs that would leave the box).
-    """
-    a = lab
-    scale = 1.0
-    sa, sb = [], []
-    for ax, step in enumerate(d):
-        n = lab.shape[ax]
-        if step and periodic[ax]:
-            a = np.roll(a, -step, axis=ax)  # a[x] = lab[x + d] along this axis
-            sa.append(slice(None))
-            sb.append(slice(None))
-        elif step:
-            if abs(step) >= n:
-                return np.zeros((4, 4))
-            scale *= n / (n - abs(step))
-            sa.append(slice(0, n - abs(step)) if step > 0 else slice(abs(step), None))
-            sb.append(slice(abs(step), None) if step > 0 else slice(0, n - abs(step)))
-        else:
-            sa.append(slice(None))
-            sb.append(slice(None))
-    first, second = lab[tuple(sa)], a[tuple(sb)]  # second[x] = lab[x + d]
-    code = (first << 2) | second
-    counts = np.bincount(code.ravel(), minlength=16)[:16].reshape(4, 4)
-    return np.triu(counts + counts.T, 1) * scale
 
 
 @dataclass(frozen=True)
@@ -202,7 +179,7 @@ def interface_areas(labels: np.ndarray, voxel_um: float = 1.0, *, method: str = 
     True
     """
     lab = check_labels(labels)
-    h = float(voxel_um)
+    h = require_positive("voxel_um", voxel_um)
     per = (bool(periodic),) * 3 if isinstance(periodic, bool | np.bool_) else tuple(bool(p) for p in periodic)
     if len(per) != 3:
         raise InputError(f"periodic must be one flag or three, got {periodic!r}")
@@ -252,9 +229,15 @@ class Percolation(Record):
     spanning_fraction: tuple[float, float, float]
 
 
-def _phase_mask(lab: np.ndarray, phases: Iterable[int | str]) -> np.ndarray:
-    ids = [phase_id(p) for p in phases]
-    return np.isin(lab, ids)
+def _phase_ids(phases, what: str) -> list[int]:
+    """Labels of one phase or an iterable of phases (names or labels)."""
+    if isinstance(phases, str | int | np.integer):
+        phases = [phases]
+    try:
+        items = list(phases)
+    except TypeError:
+        raise InputError(f"{what} must name phases, e.g. 'electrolyte' or ['active', 'carbon'], got {phases!r}") from None
+    return [phase_id(p) for p in items]
 
 
 def _clusters_touching(comp: np.ndarray, axis: int, side: int) -> np.ndarray:
@@ -284,9 +267,9 @@ def percolation(labels: np.ndarray, phases: Iterable[int | str] | int | str) -> 
     (True, False, False)
     """
     lab = check_labels(labels)
-    if isinstance(phases, str | int):
-        phases = [phases]
-    ids = [phase_id(p) for p in phases]
+    ids = _phase_ids(phases, "phases")
+    if not ids:
+        raise InputError("percolation needs at least one phase, e.g. 'electrolyte' or ['active', 'carbon']")
     mask = np.isin(lab, ids)
     n_phase = int(mask.sum())
     comp, n = ndimage.label(mask, structure=_STRUCT6)
@@ -389,7 +372,7 @@ def classify_active(
     if axis not in (0, 1, 2):
         raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
     am = lab == ACTIVE
-    ion_ids = {phase_id(p) for p in ion_phases}
+    ion_ids = set(_phase_ids(ion_phases, "ion_phases"))
     if active_conducts_ions:
         ion_ids.add(ACTIVE)
     ion_mask = np.isin(lab, list(ion_ids))
@@ -401,12 +384,15 @@ def classify_active(
     sep_face[axis] = 0
     touched[tuple(sep_face)] |= am[tuple(sep_face)]
 
-    e_mask = np.isin(lab, [phase_id(p) for p in electron_phases])
+    e_mask = np.isin(lab, _phase_ids(electron_phases, "electron_phases"))
     comp, _ = ndimage.label(e_mask, structure=_STRUCT6)
     e_net = np.isin(comp, _clusters_touching(comp, axis, 1))
     del comp
 
     if particle_ids is not None:
+        if np.shape(particle_ids) != lab.shape:
+            raise InputError(f"particle_ids has shape {np.shape(particle_ids)}, the labels {lab.shape}; "
+                             "they must describe the same voxels")
         units = np.where(am, np.asarray(particle_ids), 0).astype(np.int64)
         if np.any(units[am] <= 0):  # active voxels without a particle id: own clusters
             extra, _ = ndimage.label(am & (units <= 0), structure=_STRUCT6)
@@ -464,6 +450,9 @@ def active_utilisation(
         When the volume holds no active material.
     """
     lab = check_labels(labels)
+    voxel_um = require_positive("voxel_um", voxel_um)
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) or n_bins < 1:
+        raise InputError(f"n_bins (depth bins of the utilisation profile) must be a whole number >= 1, got {n_bins!r}")
     classes, n_units = classify_active(
         lab, axis=axis, particle_ids=particle_ids, ion_phases=ion_phases,
         electron_phases=electron_phases, active_conducts_ions=active_conducts_ions,

@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "PHASE_NAMES",
     "PHASE_COLOURS",
     "phase_id",
+    "phase_label",
     "LabelMap",
     "parse_label_map",
     "check_labels",
@@ -57,6 +59,9 @@ PHASE_COLOURS: dict[int, str] = {
     ELECTROLYTE: "#4c8fd6",
     CARBON: "#2b2b2b",
 }
+
+#: Smallest voxel edge accepted (um): 0.1 nm. Anything finer is a length in the wrong unit (m, mm).
+MIN_VOXEL_UM = 1e-4
 
 _ALIASES: dict[str, int] = {
     "pore": PORE,
@@ -105,6 +110,30 @@ def phase_id(name: str | int) -> int:
     if key not in _ALIASES:
         raise InputError(f"unknown phase '{name}'{did_you_mean(key, _ALIASES)}")
     return _ALIASES[key]
+
+
+def phase_label(phase: str | int) -> int:
+    """Label to select in a volume: an integer as given (any label), a name as :func:`phase_id`.
+
+    Parameters
+    ----------
+    phase : str or int
+        Label value, or an ssbkit phase name (``"pore"``, ``"se"``, ...).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InputError
+        For an unknown name, a bool, a fraction or anything else.
+    """
+    if isinstance(phase, str):
+        return phase_id(phase)
+    if isinstance(phase, bool | np.bool_) or not isinstance(phase, int | np.integer):
+        raise InputError(f"phase must be an integer label or a phase name such as 'pore', got {phase!r}")
+    return int(phase)
 
 
 @dataclass(frozen=True)
@@ -220,10 +249,16 @@ def parse_label_map(spec: str | Mapping[int | str, str | int] | None) -> LabelMa
     mapping: dict[int, int] = {}
     for k, v in items:
         try:
-            value = int(float(k))
+            number = float(k)
         except ValueError:
-            raise InputError(f"label map key '{k}' must be an integer image value") from None
-        mapping[value] = phase_id(v)
+            number = math.nan
+        if not number.is_integer():
+            raise InputError(f"label map key '{k}' must be an integer image value")
+        value, phase = int(number), phase_id(v)
+        if mapping.get(value, phase) != phase:
+            raise InputError(f"label map gives image value {value} twice ({PHASE_NAMES[mapping[value]]} "
+                             f"and {PHASE_NAMES[phase]}); each value maps to one phase")
+        mapping[value] = phase
     if not mapping:
         raise InputError("label map is empty; give e.g. 0=pore,85=active,170=carbon")
     return LabelMap(mapping)
@@ -342,6 +377,10 @@ class LabelVolume:
         v = float(self.voxel_um)
         if not np.isfinite(v) or v <= 0:
             raise InputError(f"voxel_um of {self.source or 'volume'} must be > 0, got {self.voxel_um!r}")
+        if v < MIN_VOXEL_UM:
+            raise InputError(
+                f"voxel_um of {self.source or 'volume'} is {v:g} um, below {MIN_VOXEL_UM * 1e3:g} nm (less than "
+                "an atom): give it in micrometres (0.4 for a 400 nm voxel, not 4e-7)")
         object.__setattr__(self, "voxel_um", v)
         if self.info is None:
             object.__setattr__(self, "info", {})

@@ -35,6 +35,7 @@ from scipy import ndimage
 
 from ssbkit.errors import InputError, did_you_mean
 from ssbkit.microstructure._jit import configure_cache
+from ssbkit.microstructure.phases import phase_label
 from ssbkit.records import Record
 
 configure_cache()
@@ -187,7 +188,7 @@ def _walk(mask, starts, seed, n_steps, record_at, mirror):
     return out
 
 
-def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None, *,
+def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | str | None = None, *,
                            n_walkers: int = 20000, n_steps: int = 20000, seed: int = 0,
                            boundary: str = "mirror", n_batches: int = 16,
                            t_fit_start: float = 0.25) -> RandomWalkResult:
@@ -197,8 +198,8 @@ def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None,
     ----------
     mask_or_labels : numpy.ndarray
         3-D (or 2-D) boolean mask of the phase, or a label volume with ``phase``.
-    phase : int, optional
-        Label of the phase the walkers move in (default: the non-zero voxels).
+    phase : int or str, optional
+        Label (or ssbkit phase name) of the phase the walkers move in (default: the non-zero voxels).
     n_walkers : int
         Number of walkers (the uncertainty falls as ``n_walkers ** -0.5``).
     n_steps : int
@@ -223,7 +224,13 @@ def random_walk_tortuosity(mask_or_labels: np.ndarray, phase: int | None = None,
         vol = vol[:, :, None]
     if vol.ndim != 3 or vol.size == 0:
         raise InputError(f"mask_or_labels must be a 2-D or 3-D array, got shape {vol.shape}")
-    mask = (vol != 0) if phase is None else (vol == phase)
+    if vol.dtype != bool and not np.issubdtype(vol.dtype, np.integer):
+        if not np.issubdtype(vol.dtype, np.number) or not np.all(np.isfinite(vol)) or np.any(vol != np.round(vol)):
+            raise InputError("mask_or_labels must hold integer labels or a boolean mask; it holds NaN, "
+                             f"fractional or non-numeric values (dtype {vol.dtype})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed must be a whole number >= 0, got {seed!r}")
+    mask = (vol != 0) if phase is None else (vol == phase_label(phase))
     if boundary not in ("mirror", "periodic"):
         raise InputError(f"boundary {boundary!r} is not known{did_you_mean(boundary, ['mirror', 'periodic'])}")
     if int(n_walkers) < 2 * int(n_batches) or int(n_batches) < 2:

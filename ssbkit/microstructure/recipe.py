@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, did_you_mean, require_fraction, require_positive
 from ..materials.composite import (
     COMPONENT_DENSITIES_G_CM3,
@@ -96,6 +98,11 @@ def component_density_g_cm3(component: str, active_material: str, overrides: Map
         f"no density known for {component} '{name}'; give densities_g_cm3 = {{ {component} = ... }}"
         f"{did_you_mean(name, DEFAULT_DENSITIES_G_CM3)}"
     )
+
+
+_FLOAT_FIELDS = ("porosity", "active_diameter_um", "electrolyte_diameter_um", "carbon_diameter_um",
+                 "active_sigma", "electrolyte_sigma", "carbon_sigma", "voxel_um", "max_overlap",
+                 "contact_fraction", "calendering", "contact_overlap")
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,11 @@ class Recipe:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "volume_fractions", _check_fractions(self.volume_fractions, "volume_fractions"))
+        for name in _FLOAT_FIELDS:  # TOML strings such as "0.4" are refused here, not deep in the packing
+            value = getattr(self, name)
+            if isinstance(value, str | bool) or not isinstance(value, int | float | np.integer | np.floating):
+                raise InputError(f"{name} must be a number, got {value!r}")
+            object.__setattr__(self, name, float(value))
         p = require_fraction("porosity", self.porosity)
         if p > 0.9:
             raise InputError(f"porosity {p:g} is above 0.9; a composite electrode holds 0..0.9 voids")
@@ -199,9 +211,10 @@ class Recipe:
         if len(box) != 3:
             raise InputError(f"box_um must be one edge or three, got {self.box_um!r}")
         object.__setattr__(self, "box_um", box)
-        require_positive("voxel_um", self.voxel_um)
-        for name in ("active_diameter_um", "electrolyte_diameter_um", "carbon_diameter_um"):
+        for name in ("voxel_um", "active_diameter_um", "electrolyte_diameter_um", "carbon_diameter_um"):
             require_positive(name, getattr(self, name))
+        if not isinstance(self.periodic, bool | np.bool_):
+            raise InputError(f"periodic must be true or false, got {self.periodic!r}")
         for name in ("active_sigma", "electrolyte_sigma", "carbon_sigma"):
             s = float(getattr(self, name))
             if not 0.0 <= s <= 1.5:
@@ -235,8 +248,9 @@ class Recipe:
             raise InputError(f"contact_overlap must lie in 0..0.5, got {self.contact_overlap!r}")
         if not 0.0 <= float(self.max_overlap) <= 0.5:
             raise InputError(f"max_overlap must lie in 0..0.5, got {self.max_overlap!r}")
-        if int(self.seed) != self.seed:
-            raise InputError(f"seed must be an integer, got {self.seed!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer | float) \
+                or int(self.seed) != self.seed or self.seed < 0:
+            raise InputError(f"seed must be a whole number >= 0, got {self.seed!r}")
         if min(self.shape) < 4:
             raise InputError(f"box {self.box_um} um at voxel {self.voxel_um} um gives shape {self.shape}; need >= 4 voxels per axis")
 
@@ -409,7 +423,10 @@ def recipe_from_cathode_table(table: Mapping[str, Any], *, source: str = "[catho
     for k in table:
         if k not in _CATHODE_KEYS:
             raise InputError(f"{source}: unknown key '{k}'{did_you_mean(k, _CATHODE_KEYS)}")
-    micro = dict(table.get("microstructure") or {})
+    micro_table = table.get("microstructure") or {}
+    if not isinstance(micro_table, Mapping):
+        raise InputError(f"{source}.microstructure must be a table like {{ box_um = 40, voxel_um = 0.4 }}")
+    micro = dict(micro_table)
     for k in micro:
         if k not in _MICRO_KEYS:
             raise InputError(f"{source}.microstructure: unknown key '{k}'{did_you_mean(k, _MICRO_KEYS)}")

@@ -56,7 +56,11 @@ memory and several times faster there). The matrix-free path:
    it stalls) is restarted on the true residual (iterative refinement) until
    the relative residual ``|b - A x| / |b|`` is below ``tol`` and the mismatch
    of the currents through the two faces (TauFactor's criterion; the relative
-   error of ``sigma_eff`` is of that order) below ``100 tol``.
+   error of ``sigma_eff`` is of that order) below ``100 tol``. Both paths
+   also ask the dissipated power at unit voltage (equal to the current for the
+   exact solution, error quadratic in that of ``x``) to match within ``100 tol``:
+   with voxels much shorter along the transport axis the face currents can
+   agree while both are off by more than that.
    Start: the linear potential profile.
 5. Threads: numba's parallel loops run on all threads for volumes of 2e6
    voxels or more while the load average leaves a CPU free, else on one
@@ -84,6 +88,7 @@ from ssbkit.records import Record
 
 from ..citations import cite
 from ._assemble import _keep_clusters, _phase_index, _tables
+from .phases import phase_label
 
 __all__ = [
     "EffectiveConductivity",
@@ -327,7 +332,7 @@ def effective_conductivity(labels: np.ndarray, conductivities: Mapping[int, floa
                                  chosen, h, periodic)
 
 
-def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, axis: int = 0,
+def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | str | None = None, *, axis: int = 0,
                       tol: float = 1e-6, spacing: Sequence[float] | float | None = None,
                       periodic: bool = False, method: str = "auto") -> EffectiveConductivity:
     """Tortuosity factor of one conducting phase (sigma = 1, the rest insulating), R-17.
@@ -336,8 +341,8 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
     ----------
     mask_or_labels : numpy.ndarray
         A boolean / 0-1 mask of the conducting phase, or a label volume with ``phase``.
-    phase : int, optional
-        Label of the conducting phase; required unless a mask is given.
+    phase : int or str, optional
+        Label (or ssbkit phase name) of the conducting phase; required unless a mask is given.
     axis, tol, spacing, periodic, method
         As in :func:`effective_conductivity`.
 
@@ -359,15 +364,15 @@ def tortuosity_factor(mask_or_labels: np.ndarray, phase: int | None = None, *, a
                                   method=method)
 
 
-def phase_mask(mask_or_labels: np.ndarray, phase: int | None = None) -> np.ndarray:
+def phase_mask(mask_or_labels: np.ndarray, phase: int | str | None = None) -> np.ndarray:
     """Boolean mask of one phase from a 0/1 mask or a label volume with ``phase``.
 
     Parameters
     ----------
     mask_or_labels : numpy.ndarray
         Mask (bool or 0/1) or label volume.
-    phase : int, optional
-        Label to select; required unless a mask is given.
+    phase : int or str, optional
+        Label to select (or an ssbkit phase name); required unless a mask is given.
 
     Returns
     -------
@@ -380,4 +385,4 @@ def phase_mask(mask_or_labels: np.ndarray, phase: int | None = None) -> np.ndarr
             if int(vol.min()) < 0 or int(vol.max()) > 1:
                 raise InputError("mask_or_labels holds labels other than 0/1; pass phase=<label>")
         return vol != 0
-    return vol == phase  # an absent phase simply does not percolate
+    return vol == phase_label(phase)  # an absent phase simply does not percolate

@@ -78,7 +78,9 @@ class CompositeAnalysis(Record):
         ``None`` when not solved).
     tortuosity_ion
         eps_SE sigma_SE / sigma_eff,ion (R-17); ``inf`` (``null`` in JSON) when the SE
-        does not percolate.
+        does not percolate. When the active material carries ions too, eps and sigma
+        are those of all ion conductors (volume-weighted mean conductivity), so a
+        uniform conductor still gives 1.
     tortuosity_ion_bruggeman
         eps_SE^-0.5 (R-18), for comparison.
     tortuosity_ion_electrode
@@ -145,16 +147,25 @@ def _volume_of(source, voxel_um: float | None, volume: LabelVolume | None) -> tu
             from .generate import generate_microstructure
 
             volume = generate_microstructure(source)
+        elif not isinstance(volume, LabelVolume) or volume.shape != source.shape:
+            raise InputError(f"volume given for the recipe has shape {getattr(volume, 'shape', None)}, "
+                             f"the recipe {source.shape}; pass the volume generated from it")
         warnings_.extend(volume.info.get("warnings", []))
         name = "recipe"
     elif isinstance(source, LabelVolume):
         volume = source
         name = source.source or "volume"
     else:
-        volume = LabelVolume(np.asarray(source), voxel_um or 1.0, source="array")
+        volume = LabelVolume(np.asarray(source), 1.0 if voxel_um is None else voxel_um, source="array")
         name = "array"
+    spacing = volume.info.get("spacing_um")
+    if voxel_um is None and spacing:
+        raise InputError(
+            f"{name}: anisotropic voxels (z, y, x) = {tuple(spacing)} um; interface areas, depths and "
+            "utilisation need cubic voxels: resample the volume, or give voxel_um (--voxel-um) to treat them as cubic")
     if voxel_um is not None and isinstance(source, LabelVolume):
         volume = LabelVolume(volume.labels, voxel_um, volume.source, volume.particle_ids, volume.info)
+    warnings_.extend(f"{name}: {note}" for note in volume.info.get("notes", []))  # what reading repaired or assumed
     if volume.info.get("voxel_um_assumed"):
         warnings_.append(f"{name}: no voxel size in the file; 1 um assumed (areas scale with it)")
     return volume, name, warnings_
@@ -178,7 +189,7 @@ class _Transport:
 
 
 def _transport(lab: np.ndarray, sig: dict[str, float], ion_ids: list[int], e_phases: list[int], *,
-               axis: int, tol: float, eps_se: float, name: str, electrode_tau: bool,
+               axis: int, tol: float, name: str, electrode_tau: bool,
                progress: Progress | None) -> _Transport:
     """Ionic and electronic conduction solves (and tau_e) on the label volume."""
     from .solver import effective_conductivity
@@ -191,7 +202,8 @@ def _transport(lab: np.ndarray, sig: dict[str, float], ion_ids: list[int], e_pha
     report(progress, 2, 3, "ionic conduction solved")
     solver["ion"] = ion.as_dict()
     sigma_ion = float(ion.sigma_eff)
-    tau = eps_se * sig["electrolyte_ion"] / sigma_ion if sigma_ion > 0 else math.inf
+    # eps sigma_ref / sigma_eff over all ion conductors: eps_SE sigma_SE / sigma_eff without ionic active material
+    tau = float(ion.tortuosity)
     if not ion.percolates:
         warnings_.append(f"{name}: no ion path across axis {axis}; sigma_eff,ion = 0 and tau is infinite")
     sigma_e = 0.0
@@ -289,7 +301,7 @@ def analyze_composite(
         raise InputError(f"axis must be 0, 1 or 2, got {axis!r}")
     volume, name, warnings_ = _volume_of(source, voxel_um, volume)
     lab, h, fr = volume.labels, volume.voxel_um, volume.fractions()
-    ion_ids = sorted({phase_id(p) for p in ion_phases})
+    ion_ids = sorted({phase_id(p) for p in ((ion_phases,) if isinstance(ion_phases, str | int) else ion_phases)})
     if not ion_ids or ACTIVE in ion_ids:
         raise InputError("ion_phases must name pore and/or electrolyte (active material: sigma_active_ion_S_per_cm)")
     eps_se = sum(fr[PHASE_NAMES[p]] for p in ion_ids)
@@ -307,7 +319,7 @@ def analyze_composite(
         n_bins=n_bins,
     )
     report(progress, 1, 3, "fractions, areas, percolation, utilisation")
-    tr = (_transport(lab, sig, ion_ids, e_phases, axis=axis, tol=tol, eps_se=eps_se, name=name,
+    tr = (_transport(lab, sig, ion_ids, e_phases, axis=axis, tol=tol, name=name,
                      electrode_tau=electrode_tau, progress=progress) if solve else _Transport())
     info_volume = volume.to_dict() | {"info": {
         k: v for k, v in volume.info.items() if k not in ("active_centres_um", "active_diameters_um")}}

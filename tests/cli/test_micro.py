@@ -140,3 +140,69 @@ def test_tortuosity_with_several_phases_spacing_periodic_and_tau_e(tmp_path):
     assert res.exit_code == 2 and ">= 0" in res.output
     res = runner.invoke(app, ["tortuosity", str(tmp_path / "pores.npy"), "--spacing", "1,0,1"])
     assert res.exit_code == 2 and "--spacing" in res.output
+
+
+def _zigzag_tiff(path):
+    """Pore path (label 0) that must step sideways once, in a TIFF whose voxels are
+    1.2 um along z (axis 0) and 0.4 um in the plane, as ImageJ/Fiji stores them."""
+    import tifffile
+
+    lab = np.ones((3, 2, 4), np.uint8)
+    lab[0, 0] = lab[1, 0] = lab[1, 1] = lab[2, 1] = 0
+    tifffile.imwrite(path, lab, imagej=True, resolution=(1 / 0.4, 1 / 0.4),
+                     metadata={"spacing": 1.2, "unit": "um", "axes": "ZYX"})
+
+
+def test_tortuosity_takes_the_anisotropic_voxels_the_tiff_states(tmp_path):
+    """The zigzag's resistor network by hand (Dirichlet half cells, face conductance
+    h_b h_c / h_a): R = 3 h0 / (h1 h2) + h1 / (h0 h2) per strip, sigma_eff = 3 h0 / (2 h1 h2 R),
+    tau = eps / sigma_eff with eps = 2/3. Cubic voxels (what the CLI used) give 16/9."""
+    _zigzag_tiff(tmp_path / "z.tif")
+    h0, h1, h2 = 1.2, 0.4, 0.4
+    tau = (2 / 3) / (3 * h0 / (2 * h1 * h2 * (3 * h0 / (h1 * h2) + h1 / (h0 * h2))))
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "z.tif"), "--phase", "pore", "--json"])
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)["results"][0]
+    assert r["spacing"] == pytest.approx([1.2, 0.4, 0.4])
+    assert r["tortuosity"] == pytest.approx(tau, rel=1e-5)
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "z.tif"), "--phase", "pore", "--spacing", "1,1,1", "--json"])
+    assert json.loads(res.stdout)["results"][0]["tortuosity"] == pytest.approx(16 / 9, rel=1e-5)
+
+
+def test_analyze_refuses_anisotropic_voxels_unless_a_voxel_size_is_given(tmp_path):
+    """Areas and depths take one voxel edge: the z edge (1.2 um) used to be taken for all three."""
+    _zigzag_tiff(tmp_path / "z.tif")
+    res = runner.invoke(app, ["analyze", str(tmp_path / "z.tif"), "--ion-phase", "pore", "--no-solve"])
+    assert res.exit_code == 2 and "anisotropic voxels" in res.output and "1.2, 0.4, 0.4" in res.output
+    res = runner.invoke(app, ["analyze", str(tmp_path / "z.tif"), "--ion-phase", "pore", "--no-solve",
+                              "--voxel-um", "0.4", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["voxel_um"] == 0.4
+
+
+def test_a_figure_folder_that_cannot_be_made_is_bad_input_before_any_work(tmp_path, recipe_file):
+    """--figures under a plain file raised NotADirectoryError: exit 1 ("internal error"), and
+    for generate only after the volume had been written."""
+    (tmp_path / "plain").write_text("x")
+    res = runner.invoke(app, ["generate", str(recipe_file), "--out", str(tmp_path / "v.npy"),
+                              "--figures", str(tmp_path / "plain" / "figs")])
+    assert res.exit_code == 2 and "cannot make the folder" in res.output
+    assert not (tmp_path / "v.npy").exists()
+    np.save(tmp_path / "a.npy", np.ones((4, 4, 4), np.uint8))
+    res = runner.invoke(app, ["analyze", str(tmp_path / "a.npy"), "--no-solve", "--figures", str(tmp_path / "plain")])
+    assert res.exit_code == 2 and "--figures" in res.output
+
+
+def test_what_reading_assumed_is_shown_not_only_stored(tmp_path):
+    """A raw file larger than --shape x --dtype (a wrong shape, or a header) was read from its
+    end with the guess kept in info["notes"]: never printed by analyze or tortuosity."""
+    lab = np.zeros((8, 8, 8), np.uint8)
+    lab[:, :4] = 1
+    (tmp_path / "v.raw").write_bytes(b"\0" * 100 + lab.tobytes())
+    args = ["--shape", "8,8,8", "--dtype", "uint8"]
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "v.raw"), "--phase", "pore", *args])
+    assert res.exit_code == 0 and "first 100 bytes taken as a header" in res.output
+    res = runner.invoke(app, ["tortuosity", str(tmp_path / "v.raw"), "--phase", "pore", "--json", *args])
+    assert any("100 bytes" in n for n in json.loads(res.stdout)["notes"])
+    res = runner.invoke(app, ["analyze", str(tmp_path / "v.raw"), "--ion-phase", "pore", "--no-solve", *args])
+    assert res.exit_code == 0 and "first 100 bytes taken as a header" in res.output

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from ssbkit.errors import InputError
 from ssbkit.microstructure._electrode import ElectrodeTortuosity, electrode_tortuosity
 from ssbkit.microstructure.solver import tortuosity_factor
 
@@ -64,3 +65,13 @@ def test_spacing_transposition_and_records():
     assert ElectrodeTortuosity.from_json(a.to_json()) == a
     none = electrode_tortuosity(np.zeros((5, 5, 5), dtype=bool))
     assert math.isinf(none.tau_e) and '"tau_e": null' in none.to_json()
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [({"tol": 0.0}, "tol"), ({"max_iter": -1}, "max_iter"),
+                                               ({"max_iter": 0}, "max_iter")])
+def test_bad_tolerance_or_iteration_limit_is_an_input_error(kwargs, match):
+    """max_iter=-1 returned tau_e = 0.0 (no iteration, a finite number below any physical value)."""
+    pores = np.zeros((4, 3, 3), dtype=bool)
+    pores[:, 1, 1] = True
+    with pytest.raises(InputError, match=match):
+        electrode_tortuosity(pores, **kwargs)

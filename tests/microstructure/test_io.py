@@ -65,6 +65,18 @@ def test_label_map_parsing_and_errors():
         parse_label_map("85")
 
 
+def test_label_map_refuses_a_value_given_twice_or_a_fractional_value():
+    """"0=pore,0=active" used to keep the last phase silently (half the volume relabelled);
+    "0.5=pore" was truncated to 0. Both are refused, naming the value."""
+    with pytest.raises(InputError, match="image value 0 twice"):
+        parse_label_map("0=pore,255=active,0=carbon")
+    with pytest.raises(InputError, match="'0.5' must be an integer"):
+        parse_label_map({"0.5": "pore", 255: "active"})
+    with pytest.raises(InputError, match="'nan' must be an integer"):
+        parse_label_map("nan=pore")
+    assert parse_label_map("0=pore,0.0=void,255=active").mapping == {0: PORE, 255: ACTIVE}
+
+
 def test_bad_files_give_one_line_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_volume(tmp_path / "missing.tif")
@@ -177,3 +189,37 @@ def test_imagej_hyperstack_with_two_channels_is_not_mistaken_for_a_short_stack(t
     tifffile.imwrite(path, data, imagej=True, metadata={"axes": "ZCYX"})
     with pytest.raises(FileFormatError, match=r"4-D image"):  # a label volume must be 3-D; not 'truncated'
         read_volume(path)
+
+
+@pytest.mark.parametrize(("unit", "scale"), [("um", 1.0), ("nm", 1e3), ("m", 1e-6)])
+def test_tiff_voxel_edges_per_axis_and_unit(tmp_path, unit, scale):
+    """ImageJ stores z in ``spacing`` and x, y in the resolution tags (pixels per unit). Voxels of
+    (z, y, x) = (1.2, 0.8, 0.4) um come back as voxel_um = x with all three in info["spacing_um"]
+    (the z edge used to be taken for all three); "m" was not known (1 um assumed)."""
+    tifffile.imwrite(tmp_path / "a.tif", np.zeros((4, 4, 4), np.uint8), imagej=True,
+                     resolution=(1 / (0.4 * scale), 1 / (0.8 * scale)),
+                     metadata={"spacing": 1.2 * scale, "unit": unit, "axes": "ZYX"})
+    vol = read_volume(tmp_path / "a.tif")
+    assert vol.voxel_um == pytest.approx(0.4)
+    assert vol.info["spacing_um"] == pytest.approx([1.2, 0.8, 0.4])
+    assert "voxel_um_assumed" not in vol.info
+    assert "spacing_um" not in read_volume(tmp_path / "a.tif", voxel_um=0.5).info
+
+
+def test_a_voxel_size_in_metres_is_refused_not_used(tmp_path, labels):
+    """--voxel-um 4e-7 (400 nm given in metres) gave areas 1e12 too small, in silence."""
+    np.save(tmp_path / "a.npy", labels)
+    with pytest.raises(InputError, match=r"4e-07 um, below 0.1 nm.*micrometres"):
+        read_volume(tmp_path / "a.npy", voxel_um=4e-7)
+    assert read_volume(tmp_path / "a.npy", voxel_um=0.005).voxel_um == 0.005  # 5 nm FIB-SEM voxels are fine
+
+
+def test_write_to_an_unwritable_place_or_with_a_bad_voxel_is_an_input_error(tmp_path, labels):
+    """A folder that cannot be made raised FileNotFoundError (CLI exit 1, "internal error");
+    voxel_um=0 was replaced by the volume's own in silence."""
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="cannot write the volume"):
+        write_volume(tmp_path / "file" / "sub" / "a.tif", labels)
+    with pytest.raises(InputError, match="voxel_um"):
+        write_volume(tmp_path / "a.tif", labels, voxel_um=0)
+    assert read_volume(write_volume(tmp_path / "b.tif", LabelVolume(labels, 0.3), voxel_um=0.5)).voxel_um == 0.5

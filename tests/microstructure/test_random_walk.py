@@ -115,3 +115,26 @@ def test_empty_phase_and_bad_options():
         random_walk_tortuosity(np.ones((4, 4, 4)), boundary="mirrored")
     with pytest.raises(InputError, match="n_batches"):
         random_walk_tortuosity(np.ones((4, 4, 4)), n_walkers=5)
+
+
+def test_nan_or_fractional_voxels_and_a_negative_seed_are_refused():
+    """NaN != 0 made NaN voxels walkable (a finite tau for a volume of NaN); a negative seed
+    raised numpy's ValueError. Float 0/1 masks (as read from float TIFFs) still work."""
+    vol = np.ones((6, 6, 6))
+    vol[2, 2, 2] = np.nan
+    with pytest.raises(InputError, match="NaN, fractional"):
+        random_walk_tortuosity(vol, n_walkers=100, n_steps=100)
+    with pytest.raises(InputError, match="NaN, fractional"):
+        random_walk_tortuosity(np.full((6, 6, 6), 0.5), n_walkers=100, n_steps=100)
+    with pytest.raises(InputError, match="seed"):
+        random_walk_tortuosity(np.ones((6, 6, 6), bool), n_walkers=100, n_steps=100, seed=-1)
+    free = random_walk_tortuosity(np.ones((6, 6, 6)), n_walkers=400, n_steps=400)
+    assert free.volume_fraction == 1.0
+
+
+def test_phase_given_by_name():
+    """phase="pore" matched no voxel (a string against integer labels): tau = inf in silence."""
+    lab = np.ones((8, 8, 8), np.uint8)
+    lab[:, :4] = 0
+    res = random_walk_tortuosity(lab, "pore", n_walkers=200, n_steps=200)
+    assert res.volume_fraction == 0.5 and math.isinf(res.tortuosity[1]) and math.isfinite(res.tortuosity[0])

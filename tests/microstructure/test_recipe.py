@@ -116,3 +116,21 @@ def test_calendering_conserves_the_solids():
     assert r.composite_fractions["active"] == pytest.approx(0.9 * 0.6, abs=1e-12)
     with pytest.raises(InputError, match="at most 0.3"):
         Recipe({"active": 0.6, "electrolyte": 0.4}, porosity=0.3, calendering=0.35)
+
+
+@pytest.mark.parametrize(("field", "value", "match"), [
+    ("seed", "a", "seed must be a whole number"),  # was int()'s ValueError
+    ("seed", -3, "seed must be a whole number"),  # was numpy's ValueError at generation
+    ("periodic", "no", "periodic must be true or false"),  # a truthy string: silently periodic
+    ("voxel_um", "0.4", "voxel_um must be a number"),  # was a TypeError deep in the packing
+    ("porosity", "0.1", "porosity must be a number"),
+])
+def test_wrongly_typed_recipe_fields_are_input_errors(field, value, match):
+    kwargs = {"box_um": 8, "voxel_um": 0.4, "active_diameter_um": 3.0, field: value}
+    with pytest.raises(InputError, match=match):
+        Recipe({"active": 0.6, "electrolyte": 0.4}, **kwargs)
+
+
+def test_cathode_table_with_a_microstructure_that_is_not_a_table():
+    with pytest.raises(InputError, match=r"\[cathode\].microstructure must be a table"):
+        recipe_from_cathode_table({"mass_fractions": {"active": 1.0}, "microstructure": [1, 2]})

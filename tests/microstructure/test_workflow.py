@@ -99,6 +99,31 @@ def test_bad_inputs():
         analyze_composite(lab, axis=3)
 
 
+def test_voxel_size_zero_ion_phase_as_a_string_and_a_foreign_volume():
+    """voxel_um=0 for a bare array was taken as 1 um (``voxel_um or 1.0``); ion_phases="pore"
+    was split into letters; a volume of another shape than its recipe was analysed as if it
+    were the recipe's."""
+    lab = np.full((8, 8, 8), ELECTROLYTE, np.uint8)
+    lab[:, :4] = ACTIVE
+    with pytest.raises(InputError, match="voxel_um"):
+        analyze_composite(lab, voxel_um=0)
+    assert analyze_composite(lab, ion_phases="electrolyte", solve=False).eps_se == 0.5
+    r = Recipe({"active": 0.5, "electrolyte": 0.5}, box_um=12, voxel_um=0.5, active_diameter_um=4)
+    with pytest.raises(InputError, match=r"shape \(8, 8, 8\), the recipe \(24, 24, 24\)"):
+        analyze_composite(r, volume=LabelVolume(lab, 0.5))
+
+
+def test_ion_conducting_active_material_gives_tau_one_for_a_uniform_conductor():
+    """SE and active material with the same ionic conductivity fill the box: a uniform
+    conductor, sigma_eff = sigma and tau = 1 (R-17 over all ion conductors). eps_SE alone
+    in R-17 gave tau = 0.5, below the bound tau >= 1."""
+    lab = np.full((10, 8, 8), ELECTROLYTE, np.uint8)
+    lab[:, :, :4] = ACTIVE
+    res = analyze_composite(lab, sigma_se_S_per_cm=1e-3, sigma_active_ion_S_per_cm=1e-3)
+    assert res.sigma_eff_ion_S_per_cm == pytest.approx(1e-3, rel=1e-6)
+    assert res.tortuosity_ion == pytest.approx(1.0, rel=1e-6)
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_voids_raise_tortuosity_hlushkou_2018(seed):
     """Hlushkou et al. 2018 (science.md §3): LCO:SE 38:62 vol%, tau 1.74 with ~13 % voids and 1.27 with
